@@ -1,0 +1,465 @@
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { z } from 'zod'
+import type { Clock } from '../clock/clock.js'
+import type { AgentSettings, GatewayConfig } from '../config/config-schema.js'
+import { ThinkingLevelSchema } from '../config/config-schema.js'
+import { formatIssues } from '../config/format-issues.js'
+import {
+  CORE_ERR_AGENT_UNKNOWN,
+  CORE_ERR_MODEL_FAILED,
+  CORE_ERR_NO_PROVIDER,
+  CORE_ERR_PROVIDER_UNKNOWN,
+  CORE_ERR_RUN_ABORTED,
+  CORE_ERR_RUN_INVALID,
+  CORE_ERR_RUN_TIMEOUT,
+  CORE_ERR_RUN_TURN_LIMIT,
+} from '../errors/codes.js'
+import { isCodedError } from '../errors/create-error.js'
+import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
+import type { Logger } from '../logging/logger.js'
+import type { AgentRuntime, DeliveryOutcome } from '../plugins/plugin-api.js'
+import type { Registry } from '../registry/registry.js'
+import { DEFAULT_AGENT_ID, resolveSessionKey } from '../sessions/session-key.js'
+import type { NewTranscriptEntry, SessionStore } from '../sessions/session-store.js'
+import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, DeliveryTarget, RunStatus, TurnContext } from '../types/agent.js'
+import type { OutboundMessage } from '../types/messages.js'
+import type { FinishReason, ModelMessage, ModelProvider, ModelTool, Usage } from '../types/providers.js'
+import type { SkillDefinition } from '../types/skills.js'
+import type { TranscriptEntry } from '../types/sessions.js'
+import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
+import type { IdempotencyStore } from './idempotency-store.js'
+import { RunEvents } from './run-events.js'
+import { SessionQueue } from './session-queue.js'
+import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
+import type { ToolExecutor } from './tool-executor.js'
+import { ToolPolicy } from './tool-policy.js'
+import { compileToolSchema } from './tool-schema.js'
+
+const DEFAULT_MAX_TOOL_TURNS = 8
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+const RECENT_RESULTS = 1000
+
+const RunOptionsSchema = z.object({
+  agentId: z.string().min(1).optional(),
+  sessionKey: z.string().min(1).optional(),
+  message: z.string(),
+  thinking: ThinkingLevelSchema.optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  idempotencyKey: z.string().min(1).max(256).optional(),
+  model: z.string().regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"').optional(),
+  instructions: z.string().optional(),
+})
+
+export interface AgentRunnerDeps {
+  readonly config: GatewayConfig
+  readonly hooks: KernelHooks
+  readonly tools: Registry<ToolDefinition>
+  readonly skills: Registry<SkillDefinition>
+  readonly providers: Registry<ModelProvider>
+  readonly sessions: SessionStore
+  readonly idempotency: IdempotencyStore
+  readonly executor: ToolExecutor
+  readonly clock: Clock
+  readonly log: Logger
+  /** Skills loaded from `<stateDir>/skills`. */
+  readonly diskSkills: () => readonly SkillDefinition[]
+  deliver(message: OutboundMessage): Promise<DeliveryOutcome>
+}
+
+interface ActiveRun {
+  readonly runId: string
+  readonly sessionKey: string
+  readonly agentId: string
+  readonly events: RunEvents
+  readonly result: Promise<AgentRunResult>
+  readonly controller: AbortController
+}
+
+const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 }
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, totalTokens: a.totalTokens + b.totalTokens }
+}
+
+function toModelMessages(entries: readonly TranscriptEntry[]): ModelMessage[] {
+  const out: ModelMessage[] = []
+  for (const e of entries) {
+    if (e.role === 'user') out.push({ role: 'user', content: e.text, ...(e.attachments ? { attachments: e.attachments } : {}) })
+    else if (e.role === 'assistant') out.push({ role: 'assistant', content: e.text, ...(e.toolCalls?.length ? { toolCalls: e.toolCalls } : {}) })
+    else if (e.role === 'tool') out.push({ role: 'tool', toolCallId: e.toolCallId, name: e.name, content: e.text, ...(e.isError ? { isError: true } : {}) })
+  }
+  return out
+}
+
+function toolResultText(result: ToolResult): string {
+  if (!result.ok) return JSON.stringify({ error: result.error })
+  return typeof result.output === 'string' ? result.output : JSON.stringify(result.output ?? null)
+}
+
+/** Next value of an async iterator, or the abort reason once `signal` fires, whichever is first. */
+function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    iterator.next().then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      },
+    )
+  })
+}
+
+/**
+ * Runs agent turns. Runs on one session are serialised in arrival order; different sessions run
+ * concurrently. The same idempotency key never starts a second run.
+ */
+export class AgentRunner implements AgentRuntime {
+  readonly #queue: SessionQueue
+  readonly #active = new Map<string, ActiveRun>()
+  readonly #byIdempotencyKey = new Map<string, ActiveRun>()
+  readonly #recent = new Map<string, AgentRunResult>()
+  readonly #agentIds: string[]
+
+  constructor(private readonly deps: AgentRunnerDeps) {
+    this.#queue = new SessionQueue(deps.config.session.maxQueue)
+    this.#agentIds = [...new Set([DEFAULT_AGENT_ID, ...Object.keys(deps.config.agents.entries)])]
+  }
+
+  agentIds(): string[] {
+    return [...this.#agentIds]
+  }
+
+  resolveSessionKey(options: { agentId?: string; sessionKey?: string }): { agentId: string; sessionKey: string } {
+    const resolved = resolveSessionKey(options)
+    if (!this.#agentIds.includes(resolved.agentId)) throw new CORE_ERR_AGENT_UNKNOWN(resolved.agentId, this.#agentIds.join(', '))
+    return resolved
+  }
+
+  async run(options: AgentRunOptions): Promise<AgentRunResult> {
+    return this.#start(options).result
+  }
+
+  async *stream(options: AgentRunOptions): AsyncIterable<AgentEvent> {
+    const run = this.#start(options)
+    yield* run.events.subscribe()
+    await run.result
+  }
+
+  async wait(runId: string, options: { timeoutMs?: number } = {}): Promise<AgentRunResult | undefined> {
+    const active = this.#active.get(runId)
+    if (!active) return this.#recent.get(runId) ?? this.deps.idempotency.byRunId(runId)
+    if (options.timeoutMs === undefined) return active.result
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), options.timeoutMs)
+    })
+    return Promise.race([active.result, timeout]).finally(() => clearTimeout(timer))
+  }
+
+  abort(runId: string): boolean {
+    const active = this.#active.get(runId)
+    if (!active) return false
+    active.controller.abort(new CORE_ERR_RUN_ABORTED('aborted by request'))
+    return true
+  }
+
+  /** Abort every run (gateway stop) and wait for them to settle. */
+  async abortAll(reason: string): Promise<void> {
+    const runs = [...this.#active.values()]
+    for (const run of runs) run.controller.abort(new CORE_ERR_RUN_ABORTED(reason))
+    await Promise.allSettled(runs.map((r) => r.result))
+  }
+
+  /** Start a run, or join the one with the same idempotency key. Throws only for bad input. */
+  start(options: AgentRunOptions): { runId: string; sessionKey: string; agentId: string; events: RunEvents; result: Promise<AgentRunResult>; joined: boolean } {
+    const existing = options.idempotencyKey ? this.#byIdempotencyKey.get(options.idempotencyKey) : undefined
+    const run = this.#start(options)
+    return { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, events: run.events, result: run.result, joined: run === existing }
+  }
+
+  #start(options: AgentRunOptions): ActiveRun {
+    const parsed = RunOptionsSchema.safeParse(options)
+    if (!parsed.success) throw new CORE_ERR_RUN_INVALID(formatIssues(parsed.error.issues, options).join('; '))
+    if (options.message.trim() === '' && !options.toolResults?.length && !options.attachments?.length) {
+      throw new CORE_ERR_RUN_INVALID('message is empty')
+    }
+
+    // Idempotency: join the running run, or answer with the stored result. Checked and set with no await between.
+    const key = options.idempotencyKey
+    if (key) {
+      const running = this.#byIdempotencyKey.get(key)
+      if (running) return running
+      const stored = this.deps.idempotency.get(key)
+      if (stored) return this.#finished(stored)
+    }
+
+    const { agentId, sessionKey } = this.resolveSessionKey({
+      ...(options.agentId ? { agentId: options.agentId } : {}),
+      ...(options.sessionKey ? { sessionKey: options.sessionKey } : {}),
+    })
+    const runId = `run_${randomUUID()}`
+    const events = new RunEvents()
+    const controller = new AbortController()
+    const result = this.#queue.run(sessionKey, () => this.#execute({ runId, agentId, sessionKey, options, events, controller }))
+    const run: ActiveRun = { runId, sessionKey, agentId, events, result, controller }
+    this.#active.set(runId, run)
+    if (key) this.#byIdempotencyKey.set(key, run)
+    void result.then((final) => {
+      if (key) {
+        try {
+          this.deps.idempotency.save(key, final)
+        } catch (err) {
+          this.deps.log.error({ err, runId }, 'could not store the run result for idempotency')
+        }
+        this.#byIdempotencyKey.delete(key)
+      }
+      this.#remember(final)
+      this.#active.delete(runId)
+    })
+    return run
+  }
+
+  #finished(result: AgentRunResult): ActiveRun {
+    const events = new RunEvents()
+    events.push({ type: 'lifecycle', phase: result.status === 'ok' ? 'end' : 'error', runId: result.runId, result })
+    events.close()
+    return { runId: result.runId, sessionKey: result.sessionKey, agentId: result.agentId, events, result: Promise.resolve(result), controller: new AbortController() }
+  }
+
+  #remember(result: AgentRunResult): void {
+    this.#recent.set(result.runId, result)
+    if (this.#recent.size > RECENT_RESULTS) this.#recent.delete(this.#recent.keys().next().value!)
+  }
+
+  #settings(agentId: string): AgentSettings {
+    const { defaults, entries } = this.deps.config.agents
+    const entry = entries[agentId] ?? {}
+    return { ...defaults, ...entry, tools: entry.tools ?? defaults.tools }
+  }
+
+  #resolveModel(model: string | undefined): { provider: ModelProvider; model: string; ref: string } {
+    const providers = this.deps.providers
+    if (!model) {
+      const only = providers.values().find((p) => p.models && p.models.length > 0)
+      if (!only) throw new CORE_ERR_NO_PROVIDER('(none configured: set agents.defaults.model)')
+      model = `${only.id}/${only.models![0]}`
+    }
+    const slash = model.indexOf('/')
+    const providerId = model.slice(0, slash)
+    const provider = providers.get(providerId)
+    if (!provider) {
+      if (providers.size === 0) throw new CORE_ERR_NO_PROVIDER(model)
+      throw new CORE_ERR_PROVIDER_UNKNOWN(providerId, model, providers.keys().join(', '))
+    }
+    return { provider, model: model.slice(slash + 1), ref: model }
+  }
+
+  async #execute(ctx: {
+    runId: string
+    agentId: string
+    sessionKey: string
+    options: AgentRunOptions
+    events: RunEvents
+    controller: AbortController
+  }): Promise<AgentRunResult> {
+    const { runId, agentId, sessionKey, options, events, controller } = ctx
+    const { deps } = this
+    const started = performance.now()
+    const settings = this.#settings(agentId)
+    const timeoutMs = options.timeoutMs ?? (settings.timeoutSeconds ? settings.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS)
+    const deadline = deps.clock.now() + timeoutMs
+    const timer = deps.clock.setTimeout(() => controller.abort(new CORE_ERR_RUN_TIMEOUT(timeoutMs)), timeoutMs)
+    const onCallerAbort = () => controller.abort(new CORE_ERR_RUN_ABORTED('the caller went away'))
+    if (options.signal?.aborted) onCallerAbort()
+    else options.signal?.addEventListener('abort', onCallerAbort, { once: true })
+
+    let usage = ZERO_USAGE
+    let text = ''
+    let finishReason: FinishReason = 'stop'
+    let modelRef = options.model ?? settings.model ?? ''
+    let plan: AgentRunPlan | undefined
+    const toolCalls: (ToolCall & { result?: ToolResult; clientSide?: boolean })[] = []
+    events.push({ type: 'lifecycle', phase: 'start', runId, sessionKey, agentId })
+
+    const finish = (status: RunStatus, error?: { code: string; message: string }): AgentRunResult => ({
+      runId, sessionKey, agentId, status, text, toolCalls, usage, model: modelRef, finishReason,
+      durationMs: performance.now() - started,
+      ...(error ? { error } : {}),
+    })
+
+    let result: AgentRunResult
+    try {
+      deps.sessions.ensure(sessionKey, agentId, options.origin)
+      const incoming: NewTranscriptEntry[] = []
+      for (const r of options.toolResults ?? []) {
+        incoming.push({ role: 'tool', runId, toolCallId: r.toolCallId, name: r.name ?? 'client_tool', text: r.content })
+      }
+      if (options.message.trim() !== '' || options.attachments?.length) {
+        incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
+      }
+      deps.sessions.append(sessionKey, incoming)
+
+      // Tools and skills for this turn.
+      const turn: TurnContext = { runId, agentId, sessionKey, message: options.message }
+      let skills: readonly SkillDefinition[] = [...deps.skills.values(), ...deps.diskSkills()]
+      if (settings.skills) skills = skills.filter((s) => settings.skills!.includes(s.slug))
+      if (hasTaps(deps.hooks.resolveSkills)) skills = await deps.hooks.resolveSkills.promise(skills, turn)
+      const active = mentionedSkills(options.message, skills)
+      const policy = new ToolPolicy(settings.tools ?? {})
+      const offered = new Map<string, ToolDefinition>()
+      for (const tool of [...deps.tools.values(), ...active.flatMap((s) => s.tools ?? [])]) {
+        if (!policy.check(tool.name)) offered.set(tool.name, tool)
+      }
+      let tools: readonly ToolDefinition[] = [...offered.values()]
+      if (hasTaps(deps.hooks.resolveTools)) tools = await deps.hooks.resolveTools.promise(tools, turn)
+
+      plan = {
+        runId, agentId, sessionKey, message: options.message,
+        systemPrompt: composeSystemPrompt({ agentPrompt: settings.systemPrompt, instructions: options.instructions, skills, active }),
+        model: modelRef,
+        tools: tools.map((t) => t.name),
+        thinking: options.thinking ?? settings.thinking,
+      }
+      if (hasTaps(deps.hooks.beforeAgentRun)) plan = await deps.hooks.beforeAgentRun.promise(plan)
+      const { provider, model, ref } = this.#resolveModel(plan.model || undefined)
+      modelRef = ref
+      const toolsByName = new Map(tools.filter((t) => plan!.tools.includes(t.name)).map((t) => [t.name, t]))
+      const clientTools = new Set((options.clientTools ?? []).map((t) => t.name))
+      const modelTools: ModelTool[] = [
+        ...[...toolsByName.values()].map((t) => ({ name: t.name, description: t.description, parameters: compileToolSchema(t).jsonSchema })),
+        ...(options.clientTools ?? []).filter((t) => !toolsByName.has(t.name)),
+      ]
+
+      const maxTurns = settings.maxToolTurns ?? DEFAULT_MAX_TOOL_TURNS
+      const history = toModelMessages(deps.sessions.transcript(sessionKey))
+      for (let turnIndex = 0; ; turnIndex++) {
+        let turnText = ''
+        const calls: ToolCall[] = []
+        finishReason = 'stop'
+        const stream = provider.stream({
+          model,
+          system: plan.systemPrompt,
+          messages: history,
+          tools: modelTools,
+          ...(options.toolChoice && turnIndex === 0 ? { toolChoice: options.toolChoice } : {}),
+          ...(plan.thinking ? { thinking: plan.thinking } : {}),
+          signal: controller.signal,
+          deadline,
+        })
+        const iterator = stream[Symbol.asyncIterator]()
+        try {
+          for (;;) {
+            const step = await nextOrAbort(iterator, controller.signal)
+            if (step.done) break
+            const event = step.value
+            if (event.type === 'text') {
+              turnText += event.delta
+              events.push({ type: 'text', runId, delta: event.delta })
+            } else if (event.type === 'tool_call') calls.push(event.call)
+            else if (event.type === 'usage') usage = addUsage(usage, event.usage)
+            else finishReason = event.reason
+          }
+        } finally {
+          if (controller.signal.aborted) void iterator.return?.()
+        }
+        text = turnText
+        const assistant: NewTranscriptEntry = {
+          role: 'assistant', runId, text: turnText, model: modelRef,
+          ...(calls.length ? { toolCalls: calls } : {}),
+        }
+        history.push({ role: 'assistant', content: turnText, ...(calls.length ? { toolCalls: calls } : {}) })
+        if (calls.length === 0) {
+          deps.sessions.append(sessionKey, [assistant])
+          break
+        }
+        finishReason = 'tool_calls'
+        const serverCalls = calls.filter((c) => !clientTools.has(c.name) || toolsByName.has(c.name))
+        const clientCalls = calls.filter((c) => !serverCalls.includes(c))
+        for (const call of serverCalls) events.push({ type: 'tool', phase: 'start', runId, call })
+        const results = await Promise.all(
+          serverCalls.map((call) =>
+            deps.executor.execute({
+              context: { runId, agentId, sessionKey, call, via: 'agent' },
+              tool: toolsByName.get(call.name),
+              policy,
+              signal: controller.signal,
+            }),
+          ),
+        )
+        const entries: NewTranscriptEntry[] = [assistant]
+        results.forEach((res, i) => {
+          const call = serverCalls[i]!
+          toolCalls.push({ ...call, result: res })
+          events.push({ type: 'tool', phase: 'result', runId, result: res })
+          const content = toolResultText(res)
+          entries.push({ role: 'tool', runId, toolCallId: call.id, name: call.name, text: content, ...(res.ok ? {} : { isError: true }) })
+          history.push({ role: 'tool', toolCallId: call.id, name: call.name, content, ...(res.ok ? {} : { isError: true }) })
+        })
+        deps.sessions.append(sessionKey, entries)
+        if (controller.signal.aborted) throw controller.signal.reason
+        if (clientCalls.length > 0) {
+          for (const call of clientCalls) toolCalls.push({ ...call, clientSide: true })
+          break
+        }
+        if (turnIndex + 1 >= maxTurns) throw new CORE_ERR_RUN_TURN_LIMIT(maxTurns)
+      }
+      result = finish('ok')
+    } catch (err) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : err
+      const status: RunStatus = isCodedError(reason, CORE_ERR_RUN_TIMEOUT.code) ? 'timeout' : isCodedError(reason, CORE_ERR_RUN_ABORTED.code) ? 'aborted' : 'error'
+      finishReason = 'error'
+      const coded = isCodedError(reason) ? reason : new CORE_ERR_MODEL_FAILED(modelRef || '(unresolved)', reason instanceof Error ? reason.message : String(reason), { cause: reason })
+      if (status === 'error') deps.log.warn({ runId, sessionKey, code: coded.code, err: reason }, 'agent run failed')
+      result = finish(status, { code: coded.code, message: coded.message })
+      try {
+        deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }])
+      } catch {
+        // The session may not exist (bad key); the result still reports the failure.
+      }
+    } finally {
+      deps.clock.clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onCallerAbort)
+    }
+
+    if (options.deliver) await this.#deliver(result, options.deliver)
+    if (hasTaps(deps.hooks.agentEnd)) {
+      await deps.hooks.agentEnd.promise({ plan, result }).catch((err: unknown) => deps.log.warn({ err, runId }, 'agentEnd tap failed'))
+    }
+    events.push({ type: 'lifecycle', phase: result.status === 'ok' ? 'end' : 'error', runId, result })
+    events.close()
+    return result
+  }
+
+  async #deliver(result: AgentRunResult, deliver: DeliveryTarget | true): Promise<void> {
+    const target = deliver === true ? this.deps.sessions.get(result.sessionKey)?.lastRoute : deliver
+    if (!target) {
+      this.deps.log.warn({ runId: result.runId, sessionKey: result.sessionKey }, 'deliver: true, but the session has no last route; reply not delivered')
+      return
+    }
+    const text = result.status === 'ok' ? result.text : `⚠️ The agent could not answer (${result.error?.code}): ${result.error?.message}`
+    if (text.trim() === '') return
+    const outcome = await this.deps.deliver({
+      channel: target.channel,
+      to: target.to,
+      text,
+      sessionKey: result.sessionKey,
+      deliveryKey: `run:${result.runId}`,
+      ...(target.accountId ? { accountId: target.accountId } : {}),
+      ...(target.threadId ? { threadId: target.threadId } : {}),
+    })
+    if (outcome.status === 'sent') {
+      this.deps.sessions.setLastRoute(result.sessionKey, {
+        channel: target.channel, to: target.to,
+        ...(target.accountId ? { accountId: target.accountId } : {}),
+        ...(target.threadId ? { threadId: target.threadId } : {}),
+      })
+    }
+  }
+}

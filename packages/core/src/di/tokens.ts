@@ -1,0 +1,15 @@
+import type { Clock } from '../clock/clock.js'
+import type { GatewayConfig } from '../config/config-schema.js'
+import type { Logger } from '../logging/logger.js'
+import type { GatewayRuntime } from '../plugins/plugin-api.js'
+import type { StateStore } from '../store/state-store.js'
+import { createToken } from './token.js'
+
+/** Services the core registers in the gateway's root container; every plugin can resolve them. */
+export const Tokens = Object.freeze({
+  Logger: createToken<Logger>('openclaw:Logger'),
+  Config: createToken<GatewayConfig>('openclaw:Config'),
+  Clock: createToken<Clock>('openclaw:Clock'),
+  Store: createToken<StateStore>('openclaw:Store'),
+  Gateway: createToken<GatewayRuntime>('openclaw:Gateway'),
+})

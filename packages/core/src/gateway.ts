@@ -1,0 +1,362 @@
+import { join, resolve } from 'node:path'
+import { AgentRunner } from './agent/agent-runner.js'
+import { createCoreTools } from './agent/core-tools.js'
+import { IdempotencyStore } from './agent/idempotency-store.js'
+import { ToolExecutor } from './agent/tool-executor.js'
+import { ToolPolicy } from './agent/tool-policy.js'
+import { systemClock, type Clock } from './clock/clock.js'
+import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from './config/config-schema.js'
+import { formatIssues } from './config/format-issues.js'
+import { readConfigFile, resolvePaths } from './config/load-config.js'
+import { substituteEnv } from './config/substitute-env.js'
+import { DependencyManager, type Services } from './di/dependency-manager.js'
+import { Tokens } from './di/tokens.js'
+import { Outbox } from './delivery/outbox.js'
+import { CORE_ERR_CONFIG_INVALID, CORE_ERR_GATEWAY_STATE, CORE_ERR_PLUGIN_API_CLOSED } from './errors/codes.js'
+import { HookMetrics, instrumentHooks, type TapStats } from './hooks/hook-metrics.js'
+import { createKernelHooks, createPluginHooks, HOOK_NAMES, type KernelHooks } from './hooks/kernel-hooks.js'
+import { InboundRouter } from './inbound/inbound-router.js'
+import { createLogger, type Logger } from './logging/logger.js'
+import { discoverPluginDirs } from './plugins/discover-plugins.js'
+import { planPlugins } from './plugins/plan-plugins.js'
+import type { GatewayRuntime, PluginApi, Registries, ToolRuntime } from './plugins/plugin-api.js'
+import type { PluginInfo, PluginInput } from './plugins/plugin-definition.js'
+import { PluginHost } from './plugins/plugin-host.js'
+import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
+import { Registry } from './registry/registry.js'
+import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
+import { SessionStore } from './sessions/session-store.js'
+import { loadSkillsDir } from './skills/skill-loader.js'
+import { SqliteStateStore } from './store/sqlite-state-store.js'
+import type { StateStore } from './store/state-store.js'
+import type { ChannelDefinition } from './types/channels.js'
+import type { HttpRouteDefinition } from './types/http.js'
+import type { ModelProvider } from './types/providers.js'
+import type { RpcMethodDefinition } from './types/rpc.js'
+import type { SkillDefinition } from './types/skills.js'
+import type { ToolDefinition } from './types/tools.js'
+
+/** The core's own version; reported by health checks and `openclaw --version`. */
+export const CORE_VERSION = '1.0.0'
+
+export interface CreateGatewayOptions {
+  /** The config as an object; when given, no file is read. `${VAR}` is still substituted. */
+  readonly config?: GatewayConfigInput | Record<string, unknown>
+  /** Read the config from this file (it must exist). Default `$OPENCLAW_CONFIG_PATH` or `<stateDir>/openclaw.json`, if present. */
+  readonly configPath?: string
+  /** Default `$OPENCLAW_STATE_DIR` or `~/.openclaw`. */
+  readonly stateDir?: string
+  /** Plugin objects (and preset arrays); `false`/`null` entries are skipped. */
+  readonly plugins?: readonly PluginInput[]
+  /** Where the state database lives: a `StateStore`, `':memory:'`, or default `<stateDir>/state.db`. */
+  readonly store?: StateStore | ':memory:'
+  readonly logger?: Logger
+  readonly clock?: Clock
+  readonly env?: NodeJS.ProcessEnv
+  /** A project folder whose `.openclaw/extensions` holds workspace plugins. */
+  readonly workspaceDir?: string
+}
+
+export type GatewayState = 'created' | 'starting' | 'started' | 'stopping' | 'stopped'
+
+/** A gateway: the kernel, its plugins and its runtime. Made by {@link createGateway}. */
+export interface Gateway extends GatewayRuntime {
+  readonly state: GatewayState
+  /** The owner's view of the hooks (can call them). */
+  readonly hooks: KernelHooks
+  /** The root service container. */
+  readonly services: Services
+  readonly log: Logger
+  readonly store: StateStore
+  /** Every plugin the gateway knows, with its state and, if it failed, why. */
+  readonly pluginList: readonly PluginInfo[]
+  /** Per hook and plugin: calls, time and errors of their taps. */
+  hookStats(): TapStats[]
+  /** Skill files that were invalid and skipped, with the reason. */
+  skillErrors(): readonly Error[]
+  start(): Promise<void>
+  /** Stop plugins in reverse order, each within `plugins.stopTimeoutMs`; safe to call twice. */
+  stop(): Promise<void>
+}
+
+/** Validate a config object the way `createGateway` does; throws one error listing every bad path. */
+export function parseConfig(raw: unknown): GatewayConfig {
+  const result = CoreConfigSchema.safeParse(raw)
+  if (!result.success) throw new CORE_ERR_CONFIG_INVALID(formatIssues(result.error.issues, raw).join('\n'))
+  return result.data
+}
+
+/**
+ * Create a gateway: read and validate the config, find the plugins, check their manifests,
+ * dependencies and config before any plugin code runs, then register them in dependency order.
+ * Nothing listens or connects until {@link Gateway.start}.
+ */
+export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const env = options.env ?? process.env
+  const paths = resolvePaths({
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+    env,
+  })
+  const rawConfig = options.config !== undefined
+    ? substituteEnv(options.config, env)
+    : readConfigFile(paths.configPath, { required: options.configPath !== undefined, env })
+
+  const parsed = CoreConfigSchema.safeParse(rawConfig)
+  const configProblems = parsed.success ? [] : formatIssues(parsed.error.issues, rawConfig)
+  const config = parsed.success ? parsed.data : CoreConfigSchema.parse({})
+  const pluginDirs = config.plugins.enabled
+    ? discoverPluginDirs([
+        ...config.plugins.load.paths.map((p) => resolve(p.replace(/^~(?=$|[\\/])/, env.HOME ?? '~'))),
+        join(paths.stateDir, 'extensions'),
+        ...(options.workspaceDir ? [join(options.workspaceDir, '.openclaw', 'extensions')] : []),
+      ])
+    : []
+  const records = planPlugins({ inline: options.plugins ?? [], pluginDirs, config, rawConfig, configProblems })
+  if (configProblems.length > 0) throw new CORE_ERR_CONFIG_INVALID(configProblems.join('\n'))
+
+  const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records })
+  await gateway.registerPlugins()
+  return gateway
+}
+
+class GatewayKernel implements Gateway {
+  readonly version = CORE_VERSION
+  readonly stateDir: string
+  readonly config: GatewayConfig
+  readonly hooks: KernelHooks
+  readonly services: DependencyManager
+  readonly log: Logger
+  readonly store: StateStore
+  readonly registry: Registries
+  readonly agent: AgentRunner
+  readonly sessions: SessionStore
+  readonly tools: ToolRuntime
+  readonly inbound: GatewayRuntime['inbound']
+  readonly delivery: GatewayRuntime['delivery']
+
+  #state: GatewayState = 'created'
+  readonly #metrics = new HookMetrics()
+  readonly #host: PluginHost
+  readonly #outbox: Outbox
+  readonly #clock: Clock
+  readonly #ownsStore: boolean
+  readonly #registries: {
+    channels: Registry<ChannelDefinition>
+    tools: Registry<ToolDefinition>
+    skills: Registry<SkillDefinition>
+    providers: Registry<ModelProvider>
+    httpRoutes: Registry<HttpRouteDefinition>
+    rpcMethods: Registry<RpcMethodDefinition>
+  }
+  #diskSkills: SkillDefinition[] = []
+  #skillErrors: Error[] = []
+  #stopPromise: Promise<void> | undefined
+
+  constructor(input: { options: CreateGatewayOptions; config: GatewayConfig; rawConfig: unknown; stateDir: string; records: PluginRecord[] }) {
+    const { options, config } = input
+    this.config = config
+    this.stateDir = input.stateDir
+    this.#clock = options.clock ?? systemClock
+    this.log = options.logger ?? createLogger({ level: config.logging.level })
+    this.#ownsStore = typeof options.store !== 'object'
+    this.store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(this.stateDir, 'state.db'))
+    const core = this.store.forOwner('core')
+    core.migrate(CORE_MIGRATIONS)
+
+    this.hooks = createKernelHooks()
+    instrumentHooks(this.hooks, this.#metrics)
+    this.services = DependencyManager.createRoot('gateway')
+    this.#registries = {
+      channels: new Registry('Channel'),
+      tools: new Registry('Tool'),
+      skills: new Registry('Skill'),
+      providers: new Registry('Model provider'),
+      httpRoutes: new Registry('HTTP route'),
+      rpcMethods: new Registry('RPC method'),
+    }
+    this.registry = this.#registries
+
+    this.sessions = new SessionStore(core, this.#clock)
+    this.#outbox = new Outbox(core, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
+    this.delivery = { send: (message) => this.#outbox.send(message) }
+    const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
+    const coreTools = createCoreTools(this.sessions)
+    for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
+    this.agent = new AgentRunner({
+      config,
+      hooks: this.hooks,
+      tools: this.#registries.tools,
+      skills: this.#registries.skills,
+      providers: this.#registries.providers,
+      sessions: this.sessions,
+      idempotency: new IdempotencyStore(core, this.#clock, config.session.idempotencyTtlHours * 3_600_000),
+      executor,
+      clock: this.#clock,
+      log: this.log.child({ part: 'agent' }),
+      diskSkills: () => this.#diskSkills,
+      deliver: (message) => this.#outbox.send(message),
+    })
+    this.tools = {
+      invoke: async (request) => {
+        const { agentId, sessionKey } = request.sessionKey || request.agentId
+          ? this.agent.resolveSessionKey({ ...(request.agentId ? { agentId: request.agentId } : {}), ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}) })
+          : { agentId: undefined, sessionKey: undefined }
+        const settings = { ...config.agents.defaults, ...(agentId ? config.agents.entries[agentId] : {}) }
+        return executor.execute({
+          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${Date.now().toString(36)}`, name: request.name, arguments: request.args }, via: request.via },
+          tool: this.#registries.tools.get(request.name),
+          policy: new ToolPolicy(settings.tools ?? {}),
+          signal: request.signal ?? new AbortController().signal,
+        })
+      },
+    }
+    const router = new InboundRouter(core, this.hooks, this.agent, this.#clock, this.log.child({ part: 'inbound' }))
+    this.inbound = { receive: (message) => router.receive(message) }
+
+    this.services.registerInstance(Tokens.Logger, this.log)
+    this.services.registerInstance(Tokens.Config, config)
+    this.services.registerInstance(Tokens.Clock, this.#clock)
+    this.services.registerInstance(Tokens.Store, this.store)
+    this.services.registerInstance(Tokens.Gateway, this)
+
+    this.#host = new PluginHost(input.records, {
+      log: this.log,
+      rawConfig: input.rawConfig,
+      stopTimeoutMs: config.plugins.stopTimeoutMs,
+      createApi: (record) => this.#createApi(record),
+      rollback: (record) => this.#rollback(record),
+    })
+  }
+
+  get state(): GatewayState {
+    return this.#state
+  }
+
+  get pluginList(): readonly PluginInfo[] {
+    return this.#host.records.map(toPluginInfo)
+  }
+
+  plugins(): readonly PluginInfo[] {
+    return this.pluginList
+  }
+
+  isReady(): boolean {
+    return this.#state === 'started' && this.#host.records.every((r) => !r.required || r.state === 'started')
+  }
+
+  hookStats(): TapStats[] {
+    return this.#metrics.snapshot()
+  }
+
+  skillErrors(): readonly Error[] {
+    return this.#skillErrors
+  }
+
+  async registerPlugins(): Promise<void> {
+    await this.#host.registerAll()
+    const failure = this.#host.requiredFailure()
+    if (failure) {
+      await this.#teardown()
+      throw failure
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'created') throw new CORE_ERR_GATEWAY_STATE('start', this.#state)
+    this.#state = 'starting'
+    const skills = loadSkillsDir(join(this.stateDir, 'skills'), (name) => this.#registries.tools.get(name))
+    this.#diskSkills = skills.skills
+    this.#skillErrors = skills.errors
+    for (const err of skills.errors) this.log.warn({ code: (err as { code?: string }).code }, err.message)
+
+    await this.#host.startAll()
+    const failure = this.#host.requiredFailure()
+    if (failure) {
+      this.#state = 'stopping'
+      await this.#host.stopAll()
+      await this.#teardown()
+      this.#state = 'stopped'
+      throw failure
+    }
+    this.#outbox.resumePending()
+    this.#state = 'started'
+    await this.hooks.gatewayStart.promise({ plugins: this.pluginList.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
+      this.log.error({ err }, 'a gatewayStart tap failed')
+    })
+    const failed = this.pluginList.filter((p) => p.state === 'failed')
+    this.log.info({ plugins: this.pluginList.length, failed: failed.map((p) => p.id) }, 'gateway started')
+  }
+
+  stop(): Promise<void> {
+    this.#stopPromise ??= this.#stop()
+    return this.#stopPromise
+  }
+
+  async #stop(): Promise<void> {
+    const wasStarted = this.#state === 'started'
+    this.#state = 'stopping'
+    if (wasStarted) {
+      await this.hooks.gatewayStop.promise().catch((err: unknown) => this.log.error({ err }, 'a gatewayStop tap failed'))
+    }
+    await this.#host.stopAll()
+    await this.agent.abortAll('the gateway is stopping')
+    await this.#outbox.stop()
+    await this.#teardown()
+    this.#state = 'stopped'
+  }
+
+  async #teardown(): Promise<void> {
+    for (const record of this.#host.records) record.abort.abort()
+    await this.services.dispose().catch((err: unknown) => this.log.error({ err }, 'disposing services failed'))
+    if (this.#ownsStore) this.store.close()
+  }
+
+  #createApi(record: PluginRecord): PluginApi<unknown> {
+    const id = record.id
+    const services = this.services.createChild(id)
+    record.services = services
+    let open = true
+    const guard = <A extends unknown[]>(method: string, fn: (...args: A) => void) => (...args: A) => {
+      if (!open) throw new CORE_ERR_PLUGIN_API_CLOSED(id, method)
+      fn(...args)
+    }
+    const r = this.#registries
+    const api: PluginApi<unknown> = Object.freeze({
+      id,
+      config: record.config,
+      log: this.log.child({ plugin: id }),
+      services,
+      hooks: createPluginHooks(this.hooks, id),
+      store: this.store.forOwner(id.replace(/[^A-Za-z0-9_:-]/g, '_')),
+      gateway: this,
+      signal: record.abort.signal,
+      http: { route: guard('http.route', (def: HttpRouteDefinition) => {
+        for (const method of [def.method].flat()) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
+      }) },
+      rpc: { method: guard('rpc.method', (def: RpcMethodDefinition<never, unknown>) => r.rpcMethods.add(id, def.name, def as RpcMethodDefinition)) },
+      channels: { register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) },
+      tools: { register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) },
+      skills: { register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) },
+      providers: { register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)) },
+    }) as PluginApi<unknown>
+    // Registration is open only while register() runs.
+    queueMicrotask(() => {
+      open = false
+    })
+    return api
+  }
+
+  async #rollback(record: PluginRecord): Promise<void> {
+    for (const registry of Object.values(this.#registries)) (registry as Registry<unknown>).removeOwner(record.id)
+    for (const name of HOOK_NAMES) {
+      const hook = this.hooks[name] as unknown as { taps: { plugin?: string }[]; _resetCompilation?: () => void }
+      const kept = hook.taps.filter((tap) => tap.plugin !== record.id)
+      if (kept.length !== hook.taps.length) {
+        hook.taps = kept
+        hook._resetCompilation?.()
+      }
+    }
+    await record.services?.dispose().catch(() => {})
+  }
+}

@@ -1,0 +1,66 @@
+// @openclaw/core: the kernel. Hosts embed it with createGateway(); plugin authors use
+// @openclaw/plugin-sdk, which re-exports what they need from here.
+
+// ── Embedding ────────────────────────────────────────────────────────────────────────────────────
+export { createGateway, parseConfig, CORE_VERSION } from './gateway.js'
+export type { Gateway, GatewayState, CreateGatewayOptions } from './gateway.js'
+export { resolvePaths, readConfigFile } from './config/load-config.js'
+export { CoreConfigSchema, AgentSettingsSchema } from './config/config-schema.js'
+export type { GatewayConfig, GatewayConfigInput, AgentSettings } from './config/config-schema.js'
+export { configJsonSchema } from './config/config-json-schema.js'
+export { createLogger, createSilentLogger, REDACT_PATHS } from './logging/logger.js'
+export type { Logger, LogFn, LogLevel, CreateLoggerOptions } from './logging/logger.js'
+export { systemClock } from './clock/clock.js'
+export type { Clock, ClockTimer } from './clock/clock.js'
+
+// ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
+export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
+export type { PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput } from './plugins/plugin-definition.js'
+export type {
+  PluginApi, GatewayRuntime, AgentRuntime, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
+} from './plugins/plugin-api.js'
+export { MANIFEST_FILE, PluginManifestSchema, readManifest } from './plugins/plugin-manifest.js'
+export type { PluginManifest } from './plugins/plugin-manifest.js'
+export { sortPlugins } from './plugins/sort-plugins.js'
+
+// ── Hooks ────────────────────────────────────────────────────────────────────────────────────────
+export { createKernelHooks, createPluginHooks, HOOK_NAMES } from './hooks/kernel-hooks.js'
+export type { KernelHooks, PluginHooks, TapOnlyHook, PluginTapOptions, HookName, GatewayStartInfo } from './hooks/kernel-hooks.js'
+export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE } from './hooks/stages.js'
+export type { TapStats } from './hooks/hook-metrics.js'
+
+// ── Services ─────────────────────────────────────────────────────────────────────────────────────
+export { DependencyManager } from './di/dependency-manager.js'
+export type { Services, ServiceResolver, ServiceFactory } from './di/dependency-manager.js'
+export { createToken } from './di/token.js'
+export type { Token } from './di/token.js'
+export { Tokens } from './di/tokens.js'
+
+// ── Store ────────────────────────────────────────────────────────────────────────────────────────
+export { SqliteStateStore } from './store/sqlite-state-store.js'
+export type { StateStore, OwnerStore, SqlStore, Migration, SqlParams, RunResult } from './store/state-store.js'
+
+// ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────
+export { resolveSessionKey } from './sessions/session-key.js'
+export { JsonSkillSchema, loadSkillsDir } from './skills/skill-loader.js'
+export type { JsonSkill } from './skills/skill-loader.js'
+export { generateSkillTypes } from './skills/skill-types.js'
+export { sessionKeyFor } from './inbound/inbound-router.js'
+
+// ── Errors ───────────────────────────────────────────────────────────────────────────────────────
+export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
+export type { CodedError, CodedErrorConstructor } from './errors/create-error.js'
+export * as errors from './errors/codes.js'
+
+// ── Types shared with plugins ────────────────────────────────────────────────────────────────────
+export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt } from './types/messages.js'
+export type { ChannelDefinition, ChannelCapabilities, ChannelSendContext } from './types/channels.js'
+export type { ToolDefinition, ToolContext, ToolCall, ToolResult, JsonSchema } from './types/tools.js'
+export type { SkillDefinition } from './types/skills.js'
+export type { ModelProvider, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel } from './types/providers.js'
+export type {
+  AgentRunOptions, AgentRunResult, AgentEvent, AgentRunPlan, AgentRunOutcome, ToolCallContext, ToolCallDecision, TurnContext, DeliveryTarget, RunStatus,
+} from './types/agent.js'
+export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOptions } from './types/sessions.js'
+export type { HttpRouteDefinition, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
+export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

@@ -1,0 +1,54 @@
+import { pino, type DestinationStream } from 'pino'
+
+export interface LogFn {
+  (message: string, ...args: unknown[]): void
+  (bindings: object, message?: string, ...args: unknown[]): void
+}
+
+/** The logger every part of OpenClaw writes to; pino's loggers fit it. */
+export interface Logger {
+  level: string
+  trace: LogFn
+  debug: LogFn
+  info: LogFn
+  warn: LogFn
+  error: LogFn
+  fatal: LogFn
+  child(bindings: Record<string, unknown>): Logger
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+const SECRET_KEYS = ['token', 'password', 'apiKey', 'api_key', 'secret', 'authorization', 'Authorization', 'cookie', 'x-openclaw-token', 'hooksToken', 'botToken']
+
+/** pino redaction paths: secret keys at the top and up to three levels down, whatever the parent. */
+export const REDACT_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => {
+  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`
+  const dot = k.startsWith('[') ? '' : '.'
+  return [k, `*${dot}${k}`, `*.*${dot}${k}`, `*.*.*${dot}${k}`]
+})
+
+export interface CreateLoggerOptions {
+  level?: LogLevel
+  /** Where lines go; standard output by default. */
+  destination?: DestinationStream
+  name?: string
+}
+
+/** The gateway's root logger: JSON lines, secrets redacted. */
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? 'openclaw',
+      level: options.level ?? 'info',
+      redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      base: undefined,
+    },
+    options.destination,
+  ) as unknown as Logger
+}
+
+/** A logger that writes nothing, for tests and quiet embedding. */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' }) as unknown as Logger
+}

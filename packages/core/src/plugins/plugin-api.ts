@@ -1,0 +1,120 @@
+import type { GatewayConfig } from '../config/config-schema.js'
+import type { Services } from '../di/dependency-manager.js'
+import type { PluginHooks } from '../hooks/kernel-hooks.js'
+import type { Logger } from '../logging/logger.js'
+import type { OwnerStore } from '../store/state-store.js'
+import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
+import type { ChannelDefinition } from '../types/channels.js'
+import type { HttpRouteDefinition } from '../types/http.js'
+import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
+import type { ModelProvider } from '../types/providers.js'
+import type { RpcMethodDefinition } from '../types/rpc.js'
+import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
+import type { SkillDefinition } from '../types/skills.js'
+import type { ToolDefinition, ToolResult } from '../types/tools.js'
+import type { PluginInfo } from './plugin-definition.js'
+
+/** Read access to what every plugin registered. */
+export interface RegistryView<T> {
+  get(id: string): T | undefined
+  has(id: string): boolean
+  owner(id: string): string | undefined
+  keys(): string[]
+  values(): T[]
+}
+
+export interface Registries {
+  readonly channels: RegistryView<ChannelDefinition>
+  readonly tools: RegistryView<ToolDefinition>
+  readonly skills: RegistryView<SkillDefinition>
+  readonly providers: RegistryView<ModelProvider>
+  /** Keyed `METHOD path`. */
+  readonly httpRoutes: RegistryView<HttpRouteDefinition>
+  readonly rpcMethods: RegistryView<RpcMethodDefinition>
+}
+
+export interface AgentRuntime {
+  /** Run one agent turn and wait for its result. Rejects only on bad input (a coded error); a failed run resolves with `status: 'error'`. */
+  run(options: AgentRunOptions): Promise<AgentRunResult>
+  /** Run one agent turn and yield its events as they happen. */
+  stream(options: AgentRunOptions): AsyncIterable<AgentEvent>
+  /** Wait for a run started elsewhere; `undefined` if the run id is unknown. */
+  wait(runId: string, options?: { timeoutMs?: number }): Promise<AgentRunResult | undefined>
+  /** Abort a running run. Resolves `true` if it was running. */
+  abort(runId: string): boolean
+  /** Ids of the configured agents; `main` always exists. */
+  agentIds(): string[]
+  /** The agent's id for a key like `agent:<id>:...`, after normalising; throws a coded error when they disagree. */
+  resolveSessionKey(options: { agentId?: string; sessionKey?: string }): { agentId: string; sessionKey: string }
+}
+
+export interface SessionRuntime {
+  list(options?: ListSessionsOptions): Page<SessionInfo>
+  get(key: string): SessionInfo | undefined
+  history(key: string, options?: HistoryOptions): Page<TranscriptEntry>
+  /** Clear the transcript, keep the session. */
+  reset(key: string): boolean
+  delete(key: string): boolean
+}
+
+export interface InboundOutcome {
+  /** `dropped` when an `inboundMessage` tap returned null; `duplicate` when the message id was seen before. */
+  readonly status: 'routed' | 'dropped' | 'duplicate'
+  readonly runId?: string
+  readonly sessionKey?: string
+}
+
+export interface DeliveryOutcome {
+  readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate'
+  readonly receipt?: DeliveryReceipt
+  readonly error?: { readonly code: string; readonly message: string }
+}
+
+export interface ToolRuntime {
+  /**
+   * Invoke a registered tool outside a run (HTTP `/tools/invoke`, RPC `tools.invoke`), through the
+   * same validation, policy and hooks as an agent's call.
+   */
+  invoke(request: { name: string; args: unknown; sessionKey?: string; agentId?: string; via: 'http' | 'rpc'; signal?: AbortSignal }): Promise<ToolResult>
+}
+
+/** What the kernel offers plugins at runtime, as `api.gateway`. */
+export interface GatewayRuntime {
+  readonly version: string
+  readonly stateDir: string
+  readonly config: GatewayConfig
+  readonly registry: Registries
+  readonly agent: AgentRuntime
+  readonly sessions: SessionRuntime
+  readonly tools: ToolRuntime
+  /** Channels call this with every message they receive. */
+  readonly inbound: { receive(message: InboundMessage): Promise<InboundOutcome> }
+  /** Send a message to a channel through the durable outbox (never twice for one `deliveryKey`). */
+  readonly delivery: { send(message: OutboundMessage): Promise<DeliveryOutcome> }
+  plugins(): readonly PluginInfo[]
+  /** True once every required plugin has started. */
+  isReady(): boolean
+}
+
+/** The API a plugin receives in `register`, `start` and `stop`, scoped to that plugin. */
+export interface PluginApi<Config = unknown> {
+  readonly id: string
+  /** This plugin's config, validated and with defaults applied. */
+  readonly config: Config
+  readonly log: Logger
+  /** A child container: register here, `expose` to share with other plugins. */
+  readonly services: Services
+  /** Tap-only view of the kernel hooks. */
+  readonly hooks: PluginHooks
+  /** This plugin's tables in the state store. */
+  readonly store: OwnerStore
+  readonly gateway: GatewayRuntime
+  /** Aborted when the gateway stops. */
+  readonly signal: AbortSignal
+  readonly http: { route(definition: HttpRouteDefinition): void }
+  readonly rpc: { method<P, R>(definition: RpcMethodDefinition<P, R>): void }
+  readonly channels: { register(definition: ChannelDefinition): void }
+  readonly tools: { register<A, R>(definition: ToolDefinition<A, R>): void }
+  readonly skills: { register(definition: SkillDefinition): void }
+  readonly providers: { register(provider: ModelProvider): void }
+}

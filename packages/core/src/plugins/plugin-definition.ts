@@ -1,0 +1,53 @@
+import type { ZodType } from 'zod'
+import type { PluginApi } from './plugin-api.js'
+
+/** The plugin API version this core implements. Plugins declare the range they need as `apiVersion`. */
+export const PLUGIN_API_VERSION = '1.0.0'
+
+export type PluginKind = 'channel' | 'provider' | 'tool' | 'skill' | 'surface' | 'memory' | 'other'
+
+/**
+ * A plugin: metadata plus lifecycle. Everything in OpenClaw beyond the kernel is one of these.
+ *
+ * `register` is synchronous and only declares: services, taps, routes, methods, tools. Connecting,
+ * polling and listening belong in `start`; `stop` releases all of it and may be called twice.
+ */
+export interface PluginDefinition<Config = unknown> {
+  /** Unique id, namespaced: `channel:telegram`, `tool:memory`, `http:openai`. */
+  readonly id: string
+  readonly version: string
+  readonly name?: string
+  readonly description?: string
+  readonly kind?: PluginKind
+  /** Semver range of the plugin API this plugin works with. Default `^1.0.0`. */
+  readonly apiVersion?: string
+  /** Plugin ids that must be registered (and started) before this one. */
+  readonly dependsOn?: readonly string[]
+  /** Schema of this plugin's config, validated before `register` runs. */
+  readonly config?: ZodType<Config>
+  /** Where in the config file this plugin's config lives. Default `plugins.entries.<id>.config`. */
+  readonly configKey?: string
+  register(api: PluginApi<Config>): void
+  start?(api: PluginApi<Config>): Promise<void> | void
+  stop?(api: PluginApi<Config>): Promise<void> | void
+}
+
+export type PluginState = 'loaded' | 'started' | 'failed' | 'disabled' | 'stopped'
+
+/** What the gateway reports about each plugin it knows. */
+export interface PluginInfo {
+  readonly id: string
+  readonly name: string
+  readonly version: string
+  readonly kind: PluginKind
+  /** `inline` for plugin objects passed in code, else the folder the plugin was loaded from. */
+  readonly source: string
+  readonly required: boolean
+  readonly dependsOn: readonly string[]
+  readonly state: PluginState
+  /** Why the plugin failed or is disabled. */
+  readonly error?: { readonly code: string; readonly message: string; readonly cause?: unknown }
+}
+
+/** Anything `createGateway({ plugins })` accepts: plugins, nested arrays (presets), and falsy holes. */
+export type PluginInput = PluginDefinition<any> | false | null | undefined | readonly PluginInput[]

@@ -1,0 +1,61 @@
+import type { Migration } from '../store/state-store.js'
+
+/** The core's tables. Shipped migrations never change; add a new version instead. */
+export const CORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sessions, transcripts, runs, outbox',
+    up: `
+      CREATE TABLE core_sessions (
+        key TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        message_count INTEGER NOT NULL DEFAULT 0,
+        next_seq INTEGER NOT NULL DEFAULT 1,
+        origin TEXT,
+        last_route TEXT
+      );
+      CREATE INDEX core_sessions_agent ON core_sessions (agent_id, key);
+      CREATE TABLE core_transcript (
+        session_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        run_id TEXT,
+        role TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (session_key, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE core_runs (
+        idempotency_key TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        result TEXT NOT NULL,
+        finished_at INTEGER NOT NULL
+      );
+      CREATE INDEX core_runs_finished ON core_runs (finished_at);
+      CREATE INDEX core_runs_run ON core_runs (run_id);
+      CREATE TABLE core_outbox (
+        delivery_key TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        message TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        receipt TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX core_outbox_due ON core_outbox (state, next_attempt_at);
+      CREATE TABLE core_inbound_seen (
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        PRIMARY KEY (channel, message_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+]

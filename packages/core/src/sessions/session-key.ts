@@ -1,0 +1,30 @@
+import { CORE_ERR_SESSION_AGENT_MISMATCH, CORE_ERR_SESSION_KEY_INVALID } from '../errors/codes.js'
+
+export const DEFAULT_AGENT_ID = 'main'
+export const MAIN_SESSION = 'main'
+
+const MAX_KEY_LENGTH = 256
+const BAD_CHARS = /[\s\u0000-\u001f\u007f]/
+
+/**
+ * Normalise a session key to `agent:<agentId>:<rest>` (lowercase). A bare key is scoped to the
+ * agent; a key naming another agent than the requested one is refused.
+ */
+export function resolveSessionKey(input: { agentId?: string | undefined; sessionKey?: string | undefined }): { agentId: string; sessionKey: string } {
+  const requested = input.agentId?.trim().toLowerCase() || undefined
+  if (input.sessionKey === undefined || input.sessionKey.trim() === '') {
+    const agentId = requested ?? DEFAULT_AGENT_ID
+    return { agentId, sessionKey: `agent:${agentId}:${MAIN_SESSION}` }
+  }
+  const key = input.sessionKey.trim().toLowerCase()
+  if (key.length > MAX_KEY_LENGTH) throw new CORE_ERR_SESSION_KEY_INVALID(key.slice(0, 40) + '…', `longer than ${MAX_KEY_LENGTH} characters`)
+  if (BAD_CHARS.test(key)) throw new CORE_ERR_SESSION_KEY_INVALID(key, 'contains whitespace or control characters')
+  if (key.startsWith('agent:')) {
+    const [, agentId, ...rest] = key.split(':')
+    if (!agentId || rest.length === 0 || rest.join(':') === '') throw new CORE_ERR_SESSION_KEY_INVALID(key, "expected 'agent:<agentId>:<rest>'")
+    if (requested && requested !== agentId) throw new CORE_ERR_SESSION_AGENT_MISMATCH(key, requested)
+    return { agentId, sessionKey: key }
+  }
+  const agentId = requested ?? DEFAULT_AGENT_ID
+  return { agentId, sessionKey: `agent:${agentId}:${key}` }
+}

@@ -1,0 +1,142 @@
+import type { Clock } from '../clock/clock.js'
+import type { OwnerStore } from '../store/state-store.js'
+import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
+
+interface SessionRow {
+  key: string
+  agent_id: string
+  created_at: number
+  updated_at: number
+  message_count: number
+  origin: string | null
+  last_route: string | null
+}
+
+interface TranscriptRow {
+  seq: number
+  at: number
+  run_id: string | null
+  role: TranscriptEntry['role']
+  data: string
+}
+
+/** A transcript entry before it has its place: the store assigns `seq` and `at`. */
+export type NewTranscriptEntry = TranscriptEntry extends infer E ? (E extends TranscriptEntry ? Omit<E, 'seq' | 'at'> : never) : never
+
+const DEFAULT_PAGE = 50
+const MAX_PAGE = 500
+
+function pageSize(limit: number | undefined): number {
+  return Math.min(Math.max(1, Math.floor(limit ?? DEFAULT_PAGE)), MAX_PAGE)
+}
+
+function toInfo(row: SessionRow): SessionInfo {
+  return {
+    key: row.key,
+    agentId: row.agent_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    messageCount: row.message_count,
+    ...(row.origin ? { origin: JSON.parse(row.origin) as SessionInfo['origin'] } : {}),
+    ...(row.last_route ? { lastRoute: JSON.parse(row.last_route) as SessionInfo['lastRoute'] } : {}),
+  }
+}
+
+function toEntry(row: TranscriptRow): TranscriptEntry {
+  const data = JSON.parse(row.data) as Record<string, unknown>
+  return { ...data, seq: row.seq, at: row.at, role: row.role, ...(row.run_id ? { runId: row.run_id } : {}) } as TranscriptEntry
+}
+
+/** Sessions and their transcripts, in the core's tables of the state store. */
+export class SessionStore {
+  constructor(
+    private readonly db: OwnerStore,
+    private readonly clock: Clock,
+  ) {}
+
+  get(key: string): SessionInfo | undefined {
+    const row = this.db.get<SessionRow>('SELECT * FROM core_sessions WHERE key = ?', [key])
+    return row ? toInfo(row) : undefined
+  }
+
+  /** Create the session if it does not exist; record its origin the first time. */
+  ensure(key: string, agentId: string, origin?: SessionInfo['origin']): void {
+    const now = this.clock.now()
+    this.db.run(
+      'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING',
+      [key, agentId, now, now, origin ? JSON.stringify(origin) : null],
+    )
+  }
+
+  setLastRoute(key: string, route: NonNullable<SessionInfo['lastRoute']>): void {
+    this.db.run('UPDATE core_sessions SET last_route = ? WHERE key = ?', [JSON.stringify(route), key])
+  }
+
+  /** Append entries to a transcript atomically, in order. */
+  append(key: string, entries: readonly NewTranscriptEntry[]): void {
+    if (entries.length === 0) return
+    const now = this.clock.now()
+    this.db.transaction(() => {
+      const row = this.db.get<{ next_seq: number }>('SELECT next_seq FROM core_sessions WHERE key = ?', [key])
+      let seq = row?.next_seq ?? 1
+      for (const entry of entries) {
+        const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
+        this.db.run('INSERT INTO core_transcript (session_key, seq, at, run_id, role, data) VALUES (?, ?, ?, ?, ?, ?)', [
+          key, seq++, now, runId ?? null, role, JSON.stringify(data),
+        ])
+      }
+      this.db.run('UPDATE core_sessions SET next_seq = ?, message_count = message_count + ?, updated_at = ? WHERE key = ?', [
+        seq, entries.length, now, key,
+      ])
+    })
+  }
+
+  /** The whole transcript in order, for building a model request. */
+  transcript(key: string): TranscriptEntry[] {
+    return this.db.all<TranscriptRow>('SELECT seq, at, run_id, role, data FROM core_transcript WHERE session_key = ? ORDER BY seq', [key]).map(toEntry)
+  }
+
+  history(key: string, options: HistoryOptions = {}): Page<TranscriptEntry> {
+    const limit = pageSize(options.limit)
+    const desc = options.order === 'desc'
+    const after = options.cursor !== undefined ? Number(options.cursor) : desc ? Number.MAX_SAFE_INTEGER : 0
+    const rows = this.db.all<TranscriptRow>(
+      `SELECT seq, at, run_id, role, data FROM core_transcript WHERE session_key = ? AND seq ${desc ? '<' : '>'} ? ORDER BY seq ${desc ? 'DESC' : 'ASC'} LIMIT ?`,
+      [key, Number.isFinite(after) ? after : 0, limit + 1],
+    )
+    const items = rows.slice(0, limit).map(toEntry)
+    return rows.length > limit ? { items, nextCursor: String(items[items.length - 1]!.seq) } : { items }
+  }
+
+  list(options: ListSessionsOptions = {}): Page<SessionInfo> {
+    const limit = pageSize(options.limit)
+    const where: string[] = ['key > ?']
+    const params: unknown[] = [options.cursor ?? '']
+    if (options.agentId) {
+      where.push('agent_id = ?')
+      params.push(options.agentId)
+    }
+    if (options.prefix) {
+      where.push("key >= ? AND key < ? || x'ffff'")
+      params.push(options.prefix.toLowerCase(), options.prefix.toLowerCase())
+    }
+    const rows = this.db.all<SessionRow>(`SELECT * FROM core_sessions WHERE ${where.join(' AND ')} ORDER BY key LIMIT ?`, [...params, limit + 1])
+    const items = rows.slice(0, limit).map(toInfo)
+    return rows.length > limit ? { items, nextCursor: items[items.length - 1]!.key } : { items }
+  }
+
+  reset(key: string): boolean {
+    return this.db.transaction(() => {
+      const changed = this.db.run('UPDATE core_sessions SET message_count = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key]).changes
+      this.db.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
+      return changed > 0
+    })
+  }
+
+  delete(key: string): boolean {
+    return this.db.transaction(() => {
+      this.db.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
+      return this.db.run('DELETE FROM core_sessions WHERE key = ?', [key]).changes > 0
+    })
+  }
+}

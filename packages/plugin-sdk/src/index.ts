@@ -1,0 +1,84 @@
+// @openclaw/plugin-sdk: everything a plugin author imports. Explicit names only; docs/plugin-api.md
+// lists each one. Bundled plugins import this exactly as third-party plugins do.
+
+// ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
+export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
+export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
+export { createToken, createError, isCodedError } from '@openclaw/core'
+
+export type {
+  PluginDefinition,
+  PluginApi,
+  PluginInfo,
+  PluginKind,
+  PluginState,
+  GatewayRuntime,
+  Services,
+  ServiceResolver,
+  Token,
+  Logger,
+  PluginHooks,
+  TapOnlyHook,
+  PluginTapOptions,
+} from '@openclaw/core'
+
+// ── Messages and channels ────────────────────────────────────────────────────────────────────────
+export type {
+  InboundMessage,
+  OutboundMessage,
+  Attachment,
+  Peer,
+  MessageButton,
+  DeliveryReceipt,
+  ChannelDefinition,
+  ChannelCapabilities,
+  ChannelSendContext,
+  InboundOutcome,
+  DeliveryOutcome,
+} from '@openclaw/core'
+
+// ── Tools, skills, model providers ───────────────────────────────────────────────────────────────
+export type {
+  ToolDefinition,
+  ToolContext,
+  ToolCall,
+  ToolResult,
+  JsonSchema,
+  SkillDefinition,
+  ModelProvider,
+  ModelRequest,
+  ModelMessage,
+  ModelTool,
+  ModelStreamEvent,
+  FinishReason,
+  Usage,
+  ThinkingLevel,
+} from '@openclaw/core'
+
+// ── Agent runs, hooks' payloads, sessions ────────────────────────────────────────────────────────
+export type {
+  AgentRunOptions,
+  AgentRunResult,
+  AgentEvent,
+  AgentRunPlan,
+  AgentRunOutcome,
+  ToolCallContext,
+  ToolCallDecision,
+  TurnContext,
+  SessionInfo,
+  TranscriptEntry,
+} from '@openclaw/core'
+
+// ── Surfaces: HTTP routes, RPC methods, the store ────────────────────────────────────────────────
+export type {
+  HttpRouteDefinition,
+  HttpMethod,
+  RouteAuth,
+  RouteRequest,
+  RouteReply,
+  RpcMethodDefinition,
+  RpcCallContext,
+  OwnerStore,
+  Migration,
+  GatewayConfig,
+} from '@openclaw/core'

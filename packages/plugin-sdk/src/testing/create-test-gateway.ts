@@ -1,0 +1,41 @@
+import { createGateway, createSilentLogger, type Gateway, type Logger, type PluginInput } from '@openclaw/core'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createFakeClock, type FakeClock } from './fake-clock.js'
+
+export interface TestGatewayOptions {
+  readonly plugins?: readonly PluginInput[]
+  readonly config?: Record<string, unknown>
+  /** Use the real clock instead of a fake one (for tests that need real timeouts). */
+  readonly realClock?: boolean
+  readonly logger?: Logger
+  /** Default: a fresh temporary folder. */
+  readonly stateDir?: string
+  /** Default true: call `start()` before returning. */
+  readonly start?: boolean
+}
+
+export interface TestGateway extends Gateway {
+  /** The fake clock (absent with `realClock`). */
+  readonly clock: FakeClock | undefined
+}
+
+/**
+ * A real gateway for tests: the real kernel with an in-memory store, a silent logger and a fake
+ * clock, started and ready. Call `stop()` when done.
+ */
+export async function createTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const clock = options.realClock ? undefined : createFakeClock()
+  const gateway = await createGateway({
+    config: options.config ?? {},
+    stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'openclaw-test-')),
+    plugins: options.plugins ?? [],
+    store: ':memory:',
+    logger: options.logger ?? createSilentLogger(),
+    env: {},
+    ...(clock ? { clock } : {}),
+  })
+  if (options.start ?? true) await gateway.start()
+  return Object.assign(gateway, { clock }) as TestGateway
+}
