@@ -30,7 +30,7 @@ import { loadSkillsDir } from './skills/skill-loader.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
-import type { HttpRouteDefinition } from './types/http.js'
+import type { HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
 import type { ModelProvider } from './types/providers.js'
 import type { RpcMethodDefinition } from './types/rpc.js'
 import type { SkillDefinition } from './types/skills.js'
@@ -147,6 +147,7 @@ class GatewayKernel implements Gateway {
     skills: Registry<SkillDefinition>
     providers: Registry<ModelProvider>
     httpRoutes: Registry<HttpRouteDefinition>
+    httpUpgrades: Registry<HttpUpgradeDefinition>
     rpcMethods: Registry<RpcMethodDefinition>
   }
   #diskSkills: SkillDefinition[] = []
@@ -173,6 +174,7 @@ class GatewayKernel implements Gateway {
       skills: new Registry('Skill'),
       providers: new Registry('Model provider'),
       httpRoutes: new Registry('HTTP route'),
+      httpUpgrades: new Registry('HTTP upgrade'),
       rpcMethods: new Registry('RPC method'),
     }
     this.registry = this.#registries
@@ -331,9 +333,12 @@ class GatewayKernel implements Gateway {
       store: this.store.forOwner(id.replace(/[^A-Za-z0-9_:-]/g, '_')),
       gateway: this,
       signal: record.abort.signal,
-      http: { route: guard('http.route', (def: HttpRouteDefinition) => {
-        for (const method of [def.method].flat()) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
-      }) },
+      http: {
+        route: guard('http.route', (def: HttpRouteDefinition) => {
+          for (const method of [def.method].flat()) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
+        }),
+        upgrade: guard('http.upgrade', (def: HttpUpgradeDefinition) => r.httpUpgrades.add(id, def.path, def)),
+      },
       rpc: { method: guard('rpc.method', (def: RpcMethodDefinition<never, unknown>) => r.rpcMethods.add(id, def.name, def as RpcMethodDefinition)) },
       channels: { register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) },
       tools: { register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) },

@@ -19,7 +19,7 @@ export type { PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput
 export type {
   PluginApi, GatewayRuntime, AgentRuntime, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
 } from './plugins/plugin-api.js'
-export { MANIFEST_FILE, PluginManifestSchema, readManifest } from './plugins/plugin-manifest.js'
+export { MANIFEST_FILE, PluginManifestSchema, readManifest, createManifest } from './plugins/plugin-manifest.js'
 export type { PluginManifest } from './plugins/plugin-manifest.js'
 export { sortPlugins } from './plugins/sort-plugins.js'
 
@@ -62,5 +62,5 @@ export type {
   AgentRunOptions, AgentRunResult, AgentEvent, AgentRunPlan, AgentRunOutcome, ToolCallContext, ToolCallDecision, TurnContext, DeliveryTarget, RunStatus,
 } from './types/agent.js'
 export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOptions } from './types/sessions.js'
-export type { HttpRouteDefinition, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
+export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
 export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

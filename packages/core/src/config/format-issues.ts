@@ -41,6 +41,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown
       detail = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`
       return `- ${path}: ${detail}`
     }
+    if (issue.code === 'invalid_key') {
+      const inner = issue.issues.map((i) => i.message).join('; ')
+      return `- ${path}: invalid key '${String(issue.path[issue.path.length - 1])}': ${inner}`
+    }
     const found = describeValue(path, valueAt(input, issue.path))
     return `- ${path}: ${detail} (found ${found})`
   })

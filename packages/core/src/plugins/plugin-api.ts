@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.js'
 import type { OwnerStore } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
 import type { ChannelDefinition } from '../types/channels.js'
-import type { HttpRouteDefinition } from '../types/http.js'
+import type { HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
 import type { ModelProvider } from '../types/providers.js'
 import type { RpcMethodDefinition } from '../types/rpc.js'
@@ -30,6 +30,8 @@ export interface Registries {
   readonly providers: RegistryView<ModelProvider>
   /** Keyed `METHOD path`. */
   readonly httpRoutes: RegistryView<HttpRouteDefinition>
+  /** Keyed by path. */
+  readonly httpUpgrades: RegistryView<HttpUpgradeDefinition>
   readonly rpcMethods: RegistryView<RpcMethodDefinition>
 }
 
@@ -111,7 +113,7 @@ export interface PluginApi<Config = unknown> {
   readonly gateway: GatewayRuntime
   /** Aborted when the gateway stops. */
   readonly signal: AbortSignal
-  readonly http: { route(definition: HttpRouteDefinition): void }
+  readonly http: { route(definition: HttpRouteDefinition): void; upgrade(definition: HttpUpgradeDefinition): void }
   readonly rpc: { method<P, R>(definition: RpcMethodDefinition<P, R>): void }
   readonly channels: { register(definition: ChannelDefinition): void }
   readonly tools: { register<A, R>(definition: ToolDefinition<A, R>): void }

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import JSON5 from 'json5'
-import { z } from 'zod'
+import { z, type ZodType } from 'zod'
+import type { PluginDefinition } from './plugin-definition.js'
 import { CORE_ERR_PLUGIN_MANIFEST_INVALID } from '../errors/codes.js'
 import { formatIssues } from '../config/format-issues.js'
 
@@ -40,4 +41,29 @@ export function readManifest(dir: string): PluginManifest & { readonly dir: stri
   if (!entryPath.startsWith(root + sep)) throw new CORE_ERR_PLUGIN_MANIFEST_INVALID(path, `entry '${parsed.data.entry}' points outside the plugin folder`)
   if (!existsSync(entryPath)) throw new CORE_ERR_PLUGIN_MANIFEST_INVALID(path, `entry '${parsed.data.entry}' does not exist (was the plugin built?)`)
   return { ...parsed.data, dir: root, entryPath }
+}
+
+/**
+ * The manifest of a plugin, generated from its code by the build (`openclaw-plugin-manifest`), so the
+ * gateway can list plugins and validate their config without running them.
+ */
+export function createManifest(definition: PluginDefinition<unknown>, options: { entry: string; name?: string; description?: string }): PluginManifest {
+  const schema = definition.config as ZodType | undefined
+  let configSchema: Record<string, unknown> = { type: 'object', additionalProperties: false }
+  if (schema) {
+    const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+    configSchema = rest
+  }
+  return {
+    id: definition.id,
+    name: definition.name ?? options.name ?? definition.id,
+    version: definition.version,
+    ...(definition.description ?? options.description ? { description: definition.description ?? options.description } : {}),
+    kind: definition.kind ?? 'other',
+    apiVersion: definition.apiVersion ?? '^1.0.0',
+    dependsOn: [...(definition.dependsOn ?? [])],
+    ...(definition.configKey ? { configKey: definition.configKey } : {}),
+    configSchema,
+    entry: options.entry,
+  }
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
@@ -38,5 +39,27 @@ export interface HttpRouteDefinition {
   readonly auth: RouteAuth
   /** Largest accepted body in bytes; larger bodies get 413. Default: `gateway.http.maxBodyBytes`. */
   readonly bodyLimit?: number
+  /**
+   * The body this route's clients expect for errors the server raises on its behalf (bad JSON, 401,
+   * 413, 429, 500): e.g. OpenAI's `{ error: { message, type, code } }`. Default `{ ok: false, error: { type, message } }`.
+   */
+  formatError?(error: { readonly statusCode: number; readonly code: string; readonly message: string }): unknown
   handler(request: RouteRequest, reply: RouteReply): unknown
+}
+
+/**
+ * A protocol upgrade (WebSocket) on a path of the gateway port. The handler owns the socket from
+ * then on, including authentication of whatever protocol it speaks.
+ */
+export interface HttpUpgradeDefinition {
+  readonly path: string
+  handler(request: IncomingMessage, socket: Duplex, head: Buffer): void
+}
+
+/** Where the gateway's HTTP server listens, exposed by the server plugin as `Tokens.HttpServer`. */
+export interface HttpServerInfo {
+  readonly host: string
+  readonly port: number
+  /** `http://host:port`. */
+  readonly url: string
 }
