@@ -4,7 +4,7 @@
 // ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
 export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
-export { createToken, createError, isCodedError } from '@openclaw/core'
+export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
 
 export type {
   PluginDefinition,
@@ -72,6 +72,8 @@ export type {
 // ── Surfaces: HTTP routes, RPC methods, the store ────────────────────────────────────────────────
 export type {
   HttpRouteDefinition,
+  HttpUpgradeDefinition,
+  HttpServerInfo,
   HttpMethod,
   RouteAuth,
   RouteRequest,
