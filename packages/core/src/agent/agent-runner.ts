@@ -412,6 +412,8 @@ export class AgentRunner implements AgentRuntime {
       }
       result = finish('ok')
     } catch (err) {
+      // A provider that gave up at the run's deadline reports its own timeout; the run timed out.
+      if (!controller.signal.aborted && deps.clock.now() >= deadline) controller.abort(new CORE_ERR_RUN_TIMEOUT(timeoutMs))
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : err
       const status: RunStatus = isCodedError(reason, CORE_ERR_RUN_TIMEOUT.code) ? 'timeout' : isCodedError(reason, CORE_ERR_RUN_ABORTED.code) ? 'aborted' : 'error'
       finishReason = 'error'

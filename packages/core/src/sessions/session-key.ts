@@ -4,6 +4,7 @@ export const DEFAULT_AGENT_ID = 'main'
 export const MAIN_SESSION = 'main'
 
 const MAX_KEY_LENGTH = 256
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const BAD_CHARS = /[\s\u0000-\u001f\u007f]/
 
 /**

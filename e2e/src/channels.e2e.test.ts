@@ -1,0 +1,74 @@
+import { definePlugin } from '@openclaw/plugin-sdk'
+import { InMemoryChannel } from '@openclaw/plugin-sdk/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import { startHarness, type Harness } from './harness.js'
+
+let h: Harness | undefined
+afterEach(async () => {
+  await h?.close()
+  h = undefined
+})
+
+describe('channels and delivery', () => {
+  it('routes an inbound message to a session per peer and delivers the reply back', async () => {
+    const channel = new InMemoryChannel()
+    h = await startHarness({ plugins: [channel.plugin] })
+    h.model.reply({ text: 'hi there' })
+    const outcome = await channel.push({ text: 'hello', peer: { id: 'U42', kind: 'direct' } })
+    expect(outcome).toMatchObject({ status: 'routed', sessionKey: 'agent:main:memory:direct:u42' })
+    expect(channel.delivered).toEqual([expect.objectContaining({ channel: 'memory', to: 'U42', text: 'hi there', sessionKey: 'agent:main:memory:direct:u42' })])
+    expect(h.gateway.sessions.get('agent:main:memory:direct:u42')?.lastRoute).toEqual({ channel: 'memory', to: 'U42' })
+  })
+
+  it('ignores a duplicate of a message it already handled', async () => {
+    const channel = new InMemoryChannel()
+    h = await startHarness({ plugins: [channel.plugin] })
+    await channel.push({ id: 'm1', text: 'hello' })
+    expect(await channel.push({ id: 'm1', text: 'hello' })).toEqual({ status: 'duplicate' })
+    expect(channel.delivered).toHaveLength(1)
+  })
+
+  it('lets inboundMessage drop and messageSending rewrite', async () => {
+    const channel = new InMemoryChannel()
+    const filter = definePlugin({
+      id: 'filter',
+      version: '1.0.0',
+      register(api) {
+        api.hooks.inboundMessage.tap('filter', (m) => (m && m.text.includes('spam') ? null : m))
+        api.hooks.messageSending.tap('filter', (m) => m && { ...m, text: `${m.text} [signed]` })
+      },
+    })
+    h = await startHarness({ plugins: [channel.plugin, filter] })
+    expect(await channel.push({ text: 'buy spam' })).toEqual({ status: 'dropped' })
+    await channel.push({ text: 'hi' })
+    expect(channel.delivered.map((m) => m.text)).toEqual(['ok [signed]'])
+  })
+
+  it('retries a failing channel and never sends one delivery key twice', async () => {
+    const channel = new InMemoryChannel({ failFirst: 2, retryAfterMs: 5 })
+    h = await startHarness({ plugins: [channel.plugin] })
+    const message = { channel: 'memory', to: 'x', text: 'once', deliveryKey: 'dk-1' }
+    const first = await h.gateway.delivery.send(message)
+    expect(first.status).toBe('sent')
+    expect(channel.attempts).toBe(3)
+    const again = await h.gateway.delivery.send(message)
+    expect(again).toMatchObject({ status: 'duplicate', receipt: { deliveryKey: 'dk-1' } })
+    expect(channel.delivered).toHaveLength(1)
+  })
+
+  it('makes a message that fails for good visible, and refuses an unknown channel', async () => {
+    const channel = new InMemoryChannel({ failFirst: 100, retryAfterMs: 1 })
+    h = await startHarness({ plugins: [channel.plugin] })
+    const outcome = await h.gateway.delivery.send({ channel: 'memory', to: 'x', text: 't', deliveryKey: 'dk-2' })
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CORE_ERR_DELIVERY_FAILED' } })
+    expect(() => h!.gateway.delivery.send({ channel: 'fax', to: 'x', text: 't', deliveryKey: 'dk-3' })).toThrowError(/Channel 'fax' is not installed/)
+  })
+
+  it('tells the user when the agent fails instead of staying silent', async () => {
+    const channel = new InMemoryChannel()
+    h = await startHarness({ plugins: [channel.plugin] })
+    h.model.fail({ status: 401, body: { error: { message: 'bad key' } } })
+    await channel.push({ text: 'hello' })
+    expect(channel.delivered[0]?.text).toMatch(/could not answer \(OPENAI_ERR_AUTH\)/)
+  })
+})
