@@ -11,15 +11,11 @@ export type {
   PluginApi,
   PluginInfo,
   PluginKind,
-  PluginState,
   GatewayRuntime,
   Services,
-  ServiceResolver,
   Token,
   Logger,
   PluginHooks,
-  TapOnlyHook,
-  PluginTapOptions,
 } from '@openclaw/core'
 
 // ── Messages and channels ────────────────────────────────────────────────────────────────────────
@@ -31,10 +27,6 @@ export type {
   MessageButton,
   DeliveryReceipt,
   ChannelDefinition,
-  ChannelCapabilities,
-  ChannelSendContext,
-  InboundOutcome,
-  DeliveryOutcome,
 } from '@openclaw/core'
 
 // ── Tools, skills, model providers ───────────────────────────────────────────────────────────────
@@ -48,9 +40,7 @@ export type {
   ModelProvider,
   ModelRequest,
   ModelMessage,
-  ModelTool,
   ModelStreamEvent,
-  FinishReason,
   Usage,
   ThinkingLevel,
 } from '@openclaw/core'
@@ -73,9 +63,6 @@ export type {
 export type {
   HttpRouteDefinition,
   HttpUpgradeDefinition,
-  HttpServerInfo,
-  HttpMethod,
-  RouteAuth,
   RouteRequest,
   RouteReply,
   RpcMethodDefinition,

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import * as sdk from './index.js'
+import * as testing from './testing/index.js'
+
+function exportedNames(file: string): string[] {
+  const source = readFileSync(new URL(file, import.meta.url), 'utf8')
+  const names: string[] = []
+  for (const block of source.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
+    for (const part of block[1]!.split(',')) {
+      const name = part.trim().split(/\s+as\s+/).pop()!.trim()
+      if (name) names.push(name)
+    }
+  }
+  return names
+}
+
+const docs = readFileSync(new URL('../../../docs/plugin-api.md', import.meta.url), 'utf8')
+const documented = new Set([...docs.matchAll(/^- `([A-Za-z_]+)`/gm)].map((m) => m[1]))
+
+describe('@openclaw/plugin-sdk public surface', () => {
+  const main = exportedNames('./index.ts')
+  const kit = exportedNames('./testing/index.ts')
+
+  it('stays small: well under 80 exports', () => {
+    expect(main.length).toBeLessThanOrEqual(70)
+    expect(new Set(main).size).toBe(main.length)
+  })
+
+  it('is listed in docs/plugin-api.md, name by name, and the docs list nothing else', () => {
+    expect([...main, ...kit].filter((n) => !documented.has(n))).toEqual([])
+    expect([...documented].filter((n) => !main.includes(n!) && !kit.includes(n!))).toEqual([])
+  })
+
+  it('exports the runtime values it lists', () => {
+    for (const name of ['definePlugin', 'defineTool', 'defineChannel', 'defineSkill', 'defineProvider', 'createToken', 'createError', 'Tokens', 'STAGE_GUARD']) {
+      expect(sdk).toHaveProperty(name)
+    }
+    for (const name of ['createTestGateway', 'InMemoryChannel', 'createFakeClock', 'createScriptedModelServer']) expect(testing).toHaveProperty(name)
+  })
+
+  it('blocks deep imports through the exports map', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> }
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './internal/*', './package.json', './testing'])
+    expect(pkg.exports['./internal/*']).toBeNull()
+  })
+})
