@@ -4,7 +4,14 @@ export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
   target: 'node20',
+  platform: 'node',
   dts: true,
   clean: true,
   sourcemap: true,
+  // Start-up time is dominated by resolving and loading many small module files; bundling the pure-JS
+  // dependencies into one file roughly halves the core's load time (bench/startup). better-sqlite3 is
+  // native and json-schema-to-typescript is loaded lazily, so they stay external.
+  noExternal: ['semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata', 'pino'],
+  // Bundled CommonJS code calls require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);" },
 })

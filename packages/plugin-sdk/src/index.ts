@@ -6,9 +6,15 @@ export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } 
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
 export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
 
+// ── Helpers for provider and channel authors ────────────────────────────────────────────────────
+export { parseSse } from './parse-sse.js'
+export type { SseEvent } from './parse-sse.js'
+export { retryDelay, parseRetryAfter } from './retry-delay.js'
+
 export type {
   PluginDefinition,
   PluginApi,
+  CodedError,
   PluginInfo,
   PluginKind,
   GatewayRuntime,
@@ -41,6 +47,7 @@ export type {
   ModelRequest,
   ModelMessage,
   ModelStreamEvent,
+  FinishReason,
   Usage,
   ThinkingLevel,
 } from '@openclaw/core'

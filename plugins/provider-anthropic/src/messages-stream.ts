@@ -1,0 +1,180 @@
+import type { ModelStreamEvent, Usage } from '@openclaw/plugin-sdk'
+import { ANTHROPIC_ERR_RATE_LIMITED, ANTHROPIC_ERR_UPSTREAM } from './errors.js'
+import type { SseEvent } from '@openclaw/plugin-sdk'
+import { withDetails, type UpstreamError } from './upstream-error.js'
+
+type FinishReason = Extract<ModelStreamEvent, { type: 'finish' }>['reason']
+
+interface WireUsage {
+  readonly input_tokens?: number | null
+  readonly output_tokens?: number | null
+  readonly cache_creation_input_tokens?: number | null
+  readonly cache_read_input_tokens?: number | null
+}
+
+type StreamEvent =
+  | { readonly type: 'message_start'; readonly message?: { readonly usage?: WireUsage } }
+  | {
+      readonly type: 'content_block_start'
+      readonly index: number
+      readonly content_block: { readonly type: string; readonly text?: string; readonly id?: string; readonly name?: string; readonly input?: unknown }
+    }
+  | {
+      readonly type: 'content_block_delta'
+      readonly index: number
+      readonly delta: { readonly type: string; readonly text?: string; readonly partial_json?: string }
+    }
+  | { readonly type: 'content_block_stop'; readonly index: number }
+  | { readonly type: 'message_delta'; readonly delta?: { readonly stop_reason?: string | null }; readonly usage?: WireUsage }
+  | { readonly type: 'message_stop' }
+  | { readonly type: 'ping' }
+  | { readonly type: 'error'; readonly error?: { readonly type?: string; readonly message?: string } }
+
+interface OpenToolUse {
+  readonly id: string
+  readonly name: string
+  readonly input: unknown
+  json: string
+}
+
+/** Error types of an `error` event that a later, identical request may not meet. */
+const RETRYABLE_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error'])
+
+/**
+ * Turn Messages stream events into {@link ModelStreamEvent}s: text deltas as they arrive, each
+ * `tool_use` block once it stops (its `input_json_delta`s joined), then usage, then finish. Thinking
+ * blocks are read past.
+ */
+export async function* readMessagesStream(events: AsyncIterable<SseEvent>, provider: string): AsyncGenerator<ModelStreamEvent> {
+  const tools = new Map<number, OpenToolUse>()
+  let sawToolCalls = false
+  let stopReason: string | undefined
+  let usage: WireUsage | undefined
+  let done = false
+
+  for await (const sse of events) {
+    if (sse.data.trim() === '') continue
+    const event = parseEvent(sse.data, provider)
+    switch (event.type) {
+      case 'message_start': {
+        usage = { ...event.message?.usage }
+        break
+      }
+      case 'content_block_start': {
+        const block = event.content_block
+        if (block.type === 'text' && block.text) yield { type: 'text', delta: block.text }
+        else if (block.type === 'tool_use') tools.set(event.index, { id: block.id ?? '', name: block.name ?? '', input: block.input, json: '' })
+        break
+      }
+      case 'content_block_delta': {
+        const delta = event.delta
+        if (delta.type === 'text_delta' && delta.text) yield { type: 'text', delta: delta.text }
+        else if (delta.type === 'input_json_delta' && delta.partial_json) {
+          const tool = tools.get(event.index)
+          if (tool) tool.json += delta.partial_json
+        }
+        break
+      }
+      case 'content_block_stop': {
+        const tool = tools.get(event.index)
+        if (tool) {
+          tools.delete(event.index)
+          sawToolCalls = true
+          yield { type: 'tool_call', call: { id: tool.id, name: tool.name, arguments: toolInput(tool) } }
+        }
+        break
+      }
+      case 'message_delta':
+        if (event.delta?.stop_reason) stopReason = event.delta.stop_reason
+        // Counts here are cumulative; newer API versions repeat the input counts too.
+        if (event.usage) usage = { ...usage, ...numbersOf(event.usage) }
+        break
+      case 'message_stop':
+        done = true
+        break
+      case 'error':
+        throw streamError(event.error, provider)
+      default:
+        // ping, and event types newer than this code.
+        break
+    }
+    if (done) break
+  }
+  if (!done) {
+    throw withDetails(new ANTHROPIC_ERR_UPSTREAM(provider, 'stream', 'the stream ended before message_stop'), {
+      provider,
+      upstreamStatus: undefined,
+      retryAfterMs: undefined,
+      retryable: true,
+    })
+  }
+  if (usage !== undefined) yield { type: 'usage', usage: toUsage(usage) }
+  yield { type: 'finish', reason: toFinishReason(stopReason, sawToolCalls) }
+}
+
+function parseEvent(data: string, provider: string): StreamEvent {
+  try {
+    const event = JSON.parse(data) as unknown
+    if (typeof event === 'object' && event !== null && typeof (event as { type?: unknown }).type === 'string') return event as StreamEvent
+  } catch {
+    // Reported below.
+  }
+  throw withDetails(new ANTHROPIC_ERR_UPSTREAM(provider, 'stream', `malformed event data: ${data.slice(0, 200)}`), {
+    provider,
+    upstreamStatus: undefined,
+    retryAfterMs: undefined,
+    retryable: false,
+  })
+}
+
+function streamError(error: { readonly type?: string; readonly message?: string } | undefined, provider: string): UpstreamError {
+  const type = error?.type ?? 'unknown_error'
+  const message = error?.message ?? type
+  const details = { provider, upstreamStatus: undefined, retryAfterMs: undefined, retryable: RETRYABLE_ERRORS.has(type) }
+  if (type === 'rate_limit_error') return withDetails(new ANTHROPIC_ERR_RATE_LIMITED(provider, 429, message), details)
+  return withDetails(new ANTHROPIC_ERR_UPSTREAM(provider, `error event in stream: ${type}`, message), details)
+}
+
+/** Input tokens, cached ones included. */
+function countInput(usage: WireUsage | undefined): number {
+  return (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0)
+}
+
+/** The joined `input_json_delta`s parsed; the start block's input when none came; the raw text when not JSON. */
+function toolInput(tool: OpenToolUse): unknown {
+  if (tool.json.trim() === '') return tool.input ?? {}
+  try {
+    return JSON.parse(tool.json) as unknown
+  } catch {
+    return tool.json
+  }
+}
+
+function toUsage(usage: WireUsage): Usage {
+  const inputTokens = countInput(usage)
+  const outputTokens = usage.output_tokens ?? 0
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }
+}
+
+/** The usage fields that hold numbers (a `null` must not erase an earlier count). */
+function numbersOf(usage: WireUsage): WireUsage {
+  return Object.fromEntries(Object.entries(usage).filter(([, value]) => typeof value === 'number'))
+}
+
+function toFinishReason(reason: string | undefined, sawToolCalls: boolean): FinishReason {
+  switch (reason) {
+    case 'tool_use':
+      return 'tool_calls'
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length'
+    case 'refusal':
+      return 'content_filter'
+    case 'end_turn':
+    case 'stop_sequence':
+    case 'pause_turn':
+      return 'stop'
+    default:
+      return sawToolCalls ? 'tool_calls' : 'stop'
+  }
+}
