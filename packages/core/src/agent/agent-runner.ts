@@ -296,7 +296,6 @@ export class AgentRunner implements AgentRuntime {
 
     let result: AgentRunResult
     try {
-      deps.sessions.ensure(sessionKey, agentId, options.origin)
       const incoming: NewTranscriptEntry[] = []
       for (const r of options.toolResults ?? []) {
         incoming.push({ role: 'tool', runId, toolCallId: r.toolCallId, name: r.name ?? 'client_tool', text: r.content })
@@ -304,7 +303,7 @@ export class AgentRunner implements AgentRuntime {
       if (options.message.trim() !== '' || options.attachments?.length) {
         incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
       }
-      deps.sessions.append(sessionKey, incoming)
+      deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) })
 
       // Tools and skills for this turn.
       const turn: TurnContext = { runId, agentId, sessionKey, message: options.message }

@@ -72,11 +72,16 @@ export class SessionStore {
     this.db.run('UPDATE core_sessions SET last_route = ? WHERE key = ?', [JSON.stringify(route), key])
   }
 
-  /** Append entries to a transcript atomically, in order. */
-  append(key: string, entries: readonly NewTranscriptEntry[]): void {
-    if (entries.length === 0) return
+  /**
+   * Append entries to a transcript atomically, in order. With `create`, the session is created first
+   * if it does not exist, in the same transaction (one commit per turn start).
+   */
+  append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): void {
+    if (entries.length === 0 && !create) return
     const now = this.clock.now()
     this.db.transaction(() => {
+      if (create) this.ensure(key, create.agentId, create.origin)
+      if (entries.length === 0) return
       const row = this.db.get<{ next_seq: number }>('SELECT next_seq FROM core_sessions WHERE key = ?', [key])
       let seq = row?.next_seq ?? 1
       for (const entry of entries) {

@@ -1,0 +1,95 @@
+// bench/agent: what the agent runner adds to a turn, versus calling the same provider against the same
+// scripted model server directly; at 1 and 64 concurrent sessions. Also: loading a 200-message history.
+// Run: pnpm build && pnpm bench:agent
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createGateway, createSilentLogger } from '@openclaw/core'
+import { createScriptedModelServer } from '@openclaw/plugin-sdk/testing'
+import providerOpenAi, { createOpenAiProvider } from '@openclaw/plugin-provider-openai'
+
+const TURNS = Number(process.env.TURNS ?? 400)
+const model = await createScriptedModelServer({ defaultText: 'ok' })
+const gateway = await createGateway({
+  stateDir: mkdtempSync(join(tmpdir(), 'oc-bench-agent-')),
+  logger: createSilentLogger(),
+  env: {},
+  plugins: [providerOpenAi],
+  config: { models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } }, // No tools, so the runner's model request is the same as the direct one: the difference is the runner's own work.
+  agents: { defaults: { model: 'openai/scripted-model', tools: { deny: ['*'] } } } },
+})
+await gateway.start()
+const direct = createOpenAiProvider({ id: 'openai', baseUrl: model.baseUrl, apiKey: () => 'k' })
+
+async function directTurn(i) {
+  const controller = new AbortController()
+  for await (const _ of direct.stream({ model: 'scripted-model', system: 'You are a helpful assistant.', messages: [{ role: 'user', content: `hi ${i}` }], tools: [], signal: controller.signal })) {
+    // drain
+  }
+}
+
+let sessionCounter = 0
+async function gatewayTurn(i) {
+  const r = await gateway.agent.run({ sessionKey: `bench-${sessionCounter++}`, message: `hi ${i}` })
+  if (r.status !== 'ok') throw new Error(`run failed: ${r.error?.code}`)
+}
+
+async function measure(turn, concurrency) {
+  const samples = []
+  let next = 0
+  const worker = async () => {
+    while (next < TURNS) {
+      const i = next++
+      const t0 = performance.now()
+      await turn(i)
+      samples.push(performance.now() - t0)
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  samples.sort((a, b) => a - b)
+  const q = (p) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]
+  return { p50: q(0.5), p99: q(0.99) }
+}
+
+// Warm up both paths (JIT, keep-alive sockets, statement cache).
+await measure(directTurn, 4)
+await measure(gatewayTurn, 4)
+
+const rows = []
+for (const concurrency of [1, 64]) {
+  const d = await measure(directTurn, concurrency)
+  const g = await measure(gatewayTurn, concurrency)
+  rows.push({ concurrency, d, g })
+}
+
+// A 200-message history: load it the way the runner does, many times.
+const key = 'agent:main:history-bench'
+gateway.sessions.ensure(key, 'main')
+for (let i = 0; i < 100; i++) {
+  gateway.sessions.append(key, [{ role: 'user', text: `question ${i} `.repeat(10) }, { role: 'assistant', text: `answer ${i} `.repeat(20) }])
+}
+const loads = []
+for (let i = 0; i < 200; i++) {
+  const t0 = performance.now()
+  const entries = gateway.sessions.transcript(key)
+  loads.push(performance.now() - t0)
+  if (entries.length !== 200) throw new Error('expected 200 entries')
+}
+loads.sort((a, b) => a - b)
+
+await gateway.stop()
+await model.close()
+
+const f = (n) => n.toFixed(2).padStart(8)
+console.log(`\nbench/agent — ${TURNS} turns per row, node ${process.version}\n`)
+console.log('| sessions | direct p50 | direct p99 | runner p50 | runner p99 | added p50 | added p99 |')
+console.log('|---------:|-----------:|-----------:|-----------:|-----------:|----------:|----------:|')
+for (const { concurrency, d, g } of rows) {
+  console.log(`| ${String(concurrency).padStart(8)} |   ${f(d.p50)} |   ${f(d.p99)} |   ${f(g.p50)} |   ${f(g.p99)} |  ${f(g.p50 - d.p50)} |  ${f(g.p99 - d.p99)} |`)
+}
+const hp50 = loads[Math.floor(loads.length / 2)]
+const hp99 = loads[Math.floor(loads.length * 0.99)]
+console.log(`\n200-message history load: p50 ${hp50.toFixed(3)} ms, p99 ${hp99.toFixed(3)} ms (target < 2 ms) ${hp50 < 2 ? 'OK' : 'MISSED'}`)
+const one = rows[0]
+console.log(`targets at 1 session: added p50 < 1 ms → ${(one.g.p50 - one.d.p50).toFixed(2)} ms ${one.g.p50 - one.d.p50 < 1 ? 'OK' : 'MISSED'}; added p99 < 5 ms → ${(one.g.p99 - one.d.p99).toFixed(2)} ms ${one.g.p99 - one.d.p99 < 5 ? 'OK' : 'MISSED'}`)
