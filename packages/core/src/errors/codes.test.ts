@@ -4,7 +4,7 @@ import * as codes from './codes.js'
 import { isCodedError } from './create-error.js'
 
 const docs = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8')
-const documented = new Set([...docs.matchAll(/^### `?(CORE_ERR_[A-Z_]+)`?/gm)].map((m) => m[1]))
+const documented = new Set([...docs.matchAll(/^### `?(CORE_ERR_[A-Z_]+)`?/gm)].map((m) => m[1]!))
 
 describe('core error codes', () => {
   it('names every error after its code', () => {
