@@ -17,7 +17,7 @@ export type { Clock, ClockTimer } from './clock/clock.js'
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
 export type { PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput } from './plugins/plugin-definition.js'
 export type {
-  PluginApi, GatewayRuntime, AgentRuntime, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
+  PluginApi, GatewayRuntime, AgentRuntime, StartedRun, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
 } from './plugins/plugin-api.js'
 export { MANIFEST_FILE, PluginManifestSchema, readManifest, createManifest } from './plugins/plugin-manifest.js'
 export type { PluginManifest } from './plugins/plugin-manifest.js'

@@ -35,11 +35,28 @@ export interface Registries {
   readonly rpcMethods: RegistryView<RpcMethodDefinition>
 }
 
+/** A run that has been started (or joined). */
+export interface StartedRun {
+  readonly runId: string
+  readonly sessionKey: string
+  readonly agentId: string
+  readonly events: { subscribe(): AsyncIterable<AgentEvent> }
+  readonly result: Promise<AgentRunResult>
+  /** True when this call joined a run already going with the same idempotency key. */
+  readonly joined: boolean
+}
+
 export interface AgentRuntime {
   /** Run one agent turn and wait for its result. Rejects only on bad input (a coded error); a failed run resolves with `status: 'error'`. */
   run(options: AgentRunOptions): Promise<AgentRunResult>
   /** Run one agent turn and yield its events as they happen. */
   stream(options: AgentRunOptions): AsyncIterable<AgentEvent>
+  /**
+   * Start a run, or join the one with the same idempotency key (`joined: true`); a finished key
+   * answers its stored result. The run's id is known at once; `events.subscribe()` replays what
+   * happened so far and follows live. Throws only for bad input.
+   */
+  start(options: AgentRunOptions): StartedRun
   /** Wait for a run started elsewhere; `undefined` if the run id is unknown. */
   wait(runId: string, options?: { timeoutMs?: number }): Promise<AgentRunResult | undefined>
   /** Abort a running run. Resolves `true` if it was running. */
