@@ -68,9 +68,9 @@ export const CoreConfigSchema = z.strictObject({
       load: z.strictObject({ paths: z.array(z.string()).default([]) }).default({ paths: [] }),
       entries: z.record(z.string(), PluginEntrySchema).default({}),
       /** How long each plugin's stop() may take before the gateway moves on. */
-      stopTimeoutMs: z.number().int().positive().default(5000),
+      stopTimeoutMs: z.number().int().positive().default(12_000),
     })
-    .default({ enabled: true, deny: [], load: { paths: [] }, entries: {}, stopTimeoutMs: 5000 }),
+    .default({ enabled: true, deny: [], load: { paths: [] }, entries: {}, stopTimeoutMs: 12_000 }),
   cron: LooseSection.default({}),
   session: z
     .strictObject({

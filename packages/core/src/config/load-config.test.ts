@@ -82,7 +82,7 @@ describe('config', () => {
   it('applies defaults', () => {
     const config = parseCoreConfig({})
     expect(config.session).toEqual({ maxQueue: 16, idempotencyTtlHours: 24 })
-    expect(config.plugins.stopTimeoutMs).toBe(5000)
+    expect(config.plugins.stopTimeoutMs).toBe(12_000)
     expect(config.agents.entries).toEqual({})
   })
 

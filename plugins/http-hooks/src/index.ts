@@ -1,0 +1,64 @@
+// @openclaw/plugin-http-hooks: webhooks on the gateway port. `POST <hooks.path>/wake` and
+// `POST <hooks.path>/agent`, with the hooks token (header only). Off unless `hooks.enabled`. Explicit names only.
+import { definePlugin, Tokens } from '@openclaw/plugin-sdk'
+import { createAgentRoute } from './agent-route.js'
+import { HOOKS_ERR_TOKEN_MISSING, HOOKS_ERR_TOKEN_REUSED } from './errors.js'
+import { gatewayCredentials } from './gateway-credentials.js'
+import { HttpHooksConfigSchema, type HttpHooksConfig } from './http-hooks-config.js'
+import { createWakeRoute } from './wake-route.js'
+import { WakeEventStore } from './wake-event-store.js'
+
+const PLUGIN_NAME = 'http:hooks'
+
+/** Keys of OpenClaw's `hooks` section this plugin does not implement yet. */
+const UNSUPPORTED_KEYS = ['mappings', 'presets', 'transformsDir', 'gmail']
+
+const httpHooks = definePlugin<HttpHooksConfig>({
+  id: PLUGIN_NAME,
+  version: '1.0.0',
+  name: 'HTTP webhooks',
+  description: 'POST /hooks/wake and /hooks/agent: webhooks that wake or run the agent',
+  kind: 'surface',
+  configKey: 'hooks',
+  config: HttpHooksConfigSchema,
+  dependsOn: ['core:http'],
+  register(api) {
+    const config = api.config
+    if (!config.enabled) return
+    const base = config.path.replace(/\/+$/, '')
+    const clock = api.services.resolve(Tokens.Clock)
+    const wakeEvents = new WakeEventStore(api.store)
+    api.http.route(createWakeRoute({ path: `${base}/wake`, config, gateway: api.gateway, wakeEvents, log: api.log, now: () => clock.now() }))
+    api.http.route(createAgentRoute({ path: `${base}/agent`, config, gateway: api.gateway, log: api.log }))
+  },
+  start(api) {
+    const config = api.config
+    if (!config.enabled) return
+    // The routes are registered already; the HTTP server answers 503 on them while this plugin is failed.
+    if (config.token === undefined) throw new HOOKS_ERR_TOKEN_MISSING()
+    const reused = gatewayCredentials(api.gateway).find((c) => c.value === config.token)
+    if (reused) throw new HOOKS_ERR_TOKEN_REUSED(reused.source)
+    new WakeEventStore(api.store).migrate()
+    const unsupported = UNSUPPORTED_KEYS.filter((key) => (config as Record<string, unknown>)[key] !== undefined)
+    if (unsupported.length > 0) api.log.warn({ keys: unsupported }, `hooks.${unsupported.join(', hooks.')} are not supported yet and are ignored`)
+    const base = config.path.replace(/\/+$/, '')
+    api.log.info({ path: base }, `webhooks enabled: POST ${base}/wake, POST ${base}/agent`)
+  },
+})
+
+export default httpHooks
+
+export { PLUGIN_NAME }
+export { HttpHooksConfigSchema, DEFAULT_HOOKS_PATH, DEFAULT_HOOKS_BODY_BYTES } from './http-hooks-config.js'
+export { WakeRequestSchema, AgentHookRequestSchema } from './hook-requests.js'
+export { ADMISSION_TIMEOUT_MS } from './start-hook-run.js'
+export {
+  HOOKS_ERR_TOKEN_MISSING,
+  HOOKS_ERR_TOKEN_REUSED,
+  HOOKS_ERR_INVALID_REQUEST,
+  HOOKS_ERR_ADMISSION_TIMEOUT,
+  HOOKS_ERR_RUN_NOT_STARTED,
+} from './errors.js'
+
+export type { HttpHooksConfig, HttpHooksConfigInput } from './http-hooks-config.js'
+export type { WakeRequest, AgentHookRequest } from './hook-requests.js'

@@ -1,0 +1,51 @@
+import type { Migration, OwnerStore } from '@openclaw/plugin-sdk'
+
+const TABLE = 'http_hooks_wake_events'
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'wake events waiting for the next heartbeat',
+    up: `CREATE TABLE ${TABLE} (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      agent_id TEXT NOT NULL,
+      session_key TEXT NOT NULL,
+      text TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    )`,
+  },
+]
+
+export interface WakeEvent {
+  readonly id: number
+  readonly agentId: string
+  readonly sessionKey: string
+  readonly text: string
+  readonly createdAt: number
+}
+
+/**
+ * `/wake` calls with `mode: next-heartbeat`, kept until a heartbeat takes them. There is no heartbeat
+ * in the gateway yet: they are only recorded (and readable with {@link WakeEventStore.pending}).
+ */
+export class WakeEventStore {
+  constructor(private readonly store: OwnerStore) {}
+
+  migrate(): void {
+    this.store.migrate(MIGRATIONS)
+  }
+
+  record(event: Omit<WakeEvent, 'id'>): number {
+    const result = this.store.run(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?)`, [
+      event.agentId, event.sessionKey, event.text, event.createdAt,
+    ])
+    return Number(result.lastInsertRowid)
+  }
+
+  pending(sessionKey?: string): WakeEvent[] {
+    const rows = sessionKey === undefined
+      ? this.store.all<Record<string, unknown>>(`SELECT * FROM ${TABLE} ORDER BY id`)
+      : this.store.all<Record<string, unknown>>(`SELECT * FROM ${TABLE} WHERE session_key = ? ORDER BY id`, [sessionKey])
+    return rows.map((r) => ({ id: Number(r.id), agentId: String(r.agent_id), sessionKey: String(r.session_key), text: String(r.text), createdAt: Number(r.created_at) }))
+  }
+}

@@ -1,0 +1,51 @@
+import type { GatewayRuntime, HttpRouteDefinition, Logger } from '@openclaw/plugin-sdk'
+import { WakeRequestSchema } from './hook-requests.js'
+import { replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
+import { resolveHookTarget } from './hook-target.js'
+import type { HttpHooksConfig } from './http-hooks-config.js'
+import type { WakeEventStore } from './wake-event-store.js'
+
+export interface WakeRouteOptions {
+  readonly path: string
+  readonly config: HttpHooksConfig
+  readonly gateway: GatewayRuntime
+  readonly wakeEvents: WakeEventStore
+  readonly log: Logger
+  readonly now: () => number
+}
+
+/**
+ * `POST <hooks.path>/wake { text, mode? }`: a system event for the agent's main session. `now` runs
+ * the agent on it in the background; `next-heartbeat` records it for the next heartbeat.
+ */
+export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }: WakeRouteOptions): HttpRouteDefinition {
+  return {
+    method: 'POST',
+    path,
+    auth: 'hooks',
+    bodyLimit: config.maxBodyBytes,
+    handler(request, reply) {
+      const parsed = WakeRequestSchema.safeParse(request.body ?? {})
+      if (!parsed.success) return replyInvalidBody(reply, parsed.error)
+      const { text, mode, agentId, sessionKey } = parsed.data
+      if (sessionKey !== undefined && mode !== 'now') return replyError(reply, 400, "sessionKey needs mode 'now'")
+      let target
+      try {
+        target = resolveHookTarget(gateway, config, { agentId, sessionKey, fallback: 'main' })
+      } catch (err) {
+        return replyCodedError(reply, err)
+      }
+      if (mode === 'next-heartbeat') {
+        wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() })
+        return reply.send({ ok: true, mode })
+      }
+      gateway.agent
+        .run({ agentId: target.agentId, sessionKey: target.sessionKey, message: text, origin: { channel: 'hooks', peer: 'wake' } })
+        .then((result) => {
+          if (result.status !== 'ok') log.warn({ runId: result.runId, status: result.status, code: result.error?.code }, `wake run ${result.runId} ended with status ${result.status}`)
+        })
+        .catch((err: unknown) => log.error({ err }, 'wake run could not start'))
+      return reply.send({ ok: true, mode })
+    },
+  }
+}

@@ -1,0 +1,469 @@
+import { mkdtempSync, statSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createError, definePlugin, Tokens, type HttpRouteDefinition, type Logger, type PluginDefinition } from '@openclaw/plugin-sdk'
+import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import httpServer, { GATEWAY_TOKEN_FILE, readGatewayToken } from './index.js'
+
+const TOKEN = 'test-gateway-token-0123456789'
+const HOOKS_TOKEN = 'test-hooks-token-9876543210'
+
+interface LogEntry {
+  level: string
+  bindings: Record<string, unknown>
+  message: string
+}
+
+/** A Logger that keeps every line, with the bindings of its children. */
+function captureLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
+  const write = (level: string) => (first: unknown, ...rest: unknown[]) => {
+    if (typeof first === 'string') entries.push({ level, bindings, message: first })
+    else entries.push({ level, bindings: { ...bindings, ...(first as object) }, message: String(rest[0] ?? '') })
+  }
+  return {
+    entries,
+    level: 'trace',
+    trace: write('trace'),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    fatal: write('fatal'),
+    child: (more) => captureLogger(entries, { ...bindings, ...more }),
+  }
+}
+
+/** A plugin that serves the given routes (and upgrades) behind the HTTP server. */
+function routes(defs: HttpRouteDefinition[], extra: Partial<PluginDefinition<undefined>> = {}): PluginDefinition<undefined> {
+  return definePlugin({
+    id: 'test:routes',
+    version: '1.0.0',
+    dependsOn: ['core:http'],
+    register(api) {
+      for (const def of defs) api.http.route(def)
+    },
+    ...extra,
+  })
+}
+
+const echo: HttpRouteDefinition = { method: 'POST', path: '/echo', auth: 'gateway', handler: (request) => ({ ok: true, body: request.body }) }
+const open: HttpRouteDefinition = { method: 'GET', path: '/open', auth: 'none', handler: () => ({ ok: true }) }
+
+let gateways: TestGateway[] = []
+
+async function start(options: { config?: Record<string, unknown>; plugins?: PluginDefinition<unknown>[]; stateDir?: string; logger?: Logger } = {}): Promise<TestGateway & { url: string }> {
+  const { gateway: gatewayConfig = {}, ...rest } = options.config ?? {}
+  const gw = await createTestGateway({
+    config: { ...rest, gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, ...(gatewayConfig as object) } },
+    plugins: [httpServer, ...(options.plugins ?? [])],
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
+  gateways.push(gw)
+  const info = gw.services.isRegistered(Tokens.HttpServer) ? gw.services.resolve(Tokens.HttpServer) : undefined
+  return Object.assign(gw, { url: info?.url ?? '' })
+}
+
+function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` }
+}
+
+function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })
+}
+
+function expectSecurityHeaders(response: Response): void {
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer')
+}
+
+function startError(gw: TestGateway): { code: string; message: string; causeCode: string | undefined } | undefined {
+  const info = gw.pluginList.find((p) => p.id === 'core:http')
+  if (!info?.error) return undefined
+  return { code: info.error.code, message: info.error.message, causeCode: (info.error.cause as { code?: string } | undefined)?.code }
+}
+
+/** Send a raw upgrade request; resolves with the status line the server wrote. */
+function upgradeStatus(url: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } })
+    req.on('upgrade', (res, socket) => {
+      socket.destroy()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('response', (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+beforeEach(() => {
+  vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', '')
+  vi.stubEnv('OPENCLAW_GATEWAY_PASSWORD', '')
+})
+
+afterEach(async () => {
+  await Promise.all(gateways.map((gw) => gw.stop()))
+  gateways = []
+  vi.unstubAllEnvs()
+})
+
+describe('core:http probes', () => {
+  it('should answer /healthz with 200 live, and HEAD without a body', async () => {
+    const gw = await start()
+    const get = await fetch(`${gw.url}/healthz`)
+    expect(get.status).toBe(200)
+    expectSecurityHeaders(get)
+    expect(await get.json()).toEqual({ ok: true, status: 'live' })
+    const head = await fetch(`${gw.url}/healthz`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+  })
+
+  it('should answer /readyz with 200 once the gateway is ready', async () => {
+    const gw = await start()
+    const res = await fetch(`${gw.url}/readyz`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, status: 'ready' })
+  })
+
+  it('should answer probes but 503 other routes while the gateway is still starting', async () => {
+    const seen: Record<string, number> = {}
+    const probe = definePlugin({
+      id: 'test:probe-during-start',
+      version: '1.0.0',
+      dependsOn: ['core:http', 'test:routes'],
+      register() {},
+      async start(api) {
+        const { url } = api.services.resolve(Tokens.HttpServer)
+        for (const path of ['/healthz', '/readyz', '/open']) {
+          const res = await fetch(`${url}${path}`)
+          seen[path] = res.status
+          if (path === '/open') seen.retryAfter = Number(res.headers.get('retry-after'))
+        }
+      },
+    })
+    const gw = await start({ plugins: [routes([open]), probe] })
+    expect(seen).toEqual({ '/healthz': 200, '/readyz': 503, '/open': 503, retryAfter: 1 })
+    expect((await fetch(`${gw.url}/open`)).status).toBe(200)
+  })
+})
+
+describe('core:http routing and limits', () => {
+  it('should answer an unknown path with 404 in the default error shape, with security headers', async () => {
+    const gw = await start()
+    const res = await fetch(`${gw.url}/nope`)
+    expect(res.status).toBe(404)
+    expectSecurityHeaders(res)
+    expect(await res.json()).toEqual({ ok: false, error: { type: 'not_found', message: 'Not Found' } })
+  })
+
+  it('should answer a known path with the wrong method with 405 and Allow', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const res = await fetch(`${gw.url}/echo`, { method: 'DELETE', headers: bearer(TOKEN) })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('POST')
+    expectSecurityHeaders(res)
+    expect(await res.json()).toMatchObject({ ok: false, error: { type: 'method_not_allowed' } })
+  })
+
+  it('should list GET and HEAD in Allow for a GET route', async () => {
+    const gw = await start({ plugins: [routes([open])] })
+    const res = await fetch(`${gw.url}/open`, { method: 'POST' })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
+  })
+
+  it("should answer 413 for a body over the route's bodyLimit, and over gateway.http.maxBodyBytes by default", async () => {
+    const small: HttpRouteDefinition = { method: 'POST', path: '/small', auth: 'none', bodyLimit: 32, handler: () => ({ ok: true }) }
+    const gw = await start({ plugins: [routes([small, { ...echo, auth: 'none' }])], config: { gateway: { http: { maxBodyBytes: 64 } } } })
+    const tooBig = await postJson(`${gw.url}/small`, { text: 'x'.repeat(40) })
+    expect(tooBig.status).toBe(413)
+    expectSecurityHeaders(tooBig)
+    expect(await tooBig.json()).toEqual({ ok: false, error: { type: 'payload_too_large', message: 'Payload too large' } })
+    expect((await postJson(`${gw.url}/small`, { a: 1 })).status).toBe(200)
+    expect((await postJson(`${gw.url}/echo`, { text: 'x'.repeat(80) })).status).toBe(413)
+  })
+
+  it('should answer malformed JSON with 400 invalid_request', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const res = await postJson(`${gw.url}/echo`, '{"a":', bearer(TOKEN))
+    expect(res.status).toBe(400)
+    expectSecurityHeaders(res)
+    expect(await res.json()).toEqual({ ok: false, error: { type: 'invalid_request', message: 'Request body is not valid JSON' } })
+  })
+
+  it('should refuse a prototype-poisoning body with 400', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const res = await postJson(`${gw.url}/echo`, '{"__proto__":{"admin":true}}', bearer(TOKEN))
+    expect(res.status).toBe(400)
+  })
+
+  it('should answer an unsupported content type with 415', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const res = await fetch(`${gw.url}/echo`, { method: 'POST', headers: { ...bearer(TOKEN), 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' })
+    expect(res.status).toBe(415)
+    expect(await res.json()).toMatchObject({ error: { type: 'unsupported_media_type' } })
+  })
+
+  it("should use the route's formatError for errors the server raises on its behalf", async () => {
+    const openAi: HttpRouteDefinition = {
+      ...echo,
+      path: '/v1/thing',
+      formatError: (e) => ({ error: { message: e.message, type: e.statusCode === 401 ? 'unauthorized' : 'invalid_request_error', code: e.code } }),
+    }
+    const gw = await start({ plugins: [routes([openAi])] })
+    const unauthorized = await postJson(`${gw.url}/v1/thing`, {})
+    expect(unauthorized.status).toBe(401)
+    expect(await unauthorized.json()).toEqual({ error: { message: 'Unauthorized', type: 'unauthorized', code: 'HTTP_ERR_UNAUTHORIZED' } })
+    const bad = await postJson(`${gw.url}/v1/thing`, '{', bearer(TOKEN))
+    expect(await bad.json()).toEqual({ error: { message: 'Request body is not valid JSON', type: 'invalid_request_error', code: 'HTTP_ERR_INVALID_JSON' } })
+  })
+
+  it('should answer 500 with a generic message when a handler throws, logging it with the plugin id', async () => {
+    const logger = captureLogger()
+    const boom: HttpRouteDefinition = { method: 'GET', path: '/boom', auth: 'none', handler: () => { throw new Error('secret internals at /etc/passwd') } }
+    const gw = await start({ plugins: [routes([boom])], logger })
+    const res = await fetch(`${gw.url}/boom`)
+    expect(res.status).toBe(500)
+    expectSecurityHeaders(res)
+    const text = await res.text()
+    expect(JSON.parse(text)).toEqual({ ok: false, error: { type: 'internal_error', message: 'Internal error' } })
+    expect(text).not.toContain('secret internals')
+    expect(text).not.toContain('at ')
+    const logged = logger.entries.find((e) => e.level === 'error' && e.bindings.plugin === 'test:routes')
+    expect(logged?.message).toContain("plugin 'test:routes'")
+  })
+
+  it('should answer async handler failures with 500 too', async () => {
+    const boom: HttpRouteDefinition = { method: 'GET', path: '/boom', auth: 'none', handler: async () => { throw new Error('later') } }
+    const gw = await start({ plugins: [routes([boom])] })
+    expect((await fetch(`${gw.url}/boom`)).status).toBe(500)
+  })
+
+  it("should answer a coded 4xx error a handler throws with its status and message", async () => {
+    const TEST_ERR_NOPE = createError<'TEST_ERR_NOPE'>('TEST_ERR_NOPE', 'nope, not like that', 409)
+    const conflict: HttpRouteDefinition = { method: 'GET', path: '/conflict', auth: 'none', handler: () => { throw new TEST_ERR_NOPE() } }
+    const gw = await start({ plugins: [routes([conflict])] })
+    const res = await fetch(`${gw.url}/conflict`)
+    expect(res.status).toBe(409)
+    expect(await res.json()).toEqual({ ok: false, error: { type: 'invalid_request', message: 'nope, not like that' } })
+  })
+
+  it('should answer 503 on the routes of a plugin that failed to start', async () => {
+    const broken = routes([open], { id: 'test:routes', start: () => { throw new Error('no backend') } })
+    const gw = await start({ plugins: [broken] })
+    expect(gw.pluginList.find((p) => p.id === 'test:routes')?.state).toBe('failed')
+    const res = await fetch(`${gw.url}/open`)
+    expect(res.status).toBe(503)
+    expect(await res.json()).toMatchObject({ ok: false, error: { type: 'unavailable' } })
+  })
+
+  it('should dispatch WebSocket upgrades by path and answer 404 on an unknown path', async () => {
+    const upgraded: string[] = []
+    const ws = definePlugin({
+      id: 'test:ws',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register(api) {
+        api.http.upgrade({
+          path: '/ws',
+          handler: (req, socket) => {
+            upgraded.push(req.url ?? '')
+            socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')
+          },
+        })
+      },
+    })
+    const gw = await start({ plugins: [ws] })
+    expect(await upgradeStatus(gw.url, '/nowhere')).toBe(404)
+    expect(await upgradeStatus(gw.url, '/ws?x=1')).toBe(101)
+    expect(upgraded).toEqual(['/ws?x=1'])
+  })
+})
+
+describe('core:http auth', () => {
+  it('should refuse a gateway route without, or with a wrong, bearer token and accept the right one', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const none = await postJson(`${gw.url}/echo`, { a: 1 })
+    expect(none.status).toBe(401)
+    expectSecurityHeaders(none)
+    expect(await none.json()).toEqual({ ok: false, error: { type: 'unauthorized', message: 'Unauthorized' } })
+    expect((await postJson(`${gw.url}/echo`, { a: 1 }, bearer('wrong'))).status).toBe(401)
+    expect((await postJson(`${gw.url}/echo`, { a: 1 }, bearer(`${TOKEN}x`))).status).toBe(401)
+    const ok = await postJson(`${gw.url}/echo`, { a: 1 }, { authorization: `bearer   ${TOKEN}  ` })
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ ok: true, body: { a: 1 } })
+  })
+
+  it('should accept the token from OPENCLAW_GATEWAY_TOKEN when the config has none', async () => {
+    vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', 'from-the-environment-123')
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { auth: { mode: 'token' } } } })
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('from-the-environment-123'))).status).toBe(200)
+  })
+
+  it('should accept the password in password mode, and nothing else', async () => {
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { auth: { mode: 'password', password: 'pa55-word', token: TOKEN } } } })
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('pa55-word'))).status).toBe(200)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(401)
+    expect((await postJson(`${gw.url}/echo`, {})).status).toBe(401)
+  })
+
+  it('should refuse to start in password mode without a password', async () => {
+    const gw = await start({ config: { gateway: { auth: { mode: 'password' } } } })
+    expect(startError(gw)).toMatchObject({ code: 'CORE_ERR_PLUGIN_START_FAILED', causeCode: 'HTTP_ERR_PASSWORD_MISSING' })
+    expect(startError(gw)?.message).toContain('OPENCLAW_GATEWAY_PASSWORD')
+  })
+
+  it('should let anyone call gateway routes in mode none on loopback', async () => {
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { auth: { mode: 'none' } } } })
+    expect((await postJson(`${gw.url}/echo`, {})).status).toBe(200)
+  })
+
+  it('should refuse to start on a non-loopback bind with auth mode none, and not listen', async () => {
+    const gw = await start({ config: { gateway: { bind: 'lan', auth: { mode: 'none' } } } })
+    const error = startError(gw)
+    expect(error?.causeCode).toBe('HTTP_ERR_AUTH_REQUIRED')
+    expect(error?.message).toContain("Refusing to bind the gateway to 'lan' without auth")
+    expect(gw.url).toBe('')
+  })
+
+  it('should lock a client out with 429 and Retry-After after maxFailures wrong tokens, even with the right token', async () => {
+    const gw = await start({
+      plugins: [routes([echo])],
+      config: { gateway: { authRateLimit: { maxFailures: 3, windowMs: 60_000, lockoutMs: 30_000, failureDelayMs: 0 } } },
+    })
+    for (let i = 0; i < 3; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
+    const locked = await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))
+    expect(locked.status).toBe(429)
+    expect(locked.headers.get('retry-after')).toBe('30')
+    expectSecurityHeaders(locked)
+    expect(await locked.json()).toMatchObject({ ok: false, error: { type: 'rate_limited' } })
+    gw.clock!.advance(30_001)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should not count a missing credential, and a success should reset the count', async () => {
+    const gw = await start({
+      plugins: [routes([echo])],
+      config: { gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } },
+    })
+    for (let i = 0; i < 5; i++) expect((await postJson(`${gw.url}/echo`, {})).status).toBe(401)
+    for (let i = 0; i < 2; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+    for (let i = 0; i < 2; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should slow repeated failures down without blocking other requests', async () => {
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { authRateLimit: { failureDelayMs: 150 } } } })
+    await postJson(`${gw.url}/echo`, {}, bearer('wrong'))
+    const started = Date.now()
+    const slow = postJson(`${gw.url}/echo`, {}, bearer('wrong')).then((r) => ({ status: r.status, at: Date.now() - started }))
+    const probe = fetch(`${gw.url}/healthz`).then((r) => ({ status: r.status, at: Date.now() - started }))
+    const [failed, live] = await Promise.all([slow, probe])
+    expect(failed.status).toBe(401)
+    expect(failed.at).toBeGreaterThanOrEqual(290)
+    expect(live.status).toBe(200)
+    expect(live.at).toBeLessThan(failed.at)
+  })
+
+  it('should take the hooks token only from Authorization or X-OpenClaw-Token, never from the query', async () => {
+    const hook: HttpRouteDefinition = { method: 'POST', path: '/hooks/x', auth: 'hooks', handler: () => ({ ok: true }) }
+    const gw = await start({ plugins: [routes([hook])], config: { hooks: { token: HOOKS_TOKEN } } })
+    expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(HOOKS_TOKEN))).status).toBe(200)
+    expect((await postJson(`${gw.url}/hooks/x`, {}, { 'x-openclaw-token': HOOKS_TOKEN })).status).toBe(200)
+    const query = await postJson(`${gw.url}/hooks/x?token=${HOOKS_TOKEN}`, {}, bearer(HOOKS_TOKEN))
+    expect(query.status).toBe(400)
+    expect(await query.json()).toMatchObject({ error: { type: 'invalid_request', message: expect.stringContaining('query parameters are not allowed') } })
+    expect((await postJson(`${gw.url}/hooks/x?hooksToken=${HOOKS_TOKEN}`, {})).status).toBe(400)
+    expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(TOKEN))).status).toBe(401)
+  })
+})
+
+describe('core:http generated token', () => {
+  it('should generate a token once, store it 0600, reuse it on the next start and never log it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'openclaw-http-'))
+    const logger = captureLogger()
+    const config = { gateway: { auth: { mode: 'token' } } }
+    const first = await start({ plugins: [routes([echo])], config, stateDir, logger })
+    const token = readGatewayToken(stateDir)
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(statSync(join(stateDir, GATEWAY_TOKEN_FILE)).mode & 0o777).toBe(0o600)
+    expect((await postJson(`${first.url}/echo`, {}, bearer(token!))).status).toBe(200)
+    await first.stop()
+
+    const second = await start({ plugins: [routes([echo])], config, stateDir, logger })
+    expect(readGatewayToken(stateDir)).toBe(token)
+    expect((await postJson(`${second.url}/echo`, {}, bearer(token!))).status).toBe(200)
+
+    const lines = JSON.stringify(logger.entries)
+    expect(lines).not.toContain(token)
+    expect(logger.entries.filter((e) => e.message.includes('openclaw gateway token'))).toHaveLength(1)
+  })
+})
+
+describe('core:http lifecycle', () => {
+  it('should register where it listens as Tokens.HttpServer', async () => {
+    const gw = await start()
+    const info = gw.services.resolve(Tokens.HttpServer)
+    expect(info.host).toBe('127.0.0.1')
+    expect(info.port).toBeGreaterThan(0)
+    expect(info.url).toBe(`http://127.0.0.1:${info.port}`)
+  })
+
+  it('should fail to start with a coded error naming the port when it is in use', async () => {
+    const first = await start()
+    const port = first.services.resolve(Tokens.HttpServer).port
+    const second = await start({ config: { gateway: { port } } })
+    const error = startError(second)
+    expect(error?.causeCode).toBe('HTTP_ERR_PORT_IN_USE')
+    expect(error?.message).toContain(String(port))
+  })
+
+  it('should let an in-flight request finish on stop, then refuse connections', async () => {
+    let entered!: () => void
+    const inHandler = new Promise<void>((resolve) => (entered = resolve))
+    const slow: HttpRouteDefinition = {
+      method: 'GET', path: '/slow', auth: 'none',
+      handler: async () => {
+        entered()
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        return { ok: true, slow: true }
+      },
+    }
+    const gw = await start({ plugins: [routes([slow])] })
+    const pending = fetch(`${gw.url}/slow`)
+    await inHandler
+    const stopped = gw.stop()
+    const res = await pending
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, slow: true })
+    await stopped
+    await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow()
+  })
+
+  it('should stop idempotently', async () => {
+    let api: Parameters<typeof httpServer.register>[0] | undefined
+    const spy = { ...httpServer, register: (a: Parameters<typeof httpServer.register>[0]) => { api = a; httpServer.register(a) } }
+    const gw = await createTestGateway({ config: { gateway: { port: 0, auth: { mode: 'token', token: TOKEN } } }, plugins: [spy] })
+    await gw.stop()
+    await expect(Promise.all([httpServer.stop!(api!), httpServer.stop!(api!)])).resolves.toBeDefined()
+  })
+
+  it('should close connections still busy after shutdownTimeoutMs', async () => {
+    const hang: HttpRouteDefinition = { method: 'GET', path: '/hang', auth: 'none', handler: () => new Promise(() => {}) }
+    const gw = await start({ plugins: [routes([hang])], config: { gateway: { shutdownTimeoutMs: 100 } } })
+    const pending = fetch(`${gw.url}/hang`).then(() => 'answered', () => 'closed')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const started = Date.now()
+    await gw.stop()
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(await pending).toBe('closed')
+  })
+})

@@ -1,0 +1,386 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify'
+import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
+import type { AuthLimiter } from './auth-limiter.js'
+import { errorBody, type ServerError } from './error-body.js'
+import {
+  HTTP_ERR_BAD_REQUEST,
+  HTTP_ERR_BODY_TOO_LARGE,
+  HTTP_ERR_DRAINING,
+  HTTP_ERR_INTERNAL,
+  HTTP_ERR_INVALID_JSON,
+  HTTP_ERR_LISTEN_FAILED,
+  HTTP_ERR_METHOD_NOT_ALLOWED,
+  HTTP_ERR_NOT_FOUND,
+  HTTP_ERR_NOT_READY,
+  HTTP_ERR_PLUGIN_UNAVAILABLE,
+  HTTP_ERR_PORT_IN_USE,
+  HTTP_ERR_QUERY_TOKEN,
+  HTTP_ERR_RATE_LIMITED,
+  HTTP_ERR_UNAUTHORIZED,
+  HTTP_ERR_UNSUPPORTED_MEDIA_TYPE,
+} from './errors.js'
+import { parseBearer } from './parse-bearer.js'
+import type { SecretMatcher } from './secret-matcher.js'
+
+/** A route or upgrade as the registry holds it, with the plugin that registered it. */
+export interface OwnedRoute {
+  readonly owner: string
+  readonly definition: HttpRouteDefinition
+}
+
+export interface OwnedUpgrade {
+  readonly owner: string
+  readonly definition: HttpUpgradeDefinition
+}
+
+export interface HttpServerOptions {
+  readonly routes: readonly OwnedRoute[]
+  readonly upgrades: readonly OwnedUpgrade[]
+  /** Routes of this plugin (the probes): answered while starting and draining, never gated. */
+  readonly selfId: string
+  readonly maxBodyBytes: number
+  /** `undefined` when `gateway.auth.mode` is `none`. */
+  readonly gatewaySecret: SecretMatcher | undefined
+  readonly hooksSecret: SecretMatcher
+  readonly gatewayLimiter: AuthLimiter
+  readonly hooksLimiter: AuthLimiter
+  readonly log: Logger
+}
+
+/** One HTTP method, as routes declare them. */
+type HttpMethod = Exclude<HttpRouteDefinition['method'], readonly unknown[]>
+
+const STARTING = 0
+const STARTED = 1
+const DRAINING = 2
+type Phase = typeof STARTING | typeof STARTED | typeof DRAINING
+
+/** While stopping, how often connections that turned idle are closed. */
+const IDLE_SWEEP_MS = 25
+
+const ALL_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/** Per mounted route: what its gate and error handler need, computed once. */
+interface MountedRoute {
+  readonly owner: string
+  readonly definition: HttpRouteDefinition | undefined
+  /** False once the owning plugin has failed. */
+  available: boolean
+}
+
+type Gate = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void
+
+function sendError(reply: FastifyReply, route: HttpRouteDefinition | undefined, error: ServerError): void {
+  reply.code(error.statusCode).send(errorBody(route, error))
+}
+
+function serverError(err: { statusCode?: number | undefined; code: string; message: string }): ServerError {
+  return { statusCode: err.statusCode ?? 500, code: err.code, message: err.message }
+}
+
+/** True when the query string carries something named like a token (`?token=`, `?hooksToken=`…). */
+function hasQueryToken(url: string): boolean {
+  const q = url.indexOf('?')
+  if (q === -1) return false
+  for (const key of new URLSearchParams(url.slice(q + 1)).keys()) if (/token/i.test(key)) return true
+  return false
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/'
+  const q = url.indexOf('?')
+  return q === -1 ? url : url.slice(0, q)
+}
+
+/**
+ * Map what fastify raises (body limits, bad or `__proto__`-poisoned JSON, bad media type) and coded
+ * 4xx errors of handlers to the server's own answers; `undefined` means a 500.
+ */
+function classify(err: FastifyError): ServerError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return serverError(new HTTP_ERR_BODY_TOO_LARGE())
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return serverError(new HTTP_ERR_INVALID_JSON())
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return serverError(new HTTP_ERR_UNSUPPORTED_MEDIA_TYPE())
+    default:
+      break
+  }
+  if (typeof err.code === 'string' && err.code.startsWith('FST_') && typeof err.statusCode === 'number' && err.statusCode < 500) {
+    return serverError(new HTTP_ERR_BAD_REQUEST(err.message))
+  }
+  // A coded error a handler threw on purpose with a 4xx status is a client error with a safe message.
+  if (isCodedError(err) && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return { statusCode: err.statusCode, code: err.code, message: err.message }
+  }
+  return undefined
+}
+
+/**
+ * The gateway's HTTP server: fastify on one port, serving whatever routes plugins registered, with
+ * auth, lockout, limits, uniform errors and security headers decided here once, per route.
+ */
+export class HttpServer {
+  readonly #app: FastifyInstance
+  readonly #options: HttpServerOptions
+  readonly #mounted: MountedRoute[] = []
+  readonly #upgrades = new Map<string, OwnedUpgrade & { available: boolean }>()
+  readonly #upgraded = new Set<Duplex>()
+  #phase: Phase = STARTING
+  #closing: Promise<void> | undefined
+
+  constructor(options: HttpServerOptions) {
+    this.#options = options
+    this.#app = fastify({
+      serverFactory: (handler) =>
+        createServer((req: IncomingMessage, res: ServerResponse) => {
+          // Every response, whatever answers it (a route, 404, 405, 413, an error, fastify itself).
+          res.setHeader('X-Content-Type-Options', 'nosniff')
+          res.setHeader('Referrer-Policy', 'no-referrer')
+          handler(req, res)
+        }),
+      logger: false,
+      bodyLimit: options.maxBodyBytes,
+      exposeHeadRoutes: false,
+      return503OnClosing: false,
+    })
+    this.#app.setNotFoundHandler((_request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_NOT_FOUND())))
+    this.#app.setErrorHandler((err: FastifyError, request, reply) => this.#onError(err, request, reply, undefined))
+    this.#mountRoutes(options.routes)
+    for (const upgrade of options.upgrades) this.#upgrades.set(upgrade.definition.path, { ...upgrade, available: true })
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onUpgrade(req, socket, head))
+  }
+
+  get server(): Server {
+    return this.#app.server
+  }
+
+  /** Listen; a port in use is a coded error naming it. Resolves with the bound address. */
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    try {
+      await this.#app.listen({ host, port })
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if (code === 'EADDRINUSE') throw new HTTP_ERR_PORT_IN_USE(port, host, { cause: err })
+      throw new HTTP_ERR_LISTEN_FAILED(host, port, code ?? (err instanceof Error ? err.message : String(err)), { cause: err })
+    }
+    return this.server.address() as AddressInfo
+  }
+
+  /** The gateway has started: serve every route, except those of plugins that failed. */
+  markStarted(failedPlugins: ReadonlySet<string>): void {
+    if (this.#phase === DRAINING) return
+    for (const route of this.#mounted) route.available = !failedPlugins.has(route.owner)
+    for (const upgrade of this.#upgrades.values()) upgrade.available = !failedPlugins.has(upgrade.owner)
+    this.#phase = STARTED
+  }
+
+  /** The gateway is stopping: new requests get 503 (probes still answer). */
+  markDraining(): void {
+    this.#phase = DRAINING
+  }
+
+  /**
+   * Stop accepting connections, let in-flight requests finish within `timeoutMs`, then close what
+   * is left. Upgraded sockets (WebSockets) belong to plugins that have stopped by now; any still
+   * open are closed at once. Safe to call twice.
+   */
+  close(timeoutMs: number): Promise<void> {
+    this.#closing ??= this.#close(timeoutMs)
+    return this.#closing
+  }
+
+  async #close(timeoutMs: number): Promise<void> {
+    this.#phase = DRAINING
+    for (const socket of this.#upgraded) socket.destroy()
+    this.#upgraded.clear()
+    const closed = this.#app.close()
+    // Keep-alive connections whose request finishes after close() began turn idle, and the server
+    // does not reap them by itself: sweep them until it has closed.
+    const sweep = setInterval(() => this.server.closeIdleConnections(), IDLE_SWEEP_MS)
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs)
+      }),
+    ])
+    clearTimeout(timer)
+    clearInterval(sweep)
+    if (timedOut) {
+      this.#options.log.warn({ timeoutMs }, 'in-flight HTTP requests did not finish in time; closing their connections')
+      this.server.closeAllConnections()
+      await closed
+    }
+  }
+
+  #mountRoutes(routes: readonly OwnedRoute[]): void {
+    const byPath = new Map<string, OwnedRoute[]>()
+    for (const route of routes) {
+      const list = byPath.get(route.definition.path)
+      if (list) list.push(route)
+      else byPath.set(route.definition.path, [route])
+    }
+    for (const [path, list] of byPath) {
+      const methods = new Set<HttpMethod>()
+      for (const route of list) for (const m of [route.definition.method].flat()) methods.add(m)
+      // HEAD follows GET unless a plugin serves HEAD itself.
+      const autoHead = methods.has('GET') && !methods.has('HEAD')
+      if (autoHead) methods.add('HEAD')
+      for (const route of list) {
+        const own = [route.definition.method].flat()
+        const routeMethods = autoHead && own.includes('GET') ? [...own, 'HEAD' as const] : own
+        this.#mount(path, routeMethods, route)
+      }
+      const others = ALL_METHODS.filter((m) => !methods.has(m))
+      if (others.length > 0) this.#mountMethodNotAllowed(path, others, [...methods], list)
+    }
+  }
+
+  #mount(path: string, methods: readonly HttpMethod[], route: OwnedRoute): void {
+    const { definition, owner } = route
+    const mounted: MountedRoute = { owner, definition, available: true }
+    this.#mounted.push(mounted)
+    const handler = definition.handler
+    const gate = owner === this.#options.selfId ? undefined : this.#gate(mounted, definition.auth)
+    this.#app.route({
+      method: methods as HTTPMethods[],
+      url: path,
+      bodyLimit: definition.bodyLimit ?? this.#options.maxBodyBytes,
+      ...(gate ? { onRequest: gate } : {}),
+      errorHandler: (err, request, reply) => this.#onError(err, request, reply, mounted),
+      handler: (request, reply) => {
+        const result: unknown = handler(request as RouteRequest, reply as unknown as RouteReply)
+        // A synchronous handler that returns the reply has already answered.
+        return result === reply ? undefined : result
+      },
+    })
+  }
+
+  /** A path's other methods: 405 with `Allow`, behind the same auth when the path's routes agree on it. */
+  #mountMethodNotAllowed(path: string, methods: readonly HttpMethod[], allowed: readonly HttpMethod[], routes: readonly OwnedRoute[]): void {
+    const first = routes[0]!
+    const sameAuth = routes.every((r) => r.definition.auth === first.definition.auth)
+    const mounted: MountedRoute = { owner: first.owner, definition: first.definition.formatError ? first.definition : undefined, available: true }
+    this.#mounted.push(mounted)
+    const gate = first.owner === this.#options.selfId ? undefined : this.#gate(mounted, sameAuth ? first.definition.auth : 'none')
+    const allow = allowed.join(', ')
+    this.#app.route({
+      method: methods as HTTPMethods[],
+      url: path,
+      ...(gate ? { onRequest: gate } : {}),
+      errorHandler: (err, request, reply) => this.#onError(err, request, reply, mounted),
+      handler: (request, reply) => {
+        reply.header('allow', allow)
+        sendError(reply, mounted.definition, serverError(new HTTP_ERR_METHOD_NOT_ALLOWED(request.method, allow)))
+      },
+    })
+  }
+
+  /**
+   * The `onRequest` check for one route, chosen once: not serving yet (or any more) → 503; then
+   * its auth. Runs before the body is read, so unauthenticated bodies are never parsed.
+   */
+  #gate(route: MountedRoute, auth: HttpRouteDefinition['auth']): Gate {
+    const { gatewaySecret, hooksSecret, gatewayLimiter, hooksLimiter } = this.#options
+    const definition = route.definition
+    const unavailable = (reply: FastifyReply): void => {
+      const err = this.#phase === STARTING ? new HTTP_ERR_NOT_READY() : this.#phase === DRAINING ? new HTTP_ERR_DRAINING() : new HTTP_ERR_PLUGIN_UNAVAILABLE()
+      reply.header('retry-after', '1')
+      if (this.#phase === DRAINING) reply.header('connection', 'close')
+      sendError(reply, definition, serverError(err))
+    }
+    const deny = (reply: FastifyReply, limiter: AuthLimiter, ip: string, counted: boolean): void => {
+      const error = serverError(new HTTP_ERR_UNAUTHORIZED())
+      if (!counted) return sendError(reply, definition, error)
+      const delay = limiter.fail(ip)
+      if (delay === 0) return sendError(reply, definition, error)
+      // Slow guessing down without holding the event loop.
+      setTimeout(() => sendError(reply, definition, error), delay)
+    }
+    const lockedOut = (reply: FastifyReply, seconds: number): void => {
+      reply.header('retry-after', String(seconds))
+      sendError(reply, definition, serverError(new HTTP_ERR_RATE_LIMITED()))
+    }
+
+    if (auth === 'none' || (auth === 'gateway' && gatewaySecret === undefined)) {
+      return (_request, reply, done) => {
+        if (this.#phase !== STARTED || !route.available) return unavailable(reply)
+        done()
+      }
+    }
+    if (auth === 'gateway') {
+      const matches = gatewaySecret!
+      return (request, reply, done) => {
+        if (this.#phase !== STARTED || !route.available) return unavailable(reply)
+        const ip = request.ip
+        const locked = gatewayLimiter.lockedFor(ip)
+        if (locked !== 0) return lockedOut(reply, locked)
+        const credential = parseBearer(request.headers.authorization)
+        if (credential !== undefined && matches(credential)) {
+          gatewayLimiter.succeed(ip)
+          return done()
+        }
+        // A missing credential is not a guess: answer 401 without counting it.
+        deny(reply, gatewayLimiter, ip, credential !== undefined)
+      }
+    }
+    return (request, reply, done) => {
+      if (this.#phase !== STARTED || !route.available) return unavailable(reply)
+      if (hasQueryToken(request.url)) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
+      const ip = request.ip
+      const locked = hooksLimiter.lockedFor(ip)
+      if (locked !== 0) return lockedOut(reply, locked)
+      const header = request.headers['x-openclaw-token']
+      const credential = parseBearer(request.headers.authorization) ?? (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined)
+      if (credential !== undefined && hooksSecret(credential)) {
+        hooksLimiter.succeed(ip)
+        return done()
+      }
+      deny(reply, hooksLimiter, ip, credential !== undefined)
+    }
+  }
+
+  #onError(err: FastifyError, request: FastifyRequest, reply: FastifyReply, route: MountedRoute | undefined): void {
+    const known = classify(err)
+    if (known) {
+      if (known.statusCode === 413 || known.statusCode === 400) reply.header('connection', 'close')
+      return sendError(reply, route?.definition, known)
+    }
+    this.#options.log.error(
+      { plugin: route?.owner, method: request.method, path: pathOf(request.url), err },
+      `HTTP handler of plugin '${route?.owner ?? 'unknown'}' failed`,
+    )
+    sendError(reply, route?.definition, serverError(new HTTP_ERR_INTERNAL()))
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy())
+    const upgrade = this.#upgrades.get(pathOf(req.url))
+    if (upgrade === undefined) return rejectUpgrade(socket, 404, 'Not Found')
+    if (this.#phase !== STARTED || !upgrade.available) return rejectUpgrade(socket, 503, 'Service Unavailable')
+    this.#upgraded.add(socket)
+    socket.once('close', () => this.#upgraded.delete(socket))
+    try {
+      upgrade.definition.handler(req, socket, head)
+    } catch (err) {
+      this.#options.log.error({ plugin: upgrade.owner, path: upgrade.definition.path, err }, `upgrade handler of plugin '${upgrade.owner}' failed`)
+      rejectUpgrade(socket, 500, 'Internal Server Error')
+    }
+  }
+}
+
+/** Answer an upgrade request with a bare status and close the socket. */
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.destroyed) return
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n` +
+      'X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n\r\n',
+  )
+  socket.once('finish', () => socket.destroy())
+}

@@ -1,0 +1,175 @@
+// @openclaw/plugin-http-server: the gateway's one HTTP port (`core:http`). It knows no route by name:
+// it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
+import { definePlugin, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { AuthLimiter } from './auth-limiter.js'
+import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
+import { HTTP_ERR_AUTH_REQUIRED, HTTP_ERR_PASSWORD_MISSING } from './errors.js'
+import { ensureGatewayToken } from './gateway-token.js'
+import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
+import { HttpServer, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
+import { createProbeRoutes } from './probe-routes.js'
+import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
+
+const PLUGIN_NAME = 'core:http'
+const TOKEN_ENV = 'OPENCLAW_GATEWAY_TOKEN'
+const PASSWORD_ENV = 'OPENCLAW_GATEWAY_PASSWORD'
+
+/** Where the server listens; registered in register() (the API closes after it), filled in by start(). */
+class ListenAddress {
+  host = ''
+  port = 0
+  url = ''
+}
+
+/** What one gateway's instance of this plugin holds between register, start and stop. */
+interface Instance {
+  readonly address: ListenAddress
+  server: HttpServer | undefined
+  draining: boolean
+}
+
+// Keyed by the plugin API: one plugin object may serve several gateways in one process (tests, embedding).
+const instances = new WeakMap<object, Instance>()
+
+function instanceOf(api: PluginApi<HttpServerConfig>): Instance {
+  let instance = instances.get(api)
+  if (!instance) {
+    instance = { address: new ListenAddress(), server: undefined, draining: false }
+    instances.set(api, instance)
+  }
+  return instance
+}
+
+function envValue(name: string): string | undefined {
+  const value = process.env[name]
+  return value === undefined || value === '' ? undefined : value
+}
+
+/** The gateway credential for the configured mode; refuses the unsafe combinations. */
+function resolveGatewaySecret(api: PluginApi<HttpServerConfig>, host: string): SecretMatcher | undefined {
+  const { auth, bind } = api.config
+  if (auth.mode === 'none') {
+    if (!isLoopbackHost(host)) throw new HTTP_ERR_AUTH_REQUIRED(bind)
+    api.log.warn('gateway.auth.mode is none: HTTP routes with gateway auth accept any caller (loopback only)')
+    return undefined
+  }
+  if (auth.mode === 'password') {
+    const password = auth.password ?? envValue(PASSWORD_ENV)
+    if (password === undefined) throw new HTTP_ERR_PASSWORD_MISSING()
+    return createSecretMatcher(password)
+  }
+  const configured = auth.token ?? envValue(TOKEN_ENV)
+  if (configured !== undefined) return createSecretMatcher(configured)
+  const stored = ensureGatewayToken(api.gateway.stateDir)
+  if (stored.created) {
+    api.log.info({ path: stored.path }, 'Generated a gateway token (no gateway.auth.token or OPENCLAW_GATEWAY_TOKEN set); read it with `openclaw gateway token`')
+  } else if (stored.permissionsFixed) {
+    api.log.warn({ path: stored.path }, 'The gateway token file was readable by other users; its mode is now 0600')
+  }
+  return createSecretMatcher(stored.token)
+}
+
+function hooksToken(api: PluginApi<HttpServerConfig>): string | undefined {
+  const token = (api.gateway.config.hooks as { token?: unknown }).token
+  return typeof token === 'string' && token !== '' ? token : undefined
+}
+
+const httpServer = definePlugin<HttpServerConfig>({
+  id: PLUGIN_NAME,
+  version: '1.0.0',
+  name: 'HTTP server',
+  description: "The gateway's HTTP port: routes and WebSocket upgrades of every plugin, with auth, limits and probes",
+  kind: 'surface',
+  configKey: 'gateway',
+  config: HttpServerConfigSchema,
+  dependsOn: [],
+  register(api) {
+    const instance = instanceOf(api)
+    api.services.registerInstance(Tokens.HttpServer, instance.address)
+    api.services.expose(Tokens.HttpServer)
+    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => instance.draining })
+    for (const route of probes) api.http.route(route)
+    api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
+      const failed = new Set(info.plugins.filter((p) => p.state !== 'started').map((p) => p.id))
+      instance.server?.markStarted(failed)
+    })
+    api.hooks.gatewayStop.tap(PLUGIN_NAME, () => {
+      instance.draining = true
+      instance.server?.markDraining()
+    })
+  },
+  async start(api) {
+    const instance = instanceOf(api)
+    const config = api.config
+    const host = resolveBindHost(config.bind)
+    const gatewaySecret = resolveGatewaySecret(api, host)
+
+    let hooksSecret = createSecretMatcher(hooksToken(api))
+    const hooks = hooksToken(api)
+    if (hooks !== undefined && gatewaySecret?.(hooks)) {
+      // The hooks plugin refuses this too; fail closed here whatever plugin serves hooks routes.
+      api.log.error('hooks.token equals the gateway credential; routes with hooks auth refuse every request until they differ')
+      hooksSecret = createSecretMatcher(undefined)
+    }
+
+    const clock = api.services.resolve(Tokens.Clock)
+    const limits = { ...config.authRateLimit, now: () => clock.now() }
+    const registry = api.gateway.registry
+    const routes: OwnedRoute[] = registry.httpRoutes.keys().map((key) => ({ owner: registry.httpRoutes.owner(key)!, definition: registry.httpRoutes.get(key)! }))
+    const upgrades: OwnedUpgrade[] = registry.httpUpgrades.keys().map((key) => ({ owner: registry.httpUpgrades.owner(key)!, definition: registry.httpUpgrades.get(key)! }))
+    const server = new HttpServer({
+      routes,
+      upgrades,
+      selfId: PLUGIN_NAME,
+      maxBodyBytes: config.http.maxBodyBytes,
+      gatewaySecret,
+      hooksSecret,
+      gatewayLimiter: new AuthLimiter(limits),
+      hooksLimiter: new AuthLimiter(limits),
+      log: api.log,
+    })
+    instance.server = server
+    const bound = await server.listen(host, config.port)
+    instance.address.host = bound.address
+    instance.address.port = bound.port
+    instance.address.url = formatUrl(bound.address, bound.port)
+    api.log.info(
+      { url: instance.address.url, auth: config.auth.mode, routes: routes.length, upgrades: upgrades.length },
+      `HTTP server listening on ${instance.address.url}`,
+    )
+  },
+  async stop(api) {
+    const instance = instanceOf(api)
+    instance.draining = true
+    await instance.server?.close(api.config.shutdownTimeoutMs)
+  },
+})
+
+export default httpServer
+
+export { PLUGIN_NAME }
+export { HttpServerConfigSchema, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES } from './http-server-config.js'
+export { GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
+export { resolveBindHost, isLoopbackHost } from './bind-host.js'
+export {
+  HTTP_ERR_AUTH_REQUIRED,
+  HTTP_ERR_PASSWORD_MISSING,
+  HTTP_ERR_TOKEN_FILE,
+  HTTP_ERR_PORT_IN_USE,
+  HTTP_ERR_LISTEN_FAILED,
+  HTTP_ERR_NOT_FOUND,
+  HTTP_ERR_METHOD_NOT_ALLOWED,
+  HTTP_ERR_UNAUTHORIZED,
+  HTTP_ERR_QUERY_TOKEN,
+  HTTP_ERR_RATE_LIMITED,
+  HTTP_ERR_BODY_TOO_LARGE,
+  HTTP_ERR_INVALID_JSON,
+  HTTP_ERR_BAD_REQUEST,
+  HTTP_ERR_UNSUPPORTED_MEDIA_TYPE,
+  HTTP_ERR_NOT_READY,
+  HTTP_ERR_DRAINING,
+  HTTP_ERR_PLUGIN_UNAVAILABLE,
+  HTTP_ERR_INTERNAL,
+} from './errors.js'
+
+export type { HttpServerConfig, HttpServerConfigInput } from './http-server-config.js'
