@@ -70,6 +70,7 @@ export type {
 export type {
   HttpRouteDefinition,
   HttpUpgradeDefinition,
+  GatewayAuth,
   RouteRequest,
   RouteReply,
   RpcMethodDefinition,

@@ -3,7 +3,6 @@
 import { definePlugin, Tokens } from '@openclaw/plugin-sdk'
 import { createAgentRoute } from './agent-route.js'
 import { HOOKS_ERR_TOKEN_MISSING, HOOKS_ERR_TOKEN_REUSED } from './errors.js'
-import { gatewayCredentials } from './gateway-credentials.js'
 import { HttpHooksConfigSchema, type HttpHooksConfig } from './http-hooks-config.js'
 import { createWakeRoute } from './wake-route.js'
 import { WakeEventStore } from './wake-event-store.js'
@@ -36,8 +35,8 @@ const httpHooks = definePlugin<HttpHooksConfig>({
     if (!config.enabled) return
     // The routes are registered already; the HTTP server answers 503 on them while this plugin is failed.
     if (config.token === undefined) throw new HOOKS_ERR_TOKEN_MISSING()
-    const reused = gatewayCredentials(api.gateway).find((c) => c.value === config.token)
-    if (reused) throw new HOOKS_ERR_TOKEN_REUSED(reused.source)
+    const reused = api.services.resolve(Tokens.GatewayAuth).credentialSource(config.token)
+    if (reused) throw new HOOKS_ERR_TOKEN_REUSED(reused)
     new WakeEventStore(api.store).migrate()
     const unsupported = UNSUPPORTED_KEYS.filter((key) => (config as Record<string, unknown>)[key] !== undefined)
     if (unsupported.length > 0) api.log.warn({ keys: unsupported }, `hooks.${unsupported.join(', hooks.')} are not supported yet and are ignored`)

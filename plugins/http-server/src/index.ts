@@ -1,10 +1,10 @@
 // @openclaw/plugin-http-server: the gateway's one HTTP port (`core:http`). It knows no route by name:
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
-import { definePlugin, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { definePlugin, Tokens, type GatewayAuth, type PluginApi } from '@openclaw/plugin-sdk'
 import { AuthLimiter } from './auth-limiter.js'
 import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
 import { HTTP_ERR_AUTH_REQUIRED, HTTP_ERR_PASSWORD_MISSING } from './errors.js'
-import { ensureGatewayToken } from './gateway-token.js'
+import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
 import { createProbeRoutes } from './probe-routes.js'
@@ -21,9 +21,31 @@ class ListenAddress {
   url = ''
 }
 
+/** The gateway credential check; registered in register(), armed by start() once the secret is known. */
+class SharedGatewayAuth implements GatewayAuth {
+  mode: GatewayAuth['mode'] = 'token'
+  #matcher: SecretMatcher = () => false
+  #sources: { source: string; matches: SecretMatcher }[] = []
+
+  arm(mode: GatewayAuth['mode'], matcher: SecretMatcher | undefined, sources: { source: string; value: string | undefined }[]): void {
+    this.mode = mode
+    this.#matcher = matcher ?? (() => false)
+    this.#sources = sources.filter((s) => s.value !== undefined).map((s) => ({ source: s.source, matches: createSecretMatcher(s.value) }))
+  }
+
+  matches(presented: string): boolean {
+    return this.#matcher(presented)
+  }
+
+  credentialSource(value: string): string | undefined {
+    return this.#sources.find((s) => s.matches(value))?.source
+  }
+}
+
 /** What one gateway's instance of this plugin holds between register, start and stop. */
 interface Instance {
   readonly address: ListenAddress
+  readonly auth: SharedGatewayAuth
   server: HttpServer | undefined
   draining: boolean
 }
@@ -34,7 +56,7 @@ const instances = new WeakMap<object, Instance>()
 function instanceOf(api: PluginApi<HttpServerConfig>): Instance {
   let instance = instances.get(api)
   if (!instance) {
-    instance = { address: new ListenAddress(), server: undefined, draining: false }
+    instance = { address: new ListenAddress(), auth: new SharedGatewayAuth(), server: undefined, draining: false }
     instances.set(api, instance)
   }
   return instance
@@ -87,6 +109,8 @@ const httpServer = definePlugin<HttpServerConfig>({
     const instance = instanceOf(api)
     api.services.registerInstance(Tokens.HttpServer, instance.address)
     api.services.expose(Tokens.HttpServer)
+    api.services.registerInstance(Tokens.GatewayAuth, instance.auth)
+    api.services.expose(Tokens.GatewayAuth)
     const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => instance.draining })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
@@ -103,6 +127,14 @@ const httpServer = definePlugin<HttpServerConfig>({
     const config = api.config
     const host = resolveBindHost(config.bind)
     const gatewaySecret = resolveGatewaySecret(api, host)
+    const { auth } = config
+    instance.auth.arm(auth.mode, gatewaySecret, [
+      { source: 'gateway.auth.token', value: auth.token },
+      { source: 'gateway.auth.password', value: auth.password },
+      { source: TOKEN_ENV, value: envValue(TOKEN_ENV) },
+      { source: PASSWORD_ENV, value: envValue(PASSWORD_ENV) },
+      { source: `the generated token file (${GATEWAY_TOKEN_FILE})`, value: readGatewayToken(api.gateway.stateDir) },
+    ])
 
     let hooksSecret = createSecretMatcher(hooksToken(api))
     const hooks = hooksToken(api)

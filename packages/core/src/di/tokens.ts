@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js'
 import type { GatewayConfig } from '../config/config-schema.js'
 import type { Logger } from '../logging/logger.js'
 import type { GatewayRuntime } from '../plugins/plugin-api.js'
-import type { HttpServerInfo } from '../types/http.js'
+import type { GatewayAuth, HttpServerInfo } from '../types/http.js'
 import type { StateStore } from '../store/state-store.js'
 import { createToken } from './token.js'
 
@@ -15,4 +15,6 @@ export const Tokens = Object.freeze({
   Gateway: createToken<GatewayRuntime>('openclaw:Gateway'),
   /** Registered (and exposed) by the HTTP server plugin once it listens. */
   HttpServer: createToken<HttpServerInfo>('openclaw:HttpServer', { providedBy: 'core:http' }),
+  /** The gateway credential check every surface shares; registered (and exposed) by the HTTP server plugin. */
+  GatewayAuth: createToken<GatewayAuth>('openclaw:GatewayAuth', { providedBy: 'core:http' }),
 })

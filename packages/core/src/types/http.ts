@@ -63,3 +63,15 @@ export interface HttpServerInfo {
   /** `http://host:port`. */
   readonly url: string
 }
+
+/**
+ * The gateway credential, exposed by the HTTP server plugin as `Tokens.GatewayAuth`, so every surface
+ * (HTTP, RPC, webhooks) checks the same secret the same way.
+ */
+export interface GatewayAuth {
+  readonly mode: 'token' | 'password' | 'none'
+  /** Constant-time check of a presented credential. Always false in `none` mode (there is none). */
+  matches(presented: string): boolean
+  /** Where `value` is used as a gateway credential (a config key, an env var, the token file), if it is. */
+  credentialSource(value: string): string | undefined
+}
