@@ -72,3 +72,33 @@ describe('channels and delivery', () => {
     expect(channel.delivered[0]?.text).toMatch(/could not answer \(OPENAI_ERR_AUTH\)/)
   })
 })
+
+describe('outbox across restarts', () => {
+  it('keeps a delivery pending for a channel this gateway lacks, and sends it when a gateway has it', async () => {
+    const { mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { createGateway, createSilentLogger } = await import('@openclaw/core')
+    const stateDir = mkdtempSync(join(tmpdir(), 'oc-outbox-'))
+    const make = (plugins: never[]) => createGateway({ stateDir, env: {}, logger: createSilentLogger(), config: {}, plugins })
+    // 1. A delivery is accepted, then the process goes away before the channel confirms it.
+    const stuck = new InMemoryChannel({ failFirst: 1, retryAfterMs: 60_000 })
+    const first = await make([stuck.plugin as never])
+    await first.start()
+    const pending = first.delivery.send({ channel: 'memory', to: 'x', text: 'survives', deliveryKey: 'dk-restart' })
+    await new Promise((r) => setTimeout(r, 50))
+    await first.stop()
+    await pending
+    // 2. A gateway without the channel (say, a one-shot CLI process) leaves it pending.
+    const without = await make([])
+    await without.start()
+    await without.stop()
+    // 3. A gateway with the channel sends it, once.
+    const channel = new InMemoryChannel()
+    const later = await make([channel.plugin as never])
+    await later.start()
+    await channel.waitForDeliveries(1)
+    await later.stop()
+    expect(channel.delivered.map((m) => m.text)).toEqual(['survives'])
+  })
+})

@@ -4,11 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import providerAnthropic, { AnthropicConfigSchema, PLUGIN_ID, type AnthropicConfig } from './index.js'
 
 /** Just enough of a PluginApi for register/start: providers and a logger. */
-function fakeApi(input: unknown): { api: PluginApi<AnthropicConfig>; providers: ModelProvider[]; warn: ReturnType<typeof vi.fn> } {
+function fakeApi(input: unknown, usedBy: string | undefined = 'anthropic/some-model'): { api: PluginApi<AnthropicConfig>; providers: ModelProvider[]; warn: ReturnType<typeof vi.fn> } {
   const providers: ModelProvider[] = []
   const warn = vi.fn()
   const log = { warn } as unknown as Logger
-  const api = { id: PLUGIN_ID, config: AnthropicConfigSchema.parse(input), log, providers: { register: (p: ModelProvider) => providers.push(p) } }
+  const api = { id: PLUGIN_ID, config: AnthropicConfigSchema.parse(input), log, gateway: { config: { agents: { defaults: { model: usedBy }, entries: {} } } }, providers: { register: (p: ModelProvider) => providers.push(p) } }
   return { api: api as unknown as PluginApi<AnthropicConfig>, providers, warn }
 }
 

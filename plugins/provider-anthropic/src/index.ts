@@ -22,8 +22,11 @@ const providerAnthropic = definePlugin<AnthropicConfig>({
     api.providers.register(createAnthropicProvider({ id: 'anthropic', ...settings, apiKey: () => apiKey ?? process.env[API_KEY_ENV] }))
   },
   start(api) {
+    // Warn only when an agent actually uses this provider: an unused provider needs no key.
+    const { defaults, entries } = api.gateway.config.agents
+    const used = [defaults, ...Object.values(entries)].some((agent) => agent.model?.startsWith('anthropic/'))
     const official = new URL(api.config.baseUrl).origin === new URL(ANTHROPIC_BASE_URL).origin
-    if (official && api.config.apiKey === undefined && !process.env[API_KEY_ENV]) {
+    if (used && official && api.config.apiKey === undefined && !process.env[API_KEY_ENV]) {
       api.log.warn(`No API key for provider 'anthropic': set models.providers.anthropic.apiKey or ${API_KEY_ENV}`)
     }
   },

@@ -4,11 +4,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import providerOpenAi, { OpenAiConfigSchema, PLUGIN_ID, type OpenAiConfig } from './index.js'
 
 /** Just enough of a PluginApi for register/start: providers and a logger. */
-function fakeApi(input: unknown): { api: PluginApi<OpenAiConfig>; providers: ModelProvider[]; warn: ReturnType<typeof vi.fn> } {
+function fakeApi(input: unknown, usedBy: string | undefined = 'openai/some-model'): { api: PluginApi<OpenAiConfig>; providers: ModelProvider[]; warn: ReturnType<typeof vi.fn> } {
   const providers: ModelProvider[] = []
   const warn = vi.fn()
   const log = { warn } as unknown as Logger
-  const api = { id: PLUGIN_ID, config: OpenAiConfigSchema.parse(input), log, providers: { register: (p: ModelProvider) => providers.push(p) } }
+  const api = { id: PLUGIN_ID, config: OpenAiConfigSchema.parse(input), log, gateway: { config: { agents: { defaults: { model: usedBy }, entries: {} } } }, providers: { register: (p: ModelProvider) => providers.push(p) } }
   return { api: api as unknown as PluginApi<OpenAiConfig>, providers, warn }
 }
 
@@ -50,6 +50,13 @@ describe('provider:openai plugin', () => {
     await providerOpenAi.start?.(api)
     expect(warn).toHaveBeenCalledOnce()
     expect(String(warn.mock.calls[0]?.[0])).toContain('OPENAI_API_KEY')
+  })
+
+  it('should not warn when no agent uses the provider', async () => {
+    vi.stubEnv('OPENAI_API_KEY', '')
+    const { api, warn } = fakeApi({}, 'anthropic/claude')
+    await providerOpenAi.start?.(api)
+    expect(warn).not.toHaveBeenCalled()
   })
 
   it('should not warn when OPENAI_API_KEY is set, or when the base URL is another server', async () => {

@@ -23,8 +23,11 @@ const providerOpenAi = definePlugin<OpenAiConfig>({
     for (const [id, settings] of Object.entries(extra)) api.providers.register(createOpenAiProvider({ id, ...settings }))
   },
   start(api) {
+    // Warn only when an agent actually uses this provider: an unused provider needs no key.
+    const { defaults, entries } = api.gateway.config.agents
+    const used = [defaults, ...Object.values(entries)].some((agent) => agent.model?.startsWith('openai/'))
     const official = new URL(api.config.baseUrl).origin === new URL(OPENAI_BASE_URL).origin
-    if (official && api.config.apiKey === undefined && !process.env[API_KEY_ENV]) {
+    if (used && official && api.config.apiKey === undefined && !process.env[API_KEY_ENV]) {
       api.log.warn(`No API key for provider 'openai': set models.providers.openai.apiKey or ${API_KEY_ENV}`)
     }
   },

@@ -78,18 +78,26 @@ export class Outbox {
     return this.#track(message.deliveryKey, () => this.#deliver(channel, message))
   }
 
-  /** Resume messages left pending by an earlier process (called at start). */
+  /**
+   * Resume messages left pending by an earlier process (called at start). Messages for a channel
+   * this gateway does not have stay pending, for a gateway that has it (the channel plugin may have
+   * failed to start, or this is a one-shot CLI process sharing the state dir).
+   */
   resumePending(): void {
     const rows = this.db.all<OutboxRow>("SELECT * FROM core_outbox WHERE state = 'pending' ORDER BY created_at")
+    const missing = new Map<string, number>()
     for (const row of rows) {
       if (this.#inFlight.has(row.delivery_key)) continue
       const message = JSON.parse(row.message) as OutboundMessage
       const channel = this.channels.get(message.channel)
       if (!channel) {
-        this.#mark(row.delivery_key, 'failed', `channel '${message.channel}' is not installed`)
+        missing.set(message.channel, (missing.get(message.channel) ?? 0) + 1)
         continue
       }
       void this.#track(row.delivery_key, () => this.#deliver(channel, message, row.attempts))
+    }
+    for (const [channel, count] of missing) {
+      this.log.warn({ channel, pending: count }, `${count} pending deliveries wait for channel '${channel}', which this gateway does not have`)
     }
   }
 

@@ -1,0 +1,27 @@
+import type { ThinkingLevel } from '@openclaw/core'
+import type { ConfigLocation } from '../cli-config.js'
+import type { CliIo } from '../cli-io.js'
+
+export interface AgentCommandOptions extends ConfigLocation {
+  /** Run the turn in this process instead of on a running gateway. */
+  readonly local?: boolean
+  readonly message: string
+  readonly agent?: string
+  /** A session key (`agent:<id>:<rest>`, or `<rest>` scoped to the agent). */
+  readonly sessionId?: string
+  readonly thinking?: ThinkingLevel
+  /** Seconds; 0 means no limit. Default: `agents.defaults.timeoutSeconds`, else the core's. */
+  readonly timeout?: number
+  /** Print the run's result as JSON instead of streaming the reply text. */
+  readonly json?: boolean
+}
+
+/** `openclaw agent`: one agent turn, embedded (`--local`) or on a running gateway. */
+export async function runAgent(options: AgentCommandOptions, io: CliIo): Promise<void> {
+  if (options.local) {
+    const { runAgentLocal } = await import('./agent-local.js')
+    return runAgentLocal(options, io)
+  }
+  const { runAgentRemote } = await import('./agent-remote.js')
+  return runAgentRemote(options, io)
+}

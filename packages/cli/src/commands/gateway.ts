@@ -1,0 +1,110 @@
+import { createGateway, Tokens, type Gateway, type PluginInfo } from '@openclaw/core'
+import { GATEWAY_TOKEN_FILE, PLUGIN_NAME as HTTP_PLUGIN_ID } from '@openclaw/plugin-http-server'
+import { join } from 'node:path'
+import { configuredLogLevel, loadCliConfig, toGatewayConfigInput, withOverrides, type CliConfig, type ConfigLocation } from '../cli-config.js'
+import { CliExit } from '../cli-exit.js'
+import type { CliIo } from '../cli-io.js'
+import { createCliLogger } from '../cli-logger.js'
+import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { CLI_ERR_HTTP_SERVER_FAILED, CLI_ERR_PORT_ENV_INVALID } from '../errors.js'
+import { exitCodeForErrorCode } from '../exit-codes.js'
+import { errorCode, formatError } from '../format-error.js'
+import { watchShutdownSignals } from '../shutdown-signals.js'
+import { describeSurfaces } from './describe-surfaces.js'
+
+export interface GatewayCommandOptions extends ConfigLocation {
+  /** Overrides `OPENCLAW_GATEWAY_PORT` and `gateway.port`; 0 picks a free port. */
+  readonly port?: number
+  /** Overrides `gateway.bind`: `loopback`, `lan` or a host address. */
+  readonly bind?: string
+}
+
+/** `--port` wins, then `OPENCLAW_GATEWAY_PORT`, then `gateway.port` in the file. */
+function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.OPENCLAW_GATEWAY_PORT
+  if (value === undefined || value === '') return undefined
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65535) throw new CLI_ERR_PORT_ENV_INVALID(value)
+  return port
+}
+
+/** The root cause's code: a plugin's start failure wraps the error that says what is wrong. */
+function rootCode(info: PluginInfo['error']): string | undefined {
+  return errorCode(info?.cause) ?? info?.code
+}
+
+function authLine(gateway: Gateway, env: NodeJS.ProcessEnv): string {
+  const auth = ((gateway.config.gateway as { auth?: { mode?: unknown; token?: unknown } }).auth ?? {})
+  const mode = typeof auth.mode === 'string' ? auth.mode : 'token'
+  if (mode === 'none') return 'none (loopback only: anyone on this machine can call the gateway)'
+  if (mode === 'password') return 'password (gateway.auth.password or OPENCLAW_GATEWAY_PASSWORD)'
+  const source =
+    typeof auth.token === 'string' ? 'gateway.auth.token'
+    : env.OPENCLAW_GATEWAY_TOKEN ? 'OPENCLAW_GATEWAY_TOKEN'
+    : join(gateway.stateDir, GATEWAY_TOKEN_FILE)
+  return `token from ${source}; print it with \`openclaw gateway token\``
+}
+
+/** What the user needs once the gateway is up: where, what is served, what failed, how to authenticate. */
+export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: NodeJS.ProcessEnv): string {
+  const server = gateway.services.resolve(Tokens.HttpServer)
+  const hooksPath = (gateway.config.hooks as { path?: unknown }).path
+  const surfaces = describeSurfaces(gateway.registry, typeof hooksPath === 'string' ? hooksPath : undefined)
+  const width = Math.max(...surfaces.map((s) => s.name.length))
+  const providers = gateway.registry.providers.keys()
+  const failed = gateway.pluginList.filter((p) => p.state === 'failed')
+  const disabled = gateway.pluginList.filter((p) => p.state === 'disabled')
+  const lines = [
+    `OpenClaw gateway ${gateway.version} listening on ${server.url}`,
+    `  config     ${config.exists ? config.configPath : `none (no file at ${config.configPath}; defaults apply)`}`,
+    `  state dir  ${gateway.stateDir}`,
+    `  auth       ${authLine(gateway, env)}`,
+    'Surfaces:',
+    ...surfaces.map((s) => `  ${s.name.padEnd(width)}  ${s.on ? 'on ' : 'off'}${s.on ? `  ${s.routes.join(', ')}` : ''}`),
+    `Providers: ${providers.length > 0 ? providers.join(', ') : 'none (install a provider plugin)'}`,
+  ]
+  if (failed.length > 0) {
+    lines.push('Failed plugins (the gateway runs without them):')
+    for (const p of failed) lines.push(`  ${p.id}: [${p.error?.code ?? 'ERR_UNKNOWN'}] ${p.error?.message ?? 'unknown error'}`)
+  }
+  if (disabled.length > 0) lines.push(`Disabled plugins: ${disabled.map((p) => `${p.id} (${p.error?.message ?? 'disabled'})`).join(', ')}`)
+  lines.push('Press Ctrl+C to stop.')
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * `openclaw gateway`: run the gateway with every first-party plugin until SIGINT/SIGTERM. The first
+ * signal stops it gracefully (in-flight requests get the server's shutdown timeout); a second one
+ * exits at once with code 1.
+ */
+export async function runGateway(options: GatewayCommandOptions, io: CliIo): Promise<void> {
+  const config = loadCliConfig(options, io.env)
+  const raw = withOverrides(config.raw, 'gateway', { port: options.port ?? portFromEnv(io.env), bind: options.bind })
+  const gateway = await createGateway({
+    config: toGatewayConfigInput(raw),
+    stateDir: config.stateDir,
+    env: io.env,
+    plugins: DEFAULT_PLUGINS,
+    logger: createCliLogger(configuredLogLevel(config, 'info'), io.stderr),
+  })
+
+  const signals = watchShutdownSignals(io)
+  try {
+    // A required plugin that fails makes start() throw; the gateway has already cleaned up then.
+    await gateway.start()
+    const http = gateway.pluginList.find((p) => p.id === HTTP_PLUGIN_ID)
+    if (http?.state !== 'started') {
+      await gateway.stop()
+      const reason = http?.error ? `[${rootCode(http.error)}] ${http.error.message}` : `the plugin is ${http?.state ?? 'not installed'}`
+      io.stderr.write(formatError(new CLI_ERR_HTTP_SERVER_FAILED(reason)))
+      throw new CliExit(exitCodeForErrorCode(rootCode(http?.error)))
+    }
+    if (signals.received === undefined) io.stdout.write(formatGatewayBanner(gateway, config, io.env))
+    const signal = await signals.first
+    io.stdout.write(`Received ${signal}: stopping the gateway…\n`)
+    await gateway.stop()
+    io.stdout.write('Gateway stopped.\n')
+  } finally {
+    signals.dispose()
+  }
+}

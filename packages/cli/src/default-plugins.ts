@@ -1,0 +1,21 @@
+import type { PluginDefinition } from '@openclaw/core'
+import httpHooks from '@openclaw/plugin-http-hooks'
+import httpOpenAi from '@openclaw/plugin-http-openai'
+import httpServer from '@openclaw/plugin-http-server'
+import httpTools from '@openclaw/plugin-http-tools'
+import rpc from '@openclaw/plugin-rpc'
+import { PROVIDER_PLUGINS } from './provider-plugins.js'
+
+/**
+ * The first-party plugin set `openclaw gateway` runs: the HTTP server (`core:http`), the surfaces
+ * served on its port, and the model providers. The CLI is the only package that imports plugins;
+ * the core sorts them by dependency, so the order here does not matter.
+ */
+export const DEFAULT_PLUGINS: readonly PluginDefinition<unknown>[] = Object.freeze([
+  httpServer,
+  httpOpenAi,
+  httpTools,
+  httpHooks,
+  rpc,
+  ...PROVIDER_PLUGINS,
+])

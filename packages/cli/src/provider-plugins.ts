@@ -1,0 +1,9 @@
+import type { PluginDefinition } from '@openclaw/core'
+import providerAnthropic from '@openclaw/plugin-provider-anthropic'
+import providerOpenAi from '@openclaw/plugin-provider-openai'
+
+/**
+ * The first-party model providers: all `openclaw agent --local` needs. Kept apart from the
+ * surfaces so an embedded run does not load the HTTP server and its routes.
+ */
+export const PROVIDER_PLUGINS: readonly PluginDefinition<unknown>[] = Object.freeze([providerOpenAi, providerAnthropic])
