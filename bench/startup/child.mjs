@@ -24,7 +24,7 @@ const gateway = await createGateway({
 })
 await gateway.start()
 const readyMs = performance.now()
-global.gc?.()
+globalThis.gc?.()
 const rss = process.memoryUsage().rss
 process.stdout.write(JSON.stringify({ readyMs, rss }) + '\n')
 await gateway.stop()

@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// Load test of POST /v1/chat/completions (http:openai on core:http), next to a bare fastify route that
+// proxies to the same zero-delay scripted model. Loopback only; stops by itself (well) within 60 s.
+// Needs the built packages: `pnpm build` (see README.md). Usage: node bench/http/run.mjs [--quick]
+//
+// Threads: the main thread runs only the servers under test (the gateway, the fastify proxy); a worker
+// thread runs the scripted model server and the load generator, so they do not share its event loop.
+import { Agent, request } from 'node:http'
+import { isMainThread, parentPort, Worker } from 'node:worker_threads'
+import { mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const HOST = '127.0.0.1'
+const TOKEN = 'bench-token'
+const QUICK = isMainThread ? process.argv.includes('--quick') : process.env.BENCH_QUICK === '1'
+/** Per scenario: measure this long (after a short warm-up), or stop at this many requests. */
+const DURATION_MS = QUICK ? 1000 : 4000
+const WARMUP_MS = QUICK ? 200 : 500
+const MAX_REQUESTS = 50_000
+/** Hard stop for the whole run; scenarios that would start after it are skipped. */
+const BUDGET_MS = 55_000
+const CONCURRENCIES = [16, 64]
+
+const started = performance.now()
+if (isMainThread) {
+  const hardStop = setTimeout(() => {
+    console.error(`bench: still running after 60 s; giving up`)
+    process.exit(2)
+  }, 60_000)
+  hardStop.unref()
+}
+
+async function load(path) {
+  try {
+    return await import(pathToFileURL(join(ROOT, path)).href)
+  } catch (error) {
+    console.error(`bench: cannot import ${path} (${error.code ?? error.message}). Build first: pnpm build`)
+    process.exit(1)
+  }
+}
+
+// ── load generator ───────────────────────────────────────────────────────────────────────────────
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+/** One request; resolves with total and first-byte times (ms), or rejects. */
+function once(agent, url, body, headers) {
+  return new Promise((resolveOnce, rejectOnce) => {
+    const t0 = performance.now()
+    let firstByte
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      res.on('data', () => {
+        firstByte ??= performance.now() - t0
+      })
+      res.on('end', () => {
+        if (res.statusCode !== 200) rejectOnce(new Error(`HTTP ${res.statusCode}`))
+        else resolveOnce({ total: performance.now() - t0, firstByte: firstByte ?? performance.now() - t0 })
+      })
+      res.on('error', rejectOnce)
+    })
+    req.on('error', rejectOnce)
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')))
+    req.end(body)
+  })
+}
+
+/** `concurrency` workers sending requests back to back for `DURATION_MS` (after a warm-up). */
+async function runScenario({ target, url, stream, concurrency }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
+  const body = JSON.stringify({ model: 'openclaw', stream, messages: [{ role: 'user', content: 'Say something.' }] })
+  const headers = target === 'gateway' ? { authorization: `Bearer ${TOKEN}` } : {}
+  const endpoint = `${url}/v1/chat/completions`
+  const totals = []
+  const firstBytes = []
+  let errors = 0
+  let sent = 0
+  let measuring = false
+  const warmupEnd = performance.now() + WARMUP_MS
+  const end = warmupEnd + DURATION_MS
+  let measureStart = 0
+  const worker = async () => {
+    for (;;) {
+      const now = performance.now()
+      if (now >= end || sent >= MAX_REQUESTS) return
+      if (!measuring && now >= warmupEnd) {
+        measuring = true
+        measureStart = now
+      }
+      const counted = measuring
+      if (counted) sent++
+      try {
+        const t = await once(agent, endpoint, body, headers)
+        if (counted) {
+          totals.push(t.total)
+          firstBytes.push(t.firstByte)
+        }
+      } catch {
+        if (counted) errors++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  const elapsed = (performance.now() - (measureStart || warmupEnd)) / 1000
+  agent.destroy()
+  totals.sort((a, b) => a - b)
+  firstBytes.sort((a, b) => a - b)
+  return {
+    target, stream, concurrency,
+    requests: totals.length, errors,
+    rps: totals.length / elapsed,
+    p50: percentile(totals, 50), p99: percentile(totals, 99),
+    ttfb50: percentile(firstBytes, 50), ttfb99: percentile(firstBytes, 99),
+  }
+}
+
+const REPLY = 'The quick brown fox jumps over the lazy dog.'
+
+if (!isMainThread) {
+  // ── worker: the scripted model and the load generator ─────────────────────────────────────────
+  const { createScriptedModelServer } = await load('packages/plugin-sdk/dist/testing/index.js')
+  const model = await createScriptedModelServer({ models: ['bench-model'] })
+  const script = () => model.replyWith(() => ({ text: REPLY, usage: { input: 10, output: 10 } }))
+  script()
+  parentPort.postMessage({ type: 'ready', baseUrl: model.baseUrl })
+  parentPort.on('message', async (message) => {
+    if (message.type === 'run') {
+      const result = await runScenario(message.scenario)
+      // The scripted server records every request; keep its memory flat between scenarios.
+      model.reset()
+      script()
+      parentPort.postMessage({ type: 'result', result })
+    } else if (message.type === 'close') {
+      await model.close()
+      parentPort.close()
+    }
+  })
+} else {
+  await main()
+}
+
+async function main() {
+  const { createGateway, createSilentLogger, Tokens } = await load('packages/core/dist/index.js')
+  const httpServer = (await load('plugins/http-server/dist/index.js')).default
+  const httpOpenAi = (await load('plugins/http-openai/dist/index.js')).default
+  const providerOpenAi = (await load('plugins/provider-openai/dist/index.js')).default
+  const fastify = createRequire(join(ROOT, 'plugins/http-server/package.json'))('fastify')
+
+  // ── servers ──────────────────────────────────────────────────────────────────────────────────────
+
+  const driver = new Worker(fileURLToPath(import.meta.url), { env: { ...process.env, BENCH_QUICK: QUICK ? '1' : '0' } })
+  driver.unref()
+  const replies = []
+  driver.on('message', (message) => replies.shift()?.(message))
+  driver.on('error', (error) => {
+    console.error('bench: the load worker failed:', error)
+    process.exit(1)
+  })
+  const ask = (message) => new Promise((resolveAsk) => {
+    replies.push(resolveAsk)
+    if (message) driver.postMessage(message)
+  })
+  const { baseUrl } = await ask()
+  const model = { baseUrl }
+
+  const gateway = await createGateway({
+    stateDir: mkdtempSync(join(tmpdir(), 'openclaw-bench-')),
+    store: ':memory:',
+    logger: createSilentLogger(),
+    env: {},
+    plugins: [httpServer, httpOpenAi, providerOpenAi],
+    config: {
+      gateway: {
+        port: 0,
+        bind: HOST,
+        auth: { mode: 'token', token: TOKEN },
+        authRateLimit: { failureDelayMs: 0 },
+        http: { endpoints: { chatCompletions: { enabled: true } } },
+      },
+      session: { maxQueue: 1000 },
+      agents: { defaults: { model: 'openai/bench-model' } },
+      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'sk-bench', maxRetries: 0 } } },
+    },
+  })
+  await gateway.start()
+  const gatewayUrl = gateway.services.resolve(Tokens.HttpServer).url
+
+  // The baseline: fastify, one route, forwarding the body to the scripted model and piping the answer back.
+  const upstream = new Agent({ keepAlive: true, maxSockets: 256 })
+  const proxy = fastify({ logger: false })
+  proxy.post('/v1/chat/completions', (req, reply) => {
+    const body = JSON.stringify({ ...req.body, model: 'bench-model' })
+    const out = request(
+      `${model.baseUrl}/chat/completions`,
+      { method: 'POST', agent: upstream, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        reply.hijack()
+        reply.raw.writeHead(res.statusCode ?? 502, { 'content-type': res.headers['content-type'] ?? 'application/json' })
+        res.pipe(reply.raw)
+      },
+    )
+    out.on('error', (error) => reply.code(502).send({ error: { message: error.message } }))
+    out.end(body)
+    return reply
+  })
+  await proxy.listen({ host: HOST, port: 0 })
+  const proxyUrl = `http://${HOST}:${proxy.server.address().port}`
+
+  // ── run ──────────────────────────────────────────────────────────────────────────────────────────
+
+  const results = []
+  let skipped = 0
+  try {
+    for (const stream of [false, true]) {
+      for (const concurrency of CONCURRENCIES) {
+        for (const [target, url] of [['fastify-proxy', proxyUrl], ['gateway', gatewayUrl]]) {
+          if (performance.now() - started + WARMUP_MS + DURATION_MS > BUDGET_MS) {
+            skipped++
+            continue
+          }
+          results.push((await ask({ type: 'run', scenario: { target, url, stream, concurrency } })).result)
+        }
+      }
+    }
+  } finally {
+    driver.postMessage({ type: 'close' })
+    await Promise.allSettled([gateway.stop(), proxy.close()])
+    upstream.destroy()
+  }
+
+  const ms = (v) => (Number.isNaN(v) ? '—' : v.toFixed(2))
+  const rows = results.map((r) => {
+    const base = results.find((b) => b.target === 'fastify-proxy' && b.stream === r.stream && b.concurrency === r.concurrency)
+    return {
+      mode: r.stream ? 'stream' : 'json',
+      conc: r.concurrency,
+      target: r.target,
+      'req/s': r.rps.toFixed(0),
+      'p50 ms': ms(r.p50),
+      'p99 ms': ms(r.p99),
+      'ttfb p50': r.stream ? ms(r.ttfb50) : '',
+      'ttfb p99': r.stream ? ms(r.ttfb99) : '',
+      'vs proxy': r.target === 'gateway' && base ? `${(r.rps / base.rps).toFixed(2)}x` : '',
+      errors: r.errors,
+    }
+  })
+  console.log(`\nPOST /v1/chat/completions, ${DURATION_MS / 1000} s per scenario, zero-delay scripted model, node ${process.version}`)
+  console.table(rows)
+  if (skipped > 0) console.log(`${skipped} scenario(s) skipped to stay within the time budget`)
+  console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  process.exitCode = results.some((r) => r.errors > 0) ? 1 : 0
+}

@@ -1,0 +1,37 @@
+import { createError } from '@openclaw/plugin-sdk'
+import { describe, expect, it } from 'vitest'
+import { invalidParam, openAiErrorType, runErrorToOpenAi, statusForCode, toOpenAiError } from './openai-error.js'
+
+describe('OpenAI errors', () => {
+  it('should name the OpenAI error type for a status', () => {
+    expect([400, 401, 403, 404, 413, 429, 500, 502, 503].map(openAiErrorType)).toEqual([
+      'invalid_request_error', 'authentication_error', 'permission_error', 'invalid_request_error', 'invalid_request_error',
+      'rate_limit_error', 'server_error', 'server_error', 'server_error',
+    ])
+  })
+
+  it('should map run error codes to statuses: the carried one, known core codes, then provider suffixes', () => {
+    expect(statusForCode('X_ERR_ANY', 418)).toBe(418)
+    expect(statusForCode('CORE_ERR_NO_PROVIDER')).toBe(503)
+    expect(statusForCode('CORE_ERR_RUN_TIMEOUT')).toBe(504)
+    expect(statusForCode('OPENAI_ERR_RATE_LIMITED')).toBe(429)
+    expect(statusForCode('ANTHROPIC_ERR_UNREACHABLE')).toBe(503)
+    expect(statusForCode('SOME_ERR_ELSE')).toBe(502)
+    expect(runErrorToOpenAi({ code: 'OPENAI_ERR_RATE_LIMITED', message: 'slow down' })).toEqual({
+      status: 429,
+      body: { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'OPENAI_ERR_RATE_LIMITED' } },
+    })
+  })
+
+  it('should keep a coded error code, status and param, and hide uncoded errors behind a 500', () => {
+    expect(toOpenAiError(invalidParam('temperature', 'too hot'))).toEqual({
+      status: 400,
+      body: { error: { message: "Invalid 'temperature': too hot", type: 'invalid_request_error', param: 'temperature', code: 'OAI_ERR_INVALID_PARAM' } },
+    })
+    const Busy = createError<'T_ERR_BUSY'>('T_ERR_BUSY', 'busy', 429)
+    expect(toOpenAiError(new Busy()).status).toBe(429)
+    const hidden = toOpenAiError(new Error('secret stack detail'))
+    expect(hidden.status).toBe(500)
+    expect(hidden.body.error.message).not.toContain('secret')
+  })
+})

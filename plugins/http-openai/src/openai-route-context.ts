@@ -1,0 +1,14 @@
+import type { GatewayRuntime, Logger } from '@openclaw/plugin-sdk'
+import type { OpenAiEndpointsConfig } from './openai-endpoints-config.js'
+import type { ResponseSessionStore } from './response-session-store.js'
+
+/** What the routes of this plugin work with. */
+export interface OpenAiRouteContext {
+  readonly gateway: GatewayRuntime
+  readonly log: Logger
+  readonly config: OpenAiEndpointsConfig
+  /** Epoch milliseconds, from the gateway's clock. */
+  now(): number
+  /** `previous_response_id` → session; available once the plugin has started. */
+  responseSessions(): ResponseSessionStore
+}

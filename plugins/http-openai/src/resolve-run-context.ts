@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { GatewayRuntime } from '@openclaw/plugin-sdk'
+import { invalidParam } from './openai-error.js'
+import { resolveAgentTarget, type AgentTarget } from './resolve-agent-target.js'
+import { resolveRunSession, type RunSession } from './resolve-run-session.js'
+
+export const MODEL_HEADER = 'x-openclaw-model'
+export const CHANNEL_HEADER = 'x-openclaw-message-channel'
+export const IDEMPOTENCY_HEADER = 'idempotency-key'
+
+const PROVIDER_MODEL = /^[^/\s]+\/\S+$/
+const MAX_IDEMPOTENCY_KEY = 200
+
+/** Where and how a request's agent run happens. */
+export interface RunContext {
+  readonly target: AgentTarget
+  readonly session: RunSession
+  /** `x-openclaw-model`: the backend model for this run (`provider/model`). */
+  readonly model: string | undefined
+  /** Who is calling: a hash of the credential, so ids handed out can be tied to their caller. */
+  readonly subject: string
+  readonly idempotencyKey: string | undefined
+  readonly origin: { readonly channel: string; readonly peer?: string }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name]
+  const first = Array.isArray(value) ? value[0] : value
+  return first?.trim() || undefined
+}
+
+/** A stable, non-reversible id of the caller's credential (`anonymous` without one). */
+export function authSubject(headers: IncomingHttpHeaders): string {
+  const auth = header(headers, 'authorization')
+  if (!auth) return 'anonymous'
+  const token = auth.replace(/^bearer\s+/i, '').trim()
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** Resolve agent, session, model override, caller and idempotency key of a request. */
+export function resolveRunContext(input: {
+  readonly gateway: Pick<GatewayRuntime, 'agent' | 'sessions'>
+  readonly headers: IncomingHttpHeaders
+  readonly model: string
+  readonly user: string | undefined
+  readonly prefix: string
+  /** Continue a known session instead of picking one (`previous_response_id`); may refuse the target. */
+  readonly continueSession?: (target: AgentTarget) => RunSession
+}): RunContext {
+  const { gateway, headers } = input
+  const target = resolveAgentTarget({
+    model: input.model,
+    headers,
+    agentIds: gateway.agent.agentIds(),
+    defaultAgentId: gateway.agent.resolveSessionKey({}).agentId,
+  })
+  const session = input.continueSession?.(target) ?? resolveRunSession({ gateway, target, headers, user: input.user, prefix: input.prefix })
+
+  const model = header(headers, MODEL_HEADER)
+  if (model !== undefined && !PROVIDER_MODEL.test(model)) throw invalidParam(MODEL_HEADER, 'expected "provider/model", e.g. "openai/gpt-4o-mini"')
+
+  const subject = authSubject(headers)
+  const key = header(headers, IDEMPOTENCY_HEADER)
+  if (key !== undefined && key.length > MAX_IDEMPOTENCY_KEY) throw invalidParam(IDEMPOTENCY_HEADER, `longer than ${MAX_IDEMPOTENCY_KEY} characters`)
+  const channel = header(headers, CHANNEL_HEADER)?.toLowerCase() ?? 'openai-http'
+  const user = input.user?.trim()
+
+  return {
+    target,
+    session,
+    model,
+    subject,
+    // Scoped to the caller and the surface, so two clients never share a run by accident.
+    idempotencyKey: key === undefined ? undefined : `${input.prefix}:${subject.slice(0, 16)}:${key}`,
+    origin: { channel, ...(user ? { peer: user } : {}) },
+  }
+}

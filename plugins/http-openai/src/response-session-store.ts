@@ -1,0 +1,79 @@
+import type { Migration, OwnerStore } from '@openclaw/plugin-sdk'
+
+/** Where a response happened: what `previous_response_id` continues. */
+export interface ResponseSession {
+  readonly responseId: string
+  readonly sessionKey: string
+  readonly agentId: string
+  /** Hash of the credential that created the response; only the same caller may continue it. */
+  readonly subject: string
+  /** Epoch milliseconds. */
+  readonly createdAt: number
+}
+
+interface Row {
+  response_id: string
+  session_key: string
+  agent_id: string
+  subject: string
+  created_at: number
+}
+
+const TABLE = 'http_openai_response_sessions'
+
+/** This plugin's tables. Shipped migrations never change; add new ones at the end. */
+export const RESPONSE_SESSION_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'response sessions',
+    up: `CREATE TABLE ${TABLE} (
+      response_id TEXT PRIMARY KEY,
+      session_key TEXT NOT NULL,
+      agent_id TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    CREATE INDEX ${TABLE}_created_at ON ${TABLE} (created_at);`,
+  },
+]
+
+/** Prune expired rows every this many saves. */
+const PRUNE_EVERY = 500
+
+/**
+ * `resp_…` id → the session it ran in, in the state store: `previous_response_id` keeps working
+ * across restarts, until the entry is older than the TTL.
+ */
+export class ResponseSessionStore {
+  #saves = 0
+
+  constructor(
+    private readonly store: OwnerStore,
+    private readonly options: { readonly ttlMs: number; readonly now: () => number },
+  ) {}
+
+  /** Create or update this plugin's tables. */
+  migrate(): void {
+    this.store.migrate(RESPONSE_SESSION_MIGRATIONS)
+  }
+
+  save(entry: Omit<ResponseSession, 'createdAt'>): void {
+    this.store.run(
+      `INSERT OR REPLACE INTO ${TABLE} (response_id, session_key, agent_id, subject, created_at) VALUES (?, ?, ?, ?, ?)`,
+      [entry.responseId, entry.sessionKey, entry.agentId, entry.subject, this.options.now()],
+    )
+    if (++this.#saves % PRUNE_EVERY === 0) this.prune()
+  }
+
+  /** The entry for `responseId`, unless it is unknown or expired. */
+  get(responseId: string): ResponseSession | undefined {
+    const row = this.store.get<Row>(`SELECT * FROM ${TABLE} WHERE response_id = ? AND created_at > ?`, [responseId, this.options.now() - this.options.ttlMs])
+    if (!row) return undefined
+    return { responseId: row.response_id, sessionKey: row.session_key, agentId: row.agent_id, subject: row.subject, createdAt: row.created_at }
+  }
+
+  /** Delete expired entries; returns how many went. */
+  prune(): number {
+    return this.store.run(`DELETE FROM ${TABLE} WHERE created_at <= ?`, [this.options.now() - this.options.ttlMs]).changes
+  }
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto'
+import type { AgentRunOptions, HttpRouteDefinition, RouteReply, RouteRequest } from '@openclaw/plugin-sdk'
+import type { ToolChoice } from './chat-completion-request.js'
+import { checkToolChoice } from './check-tool-choice.js'
+import { clientDisconnectSignal } from './client-disconnect-signal.js'
+import { OAI_ERR_PREVIOUS_RESPONSE_MISMATCH, OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND } from './errors.js'
+import { fillToolResultNames } from './fill-tool-result-names.js'
+import { formatOpenAiError, runErrorToOpenAi, sendOpenAiError, toOpenAiError, withParam, type OpenAiError } from './openai-error.js'
+import type { OpenAiRouteContext } from './openai-route-context.js'
+import { parseRequestBody } from './parse-request-body.js'
+import { planAgentTurn } from './plan-agent-turn.js'
+import { completionStatus, functionCallItems, messageItem, responseObject, responseUsage, type OutputItem, type ResponseHeader } from './response-object.js'
+import { toResponsesMedia } from './responses-attachments.js'
+import {
+  ResponsesRequestSchema,
+  textFormatInstructions,
+  toResponsesClientTools,
+  toResponsesConversation,
+  toResponsesToolChoice,
+  type ResponsesRequest,
+} from './responses-request.js'
+import { streamResponse } from './responses-stream.js'
+import { authSubject, resolveRunContext, type RunContext } from './resolve-run-context.js'
+import { SESSION_KEY_HEADER, type RunSession } from './resolve-run-session.js'
+import { SseResponse } from './sse-response.js'
+import { startAgentStream } from './start-agent-stream.js'
+
+export const RESPONSES_PATH = '/v1/responses'
+const SESSION_PREFIX = 'openresponses'
+const PREVIOUS = 'previous_response_id'
+
+interface PreparedResponsesRun {
+  readonly options: AgentRunOptions
+  readonly run: RunContext
+  readonly request: ResponsesRequest
+  readonly toolChoice: ToolChoice | undefined
+}
+
+function headerValue(req: Pick<RouteRequest, 'headers'>, name: string): string | undefined {
+  const value = req.headers[name]
+  const first = Array.isArray(value) ? value[0] : value
+  return first?.trim() || undefined
+}
+
+/** The session `previous_response_id` continues, if the caller, agent and session header agree with it. */
+function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'headers'>, responseId: string) {
+  return (target: { agentId: string; explicit: boolean }): RunSession => {
+    const previous = ctx.responseSessions().get(responseId)
+    if (!previous || previous.subject !== authSubject(req.headers)) throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND(responseId), PREVIOUS)
+    if (target.explicit && target.agentId !== previous.agentId) {
+      throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran on agent '${previous.agentId}', not '${target.agentId}'`), PREVIOUS)
+    }
+    const explicitKey = headerValue(req, SESSION_KEY_HEADER)
+    if (explicitKey !== undefined) {
+      const { sessionKey } = ctx.gateway.agent.resolveSessionKey({ agentId: previous.agentId, sessionKey: explicitKey })
+      if (sessionKey !== previous.sessionKey) {
+        throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran in another session than ${SESSION_KEY_HEADER} '${sessionKey}'`), PREVIOUS)
+      }
+    }
+    const info = ctx.gateway.sessions.get(previous.sessionKey)
+    return { agentId: previous.agentId, sessionKey: previous.sessionKey, hasHistory: (info?.messageCount ?? 0) > 0 }
+  }
+}
+
+/** Validate a Responses request and turn it into agent run options. Throws coded errors (400s). */
+export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedResponsesRun {
+  const request = parseRequestBody(ResponsesRequestSchema, req.body)
+  const previous = request.previous_response_id ?? undefined
+  const run = resolveRunContext({
+    gateway: ctx.gateway,
+    headers: req.headers,
+    model: request.model,
+    user: request.user ?? undefined,
+    prefix: SESSION_PREFIX,
+    ...(previous !== undefined ? { continueSession: continuePrevious(ctx, req, previous) } : {}),
+  })
+  const { instructions, items } = toResponsesConversation(request)
+  const plan = planAgentTurn(items, { hasHistory: run.session.hasHistory, field: 'input' })
+  const media = toResponsesMedia(plan.media, ctx.config.responses)
+  const clientTools = toResponsesClientTools(request)
+  const toolChoice = toResponsesToolChoice(request, clientTools)
+  const format = textFormatInstructions(request)
+  const allInstructions = [
+    ...(request.instructions ? [request.instructions] : []),
+    ...instructions,
+    ...(format ? [format] : []),
+    ...media.fileTexts,
+  ].join('\n\n')
+  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
+
+  const options: AgentRunOptions = {
+    agentId: run.session.agentId,
+    sessionKey: run.session.sessionKey,
+    message: plan.message,
+    deliver: false,
+    origin: run.origin,
+    ...(media.attachments.length > 0 ? { attachments: media.attachments } : {}),
+    ...(toolResults.length > 0 ? { toolResults } : {}),
+    ...(clientTools.length > 0 ? { clientTools } : {}),
+    ...(toolChoice !== undefined ? { toolChoice } : {}),
+    ...(allInstructions !== '' ? { instructions: allInstructions } : {}),
+    ...(run.model !== undefined ? { model: run.model } : {}),
+    ...(run.idempotencyKey !== undefined ? { idempotencyKey: run.idempotencyKey } : {}),
+  }
+  return { options, run, request, toolChoice }
+}
+
+function failedResponse(header: ResponseHeader, error: OpenAiError, output: readonly OutputItem[] = [], usage = responseUsage(undefined)) {
+  const { message, type, code } = error.body.error
+  return responseObject({ header, status: 'failed', output, usage, error: { code: code ?? 'OAI_ERR_INTERNAL', message, type } })
+}
+
+async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply: RouteReply): Promise<void> {
+  let prepared: PreparedResponsesRun
+  try {
+    prepared = prepareResponsesRun(ctx, req)
+  } catch (error) {
+    return sendOpenAiError(reply, toOpenAiError(error))
+  }
+  const { options, run, request } = prepared
+  const header: ResponseHeader = { id: `resp_${randomUUID()}`, createdAt: Math.floor(ctx.now() / 1000), model: request.model, request }
+  const sessionHeaders = { 'x-openclaw-agent-id': run.session.agentId, 'x-openclaw-session-key': run.session.sessionKey }
+
+  try {
+    ctx.responseSessions().save({ responseId: header.id, sessionKey: run.session.sessionKey, agentId: run.session.agentId, subject: run.subject })
+  } catch (error) {
+    ctx.log.error({ err: error, id: header.id }, 'could not store the response session')
+    return sendOpenAiError(reply, toOpenAiError(error))
+  }
+
+  if (request.stream === true) {
+    const sse = new SseResponse(reply, sessionHeaders)
+    let started
+    try {
+      started = await startAgentStream(ctx.gateway.agent, { ...options, signal: sse.signal })
+    } catch (error) {
+      return sendOpenAiError(reply, toOpenAiError(error))
+    }
+    return streamResponse({ sse, run: started, header, toolChoice: prepared.toolChoice, log: ctx.log })
+  }
+
+  try {
+    const result = await ctx.gateway.agent.run({ ...options, signal: clientDisconnectSignal(reply.raw) })
+    reply.header('x-openclaw-agent-id', result.agentId).header('x-openclaw-session-key', result.sessionKey)
+    const text = result.text === '' ? [] : [messageItem(result.text)]
+    if (result.status !== 'ok') {
+      const error = runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` })
+      reply.code(error.status).send(failedResponse(header, error, text, responseUsage(result)))
+      return
+    }
+    const unsatisfied = checkToolChoice(prepared.toolChoice, result)
+    if (unsatisfied) {
+      const error = toOpenAiError(unsatisfied)
+      reply.code(error.status).send(failedResponse(header, error, text, responseUsage(result)))
+      return
+    }
+    const calls = functionCallItems(result)
+    const { status, incomplete } = completionStatus(result)
+    const message = text.length > 0 || calls.length === 0 ? [messageItem(result.text, status === 'incomplete' ? 'incomplete' : 'completed')] : []
+    reply.code(200).send(responseObject({ header, status, output: [...message, ...calls], usage: responseUsage(result), incomplete }))
+  } catch (error) {
+    const failure = toOpenAiError(error)
+    if (failure.status >= 500) ctx.log.error({ err: error, id: header.id }, 'response failed')
+    reply.code(failure.status).send(failedResponse(header, failure))
+  }
+}
+
+/** `POST /v1/responses` (OpenResponses): one agent turn per request, as a `response` object or its SSE events. */
+export function createResponsesRoute(ctx: OpenAiRouteContext): HttpRouteDefinition {
+  return {
+    method: 'POST',
+    path: RESPONSES_PATH,
+    auth: 'gateway',
+    bodyLimit: ctx.config.responses.maxBodyBytes,
+    formatError: formatOpenAiError,
+    handler: (req, reply) => handleResponse(ctx, req, reply),
+  }
+}

@@ -1,0 +1,85 @@
+import type { RouteReply } from '@openclaw/plugin-sdk'
+import { clientDisconnectSignal } from './client-disconnect-signal.js'
+
+/** A comment line every this often keeps proxies and clients from timing out a quiet stream. */
+const HEARTBEAT_MS = 15_000
+
+/**
+ * A Server-Sent Events response: takes the reply over (`hijack`), sends the headers at once, then
+ * writes events until `end()`. `signal` aborts when the client disconnects.
+ */
+export class SseResponse {
+  readonly signal: AbortSignal
+  readonly #reply: RouteReply
+  readonly #headers: Readonly<Record<string, string>>
+  #heartbeat: NodeJS.Timeout | undefined
+
+  /** `headers` are sent besides the SSE ones. */
+  constructor(reply: RouteReply, headers: Readonly<Record<string, string>> = {}) {
+    this.#reply = reply
+    this.#headers = headers
+    this.signal = clientDisconnectSignal(reply.raw)
+  }
+
+  /**
+   * Status 200 and the SSE headers. They leave with the first event, which callers write at once,
+   * so clients see the stream start before the model answers.
+   */
+  open(): void {
+    this.#reply.hijack()
+    const res = this.#reply.raw
+    res.writeHead(200, {
+      ...this.#headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    })
+    res.socket?.setNoDelay(true)
+    this.#heartbeat = setInterval(() => this.#write(': keep-alive\n\n'), HEARTBEAT_MS)
+    this.#heartbeat.unref()
+  }
+
+  /** `data: <json>` */
+  data(payload: unknown): void {
+    this.#write(`data: ${JSON.stringify(payload)}\n\n`)
+  }
+
+  /** `event: <type>` + `data: <json>` */
+  event(type: string, payload: unknown): void {
+    this.#write(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`)
+  }
+
+  /** Write several events with one system call. */
+  batch(write: () => void): void {
+    const res = this.#reply.raw
+    res.cork()
+    try {
+      write()
+    } finally {
+      res.uncork()
+    }
+  }
+
+  /** `data: [DONE]`, then end the response. */
+  done(): void {
+    this.#write('data: [DONE]\n\n')
+    this.end()
+  }
+
+  end(): void {
+    clearInterval(this.#heartbeat)
+    const res = this.#reply.raw
+    if (!res.writableEnded) res.end()
+  }
+
+  get closed(): boolean {
+    return this.signal.aborted || this.#reply.raw.writableEnded
+  }
+
+  #write(text: string): void {
+    const res = this.#reply.raw
+    if (res.writableEnded || res.destroyed) return
+    res.write(text)
+  }
+}
