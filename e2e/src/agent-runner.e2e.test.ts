@@ -91,6 +91,15 @@ describe('agent runner', () => {
     const result = await h.gateway.agent.run({ message: 'hi', timeoutMs: 5000 })
     expect(result.status).toBe('error')
     expect(result.error?.code).toBe('OPENAI_ERR_UNREACHABLE')
+    expect(result.error?.statusCode).toBe(503)
+  })
+
+  it('passes maxTokens and temperature to the model', async () => {
+    h = await startHarness()
+    await h.gateway.agent.run({ message: 'hi', maxTokens: 64, temperature: 0.2 })
+    const body = modelCalls(h.model)[0] as unknown as Record<string, unknown>
+    expect(body.max_tokens ?? body.max_completion_tokens).toBe(64)
+    expect(body.temperature).toBe(0.2)
   })
 
   it('never runs twice for one idempotency key: 10 concurrent duplicates make one model call', async () => {

@@ -10,14 +10,12 @@ describe('OpenAI errors', () => {
     ])
   })
 
-  it('should map run error codes to statuses: the carried one, known core codes, then provider suffixes', () => {
+  it('should answer the status an error carries, else 500 for the gateway and 502 for an upstream', () => {
     expect(statusForCode('X_ERR_ANY', 418)).toBe(418)
-    expect(statusForCode('CORE_ERR_NO_PROVIDER')).toBe(503)
-    expect(statusForCode('CORE_ERR_RUN_TIMEOUT')).toBe(504)
-    expect(statusForCode('OPENAI_ERR_RATE_LIMITED')).toBe(429)
-    expect(statusForCode('ANTHROPIC_ERR_UNREACHABLE')).toBe(503)
+    expect(statusForCode('CORE_ERR_NO_PROVIDER', 503)).toBe(503)
+    expect(statusForCode('CORE_ERR_SOMETHING')).toBe(500)
     expect(statusForCode('SOME_ERR_ELSE')).toBe(502)
-    expect(runErrorToOpenAi({ code: 'OPENAI_ERR_RATE_LIMITED', message: 'slow down' })).toEqual({
+    expect(runErrorToOpenAi({ code: 'OPENAI_ERR_RATE_LIMITED', message: 'slow down', statusCode: 429 })).toEqual({
       status: 429,
       body: { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'OPENAI_ERR_RATE_LIMITED' } },
     })

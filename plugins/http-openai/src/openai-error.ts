@@ -40,38 +40,12 @@ export function openAiErrorType(status: number): string {
   return 'invalid_request_error'
 }
 
-// HTTP status of codes that reach us without one: a run result's `error` carries only code and
-// message. Core codes are listed; provider codes are matched by their suffix, which every provider
-// plugin shares (`OPENAI_ERR_RATE_LIMITED`, `ANTHROPIC_ERR_RATE_LIMITED`, …).
-const CODE_STATUS: Readonly<Record<string, number>> = {
-  CORE_ERR_NO_PROVIDER: 503,
-  CORE_ERR_PROVIDER_UNKNOWN: 503,
-  CORE_ERR_MODEL_FAILED: 502,
-  CORE_ERR_RUN_TIMEOUT: 504,
-  CORE_ERR_RUN_ABORTED: 499,
-  CORE_ERR_RUN_TURN_LIMIT: 500,
-  CORE_ERR_RUN_INVALID: 400,
-  CORE_ERR_SESSION_BUSY: 429,
-  CORE_ERR_SESSION_KEY_INVALID: 400,
-  CORE_ERR_SESSION_AGENT_MISMATCH: 400,
-  CORE_ERR_AGENT_UNKNOWN: 400,
-}
-const SUFFIX_STATUS: readonly (readonly [suffix: string, status: number])[] = [
-  ['_RATE_LIMITED', 429],
-  ['_OVERLOADED', 503],
-  ['_UNREACHABLE', 503],
-  ['_TIMEOUT', 504],
-  ['_AUTH', 502],
-  ['_UPSTREAM', 502],
-  ['_BAD_REQUEST', 502],
-]
-
-/** The HTTP status for an error code, preferring the status the error itself carries. */
+/**
+ * The HTTP status for an error: the one it carries (coded errors and failed runs' `error` have it),
+ * else 500 for the gateway's own errors and 502 for an upstream's.
+ */
 export function statusForCode(code: string, statusCode?: number): number {
   if (statusCode !== undefined && statusCode >= 400 && statusCode <= 599) return statusCode
-  const known = CODE_STATUS[code]
-  if (known !== undefined) return known
-  for (const [suffix, status] of SUFFIX_STATUS) if (code.endsWith(suffix)) return status
   return code.startsWith('CORE_ERR_') ? 500 : 502
 }
 

@@ -49,6 +49,8 @@ const RunOptionsSchema = z.object({
   idempotencyKey: z.string().min(1).max(256).optional(),
   model: z.string().regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"').optional(),
   instructions: z.string().optional(),
+  maxTokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).max(2).optional(),
 })
 
 export interface AgentRunnerDeps {
@@ -288,7 +290,7 @@ export class AgentRunner implements AgentRuntime {
     const toolCalls: (ToolCall & { result?: ToolResult; clientSide?: boolean })[] = []
     events.push({ type: 'lifecycle', phase: 'start', runId, sessionKey, agentId })
 
-    const finish = (status: RunStatus, error?: { code: string; message: string }): AgentRunResult => ({
+    const finish = (status: RunStatus, error?: AgentRunResult['error']): AgentRunResult => ({
       runId, sessionKey, agentId, status, text, toolCalls, usage, model: modelRef, finishReason,
       durationMs: performance.now() - started,
       ...(error ? { error } : {}),
@@ -349,6 +351,8 @@ export class AgentRunner implements AgentRuntime {
           tools: modelTools,
           ...(options.toolChoice && turnIndex === 0 ? { toolChoice: options.toolChoice } : {}),
           ...(plan.thinking ? { thinking: plan.thinking } : {}),
+          ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+          ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
           signal: controller.signal,
           deadline,
         })
@@ -418,7 +422,7 @@ export class AgentRunner implements AgentRuntime {
       finishReason = 'error'
       const coded = isCodedError(reason) ? reason : new CORE_ERR_MODEL_FAILED(modelRef || '(unresolved)', reason instanceof Error ? reason.message : String(reason), { cause: reason })
       if (status === 'error') deps.log.warn({ runId, sessionKey, code: coded.code, err: reason }, 'agent run failed')
-      result = finish(status, { code: coded.code, message: coded.message })
+      result = finish(status, { code: coded.code, message: coded.message, ...(coded.statusCode ? { statusCode: coded.statusCode } : {}) })
       try {
         deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }])
       } catch {

@@ -33,6 +33,10 @@ export interface AgentRunOptions {
   readonly toolChoice?: 'auto' | 'none' | 'required' | { readonly name: string }
   /** Results of client-side tool calls from the previous turn, sent instead of (or before) a new message. */
   readonly toolResults?: readonly { readonly toolCallId: string; readonly name?: string; readonly content: string }[]
+  /** Upper bound on the tokens of each model answer. */
+  readonly maxTokens?: number
+  /** Sampling temperature passed to the model. */
+  readonly temperature?: number
   /** Extra system instructions for this run. */
   readonly instructions?: string
   /** Where the run came from, recorded on the session (`openai-http`, `telegram`, …). */
@@ -53,7 +57,8 @@ export interface AgentRunResult {
   readonly model: string
   /** `tool_calls` when the run stopped to let the client run its own tools. */
   readonly finishReason: FinishReason
-  readonly error?: { readonly code: string; readonly message: string }
+  /** Why the run failed; `statusCode` is what an HTTP surface should answer with, when the error has one. */
+  readonly error?: { readonly code: string; readonly message: string; readonly statusCode?: number }
 }
 
 /** Events of a streaming run, in order: `lifecycle:start`, deltas and tools, then one of `end`/`error`. */
