@@ -61,6 +61,8 @@ export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config
     ...(allInstructions !== '' ? { instructions: allInstructions } : {}),
     ...(run.model !== undefined ? { model: run.model } : {}),
     ...(run.idempotencyKey !== undefined ? { idempotencyKey: run.idempotencyKey } : {}),
+    ...((request.max_completion_tokens ?? request.max_tokens) != null ? { maxTokens: (request.max_completion_tokens ?? request.max_tokens)! } : {}),
+    ...(request.temperature != null ? { temperature: request.temperature } : {}),
   }
   return {
     options,

@@ -40,6 +40,14 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(call?.messages.at(-1)).toEqual({ role: 'user', content: 'Hi' })
   })
 
+  it('should pass max_tokens and temperature to the model', async () => {
+    gw.model.reply({ text: 'short' })
+    await gw.client.chat.completions.create({ model: 'openclaw', max_tokens: 32, temperature: 0.3, messages: [{ role: 'user', content: 'Hi' }] })
+    const body = gw.model.requests.at(-1)?.body as Record<string, unknown>
+    expect(body.max_tokens ?? body.max_completion_tokens).toBe(32)
+    expect(body.temperature).toBe(0.3)
+  })
+
   it('should pass system and developer messages as instructions', async () => {
     gw.model.reply({ text: 'ok' })
     await gw.client.chat.completions.create({

@@ -101,6 +101,8 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
     ...(allInstructions !== '' ? { instructions: allInstructions } : {}),
     ...(run.model !== undefined ? { model: run.model } : {}),
     ...(run.idempotencyKey !== undefined ? { idempotencyKey: run.idempotencyKey } : {}),
+    ...((request.max_output_tokens) != null ? { maxTokens: (request.max_output_tokens)! } : {}),
+    ...(request.temperature != null ? { temperature: request.temperature } : {}),
   }
   return { options, run, request, toolChoice }
 }
