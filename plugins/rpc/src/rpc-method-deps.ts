@@ -1,0 +1,15 @@
+import type { GatewayRuntime } from '@openclaw/plugin-sdk'
+import type { RpcConfig } from './rpc-config.js'
+import type { RpcServerStats } from './rpc-server.js'
+import type { RunTracker } from './run-tracker.js'
+
+/** What this plugin's own RPC methods need: the runtime, the runs they follow, the limits. */
+export interface RpcMethodDeps {
+  readonly gateway: GatewayRuntime
+  readonly tracker: RunTracker
+  readonly config: RpcConfig
+  /** When the plugin registered (epoch ms), for uptimes. */
+  readonly startedAt: number
+  /** Connection counters; zeros before the server runs. */
+  stats(): RpcServerStats
+}
