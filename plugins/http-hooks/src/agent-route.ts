@@ -10,8 +10,6 @@ export interface AgentRouteOptions {
   readonly config: HttpHooksConfig
   readonly gateway: GatewayRuntime
   readonly log: Logger
-  /** How long to wait for the agent to take the run; default 15 s. */
-  readonly admissionTimeoutMs?: number
 }
 
 /** What the agent is told about webhook content: it comes from outside and is not an instruction. */
@@ -39,7 +37,7 @@ function deliveryOf(body: AgentHookRequest, gateway: GatewayRuntime): AgentRunOp
  * (`hook:<uuid>` unless the config lets callers choose) and answer `{ ok: true, runId }` as soon
  * as the run has started; the run goes on in the background.
  */
-export function createAgentRoute({ path, config, gateway, log, admissionTimeoutMs }: AgentRouteOptions): HttpRouteDefinition {
+export function createAgentRoute({ path, config, gateway, log }: AgentRouteOptions): HttpRouteDefinition {
   return {
     method: 'POST',
     path,
@@ -57,7 +55,7 @@ export function createAgentRoute({ path, config, gateway, log, admissionTimeoutM
       }
       try {
         const target = resolveHookTarget(gateway, config, { agentId: body.agentId, sessionKey: body.sessionKey, fallback: 'fresh' })
-        const runId = await startHookRun(
+        const runId = startHookRun(
           gateway,
           {
             agentId: target.agentId,
@@ -72,7 +70,6 @@ export function createAgentRoute({ path, config, gateway, log, admissionTimeoutM
             ...(body.idempotencyKey !== undefined ? { idempotencyKey: body.idempotencyKey } : {}),
           },
           log,
-          admissionTimeoutMs,
         )
         return reply.send({ ok: true, runId })
       } catch (err) {

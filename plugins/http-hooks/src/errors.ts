@@ -15,9 +15,3 @@ export const HOOKS_ERR_TOKEN_REUSED = createError<'HOOKS_ERR_TOKEN_REUSED', [sou
 /** A webhook request the plugin refuses (answered 400 `invalid_request`). */
 export const HOOKS_ERR_INVALID_REQUEST = createError<'HOOKS_ERR_INVALID_REQUEST', [reason: string]>(
   'HOOKS_ERR_INVALID_REQUEST', '%s', 400)
-/** The agent did not take the run within the admission window (its session is busy): answered 503. */
-export const HOOKS_ERR_ADMISSION_TIMEOUT = createError<'HOOKS_ERR_ADMISSION_TIMEOUT', [seconds: number]>(
-  'HOOKS_ERR_ADMISSION_TIMEOUT', 'The agent did not accept the run within %d s (its session is busy); the run was cancelled, retry later', 503)
-/** The agent runtime ended a run before reporting its start (should not happen). */
-export const HOOKS_ERR_RUN_NOT_STARTED = createError<'HOOKS_ERR_RUN_NOT_STARTED'>(
-  'HOOKS_ERR_RUN_NOT_STARTED', 'The agent run ended before it started', 500)

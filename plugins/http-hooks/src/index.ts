@@ -50,13 +50,10 @@ export default httpHooks
 export { PLUGIN_NAME }
 export { HttpHooksConfigSchema, DEFAULT_HOOKS_PATH, DEFAULT_HOOKS_BODY_BYTES } from './http-hooks-config.js'
 export { WakeRequestSchema, AgentHookRequestSchema } from './hook-requests.js'
-export { ADMISSION_TIMEOUT_MS } from './start-hook-run.js'
 export {
   HOOKS_ERR_TOKEN_MISSING,
   HOOKS_ERR_TOKEN_REUSED,
   HOOKS_ERR_INVALID_REQUEST,
-  HOOKS_ERR_ADMISSION_TIMEOUT,
-  HOOKS_ERR_RUN_NOT_STARTED,
 } from './errors.js'
 
 export type { HttpHooksConfig, HttpHooksConfigInput } from './http-hooks-config.js'
