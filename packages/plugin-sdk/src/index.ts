@@ -10,6 +10,8 @@ export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
 export { parseSse } from './parse-sse.js'
 export type { SseEvent } from './parse-sse.js'
 export { retryDelay, parseRetryAfter } from './retry-delay.js'
+export { httpRequest } from './http-request.js'
+export type { HttpResponse } from './http-request.js'
 
 export type {
   PluginDefinition,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { defineProvider, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
+import { defineProvider, type ModelProvider, type ModelRequest, type ModelStreamEvent, httpRequest, type HttpResponse } from '@openclaw/plugin-sdk'
 import { ANTHROPIC_ERR_TIMEOUT, ANTHROPIC_ERR_UNREACHABLE, ANTHROPIC_ERR_UPSTREAM } from './errors.js'
 import { toMessagesRequest, type ThinkingBudgets } from './messages-request.js'
 import { readMessagesStream } from './messages-stream.js'
@@ -44,7 +44,7 @@ const DEADLINE = Symbol('deadline')
 const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
- * A model provider for the Anthropic Messages API, over the global `fetch`, streaming.
+ * A model provider for the Anthropic Messages API, over Node's HTTP client with keep-alive pools (`httpRequest`), streaming.
  *
  * Failures before the first event are retried (429, 5xx, network, idle timeout) with exponential
  * backoff and jitter, honouring Retry-After, never past `request.deadline`; `request.signal` aborts at
@@ -125,15 +125,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
     }
 
     try {
-      let response: Response
+      let response: HttpResponse
       try {
-        response = await fetch(endpoint, { method: 'POST', headers, body, signal: controller.signal })
+        response = await httpRequest(endpoint, { method: 'POST', headers, body, signal: controller.signal })
       } catch (err) {
         throw failure(err, 'connect')
       }
       idle?.refresh()
       if (!response.ok) throw await errorFromResponse(id, response, secrets)
-      if (response.body === null) throw withDetails(new ANTHROPIC_ERR_UPSTREAM(id, `HTTP ${response.status}`, 'empty response body'), { ...noAnswer, retryable: true })
       try {
         yield* readMessagesStream(parseSse(readChunks(response.body, () => idle?.refresh())), id)
       } catch (err) {
@@ -156,22 +155,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
   return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream })
 }
 
-/** A response body as chunks, calling `onChunk` for each; stopping early cancels the body. */
-async function* readChunks(body: ReadableStream<Uint8Array>, onChunk: () => void): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader()
-  let done = false
-  try {
-    for (;;) {
-      const next = await reader.read()
-      if (next.done) {
-        done = true
-        return
-      }
-      onChunk()
-      yield next.value
-    }
-  } finally {
-    if (!done) reader.cancel().catch(() => undefined)
+/** A response body as chunks, calling `onChunk` for each; stopping early closes the response. */
+async function* readChunks(body: AsyncIterable<Uint8Array>, onChunk: () => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    onChunk()
+    yield chunk
   }
 }
 

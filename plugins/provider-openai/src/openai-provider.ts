@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { defineProvider, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
+import { defineProvider, type ModelProvider, type ModelRequest, type ModelStreamEvent, httpRequest, type HttpResponse } from '@openclaw/plugin-sdk'
 import { isReasoningModel, toChatCompletionRequest } from './chat-completion-request.js'
 import { readChatCompletionStream } from './chat-completion-stream.js'
 import { OPENAI_ERR_TIMEOUT, OPENAI_ERR_UNREACHABLE, OPENAI_ERR_UPSTREAM } from './errors.js'
@@ -42,7 +42,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
  * A model provider for the OpenAI Chat Completions API or any server that speaks it (Ollama, vLLM,
- * LM Studio, OpenRouter…), over the global `fetch`, streaming.
+ * LM Studio, OpenRouter…), over Node's HTTP client with keep-alive pools (`httpRequest`), streaming.
  *
  * Failures before the first event are retried (429, 5xx, network, idle timeout) with exponential
  * backoff and jitter, honouring Retry-After, never past `request.deadline`; `request.signal` aborts at
@@ -122,15 +122,14 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
     }
 
     try {
-      let response: Response
+      let response: HttpResponse
       try {
-        response = await fetch(endpoint, { method: 'POST', headers, body, signal: controller.signal })
+        response = await httpRequest(endpoint, { method: 'POST', headers, body, signal: controller.signal })
       } catch (err) {
         throw failure(err, 'connect')
       }
       idle?.refresh()
       if (!response.ok) throw await errorFromResponse(id, response, secrets)
-      if (response.body === null) throw withDetails(new OPENAI_ERR_UPSTREAM(id, `HTTP ${response.status}`, 'empty response body'), { ...noAnswer, retryable: true })
       try {
         yield* readChatCompletionStream(parseSse(readChunks(response.body, () => idle?.refresh())), id)
       } catch (err) {
@@ -153,22 +152,11 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
   return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream })
 }
 
-/** A response body as chunks, calling `onChunk` for each; stopping early cancels the body. */
-async function* readChunks(body: ReadableStream<Uint8Array>, onChunk: () => void): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader()
-  let done = false
-  try {
-    for (;;) {
-      const next = await reader.read()
-      if (next.done) {
-        done = true
-        return
-      }
-      onChunk()
-      yield next.value
-    }
-  } finally {
-    if (!done) reader.cancel().catch(() => undefined)
+/** A response body as chunks, calling `onChunk` for each; stopping early closes the response. */
+async function* readChunks(body: AsyncIterable<Uint8Array>, onChunk: () => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    onChunk()
+    yield chunk
   }
 }
 

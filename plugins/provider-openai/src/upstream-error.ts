@@ -6,7 +6,7 @@ import {
   type OPENAI_ERR_UNREACHABLE,
   OPENAI_ERR_UPSTREAM,
 } from './errors.js'
-import { parseRetryAfter } from '@openclaw/plugin-sdk'
+import { parseRetryAfter, type HttpResponse } from '@openclaw/plugin-sdk'
 
 type OpenAiErrorConstructor =
   | typeof OPENAI_ERR_AUTH
@@ -47,7 +47,7 @@ export function isUpstreamError(value: unknown): value is UpstreamError {
  * The coded error for a non-2xx answer: 401/403 auth, 429 rate limited, 5xx upstream, other 4xx bad
  * request. Its message is the provider's own error text with every secret masked.
  */
-export async function errorFromResponse(provider: string, response: Response, secrets: readonly (string | undefined)[]): Promise<UpstreamError> {
+export async function errorFromResponse(provider: string, response: HttpResponse, secrets: readonly (string | undefined)[]): Promise<UpstreamError> {
   const status = response.status
   const text = await response.text().catch(() => '')
   const message = redact(upstreamMessage(text) ?? (response.statusText || 'no details'), secrets)

@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { httpRequest } from './http-request.js'
+
+let server: Server | undefined
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
+
+function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  server = createServer(handler)
+  return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`)))
+}
+
+describe('httpRequest', () => {
+  it('posts a body and streams the answer', async () => {
+    const url = await serve((req, res) => {
+      let body = ''
+      req.on('data', (c) => (body += c))
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain', 'x-echo-length': req.headers['content-length'] })
+        res.write('a:')
+        setTimeout(() => res.end(body), 10)
+      })
+    })
+    const response = await httpRequest(`${url}/x`, { method: 'POST', body: 'héllo', headers: { 'content-type': 'text/plain' } })
+    expect(response).toMatchObject({ status: 200, ok: true })
+    expect(response.headers.get('x-echo-length')).toBe('6')
+    const chunks: string[] = []
+    for await (const chunk of response.body) chunks.push(Buffer.from(chunk).toString())
+    expect(chunks.join('')).toBe('a:héllo')
+  })
+
+  it('reads an error answer as text with its headers', async () => {
+    const url = await serve((_req, res) => res.writeHead(429, 'Too Many', { 'retry-after': '2' }).end('{"error":"slow"}'))
+    const response = await httpRequest(url)
+    expect(response).toMatchObject({ status: 429, ok: false, statusText: 'Too Many' })
+    expect(response.headers.get('retry-after')).toBe('2')
+    expect(await response.text()).toBe('{"error":"slow"}')
+  })
+
+  it('rejects with the network error when nothing listens', async () => {
+    await expect(httpRequest('http://127.0.0.1:1/')).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+
+  it('rejects with the abort reason, before and during the body, and closes the connection', async () => {
+    let closed = false
+    const url = await serve((req, res) => {
+      res.writeHead(200)
+      res.write('partial')
+      req.socket.on('close', () => (closed = true))
+    })
+    const reason = new Error('stop')
+    const controller = new AbortController()
+    const response = await httpRequest(url, { signal: controller.signal })
+    const reading = (async () => {
+      for await (const _ of response.body) controller.abort(reason)
+    })()
+    await expect(reading).rejects.toBe(reason)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(closed).toBe(true)
+    const early = new AbortController()
+    early.abort(reason)
+    await expect(httpRequest(url, { signal: early.signal })).rejects.toBe(reason)
+  })
+})

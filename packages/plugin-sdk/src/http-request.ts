@@ -1,0 +1,83 @@
+import { Agent as HttpAgent, request as httpRequestFn, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequestFn } from 'node:https'
+
+/** What {@link httpRequest} resolves with once the response headers arrived. */
+export interface HttpResponse {
+  readonly status: number
+  readonly statusText: string
+  readonly ok: boolean
+  readonly headers: Headers
+  /** The body as it arrives; breaking out of the loop early closes the response. */
+  readonly body: AsyncIterable<Uint8Array>
+  /** The whole body as text (for error answers). */
+  text(): Promise<string>
+}
+
+// One keep-alive pool per protocol for every provider in the process: model calls reuse connections.
+const httpAgent = new HttpAgent({ keepAlive: true, keepAliveMsecs: 10_000, scheduling: 'lifo' })
+const httpsAgent = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 10_000, scheduling: 'lifo' })
+
+function toHeaders(message: IncomingMessage): Headers {
+  const headers = new Headers()
+  const raw = message.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+  return headers
+}
+
+/**
+ * An HTTP(S) request for model providers and channels, on Node's own client with keep-alive
+ * connection pools: about twice the throughput of `fetch` for streaming model calls on loopback.
+ * Resolves when the response headers arrive; rejects with the network error (`ECONNREFUSED`, …) or
+ * with `signal.reason` when aborted, which also closes the connection mid-body.
+ */
+export function httpRequest(url: string | URL, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}): Promise<HttpResponse> {
+  const target = typeof url === 'string' ? new URL(url) : url
+  const secure = target.protocol === 'https:'
+  const { signal } = init
+  return new Promise<HttpResponse>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const headers: Record<string, string> = { ...init.headers }
+    if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body))
+    const request = (secure ? httpsRequestFn : httpRequestFn)(target, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent })
+    const onAbort = () => request.destroy(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const done = () => signal?.removeEventListener('abort', onAbort)
+    request.once('error', (err) => {
+      done()
+      reject(signal?.aborted ? signal.reason : err)
+    })
+    request.once('response', (message) => {
+      message.once('close', done)
+      // An abort after the headers surfaces as the reason from the body iterator.
+      message.once('error', () => {})
+      const status = message.statusCode ?? 0
+      resolve({
+        status,
+        statusText: message.statusMessage ?? '',
+        ok: status >= 200 && status < 300,
+        get headers() {
+          return toHeaders(message)
+        },
+        body: {
+          async *[Symbol.asyncIterator]() {
+            try {
+              for await (const chunk of message) yield chunk as Uint8Array
+            } catch (err) {
+              throw signal?.aborted ? signal.reason : err
+            }
+          },
+        },
+        async text() {
+          let text = ''
+          message.setEncoding('utf8')
+          for await (const chunk of message) text += chunk as string
+          return text
+        },
+      })
+    })
+    request.end(init.body)
+  })
+}
