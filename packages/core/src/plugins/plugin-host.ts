@@ -70,12 +70,7 @@ export class PluginHost {
 
   async registerAll(): Promise<void> {
     for (const record of this.records) {
-      if (record.state !== 'loaded') continue
-      const failedDep = this.#failedDependency(record)
-      if (failedDep) {
-        this.#fail(record, new CORE_ERR_PLUGIN_DEPENDENCY_FAILED(record.id, failedDep))
-        continue
-      }
+      if (!this.#ready(record)) continue
       try {
         if (!record.definition) {
           record.definition = await importEntry(record)
@@ -104,12 +99,7 @@ export class PluginHost {
 
   async startAll(): Promise<void> {
     for (const record of this.records) {
-      if (record.state !== 'loaded') continue
-      const failedDep = this.#failedDependency(record)
-      if (failedDep) {
-        this.#fail(record, new CORE_ERR_PLUGIN_DEPENDENCY_FAILED(record.id, failedDep))
-        continue
-      }
+      if (!this.#ready(record)) continue
       try {
         await record.definition!.start?.(record.api!)
         record.state = 'started'
@@ -167,6 +157,14 @@ export class PluginHost {
     const result = record.configSchema.safeParse(section ?? {})
     if (result.success) return result.data
     throw new CORE_ERR_PLUGIN_CONFIG_INVALID(record.id, formatIssues(result.error.issues, section ?? {}, record.configKey.split('.')).join('\n'))
+  }
+
+  /** True when the plugin may go on to the next step; a plugin whose dependency failed is marked failed. */
+  #ready(record: PluginRecord): boolean {
+    if (record.state !== 'loaded') return false
+    const failedDep = this.#failedDependency(record)
+    if (failedDep) this.#fail(record, new CORE_ERR_PLUGIN_DEPENDENCY_FAILED(record.id, failedDep))
+    return failedDep === undefined
   }
 
   #failedDependency(record: PluginRecord): string | undefined {
