@@ -1,12 +1,11 @@
-import { createRequire } from 'node:module'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { ThinkingLevel } from '@openclaw/core'
 import { createCliIo, type CliIo } from './cli-io.js'
+import { CLI_VERSION } from './cli-version.js'
+import { normalizeGatewayUrl } from './gateway-url.js'
 
 // Only types and commander load here: each command imports its module (and with it the core and
 // the plugins) when it runs, so `openclaw --help` and usage errors stay instant.
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 
 /** Mirrors the core's ThinkingLevelSchema; the `satisfies` keeps the two in step. */
 const THINKING_LEVELS = ['off', 'minimal', 'low', 'medium', 'high'] as const satisfies readonly ThinkingLevel[]
@@ -28,6 +27,48 @@ function parseNonEmpty(value: string): string {
   return value
 }
 
+function parseLimit(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000')
+  return n
+}
+
+function parseUrl(value: string): string {
+  const url = normalizeGatewayUrl(value)
+  if (url === undefined) throw new InvalidArgumentError('expected ws://host:port or wss://host:port (http:// and https:// work too)')
+  return url
+}
+
+function parseJson(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown
+  } catch (err) {
+    throw new InvalidArgumentError(`expected JSON: ${(err as Error).message}`)
+  }
+}
+
+function parseJsonObject(value: string): Record<string, unknown> {
+  const parsed = parseJson(value)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object ({…})')
+  return parsed as Record<string, unknown>
+}
+
+function parseJsonArray(value: string): unknown[] {
+  const parsed = parseJson(value)
+  if (!Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON array ([…])')
+  return parsed
+}
+
+/** The flags of every command that talks to a running gateway (see gateway-connection.ts for the order). */
+function addConnectionOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--url <url>', 'gateway WebSocket URL (default: $OPENCLAW_GATEWAY_URL, else ws://127.0.0.1:<gateway.port>)').argParser(parseUrl))
+    .addOption(new Option('--token <token>', 'gateway token (default: $OPENCLAW_GATEWAY_TOKEN, else gateway.auth.token, else <state-dir>/gateway.token)').argParser(parseNonEmpty))
+    .addOption(new Option('--password <password>', 'gateway password, for gateway.auth.mode "password" (default: $OPENCLAW_GATEWAY_PASSWORD, else gateway.auth.password)').argParser(parseNonEmpty).conflicts('token'))
+    .addOption(configOption())
+    .addOption(stateDirOption())
+}
+
 const configOption = () => new Option('--config <path>', 'config file (default: $OPENCLAW_CONFIG_PATH, else <state-dir>/openclaw.json)')
 const stateDirOption = () => new Option('--state-dir <path>', 'state directory (default: $OPENCLAW_STATE_DIR, else ~/.openclaw)')
 
@@ -41,7 +82,7 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
   const io = createCliIo(overrides)
   const program = new Command('openclaw')
     .description('OpenClaw: a self-hosted AI gateway')
-    .version(version, '-V, --version', 'print the version')
+    .version(CLI_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
     .configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
@@ -69,23 +110,119 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
       const { runGatewayToken } = await import('./commands/gateway-token.js')
       runGatewayToken(command.optsWithGlobals(), io)
     })
+  const gatewayCall = gateway
+    .command('call')
+    .description('call one RPC method on the running gateway and print its answer as JSON')
+    .argument('<method>', 'method name: health, status, agent, send, sessions.list, chat.history, …')
+    .addOption(new Option('--params <json>', 'the method\'s params, a JSON object').argParser(parseJsonObject))
+    .addOption(new Option('--timeout <seconds>', 'give up after this long; 0 means no limit (default: 30, none for agent)').argParser(parseSeconds))
+    .option('--json', 'print JSON (the output is JSON either way)')
+  addConnectionOptions(gatewayCall).action(async (method: string, _options, command: Command) => {
+    const { runGatewayCall } = await import('./commands/gateway-call.js')
+    await runGatewayCall(method, command.optsWithGlobals(), io)
+  })
 
-  program
+  addConnectionOptions(
+    program
+      .command('health')
+      .description('ask the running gateway whether it is ready; exit 1 if it is not')
+      .option('--json', 'print the health answer as JSON'),
+  ).action(async (options) => {
+    const { runHealth } = await import('./commands/health.js')
+    await runHealth(options, io)
+  })
+
+  addConnectionOptions(
+    program
+      .command('status')
+      .description('summarise the running gateway: version, uptime, agents, channels, plugins, connections')
+      .option('--json', 'print the status answer as JSON'),
+  ).action(async (options) => {
+    const { runStatus } = await import('./commands/status.js')
+    await runStatus(options, io)
+  })
+
+  const sessions = program.command('sessions').description('list, read and reset the running gateway\'s sessions')
+  addConnectionOptions(
+    sessions
+      .command('list')
+      .description('list sessions: key, agent, message count, last update')
+      .option('--agent <id>', 'only this agent\'s sessions')
+      .addOption(new Option('--limit <n>', 'at most this many (1-1000)').argParser(parseLimit))
+      .option('--json', 'print the sessions.list answer as JSON'),
+  ).action(async (options) => {
+    const { runSessionsList } = await import('./commands/sessions-list.js')
+    await runSessionsList(options, io)
+  })
+  addConnectionOptions(
+    sessions
+      .command('history')
+      .description('print a session\'s latest messages, oldest first')
+      .argument('<key>', 'session key: agent:<id>:<rest>, or <rest> scoped to --agent (default main)')
+      .option('--agent <id>', 'agent that scopes a bare key')
+      .addOption(new Option('--limit <n>', 'at most this many messages (1-1000, default 200)').argParser(parseLimit))
+      .option('--json', 'print the chat.history answer as JSON'),
+  ).action(async (key: string, options) => {
+    const { runSessionsHistory } = await import('./commands/sessions-history.js')
+    await runSessionsHistory(key, options, io)
+  })
+  addConnectionOptions(
+    sessions
+      .command('reset')
+      .description('clear a session\'s transcript (the session stays)')
+      .argument('<key>', 'session key: agent:<id>:<rest>, or <rest> scoped to --agent (default main)')
+      .option('--agent <id>', 'agent that scopes a bare key')
+      .option('--json', 'print the sessions.reset answer as JSON'),
+  ).action(async (key: string, options) => {
+    const { runSessionsReset } = await import('./commands/sessions-reset.js')
+    await runSessionsReset(key, options, io)
+  })
+
+  addConnectionOptions(
+    program
+      .command('message')
+      .description('send messages through the running gateway\'s channels')
+      .command('send')
+      .description('send a message to a channel target (text, media URL, buttons, card)')
+      .option('--channel <id>', 'channel to send through (default: the gateway\'s only channel)')
+      .requiredOption('-t, --target <target>', 'the channel\'s target: chat id, user id, phone number, …', parseNonEmpty)
+      .option('-m, --message <text>', 'message text')
+      .option('--media <url>', 'an http(s) URL of an image or file to attach (local files cannot be sent)')
+      .addOption(new Option('--buttons <json>', 'buttons: a JSON array of rows of {text, data?, url?} (or one flat row)').argParser(parseJsonArray))
+      .addOption(new Option('--card <json>', 'a card, as a JSON object the channel understands').argParser(parseJsonObject))
+      .option('--reply-to <id>', 'message id to reply to')
+      .option('--thread-id <id>', 'thread or topic to send into')
+      .option('--account <id>', 'channel account to send from')
+      .option('--json', 'print the send receipt as JSON'),
+  ).action(async (options, command: Command) => {
+    if (options.message === undefined && options.media === undefined) command.error('error: one of --message or --media is required')
+    const { runMessageSend } = await import('./commands/message-send.js')
+    await runMessageSend(options, io)
+  })
+
+  const agent = program
     .command('agent')
-    .description('run one agent turn and print the reply')
+    .description('run one agent turn on the running gateway (or embedded with --local) and print the reply')
     .requiredOption('-m, --message <text>', 'the message to send', parseNonEmpty)
     .option('--local', 'run the turn in this process (no running gateway needed)')
     .option('--agent <id>', 'agent id (default: main)')
     .option('--session-id <key>', 'session key: agent:<id>:<rest>, or <rest> scoped to the agent (default: the agent\'s main session)')
+    .option('-t, --to <target>', 'delivery target for --deliver (an agent:<id>:<rest> key selects that session instead)')
+    .option('--channel <id>', 'delivery channel for --deliver')
+    .option('--deliver', 'deliver the reply to --channel/--to (or to the session\'s last route)')
+    .option('--run-id <key>', 'idempotency key of the run: the gateway never runs the same key twice (default: a new one)')
     .addOption(new Option('--thinking <level>', 'thinking level').choices(THINKING_LEVELS))
     .addOption(new Option('--timeout <seconds>', 'give up after this long; 0 means no limit (default: agents.defaults.timeoutSeconds)').argParser(parseSeconds))
     .option('--json', 'print the run result as JSON instead of streaming the reply')
-    .addOption(configOption())
-    .addOption(stateDirOption())
-    .action(async (options) => {
-      const { runAgent } = await import('./commands/agent.js')
-      await runAgent(options, io)
-    })
+  addConnectionOptions(agent).action(async (options, command: Command) => {
+    // Flags that only mean something to a running gateway.
+    const gatewayOnly = (['url', 'token', 'password', 'to', 'channel', 'deliver', 'runId'] as const).filter((key) => options[key] !== undefined)
+    if (options.local && gatewayOnly.length > 0) {
+      command.error(`error: ${gatewayOnly.map((key) => command.options.find((o) => o.attributeName() === key)!.long).join(', ')} cannot be used with --local (only a running gateway has channels and runs by id)`)
+    }
+    const { runAgent } = await import('./commands/agent.js')
+    await runAgent(options, io)
+  })
 
   const config = program.command('config').description('inspect and check the config file')
   config

@@ -33,12 +33,29 @@ describe('runCli', () => {
     }
   })
 
-  it('should exit 2 without --local, saying a running gateway needs the RPC plugin', async () => {
+  it('should exit 2 when --local is combined with flags only a running gateway understands', async () => {
     const { io, stderr } = captureIo()
-    expect(await runCli(argv('agent', '-m', 'hi'), io)).toBe(2)
-    expect(stderr()).toBe(
-      'error [CLI_ERR_REMOTE_UNAVAILABLE]: Talking to a running gateway needs the RPC plugin (@openclaw/plugin-rpc), which this CLI does not use yet; run the turn embedded with --local\n',
-    )
+    expect(await runCli(argv('agent', '--local', '-m', 'hi', '--deliver', '--to', 'x', '--url', 'ws://127.0.0.1:1'), io)).toBe(2)
+    expect(stderr()).toContain('error: --url, --to, --deliver cannot be used with --local')
+  })
+
+  it('should exit 2 on a bad --url, --params, --buttons or --limit, and on --token with --password', async () => {
+    for (const args of [
+      ['health', '--url', 'ftp://x'],
+      ['gateway', 'call', 'health', '--params', '[1]'],
+      ['message', 'send', '-t', 'x', '-m', 'hi', '--buttons', '{"text":"a"}'],
+      ['sessions', 'list', '--limit', '0'],
+      ['status', '--token', 'a', '--password', 'b'],
+    ]) {
+      const { io } = captureIo()
+      expect(await runCli(argv(...args), io), args.join(' ')).toBe(2)
+    }
+  })
+
+  it('should exit 2 when OPENCLAW_GATEWAY_URL is not a gateway URL', async () => {
+    const { io, stderr } = captureIo({ OPENCLAW_GATEWAY_URL: 'not a url', OPENCLAW_GATEWAY_TOKEN: 't' })
+    expect(await runCli(argv('health'), io)).toBe(2)
+    expect(stderr()).toBe("error [CLI_ERR_GATEWAY_URL_INVALID]: 'not a url' (from OPENCLAW_GATEWAY_URL) is not a gateway URL: expected ws://host:port or wss://host:port (http:// and https:// are accepted too)\n")
   })
 
   it('should print one error line without a stack, and the stack with OPENCLAW_DEBUG=1', async () => {

@@ -1,19 +1,16 @@
 import { createGateway, type AgentRunOptions, type AgentRunResult } from '@openclaw/core'
 import { configuredLogLevel, loadCliConfig, toGatewayConfigInput } from '../cli-config.js'
 import { CliExit } from '../cli-exit.js'
-import type { CliIo, ShutdownSignal } from '../cli-io.js'
+import type { CliIo } from '../cli-io.js'
 import { createCliLogger } from '../cli-logger.js'
 import { CLI_ERR_RUN_NO_RESULT } from '../errors.js'
-import { EXIT_FAILURE } from '../exit-codes.js'
+import { EXIT_FAILURE, EXIT_SIGNAL } from '../exit-codes.js'
 import { PROVIDER_PLUGINS } from '../provider-plugins.js'
 import { watchShutdownSignals } from '../shutdown-signals.js'
 import type { AgentCommandOptions } from './agent.js'
 
 /** The longest timer Node supports: what `--timeout 0` (no limit) means in practice. */
 const NO_TIMEOUT_MS = 2_147_483_647
-
-/** Exit codes after a signal, as shells report them (128 + signal number). */
-const SIGNAL_EXIT: Record<ShutdownSignal, number> = { SIGINT: 130, SIGTERM: 143 }
 
 function runOptions(options: AgentCommandOptions, signal: AbortSignal): AgentRunOptions {
   return {
@@ -65,5 +62,5 @@ export async function runAgentLocal(options: AgentCommandOptions, io: CliIo): Pr
   if (result === undefined) throw new CLI_ERR_RUN_NO_RESULT()
   if (result.status === 'ok') return
   io.stderr.write(result.error ? `error [${result.error.code}]: ${result.error.message}\n` : `error: the run ended with status '${result.status}'\n`)
-  throw new CliExit(signals.received ? SIGNAL_EXIT[signals.received] : EXIT_FAILURE)
+  throw new CliExit(signals.received ? EXIT_SIGNAL[signals.received] : EXIT_FAILURE)
 }

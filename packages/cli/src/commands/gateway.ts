@@ -6,9 +6,10 @@ import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
 import { createCliLogger } from '../cli-logger.js'
 import { DEFAULT_PLUGINS } from '../default-plugins.js'
-import { CLI_ERR_HTTP_SERVER_FAILED, CLI_ERR_PORT_ENV_INVALID } from '../errors.js'
+import { CLI_ERR_HTTP_SERVER_FAILED } from '../errors.js'
 import { exitCodeForErrorCode } from '../exit-codes.js'
 import { errorCode, formatError } from '../format-error.js'
+import { portFromEnv } from '../gateway-port.js'
 import { watchShutdownSignals } from '../shutdown-signals.js'
 import { describeSurfaces } from './describe-surfaces.js'
 
@@ -17,15 +18,6 @@ export interface GatewayCommandOptions extends ConfigLocation {
   readonly port?: number
   /** Overrides `gateway.bind`: `loopback`, `lan` or a host address. */
   readonly bind?: string
-}
-
-/** `--port` wins, then `OPENCLAW_GATEWAY_PORT`, then `gateway.port` in the file. */
-function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const value = env.OPENCLAW_GATEWAY_PORT
-  if (value === undefined || value === '') return undefined
-  const port = Number(value)
-  if (!/^\d+$/.test(value) || port > 65535) throw new CLI_ERR_PORT_ENV_INVALID(value)
-  return port
 }
 
 /** The root cause's code: a plugin's start failure wraps the error that says what is wrong. */
@@ -79,6 +71,7 @@ export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: No
  */
 export async function runGateway(options: GatewayCommandOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
+  // `--port` wins, then `OPENCLAW_GATEWAY_PORT`, then `gateway.port` in the file.
   const raw = withOverrides(config.raw, 'gateway', { port: options.port ?? portFromEnv(io.env), bind: options.bind })
   const gateway = await createGateway({
     config: toGatewayConfigInput(raw),

@@ -3,6 +3,7 @@ import { configuredLogLevel, loadCliConfig, toGatewayConfigInput, type ConfigLoc
 import type { CliIo } from '../cli-io.js'
 import { createCliLogger } from '../cli-logger.js'
 import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { formatTable } from '../format-table.js'
 
 export interface PluginsListOptions extends ConfigLocation {
   readonly json?: boolean
@@ -14,14 +15,10 @@ function toJson(plugin: PluginInfo): Record<string, unknown> {
   return { ...rest, ...(error ? { error: { code: error.code, message: error.message } } : {}) }
 }
 
-function formatTable(plugins: readonly PluginInfo[]): string {
-  const header = ['ID', 'STATE', 'VERSION', 'KIND', 'SOURCE']
-  const rows = plugins.map((p) => [p.id, p.state, p.version, p.kind, p.source])
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')
-  const out = [line(header), ...rows.map(line)]
-  for (const p of plugins) if (p.error) out.push(`${p.id}: [${p.error.code}] ${p.error.message}`)
-  return `${out.join('\n')}\n`
+function formatPlugins(plugins: readonly PluginInfo[]): string {
+  const table = formatTable(['ID', 'STATE', 'VERSION', 'KIND', 'SOURCE'], plugins.map((p) => [p.id, p.state, p.version, p.kind, p.source]))
+  const errors = plugins.filter((p) => p.error).map((p) => `${p.id}: [${p.error!.code}] ${p.error!.message}\n`)
+  return table + errors.join('')
 }
 
 /**
@@ -40,5 +37,5 @@ export async function runPluginsList(options: PluginsListOptions, io: CliIo): Pr
   })
   const plugins = gateway.pluginList
   await gateway.stop()
-  io.stdout.write(options.json ? `${JSON.stringify(plugins.map(toJson), null, 2)}\n` : formatTable(plugins))
+  io.stdout.write(options.json ? `${JSON.stringify(plugins.map(toJson), null, 2)}\n` : formatPlugins(plugins))
 }

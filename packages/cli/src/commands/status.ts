@@ -1,0 +1,45 @@
+import type { CliIo } from '../cli-io.js'
+import { formatDuration } from '../format-duration.js'
+import { formatTable } from '../format-table.js'
+import type { GatewayConnectionOptions } from '../gateway-connection.js'
+import { withGateway } from '../with-gateway.js'
+
+export interface StatusOptions extends GatewayConnectionOptions {
+  readonly json?: boolean
+}
+
+/** The `status` method's answer (fields this command prints; the rest only shows with `--json`). */
+interface StatusPayload {
+  readonly ok?: boolean
+  readonly version?: string
+  readonly uptimeMs?: number
+  readonly agents?: readonly string[]
+  readonly channels?: readonly string[]
+  readonly plugins?: readonly { readonly id: string; readonly version?: string; readonly state?: string; readonly error?: { readonly code?: string; readonly message?: string } }[]
+  readonly rpc?: { readonly connections?: number; readonly activeRuns?: number; readonly methods?: number; readonly slowConsumerDisconnects?: number }
+}
+
+const list = (items: readonly string[] | undefined) => (items && items.length > 0 ? items.join(', ') : 'none')
+const plural = (n: number | undefined, one: string, many = `${one}s`) => `${n ?? 0} ${n === 1 ? one : many}`
+
+function formatStatus(status: StatusPayload, url: string): string {
+  const plugins = status.plugins ?? []
+  const rpc = status.rpc ?? {}
+  const lines = [
+    `Gateway ${status.version ?? '?'} at ${url}: ${status.ok === true ? 'ok' : 'not ready'}`,
+    `  uptime    ${typeof status.uptimeMs === 'number' ? formatDuration(status.uptimeMs) : 'unknown'}`,
+    `  agents    ${list(status.agents)}`,
+    `  channels  ${list(status.channels)}`,
+    `  rpc       ${plural(rpc.connections, 'connection')}, ${plural(rpc.activeRuns, 'active run')}, ${plural(rpc.methods, 'method')}, ${plural(rpc.slowConsumerDisconnects, 'slow-consumer disconnect')}`,
+    `Plugins (${plugins.length}):`,
+  ]
+  const table = formatTable(['  ID', 'STATE', 'VERSION'], plugins.map((p) => [`  ${p.id}`, p.state ?? '?', p.version ?? '?']))
+  const errors = plugins.filter((p) => p.error).map((p) => `  ${p.id}: [${p.error!.code ?? 'ERR_UNKNOWN'}] ${p.error!.message ?? ''}\n`)
+  return `${lines.join('\n')}\n${table}${errors.join('')}`
+}
+
+/** `openclaw status`: a running gateway's version, uptime, agents, channels, plugins and RPC counters. */
+export async function runStatus(options: StatusOptions, io: CliIo): Promise<void> {
+  const { payload, url } = await withGateway(options, io, async (client) => ({ payload: await client.call<StatusPayload>('status', {}), url: client.url }))
+  io.stdout.write(options.json ? `${JSON.stringify(payload, null, 2)}\n` : formatStatus(payload, url))
+}
