@@ -68,8 +68,6 @@ export interface Gateway extends GatewayRuntime {
   readonly services: Services
   readonly log: Logger
   readonly store: StateStore
-  /** Every plugin the gateway knows, with its state and, if it failed, why. */
-  readonly pluginList: readonly PluginInfo[]
   /** Per hook and plugin: calls, time and errors of their taps. */
   hookStats(): TapStats[]
   /** Skill files that were invalid and skipped, with the reason. */
@@ -235,12 +233,8 @@ class GatewayKernel implements Gateway {
     return this.#state
   }
 
-  get pluginList(): readonly PluginInfo[] {
+  get plugins(): readonly PluginInfo[] {
     return this.#host.records.map(toPluginInfo)
-  }
-
-  plugins(): readonly PluginInfo[] {
-    return this.pluginList
   }
 
   isReady(): boolean {
@@ -283,11 +277,11 @@ class GatewayKernel implements Gateway {
     }
     this.#outbox.resumePending()
     this.#state = 'started'
-    await this.hooks.gatewayStart.promise({ plugins: this.pluginList.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
+    await this.hooks.gatewayStart.promise({ plugins: this.plugins.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
       this.log.error({ err }, 'a gatewayStart tap failed')
     })
-    const failed = this.pluginList.filter((p) => p.state === 'failed')
-    this.log.info({ plugins: this.pluginList.length, failed: failed.map((p) => p.id) }, 'gateway started')
+    const failed = this.plugins.filter((p) => p.state === 'failed')
+    this.log.info({ plugins: this.plugins.length, failed: failed.map((p) => p.id) }, 'gateway started')
   }
 
   stop(): Promise<void> {

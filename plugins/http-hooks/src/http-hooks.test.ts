@@ -105,7 +105,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 }
 
 function hooksError(gw: TestGateway): string | undefined {
-  const error = gw.pluginList.find((p) => p.id === 'http:hooks')?.error
+  const error = gw.plugins.find((p) => p.id === 'http:hooks')?.error
   return (error?.cause as { code?: string } | undefined)?.code
 }
 
@@ -127,7 +127,7 @@ describe('http:hooks start-up checks', () => {
   it('should refuse to start when the hooks token equals the gateway token', async () => {
     const { gw } = await start({ hooks: { token: GATEWAY_TOKEN } })
     expect(hooksError(gw)).toBe('HOOKS_ERR_TOKEN_REUSED')
-    expect(gw.pluginList.find((p) => p.id === 'http:hooks')?.error?.message).toContain('must differ from the gateway credential')
+    expect(gw.plugins.find((p) => p.id === 'http:hooks')?.error?.message).toContain('must differ from the gateway credential')
   })
 
   it('should refuse to start when the hooks token equals the generated gateway token', async () => {

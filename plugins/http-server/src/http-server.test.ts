@@ -80,7 +80,7 @@ function expectSecurityHeaders(response: Response): void {
 }
 
 function startError(gw: TestGateway): { code: string; message: string; causeCode: string | undefined } | undefined {
-  const info = gw.pluginList.find((p) => p.id === 'core:http')
+  const info = gw.plugins.find((p) => p.id === 'core:http')
   if (!info?.error) return undefined
   return { code: info.error.code, message: info.error.message, causeCode: (info.error.cause as { code?: string } | undefined)?.code }
 }
@@ -258,7 +258,7 @@ describe('core:http routing and limits', () => {
   it('should answer 503 on the routes of a plugin that failed to start', async () => {
     const broken = routes([open], { id: 'test:routes', start: () => { throw new Error('no backend') } })
     const gw = await start({ plugins: [broken] })
-    expect(gw.pluginList.find((p) => p.id === 'test:routes')?.state).toBe('failed')
+    expect(gw.plugins.find((p) => p.id === 'test:routes')?.state).toBe('failed')
     const res = await fetch(`${gw.url}/open`)
     expect(res.status).toBe(503)
     expect(await res.json()).toMatchObject({ ok: false, error: { type: 'unavailable' } })

@@ -17,7 +17,7 @@ export function createHealthMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.o
     handler(params) {
       const ts = Date.now()
       if (params.probe !== true) return { ok: gateway.isReady(), ts, durationMs: 0, uptimeMs: ts - deps.startedAt }
-      const plugins = gateway.plugins()
+      const plugins = gateway.plugins
       return {
         ok: gateway.isReady() && plugins.every((p) => !p.required || p.state === 'started'),
         ts,

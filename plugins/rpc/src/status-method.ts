@@ -20,7 +20,7 @@ export function createStatusMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.o
         ts: now,
         agents: gateway.agent.agentIds(),
         channels: gateway.registry.channels.keys(),
-        plugins: gateway.plugins().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: { code: p.error.code, message: p.error.message } } : {}) })),
+        plugins: gateway.plugins.map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: { code: p.error.code, message: p.error.message } } : {}) })),
         rpc: { ...deps.stats(), activeRuns: deps.tracker.size, methods: gateway.registry.rpcMethods.keys().length },
       }
     },

@@ -44,8 +44,8 @@ export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: No
   const surfaces = describeSurfaces(gateway.registry, typeof hooksPath === 'string' ? hooksPath : undefined)
   const width = Math.max(...surfaces.map((s) => s.name.length))
   const providers = gateway.registry.providers.keys()
-  const failed = gateway.pluginList.filter((p) => p.state === 'failed')
-  const disabled = gateway.pluginList.filter((p) => p.state === 'disabled')
+  const failed = gateway.plugins.filter((p) => p.state === 'failed')
+  const disabled = gateway.plugins.filter((p) => p.state === 'disabled')
   const lines = [
     `OpenClaw gateway ${gateway.version} listening on ${server.url}`,
     `  config     ${config.exists ? config.configPath : `none (no file at ${config.configPath}; defaults apply)`}`,
@@ -85,7 +85,7 @@ export async function runGateway(options: GatewayCommandOptions, io: CliIo): Pro
   try {
     // A required plugin that fails makes start() throw; the gateway has already cleaned up then.
     await gateway.start()
-    const http = gateway.pluginList.find((p) => p.id === HTTP_PLUGIN_ID)
+    const http = gateway.plugins.find((p) => p.id === HTTP_PLUGIN_ID)
     if (http?.state !== 'started') {
       await gateway.stop()
       const reason = http?.error ? `[${rootCode(http.error)}] ${http.error.message}` : `the plugin is ${http?.state ?? 'not installed'}`

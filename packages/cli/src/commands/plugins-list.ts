@@ -35,7 +35,7 @@ export async function runPluginsList(options: PluginsListOptions, io: CliIo): Pr
     store: ':memory:',
     logger: createCliLogger(configuredLogLevel(config, 'warn'), io.stderr, { stacks: io.env.OPENCLAW_DEBUG === '1' }),
   })
-  const plugins = gateway.pluginList
+  const plugins = gateway.plugins
   await gateway.stop()
   io.stdout.write(options.json ? `${JSON.stringify(plugins.map(toJson), null, 2)}\n` : formatPlugins(plugins))
 }

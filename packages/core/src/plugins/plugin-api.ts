@@ -110,7 +110,8 @@ export interface GatewayRuntime {
   readonly inbound: { receive(message: InboundMessage): Promise<InboundOutcome> }
   /** Send a message to a channel through the durable outbox (never twice for one `deliveryKey`). */
   readonly delivery: { send(message: OutboundMessage): Promise<DeliveryOutcome> }
-  plugins(): readonly PluginInfo[]
+  /** Every plugin the gateway knows, with its state and, if it failed, why. */
+  readonly plugins: readonly PluginInfo[]
   /** True once every required plugin has started. */
   isReady(): boolean
 }

@@ -47,7 +47,7 @@ describe('plugin loading', () => {
 
   it('flattens presets and skips falsy entries', async () => {
     const g = await gw({ plugins: [[plugin('a'), [plugin('b')]], false, null, undefined] })
-    expect(g.pluginList.map((p) => p.id)).toEqual(['a', 'b'])
+    expect(g.plugins.map((p) => p.id)).toEqual(['a', 'b'])
   })
 
   it('refuses a dependency cycle before any plugin code runs', async () => {
@@ -73,7 +73,7 @@ describe('plugin loading', () => {
   it('refuses a plugin whose API range the core does not satisfy, naming both versions', async () => {
     const log: string[] = []
     const g = await gw({ plugins: [plugin('old', { apiVersion: '^2.0.0' }, log), plugin('ok', {}, log)] })
-    const old = g.pluginList.find((p) => p.id === 'old')!
+    const old = g.plugins.find((p) => p.id === 'old')!
     expect(old.state).toBe('failed')
     expect(old.error?.code).toBe('CORE_ERR_PLUGIN_API_VERSION')
     expect(old.error?.message).toBe("Plugin 'old' needs plugin API ^2.0.0, but this core provides 1.0.0")
@@ -95,7 +95,7 @@ describe('plugin loading', () => {
       ],
     })
     await g.start()
-    const byId = Object.fromEntries(g.pluginList.map((p) => [p.id, p]))
+    const byId = Object.fromEntries(g.plugins.map((p) => [p.id, p]))
     expect(byId.bad).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_REGISTER_FAILED' } })
     expect(byId.bad!.error!.message).toContain('kaboom')
     expect(byId.dependent).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_DEPENDENCY_FAILED' } })
@@ -109,8 +109,8 @@ describe('plugin loading', () => {
   it('isolates a plugin that throws in start', async () => {
     const g = await gw({ plugins: [plugin('bad', { start: () => Promise.reject(new Error('no socket')) }), plugin('good')] })
     await g.start()
-    expect(g.pluginList.find((p) => p.id === 'bad')).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_START_FAILED' } })
-    expect(g.pluginList.find((p) => p.id === 'good')?.state).toBe('started')
+    expect(g.plugins.find((p) => p.id === 'bad')).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_START_FAILED' } })
+    expect(g.plugins.find((p) => p.id === 'good')?.state).toBe('started')
     await g.stop()
   })
 
@@ -127,7 +127,7 @@ describe('plugin loading', () => {
 
   it('refuses an async register()', async () => {
     const g = await gw({ plugins: [plugin('a', { register: (async () => {}) as never })] })
-    expect(g.pluginList[0]?.error?.code).toBe('CORE_ERR_PLUGIN_REGISTER_ASYNC')
+    expect(g.plugins[0]?.error?.code).toBe('CORE_ERR_PLUGIN_REGISTER_ASYNC')
   })
 
   it('disables plugins by entries, deny and allow, without running them', async () => {
@@ -136,7 +136,7 @@ describe('plugin loading', () => {
       config: { plugins: { entries: { a: { enabled: false } }, deny: ['b'], allow: ['a', 'b', 'd'] } },
       plugins: [plugin('a', {}, log), plugin('b', {}, log), plugin('c', {}, log), plugin('d', {}, log)],
     })
-    const states = Object.fromEntries(g.pluginList.map((p) => [p.id, [p.state, p.error?.message]]))
+    const states = Object.fromEntries(g.plugins.map((p) => [p.id, [p.state, p.error?.message]]))
     expect(states).toEqual({
       a: ['disabled', 'plugins.entries.a.enabled is false'],
       b: ['disabled', 'denied by plugins.deny'],
@@ -186,7 +186,7 @@ describe('plugin loading', () => {
   it('reports a duplicate tool naming both plugins', async () => {
     const tool = { name: 'same', description: 'd', parameters: {}, execute: () => 1 }
     const g = await gw({ plugins: [plugin('a', { register: (api) => api.tools.register(tool) }), plugin('b', { register: (api) => api.tools.register(tool) })] })
-    expect(g.pluginList.find((p) => p.id === 'b')?.error?.message).toContain("Tool 'same' from plugin 'b' is already registered by plugin 'a'")
+    expect(g.plugins.find((p) => p.id === 'b')?.error?.message).toContain("Tool 'same' from plugin 'b' is already registered by plugin 'a'")
   })
 
   it('stop() is idempotent and gives each plugin a bounded time', async () => {
@@ -199,7 +199,7 @@ describe('plugin loading', () => {
     const t0 = Date.now()
     await Promise.all([g.stop(), g.stop()])
     expect(Date.now() - t0).toBeLessThan(1000)
-    expect(g.pluginList.find((p) => p.id === 'stuck')?.error?.code).toBe('CORE_ERR_PLUGIN_STOP_TIMEOUT')
+    expect(g.plugins.find((p) => p.id === 'stuck')?.error?.code).toBe('CORE_ERR_PLUGIN_STOP_TIMEOUT')
     expect(log.filter((l) => l === 'stop:quick')).toHaveLength(1)
     expect(g.state).toBe('stopped')
   })
@@ -218,7 +218,7 @@ describe('plugins from disk', () => {
     writePlugin(own, { id: 'tool:hello' }, `export default { id: 'tool:hello', version: '1.0.0', register(api) { api.tools.register({ name: 'hello', description: 'd', parameters: {}, execute: () => 'hi' }) } }`)
     writePlugin(join(stateDir, 'extensions', 'node_modules', '@acme', 'x'), { id: 'acme:x' }, `export default () => ({ id: 'acme:x', version: '1.0.0', register() {} })`)
     const g = await gw({ stateDir, config: { plugins: { load: { paths: [own] } } } })
-    expect(g.pluginList.map((p) => [p.id, p.state])).toEqual([['tool:hello', 'loaded'], ['acme:x', 'loaded']])
+    expect(g.plugins.map((p) => [p.id, p.state])).toEqual([['tool:hello', 'loaded'], ['acme:x', 'loaded']])
     expect(g.registry.tools.owner('hello')).toBe('tool:hello')
   })
 
@@ -241,14 +241,14 @@ describe('plugins from disk', () => {
     writeFileSync(join(root, 'broken', 'openclaw.plugin.json'), '{ id: ')
     writePlugin(join(root, 'fine'), { id: 'fine' }, `export default { id: 'fine', version: '1.0.0', register() {} }`)
     const g = await gw({ config: { plugins: { load: { paths: [root] } } } })
-    expect(g.pluginList.find((p) => p.id === 'invalid:broken')?.error?.code).toBe('CORE_ERR_PLUGIN_MANIFEST_INVALID')
-    expect(g.pluginList.find((p) => p.id === 'fine')?.state).toBe('loaded')
+    expect(g.plugins.find((p) => p.id === 'invalid:broken')?.error?.code).toBe('CORE_ERR_PLUGIN_MANIFEST_INVALID')
+    expect(g.plugins.find((p) => p.id === 'fine')?.state).toBe('loaded')
   })
 
   it('marks a plugin whose entry throws on import failed', async () => {
     const dir = join(tmp(), 'boom')
     writePlugin(dir, { id: 'boom' }, `throw new Error('import-time failure')`)
     const g = await gw({ config: { plugins: { load: { paths: [dir] } } } })
-    expect(g.pluginList[0]).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_ENTRY_LOAD' } })
+    expect(g.plugins[0]).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_ENTRY_LOAD' } })
   })
 })
