@@ -12,6 +12,7 @@ export type { SseEvent } from './parse-sse.js'
 export { retryDelay, parseRetryAfter } from './retry-delay.js'
 export { httpRequest } from './http-request.js'
 export type { HttpResponse } from './http-request.js'
+export { streamModelCall } from './stream-model-call.js'
 
 export type {
   PluginDefinition,

@@ -1,16 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { defineProvider, type ModelProvider, type ModelRequest, type ModelStreamEvent, httpRequest, type HttpResponse } from '@openclaw/plugin-sdk'
-import { ANTHROPIC_ERR_TIMEOUT, ANTHROPIC_ERR_UNREACHABLE, ANTHROPIC_ERR_UPSTREAM } from './errors.js'
+import { defineProvider, parseSse, streamModelCall, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
+import * as errors from './errors.js'
 import { toMessagesRequest, type ThinkingBudgets } from './messages-request.js'
 import { readMessagesStream } from './messages-stream.js'
-import { parseSse } from '@openclaw/plugin-sdk'
-import { retryDelay } from '@openclaw/plugin-sdk'
-import { errorFromResponse, isUpstreamError, redact, withDetails, type UpstreamError } from './upstream-error.js'
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
 export const ANTHROPIC_VERSION = '2023-06-01'
 
-export interface AnthropicProviderOptions {
+/**
+ * Besides its own settings, what the SDK's `streamModelCall` takes to retry and time out: `maxRetries`
+ * (default 3), `timeoutMs`, `retryBaseDelayMs` (500), `retryMaxDelayMs` (8000), `maxRetryAfterMs` (60000).
+ */
+export interface AnthropicProviderOptions extends Pick<Parameters<typeof streamModelCall>[0], 'maxRetries' | 'timeoutMs' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxRetryAfterMs'> {
   /** Provider id, the part before `/` in `provider/model`. Default `anthropic`. */
   readonly id?: string
   /** Base URL of the API, without `/v1`. Default `https://api.anthropic.com`. */
@@ -20,16 +20,6 @@ export interface AnthropicProviderOptions {
   readonly models?: readonly string[]
   /** Extra request headers (`anthropic-beta`, a proxy's auth…). Their values are masked in errors too. */
   readonly headers?: Readonly<Record<string, string>>
-  /** Retries after 429, 5xx, 529, network failures and idle timeouts, before any output. Default 3. */
-  readonly maxRetries?: number
-  /** Give up an attempt after this long without data (waiting for headers, or between chunks). */
-  readonly timeoutMs?: number
-  /** First backoff delay, doubled for each retry. Default 500. */
-  readonly retryBaseDelayMs?: number
-  /** Backoff cap. Default 8000. */
-  readonly retryMaxDelayMs?: number
-  /** A Retry-After longer than this is not waited for: the error is thrown at once. Default 60000. */
-  readonly maxRetryAfterMs?: number
   /** `max_tokens` when the request sets none. Default 4096. */
   readonly maxTokens?: number
   /** The `anthropic-version` header. Default `2023-06-01`. */
@@ -38,145 +28,33 @@ export interface AnthropicProviderOptions {
   readonly thinkingBudgets?: ThinkingBudgets
 }
 
-const IDLE_TIMEOUT = Symbol('idle timeout')
-const DEADLINE = Symbol('deadline')
-/** setTimeout's limit; a deadline further away needs no timer. */
-const MAX_TIMER_MS = 2 ** 31 - 1
+/** This provider's coded error for each way a model call fails. */
+const ERRORS = { auth: errors.ANTHROPIC_ERR_AUTH, rateLimited: errors.ANTHROPIC_ERR_RATE_LIMITED, upstream: errors.ANTHROPIC_ERR_UPSTREAM, badRequest: errors.ANTHROPIC_ERR_BAD_REQUEST, unreachable: errors.ANTHROPIC_ERR_UNREACHABLE, timeout: errors.ANTHROPIC_ERR_TIMEOUT }
 
 /**
  * A model provider for the Anthropic Messages API, over Node's HTTP client with keep-alive pools (`httpRequest`), streaming.
  *
  * Failures before the first event are retried (429, 5xx, network, idle timeout) with exponential
  * backoff and jitter, honouring Retry-After, never past `request.deadline`; `request.signal` aborts at
- * once, with its reason. Once an event was yielded, errors are thrown as they come.
+ * once, with its reason. Once an event was yielded, errors are thrown as they come. (The SDK's
+ * `streamModelCall` does all that; this provider builds the request and reads the events.)
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions = {}): ModelProvider {
+  const { maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs } = options
   const id = options.id ?? 'anthropic'
   const baseUrl = (options.baseUrl ?? ANTHROPIC_BASE_URL).replace(/\/+$/, '')
-  const endpoint = `${baseUrl.replace(/\/v1$/, '')}/v1/messages`
-  const origin = safeOrigin(baseUrl)
-  const maxRetries = options.maxRetries ?? 3
-  const backoff = { baseDelayMs: options.retryBaseDelayMs ?? 500, maxDelayMs: options.retryMaxDelayMs ?? 8000 }
-  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000
+  const url = `${baseUrl.replace(/\/v1$/, '')}/v1/messages`
+  /** What every call of this provider passes to `streamModelCall`. */
+  const shared = { provider: id, url, errors: ERRORS, maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs }
   const requestOptions = { maxTokens: options.maxTokens ?? 4096, ...(options.thinkingBudgets !== undefined && { thinkingBudgets: options.thinkingBudgets }) }
-  const noAnswer = { provider: id, upstreamStatus: undefined, retryAfterMs: undefined } as const
 
   async function* stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
     const apiKey = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      'anthropic-version': options.anthropicVersion ?? ANTHROPIC_VERSION,
-      ...options.headers,
-    }
-    if (apiKey) headers['x-api-key'] = apiKey
+    const headers = { 'anthropic-version': options.anthropicVersion ?? ANTHROPIC_VERSION, ...options.headers, ...(apiKey && { 'x-api-key': apiKey }) }
     const secrets = [apiKey, ...Object.values(options.headers ?? {})]
-    const body = JSON.stringify(toMessagesRequest(request, requestOptions))
-
-    for (let attempt = 0; ; attempt++) {
-      let yielded = false
-      try {
-        for await (const event of streamOnce(request, headers, body, secrets)) {
-          yielded = true
-          yield event
-        }
-        return
-      } catch (err) {
-        if (request.signal.aborted) throw request.signal.reason
-        if (yielded || !isUpstreamError(err) || !err.retryable || attempt >= maxRetries) throw err
-        if (err.retryAfterMs !== undefined && err.retryAfterMs > maxRetryAfterMs) throw err
-        const delay = retryDelay(attempt, err.retryAfterMs, backoff)
-        if (request.deadline !== undefined && Date.now() + delay >= request.deadline) throw err
-        try {
-          await sleep(delay, undefined, { signal: request.signal })
-        } catch {
-          throw request.signal.reason
-        }
-      }
-    }
-  }
-
-  /** One HTTP attempt. Throws {@link UpstreamError}s, or the signal's reason when aborted. */
-  async function* streamOnce(request: ModelRequest, headers: Record<string, string>, body: string, secrets: readonly (string | undefined)[]): AsyncGenerator<ModelStreamEvent> {
-    if (request.signal.aborted) throw request.signal.reason
-    if (request.deadline !== undefined && request.deadline <= Date.now()) throw deadlineError()
-
-    const controller = new AbortController()
-    const forwardAbort = () => controller.abort(request.signal.reason)
-    request.signal.addEventListener('abort', forwardAbort, { once: true })
-    const idle = options.timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(IDLE_TIMEOUT), options.timeoutMs)
-    const untilDeadline = request.deadline === undefined ? undefined : request.deadline - Date.now()
-    const deadline = untilDeadline === undefined || untilDeadline > MAX_TIMER_MS ? undefined : setTimeout(() => controller.abort(DEADLINE), untilDeadline)
-    let finished = false
-
-    /** Why the attempt failed, as the error to throw. */
-    const failure = (err: unknown, phase: 'connect' | 'stream'): unknown => {
-      if (request.signal.aborted) return request.signal.reason
-      if (isUpstreamError(err)) return err
-      const reason = controller.signal.aborted ? (controller.signal.reason as unknown) : undefined
-      if (reason === DEADLINE) return deadlineError()
-      if (reason === IDLE_TIMEOUT) {
-        return withDetails(new ANTHROPIC_ERR_TIMEOUT(id, `no data for ${options.timeoutMs} ms`), { ...noAnswer, retryable: true })
-      }
-      const why = redact(describe(err), secrets)
-      return phase === 'connect'
-        ? withDetails(new ANTHROPIC_ERR_UNREACHABLE(id, origin, why, { cause: err }), { ...noAnswer, retryable: true })
-        : withDetails(new ANTHROPIC_ERR_UPSTREAM(id, 'stream interrupted', why, { cause: err }), { ...noAnswer, retryable: true })
-    }
-
-    try {
-      let response: HttpResponse
-      try {
-        response = await httpRequest(endpoint, { method: 'POST', headers, body, signal: controller.signal })
-      } catch (err) {
-        throw failure(err, 'connect')
-      }
-      idle?.refresh()
-      if (!response.ok) throw await errorFromResponse(id, response, secrets)
-      try {
-        yield* readMessagesStream(parseSse(readChunks(response.body, () => idle?.refresh())), id)
-      } catch (err) {
-        throw failure(err, 'stream')
-      }
-      finished = true
-    } finally {
-      clearTimeout(idle)
-      clearTimeout(deadline)
-      request.signal.removeEventListener('abort', forwardAbort)
-      // Stopped early (error, abort, or the consumer returned): cancel the HTTP request.
-      if (!finished) controller.abort()
-    }
-  }
-
-  function deadlineError(): UpstreamError {
-    return withDetails(new ANTHROPIC_ERR_TIMEOUT(id, "the run's deadline passed"), { ...noAnswer, retryable: false })
+    const body = toMessagesRequest(request, requestOptions)
+    yield* streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readMessagesStream(parseSse(chunks), call) })
   }
 
   return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream })
-}
-
-/** A response body as chunks, calling `onChunk` for each; stopping early closes the response. */
-async function* readChunks(body: AsyncIterable<Uint8Array>, onChunk: () => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of body) {
-    onChunk()
-    yield chunk
-  }
-}
-
-/** The base URL's origin, without credentials or path, for error messages. */
-function safeOrigin(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).origin
-  } catch {
-    return '(invalid base URL)'
-  }
-}
-
-/** A network error's most useful text: undici puts the system error (`ECONNREFUSED`…) in `cause`. */
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err)
-  const cause = err.cause
-  if (cause instanceof Error) return cause.message || (cause as { code?: string }).code || err.message
-  if (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string') return (cause as { code: string }).code
-  return err.message
 }

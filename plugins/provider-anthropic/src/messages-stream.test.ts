@@ -7,9 +7,12 @@ async function* events(data: readonly object[]): AsyncGenerator<SseEvent> {
   for (const item of data) yield { event: (item as { type: string }).type, data: JSON.stringify(item) }
 }
 
+/** What `streamModelCall` hands the reader. */
+const call = { provider: 'anthropic', errorDetails: (retryable: boolean) => ({ provider: 'anthropic', upstreamStatus: undefined, retryAfterMs: undefined, retryable }) }
+
 async function collect(data: readonly object[]): Promise<ModelStreamEvent[]> {
   const out: ModelStreamEvent[] = []
-  for await (const event of readMessagesStream(events(data), 'anthropic')) out.push(event)
+  for await (const event of readMessagesStream(events(data), call)) out.push(event)
   return out
 }
 

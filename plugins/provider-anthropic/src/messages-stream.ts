@@ -1,7 +1,7 @@
 import type { ModelStreamEvent, Usage } from '@openclaw/plugin-sdk'
 import { ANTHROPIC_ERR_RATE_LIMITED, ANTHROPIC_ERR_UPSTREAM } from './errors.js'
 import type { SseEvent } from '@openclaw/plugin-sdk'
-import { withDetails, type UpstreamError } from './upstream-error.js'
+import type { ModelCallContext, UpstreamError } from './upstream-error.js'
 
 type FinishReason = Extract<ModelStreamEvent, { type: 'finish' }>['reason']
 
@@ -45,7 +45,7 @@ const RETRYABLE_ERRORS = new Set(['overloaded_error', 'api_error', 'rate_limit_e
  * `tool_use` block once it stops (its `input_json_delta`s joined), then usage, then finish. Thinking
  * blocks are read past.
  */
-export async function* readMessagesStream(events: AsyncIterable<SseEvent>, provider: string): AsyncGenerator<ModelStreamEvent> {
+export async function* readMessagesStream(events: AsyncIterable<SseEvent>, call: ModelCallContext): AsyncGenerator<ModelStreamEvent> {
   const tools = new Map<number, OpenToolUse>()
   let sawToolCalls = false
   let stopReason: string | undefined
@@ -54,7 +54,7 @@ export async function* readMessagesStream(events: AsyncIterable<SseEvent>, provi
 
   for await (const sse of events) {
     if (sse.data.trim() === '') continue
-    const event = parseEvent(sse.data, provider)
+    const event = parseEvent(sse.data, call)
     switch (event.type) {
       case 'message_start': {
         usage = { ...event.message?.usage }
@@ -93,7 +93,7 @@ export async function* readMessagesStream(events: AsyncIterable<SseEvent>, provi
         done = true
         break
       case 'error':
-        throw streamError(event.error, provider)
+        throw streamError(event.error, call)
       default:
         // ping, and event types newer than this code.
         break
@@ -101,38 +101,28 @@ export async function* readMessagesStream(events: AsyncIterable<SseEvent>, provi
     if (done) break
   }
   if (!done) {
-    throw withDetails(new ANTHROPIC_ERR_UPSTREAM(provider, 'stream', 'the stream ended before message_stop'), {
-      provider,
-      upstreamStatus: undefined,
-      retryAfterMs: undefined,
-      retryable: true,
-    })
+    throw Object.assign(new ANTHROPIC_ERR_UPSTREAM(call.provider, 'stream', 'the stream ended before message_stop'), call.errorDetails(true))
   }
   if (usage !== undefined) yield { type: 'usage', usage: toUsage(usage) }
   yield { type: 'finish', reason: toFinishReason(stopReason, sawToolCalls) }
 }
 
-function parseEvent(data: string, provider: string): StreamEvent {
+function parseEvent(data: string, call: ModelCallContext): StreamEvent {
   try {
     const event = JSON.parse(data) as unknown
     if (typeof event === 'object' && event !== null && typeof (event as { type?: unknown }).type === 'string') return event as StreamEvent
   } catch {
     // Reported below.
   }
-  throw withDetails(new ANTHROPIC_ERR_UPSTREAM(provider, 'stream', `malformed event data: ${data.slice(0, 200)}`), {
-    provider,
-    upstreamStatus: undefined,
-    retryAfterMs: undefined,
-    retryable: false,
-  })
+  throw Object.assign(new ANTHROPIC_ERR_UPSTREAM(call.provider, 'stream', `malformed event data: ${data.slice(0, 200)}`), call.errorDetails(false))
 }
 
-function streamError(error: { readonly type?: string; readonly message?: string } | undefined, provider: string): UpstreamError {
+function streamError(error: { readonly type?: string; readonly message?: string } | undefined, call: ModelCallContext): UpstreamError {
   const type = error?.type ?? 'unknown_error'
   const message = error?.message ?? type
-  const details = { provider, upstreamStatus: undefined, retryAfterMs: undefined, retryable: RETRYABLE_ERRORS.has(type) }
-  if (type === 'rate_limit_error') return withDetails(new ANTHROPIC_ERR_RATE_LIMITED(provider, 429, message), details)
-  return withDetails(new ANTHROPIC_ERR_UPSTREAM(provider, `error event in stream: ${type}`, message), details)
+  const details = call.errorDetails(RETRYABLE_ERRORS.has(type))
+  if (type === 'rate_limit_error') return Object.assign(new ANTHROPIC_ERR_RATE_LIMITED(call.provider, 429, message), details)
+  return Object.assign(new ANTHROPIC_ERR_UPSTREAM(call.provider, `error event in stream: ${type}`, message), details)
 }
 
 /** Input tokens, cached ones included. */

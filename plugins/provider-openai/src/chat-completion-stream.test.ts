@@ -7,9 +7,12 @@ async function* events(data: readonly (object | string)[]): AsyncGenerator<SseEv
   for (const item of data) yield { event: undefined, data: typeof item === 'string' ? item : JSON.stringify(item) }
 }
 
+/** What `streamModelCall` hands the reader. */
+const call = { provider: 'openai', errorDetails: (retryable: boolean) => ({ provider: 'openai', upstreamStatus: undefined, retryAfterMs: undefined, retryable }) }
+
 async function collect(data: readonly (object | string)[]): Promise<ModelStreamEvent[]> {
   const out: ModelStreamEvent[] = []
-  for await (const event of readChatCompletionStream(events(data), 'openai')) out.push(event)
+  for await (const event of readChatCompletionStream(events(data), call)) out.push(event)
   return out
 }
 

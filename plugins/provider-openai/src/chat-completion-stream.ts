@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { ModelStreamEvent, ToolCall, Usage } from '@openclaw/plugin-sdk'
 import { OPENAI_ERR_UPSTREAM } from './errors.js'
 import type { SseEvent } from '@openclaw/plugin-sdk'
-import { upstreamMessage, withDetails } from './upstream-error.js'
+import type { ModelCallContext } from './upstream-error.js'
 
 type FinishReason = Extract<ModelStreamEvent, { type: 'finish' }>['reason']
 
@@ -36,7 +36,8 @@ interface PendingToolCall {
  * Turn Chat Completions stream events into {@link ModelStreamEvent}s: text deltas as they arrive, each
  * tool call once complete (its deltas joined by `index`), then usage, then finish.
  */
-export async function* readChatCompletionStream(events: AsyncIterable<SseEvent>, provider: string): AsyncGenerator<ModelStreamEvent> {
+export async function* readChatCompletionStream(events: AsyncIterable<SseEvent>, call: ModelCallContext): AsyncGenerator<ModelStreamEvent> {
+  const { provider } = call
   const calls = new Map<number, PendingToolCall>()
   const completed: PendingToolCall[] = []
   let sawToolCalls = false
@@ -57,15 +58,9 @@ export async function* readChatCompletionStream(events: AsyncIterable<SseEvent>,
       break
     }
     if (event.data.trim() === '') continue
-    const chunk = parseChunk(event.data, provider)
+    const chunk = parseChunk(event.data, call)
     if (chunk.error !== undefined && chunk.error !== null) {
-      const message = upstreamMessage(JSON.stringify({ error: chunk.error })) ?? 'unknown error'
-      throw withDetails(new OPENAI_ERR_UPSTREAM(provider, 'error event in stream', message), {
-        provider,
-        upstreamStatus: undefined,
-        retryAfterMs: undefined,
-        retryable: true,
-      })
+      throw Object.assign(new OPENAI_ERR_UPSTREAM(provider, 'error event in stream', errorText(chunk.error)), call.errorDetails(true))
     }
     if (chunk.usage) usage = toUsage(chunk.usage)
     for (const choice of chunk.choices ?? []) {
@@ -84,31 +79,28 @@ export async function* readChatCompletionStream(events: AsyncIterable<SseEvent>,
     }
   }
   if (!done && finishReason === undefined) {
-    throw withDetails(new OPENAI_ERR_UPSTREAM(provider, 'stream', 'the stream ended before the response was complete'), {
-      provider,
-      upstreamStatus: undefined,
-      retryAfterMs: undefined,
-      retryable: true,
-    })
+    throw Object.assign(new OPENAI_ERR_UPSTREAM(provider, 'stream', 'the stream ended before the response was complete'), call.errorDetails(true))
   }
   yield* flushToolCalls()
   if (usage) yield { type: 'usage', usage }
   yield { type: 'finish', reason: toFinishReason(finishReason, sawToolCalls) }
 }
 
-function parseChunk(data: string, provider: string): ChatCompletionChunk {
+function parseChunk(data: string, call: ModelCallContext): ChatCompletionChunk {
   try {
     const chunk = JSON.parse(data) as unknown
     if (typeof chunk === 'object' && chunk !== null) return chunk as ChatCompletionChunk
   } catch {
     // Reported below.
   }
-  throw withDetails(new OPENAI_ERR_UPSTREAM(provider, 'stream', `malformed event data: ${data.slice(0, 200)}`), {
-    provider,
-    upstreamStatus: undefined,
-    retryAfterMs: undefined,
-    retryable: false,
-  })
+  throw Object.assign(new OPENAI_ERR_UPSTREAM(call.provider, 'stream', `malformed event data: ${data.slice(0, 200)}`), call.errorDetails(false))
+}
+
+/** The text of an error chunk's `error`: its `message`, or the error itself when it is no object; at most 500 characters. */
+function errorText(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? ((error as { message?: unknown }).message ?? JSON.stringify({ error })) : error
+  const text = typeof message === 'string' ? message : JSON.stringify(message)
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text
 }
 
 /**
