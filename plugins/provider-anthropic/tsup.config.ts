@@ -1,10 +1,1 @@
-import { defineConfig } from 'tsup'
-
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  clean: true,
-  sourcemap: true,
-})
+export { default } from '../../tsup.plugin.config.js'
