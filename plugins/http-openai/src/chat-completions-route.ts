@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { AgentRunOptions, HttpRouteDefinition, RouteReply, RouteRequest } from '@openclaw/plugin-sdk'
+import { agentRunOptions } from './agent-run-options.js'
 import { toChatAttachments } from './chat-attachments.js'
 import {
   ChatCompletionRequestSchema,
@@ -48,22 +49,16 @@ export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config
   const allInstructions = [...instructions, ...(format ? [format] : [])].join('\n\n')
   const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
 
-  const options: AgentRunOptions = {
-    agentId: run.session.agentId,
-    sessionKey: run.session.sessionKey,
+  const options = agentRunOptions(run, {
     message: plan.message,
-    deliver: false,
-    origin: run.origin,
-    ...(attachments.length > 0 ? { attachments } : {}),
-    ...(toolResults.length > 0 ? { toolResults } : {}),
-    ...(clientTools.length > 0 ? { clientTools } : {}),
-    ...(toolChoice !== undefined ? { toolChoice } : {}),
-    ...(allInstructions !== '' ? { instructions: allInstructions } : {}),
-    ...(run.model !== undefined ? { model: run.model } : {}),
-    ...(run.idempotencyKey !== undefined ? { idempotencyKey: run.idempotencyKey } : {}),
-    ...((request.max_completion_tokens ?? request.max_tokens) != null ? { maxTokens: (request.max_completion_tokens ?? request.max_tokens)! } : {}),
-    ...(request.temperature != null ? { temperature: request.temperature } : {}),
-  }
+    attachments,
+    toolResults,
+    clientTools,
+    toolChoice,
+    instructions: allInstructions,
+    maxTokens: request.max_completion_tokens ?? request.max_tokens,
+    temperature: request.temperature,
+  })
   return {
     options,
     run,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { AgentRunOptions, HttpRouteDefinition, RouteReply, RouteRequest } from '@openclaw/plugin-sdk'
+import { agentRunOptions } from './agent-run-options.js'
 import type { ToolChoice } from './chat-completion-request.js'
 import { checkToolChoice } from './check-tool-choice.js'
 import { clientDisconnectSignal } from './client-disconnect-signal.js'
@@ -88,22 +89,16 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
   ].join('\n\n')
   const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
 
-  const options: AgentRunOptions = {
-    agentId: run.session.agentId,
-    sessionKey: run.session.sessionKey,
+  const options = agentRunOptions(run, {
     message: plan.message,
-    deliver: false,
-    origin: run.origin,
-    ...(media.attachments.length > 0 ? { attachments: media.attachments } : {}),
-    ...(toolResults.length > 0 ? { toolResults } : {}),
-    ...(clientTools.length > 0 ? { clientTools } : {}),
-    ...(toolChoice !== undefined ? { toolChoice } : {}),
-    ...(allInstructions !== '' ? { instructions: allInstructions } : {}),
-    ...(run.model !== undefined ? { model: run.model } : {}),
-    ...(run.idempotencyKey !== undefined ? { idempotencyKey: run.idempotencyKey } : {}),
-    ...((request.max_output_tokens) != null ? { maxTokens: (request.max_output_tokens)! } : {}),
-    ...(request.temperature != null ? { temperature: request.temperature } : {}),
-  }
+    attachments: media.attachments,
+    toolResults,
+    clientTools,
+    toolChoice,
+    instructions: allInstructions,
+    maxTokens: request.max_output_tokens,
+    temperature: request.temperature,
+  })
   return { options, run, request, toolChoice }
 }
 
