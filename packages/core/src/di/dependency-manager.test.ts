@@ -94,3 +94,15 @@ describe('DependencyManager', () => {
     expect(() => root.resolve(Memory)).toThrowError(/Install and enable the plugin 'tool:memory'/)
   })
 })
+
+describe('shared tokens', () => {
+  it('are the same symbol wherever they are created, so package copies agree', () => {
+    const a = createToken<string>('acme:Thing', { shared: true })
+    const b = createToken<string>('acme:Thing', { shared: true })
+    expect(a).toBe(b)
+    expect(createToken<string>('acme:Thing')).not.toBe(a)
+    const root = DependencyManager.createRoot()
+    root.registerInstance(a, 'one')
+    expect(root.resolve(b)).toBe('one')
+  })
+})

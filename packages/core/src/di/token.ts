@@ -5,10 +5,13 @@ const hints = new Map<symbol, string>()
 
 /**
  * Make a service token. `providedBy` names the plugin that registers it, so that resolving it when
- * that plugin is missing fails with a message that says which plugin to install.
+ * that plugin is missing fails with a message that says which plugin to install. A `shared` token is
+ * the same symbol in every copy of the package that creates it (use a namespaced description).
  */
-export function createToken<T>(description: string, options: { providedBy?: string } = {}): Token<T> {
-  const token = Symbol(description) as Token<T>
+export function createToken<T>(description: string, options: { providedBy?: string; shared?: boolean } = {}): Token<T> {
+  // A shared token is a registered symbol: two copies of a package (a plugin installed with its own
+  // copy of the SDK, or a bundled binary) still agree on it.
+  const token = (options.shared ? Symbol.for(description) : Symbol(description)) as Token<T>
   if (options.providedBy) hints.set(token, options.providedBy)
   return token
 }

@@ -6,15 +6,18 @@ import type { GatewayAuth, HttpServerInfo } from '../types/http.js'
 import type { StateStore } from '../store/state-store.js'
 import { createToken } from './token.js'
 
-/** Services the core registers in the gateway's root container; every plugin can resolve them. */
+/**
+ * Services the core registers in the gateway's root container; every plugin can resolve them. They
+ * are shared (registered) symbols, so a plugin with its own copy of the SDK resolves the same ones.
+ */
 export const Tokens = Object.freeze({
-  Logger: createToken<Logger>('openclaw:Logger'),
-  Config: createToken<GatewayConfig>('openclaw:Config'),
-  Clock: createToken<Clock>('openclaw:Clock'),
-  Store: createToken<StateStore>('openclaw:Store'),
-  Gateway: createToken<GatewayRuntime>('openclaw:Gateway'),
+  Logger: createToken<Logger>('openclaw:Logger', { shared: true }),
+  Config: createToken<GatewayConfig>('openclaw:Config', { shared: true }),
+  Clock: createToken<Clock>('openclaw:Clock', { shared: true }),
+  Store: createToken<StateStore>('openclaw:Store', { shared: true }),
+  Gateway: createToken<GatewayRuntime>('openclaw:Gateway', { shared: true }),
   /** Registered (and exposed) by the HTTP server plugin once it listens. */
-  HttpServer: createToken<HttpServerInfo>('openclaw:HttpServer', { providedBy: 'core:http' }),
+  HttpServer: createToken<HttpServerInfo>('openclaw:HttpServer', { providedBy: 'core:http', shared: true }),
   /** The gateway credential check every surface shares; registered (and exposed) by the HTTP server plugin. */
-  GatewayAuth: createToken<GatewayAuth>('openclaw:GatewayAuth', { providedBy: 'core:http' }),
+  GatewayAuth: createToken<GatewayAuth>('openclaw:GatewayAuth', { providedBy: 'core:http', shared: true }),
 })
