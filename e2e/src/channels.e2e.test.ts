@@ -61,7 +61,18 @@ describe('channels and delivery', () => {
     h = await startHarness({ plugins: [channel.plugin] })
     const outcome = await h.gateway.delivery.send({ channel: 'memory', to: 'x', text: 't', deliveryKey: 'dk-2' })
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CORE_ERR_DELIVERY_FAILED' } })
-    expect(() => h!.gateway.delivery.send({ channel: 'fax', to: 'x', text: 't', deliveryKey: 'dk-3' })).toThrowError(/Channel 'fax' is not installed/)
+    await expect(h.gateway.delivery.send({ channel: 'fax', to: 'x', text: 't', deliveryKey: 'dk-3' })).rejects.toThrowError(/Channel 'fax' is not installed/)
+  })
+
+  it('reports in the run result whether the reply was delivered, and never fails the run for it', async () => {
+    const channel = new InMemoryChannel()
+    h = await startHarness({ plugins: [channel.plugin] })
+    const sent = await h.gateway.agent.run({ message: 'hi', deliver: { channel: 'memory', to: 'u1' } })
+    expect(sent).toMatchObject({ status: 'ok', delivery: { status: 'sent' } })
+    const nowhere = await h.gateway.agent.run({ message: 'hi', deliver: { channel: 'fax', to: 'u1' } })
+    expect(nowhere).toMatchObject({ status: 'ok', delivery: { status: 'failed', error: { code: 'CORE_ERR_CHANNEL_UNKNOWN' } } })
+    const noRoute = await h.gateway.agent.run({ sessionKey: 'fresh', message: 'hi', deliver: true })
+    expect(noRoute.delivery?.status).toBe('skipped')
   })
 
   it('tells the user when the agent fails instead of staying silent', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
@@ -204,7 +205,7 @@ class GatewayKernel implements Gateway {
           : { agentId: undefined, sessionKey: undefined }
         const settings = { ...config.agents.defaults, ...(agentId ? config.agents.entries[agentId] : {}) }
         return executor.execute({
-          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${Date.now().toString(36)}`, name: request.name, arguments: request.args }, via: request.via },
+          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: request.args }, via: request.via },
           tool: this.#registries.tools.get(request.name),
           policy: new ToolPolicy(settings.tools ?? {}),
           signal: request.signal ?? new AbortController().signal,

@@ -7,6 +7,7 @@ import { ThinkingLevelSchema } from '../config/config-schema.js'
 import { formatIssues } from '../config/format-issues.js'
 import {
   CORE_ERR_AGENT_UNKNOWN,
+  CORE_ERR_CHANNEL_UNKNOWN,
   CORE_ERR_MODEL_FAILED,
   CORE_ERR_NO_PROVIDER,
   CORE_ERR_PROVIDER_UNKNOWN,
@@ -433,7 +434,7 @@ export class AgentRunner implements AgentRuntime {
       options.signal?.removeEventListener('abort', onCallerAbort)
     }
 
-    if (options.deliver) await this.#deliver(result, options.deliver)
+    if (options.deliver) result = { ...result, delivery: await this.#deliver(result, options.deliver) }
     if (hasTaps(deps.hooks.agentEnd)) {
       await deps.hooks.agentEnd.promise({ plan, result }).catch((err: unknown) => deps.log.warn({ err, runId }, 'agentEnd tap failed'))
     }
@@ -442,29 +443,37 @@ export class AgentRunner implements AgentRuntime {
     return result
   }
 
-  async #deliver(result: AgentRunResult, deliver: DeliveryTarget | true): Promise<void> {
+  /** Deliver the run's reply (or a failure notice); never throws: the outcome goes into the result. */
+  async #deliver(result: AgentRunResult, deliver: DeliveryTarget | true): Promise<NonNullable<AgentRunResult['delivery']>> {
     const target = deliver === true ? this.deps.sessions.get(result.sessionKey)?.lastRoute : deliver
     if (!target) {
       this.deps.log.warn({ runId: result.runId, sessionKey: result.sessionKey }, 'deliver: true, but the session has no last route; reply not delivered')
-      return
+      return { status: 'skipped', error: { code: CORE_ERR_CHANNEL_UNKNOWN.code, message: 'the session has no last delivery route' } }
     }
     const text = result.status === 'ok' ? result.text : `⚠️ The agent could not answer (${result.error?.code}): ${result.error?.message}`
-    if (text.trim() === '') return
-    const outcome = await this.deps.deliver({
-      channel: target.channel,
-      to: target.to,
-      text,
-      sessionKey: result.sessionKey,
-      deliveryKey: `run:${result.runId}`,
-      ...(target.accountId ? { accountId: target.accountId } : {}),
-      ...(target.threadId ? { threadId: target.threadId } : {}),
-    })
-    if (outcome.status === 'sent') {
-      this.deps.sessions.setLastRoute(result.sessionKey, {
-        channel: target.channel, to: target.to,
+    if (text.trim() === '') return { status: 'skipped' }
+    try {
+      const outcome = await this.deps.deliver({
+        channel: target.channel,
+        to: target.to,
+        text,
+        sessionKey: result.sessionKey,
+        deliveryKey: `run:${result.runId}`,
         ...(target.accountId ? { accountId: target.accountId } : {}),
         ...(target.threadId ? { threadId: target.threadId } : {}),
       })
+      if (outcome.status === 'sent') {
+        this.deps.sessions.setLastRoute(result.sessionKey, {
+          channel: target.channel, to: target.to,
+          ...(target.accountId ? { accountId: target.accountId } : {}),
+          ...(target.threadId ? { threadId: target.threadId } : {}),
+        })
+      }
+      return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) }
+    } catch (err) {
+      const error = isCodedError(err) ? { code: err.code, message: err.message } : { code: 'CORE_ERR_DELIVERY_FAILED', message: String(err) }
+      this.deps.log.error({ runId: result.runId, code: error.code }, `reply not delivered: ${error.message}`)
+      return { status: 'failed', error }
     }
   }
 }

@@ -60,7 +60,8 @@ export class Outbox {
     this.#maxDelayMs = options.maxDelayMs ?? 30_000
   }
 
-  send(message: OutboundMessage): Promise<DeliveryOutcome> {
+  /** Send through the outbox. Rejects (`CORE_ERR_CHANNEL_UNKNOWN`) only when no plugin registered the channel. */
+  async send(message: OutboundMessage): Promise<DeliveryOutcome> {
     const running = this.#inFlight.get(message.deliveryKey)
     if (running) return running
     const channel = this.channels.get(message.channel)
@@ -73,7 +74,7 @@ export class Outbox {
     ).changes
     if (inserted === 0) {
       const row = this.#row(message.deliveryKey)
-      if (row && row.state !== 'pending') return Promise.resolve(this.#outcomeOf(row, true))
+      if (row && row.state !== 'pending') return this.#outcomeOf(row, true)
     }
     return this.#track(message.deliveryKey, () => this.#deliver(channel, message))
   }

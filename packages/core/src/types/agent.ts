@@ -57,6 +57,8 @@ export interface AgentRunResult {
   readonly model: string
   /** `tool_calls` when the run stopped to let the client run its own tools. */
   readonly finishReason: FinishReason
+  /** Set when the run was asked to deliver its reply: whether the channel got it. */
+  readonly delivery?: { readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'skipped'; readonly error?: { readonly code: string; readonly message: string } }
   /** Why the run failed; `statusCode` is what an HTTP surface should answer with, when the error has one. */
   readonly error?: { readonly code: string; readonly message: string; readonly statusCode?: number }
 }
