@@ -4,7 +4,6 @@ import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
 import { IdempotencyStore } from './agent/idempotency-store.js'
 import { ToolExecutor } from './agent/tool-executor.js'
-import { ToolPolicy } from './agent/tool-policy.js'
 import { systemClock, type Clock } from './clock/clock.js'
 import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from './config/config-schema.js'
 import { formatIssues } from './config/format-issues.js'
@@ -26,6 +25,7 @@ import { PluginHost } from './plugins/plugin-host.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
 import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
+import { DEFAULT_AGENT_ID } from './sessions/session-key.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
@@ -203,11 +203,10 @@ class GatewayKernel implements Gateway {
         const { agentId, sessionKey } = request.sessionKey || request.agentId
           ? this.agent.resolveSessionKey({ ...(request.agentId ? { agentId: request.agentId } : {}), ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}) })
           : { agentId: undefined, sessionKey: undefined }
-        const settings = { ...config.agents.defaults, ...(agentId ? config.agents.entries[agentId] : {}) }
         return executor.execute({
           context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: request.args }, via: request.via },
           tool: this.#registries.tools.get(request.name),
-          policy: new ToolPolicy(settings.tools ?? {}),
+          policy: this.agent.toolPolicy(agentId ?? DEFAULT_AGENT_ID),
           signal: request.signal ?? new AbortController().signal,
         })
       },

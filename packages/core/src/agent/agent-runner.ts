@@ -241,6 +241,11 @@ export class AgentRunner implements AgentRuntime {
     if (this.#recent.size > RECENT_RESULTS) this.#recent.delete(this.#recent.keys().next().value!)
   }
 
+  /** The tool policy of an agent (its `tools.allow`/`tools.deny` over the defaults). */
+  toolPolicy(agentId: string): ToolPolicy {
+    return new ToolPolicy(this.#settings(agentId).tools ?? {})
+  }
+
   #settings(agentId: string): AgentSettings {
     const { defaults, entries } = this.deps.config.agents
     const entry = entries[agentId] ?? {}
@@ -314,7 +319,7 @@ export class AgentRunner implements AgentRuntime {
       if (settings.skills) skills = skills.filter((s) => settings.skills!.includes(s.slug))
       if (hasTaps(deps.hooks.resolveSkills)) skills = await deps.hooks.resolveSkills.promise(skills, turn)
       const active = mentionedSkills(options.message, skills)
-      const policy = new ToolPolicy(settings.tools ?? {})
+      const policy = this.toolPolicy(agentId)
       const offered = new Map<string, ToolDefinition>()
       for (const tool of [...deps.tools.values(), ...active.flatMap((s) => s.tools ?? [])]) {
         if (!policy.check(tool.name)) offered.set(tool.name, tool)
