@@ -11,9 +11,9 @@ export default defineConfig({
   // Start-up time is dominated by resolving and loading many small module files (zod alone is ~80);
   // bundling the pure-JS dependencies into one file cuts the core's load time from ~250 ms to ~95 ms
   // (bench/startup). Plugins' own zod schemas work with the bundled copy (only `_zod` and `safeParse`
-  // are used across the boundary). better-sqlite3 is native and json-schema-to-typescript is loaded
-  // lazily, so they stay external.
-  noExternal: ['zod', 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata', 'pino'],
+  // are used across the boundary). better-sqlite3 is native; pino and json-schema-to-typescript are
+  // loaded only when first used, so they stay external.
+  noExternal: ['zod', 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata'],
   // Bundled CommonJS code calls require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);" },
 })

@@ -1,4 +1,13 @@
-import { pino, type DestinationStream } from 'pino'
+import { createRequire } from 'node:module'
+import type { DestinationStream, pino as Pino } from 'pino'
+
+// pino is loaded on the first createLogger() call, not at import: a host that passes its own logger
+// (or a test with a silent one) never pays for it in start-up time or memory.
+let pinoFactory: typeof Pino | undefined
+function loadPino(): typeof Pino {
+  pinoFactory ??= (createRequire(import.meta.url)('pino') as { pino: typeof Pino }).pino
+  return pinoFactory
+}
 
 export interface LogFn {
   (message: string, ...args: unknown[]): void
@@ -37,7 +46,7 @@ export interface CreateLoggerOptions {
 
 /** The gateway's root logger: JSON lines, secrets redacted. */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  return pino(
+  return loadPino()(
     {
       name: options.name ?? 'openclaw',
       level: options.level ?? 'info',
@@ -48,7 +57,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   ) as unknown as Logger
 }
 
+const noop: LogFn = () => {}
+
 /** A logger that writes nothing, for tests and quiet embedding. */
 export function createSilentLogger(): Logger {
-  return pino({ level: 'silent' }) as unknown as Logger
+  const logger: Logger = { level: 'silent', trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger }
+  return logger
 }
