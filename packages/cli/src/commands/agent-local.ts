@@ -1,8 +1,8 @@
-import { createGateway, type AgentRunOptions, type AgentRunResult } from '@openclaw/core'
-import { configuredLogLevel, loadCliConfig, toGatewayConfigInput } from '../cli-config.js'
+import type { AgentRunOptions, AgentRunResult } from '@openclaw/core'
+import { configuredLogLevel, loadCliConfig } from '../cli-config.js'
+import { createCliGateway } from '../cli-gateway.js'
 import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
-import { createCliLogger } from '../cli-logger.js'
 import { CLI_ERR_RUN_NO_RESULT } from '../errors.js'
 import { EXIT_FAILURE, EXIT_SIGNAL } from '../exit-codes.js'
 import { PROVIDER_PLUGINS } from '../provider-plugins.js'
@@ -32,13 +32,7 @@ function runOptions(options: AgentCommandOptions, signal: AbortSignal): AgentRun
  */
 export async function runAgentLocal(options: AgentCommandOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
-  const gateway = await createGateway({
-    config: toGatewayConfigInput(config.raw),
-    stateDir: config.stateDir,
-    env: io.env,
-    plugins: PROVIDER_PLUGINS,
-    logger: createCliLogger(configuredLogLevel(config, 'warn'), io.stderr, { stacks: io.env.OPENCLAW_DEBUG === '1' }),
-  })
+  const gateway = await createCliGateway(config, io, { plugins: PROVIDER_PLUGINS, logLevel: configuredLogLevel(config, 'warn') })
   await gateway.start()
   const controller = new AbortController()
   const signals = watchShutdownSignals(io, () => controller.abort())

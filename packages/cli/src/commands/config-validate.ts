@@ -1,8 +1,8 @@
-import { createGateway, isCodedError } from '@openclaw/core'
-import { loadCliConfig, toGatewayConfigInput, type ConfigLocation } from '../cli-config.js'
+import { isCodedError } from '@openclaw/core'
+import { loadCliConfig, type ConfigLocation } from '../cli-config.js'
+import { createCliGateway } from '../cli-gateway.js'
 import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
-import { createCliLogger } from '../cli-logger.js'
 import { DEFAULT_PLUGINS } from '../default-plugins.js'
 import { exitCodeForErrorCode } from '../exit-codes.js'
 
@@ -15,14 +15,7 @@ export type ConfigValidateOptions = ConfigLocation
 export async function runConfigValidate(options: ConfigValidateOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
   try {
-    const gateway = await createGateway({
-      config: toGatewayConfigInput(config.raw),
-      stateDir: config.stateDir,
-      env: io.env,
-      plugins: DEFAULT_PLUGINS,
-      store: ':memory:',
-      logger: createCliLogger('error', io.stderr, { stacks: io.env.OPENCLAW_DEBUG === '1' }),
-    })
+    const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: 'error', store: ':memory:' })
     await gateway.stop()
   } catch (err) {
     if (!isCodedError(err)) throw err

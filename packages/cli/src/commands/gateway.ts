@@ -1,10 +1,10 @@
-import { createGateway, Tokens, type Gateway, type PluginInfo } from '@openclaw/core'
+import { Tokens, type Gateway, type PluginInfo } from '@openclaw/core'
 import { GATEWAY_TOKEN_FILE, PLUGIN_NAME as HTTP_PLUGIN_ID } from '@openclaw/plugin-http-server'
 import { join } from 'node:path'
-import { configuredLogLevel, loadCliConfig, toGatewayConfigInput, withOverrides, type CliConfig, type ConfigLocation } from '../cli-config.js'
+import { configuredLogLevel, loadCliConfig, withOverrides, type CliConfig, type ConfigLocation } from '../cli-config.js'
+import { createCliGateway } from '../cli-gateway.js'
 import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
-import { createCliLogger } from '../cli-logger.js'
 import { DEFAULT_PLUGINS } from '../default-plugins.js'
 import { CLI_ERR_HTTP_SERVER_FAILED } from '../errors.js'
 import { exitCodeForErrorCode } from '../exit-codes.js'
@@ -73,13 +73,7 @@ export async function runGateway(options: GatewayCommandOptions, io: CliIo): Pro
   const config = loadCliConfig(options, io.env)
   // `--port` wins, then `OPENCLAW_GATEWAY_PORT`, then `gateway.port` in the file.
   const raw = withOverrides(config.raw, 'gateway', { port: options.port ?? portFromEnv(io.env), bind: options.bind })
-  const gateway = await createGateway({
-    config: toGatewayConfigInput(raw),
-    stateDir: config.stateDir,
-    env: io.env,
-    plugins: DEFAULT_PLUGINS,
-    logger: createCliLogger(configuredLogLevel(config, 'info'), io.stderr),
-  })
+  const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: configuredLogLevel(config, 'info'), raw, keepStacks: true })
 
   const signals = watchShutdownSignals(io)
   try {

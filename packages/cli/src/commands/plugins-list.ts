@@ -1,7 +1,7 @@
-import { createGateway, type PluginInfo } from '@openclaw/core'
-import { configuredLogLevel, loadCliConfig, toGatewayConfigInput, type ConfigLocation } from '../cli-config.js'
+import type { PluginInfo } from '@openclaw/core'
+import { configuredLogLevel, loadCliConfig, type ConfigLocation } from '../cli-config.js'
+import { createCliGateway } from '../cli-gateway.js'
 import type { CliIo } from '../cli-io.js'
-import { createCliLogger } from '../cli-logger.js'
 import { DEFAULT_PLUGINS } from '../default-plugins.js'
 import { formatTable } from '../format-table.js'
 
@@ -27,14 +27,7 @@ function formatPlugins(plugins: readonly PluginInfo[]): string {
  */
 export async function runPluginsList(options: PluginsListOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
-  const gateway = await createGateway({
-    config: toGatewayConfigInput(config.raw),
-    stateDir: config.stateDir,
-    env: io.env,
-    plugins: DEFAULT_PLUGINS,
-    store: ':memory:',
-    logger: createCliLogger(configuredLogLevel(config, 'warn'), io.stderr, { stacks: io.env.OPENCLAW_DEBUG === '1' }),
-  })
+  const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
   const plugins = gateway.plugins
   await gateway.stop()
   io.stdout.write(options.json ? `${JSON.stringify(plugins.map(toJson), null, 2)}\n` : formatPlugins(plugins))
