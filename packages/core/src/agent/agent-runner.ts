@@ -129,6 +129,8 @@ export class AgentRunner implements AgentRuntime {
   readonly #byIdempotencyKey = new Map<string, ActiveRun>()
   readonly #recent = new Map<string, AgentRunResult>()
   readonly #agentIds: string[]
+  /** Compiled once per agent: the config does not change while the gateway runs. */
+  readonly #policies = new Map<string, ToolPolicy>()
 
   constructor(private readonly deps: AgentRunnerDeps) {
     this.#queue = new SessionQueue(deps.config.session.maxQueue)
@@ -243,7 +245,12 @@ export class AgentRunner implements AgentRuntime {
 
   /** The tool policy of an agent (its `tools.allow`/`tools.deny` over the defaults). */
   toolPolicy(agentId: string): ToolPolicy {
-    return new ToolPolicy(this.#settings(agentId).tools ?? {})
+    let policy = this.#policies.get(agentId)
+    if (!policy) {
+      policy = new ToolPolicy(this.#settings(agentId).tools ?? {})
+      this.#policies.set(agentId, policy)
+    }
+    return policy
   }
 
   #settings(agentId: string): AgentSettings {
