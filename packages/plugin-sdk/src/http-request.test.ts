@@ -62,4 +62,36 @@ describe('httpRequest', () => {
     early.abort(reason)
     await expect(httpRequest(url, { signal: early.signal })).rejects.toBe(reason)
   })
+
+  it('keeps the connection when the reader stops before the end of the body', async () => {
+    const sockets = new Set<unknown>()
+    const url = await serve((req, res) => {
+      sockets.add(req.socket)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: [DONE]\n\n')
+      setTimeout(() => res.end(), 5)
+    })
+    for (let i = 0; i < 3; i++) {
+      const response = await httpRequest(url, { method: 'POST', body: '{}' })
+      for await (const _ of response.body) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    expect(sockets.size).toBe(1)
+  })
+
+  it('closes an abandoned body that does not end', async () => {
+    let closed = false
+    const url = await serve((req, res) => {
+      res.writeHead(200)
+      const tick = setInterval(() => res.write('x'.repeat(32 * 1024)), 1)
+      req.socket.on('close', () => {
+        clearInterval(tick)
+        closed = true
+      })
+    })
+    const response = await httpRequest(url)
+    for await (const _ of response.body) break
+    await new Promise((r) => setTimeout(r, 200))
+    expect(closed).toBe(true)
+  })
 })

@@ -7,6 +7,8 @@ export interface HttpResponse {
   readonly statusText: string
   readonly ok: boolean
   readonly headers: Headers
+  /** One header's value (several joined with `, `), without building {@link headers}. */
+  header(name: string): string | undefined
   /** The body as it arrives; breaking out of the loop early closes the response. */
   readonly body: AsyncIterable<Uint8Array>
   /** The whole body as text (for error answers). */
@@ -16,6 +18,28 @@ export interface HttpResponse {
 // One keep-alive pool per protocol for every provider in the process: model calls reuse connections.
 const httpAgent = new HttpAgent({ keepAlive: true, keepAliveMsecs: 10_000, scheduling: 'lifo' })
 const httpsAgent = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 10_000, scheduling: 'lifo' })
+
+/** How long, and how many bytes, an abandoned response body is read to keep its connection. */
+const DRAIN_TIMEOUT_MS = 1000
+const DRAIN_MAX_BYTES = 64 * 1024
+
+/**
+ * Read what is left of a response nobody reads any more, so its keep-alive connection is reused; a
+ * body that does not end soon (or is large) is destroyed, closing the connection. An abort destroys it
+ * at once anyway.
+ */
+function drain(message: IncomingMessage): void {
+  if (message.complete || message.destroyed) return
+  let budget = DRAIN_MAX_BYTES
+  const timer = setTimeout(() => message.destroy(), DRAIN_TIMEOUT_MS)
+  timer.unref()
+  message.on('data', (chunk: Buffer) => {
+    budget -= chunk.length
+    if (budget < 0) message.destroy()
+  })
+  message.once('close', () => clearTimeout(timer))
+  message.resume()
+}
 
 function toHeaders(message: IncomingMessage): Headers {
   const headers = new Headers()
@@ -61,12 +85,20 @@ export function httpRequest(url: string | URL, init: { method?: string; headers?
         get headers() {
           return toHeaders(message)
         },
+        header(name) {
+          const value = message.headers[name.toLowerCase()]
+          return Array.isArray(value) ? value.join(', ') : value
+        },
         body: {
           async *[Symbol.asyncIterator]() {
             try {
-              for await (const chunk of message) yield chunk as Uint8Array
+              for await (const chunk of message.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array
             } catch (err) {
               throw signal?.aborted ? signal.reason : err
+            } finally {
+              // The consumer stopped before the end (a provider stops reading at `[DONE]`): read the
+              // rest so the connection goes back to the pool instead of being closed.
+              drain(message)
             }
           },
         },
