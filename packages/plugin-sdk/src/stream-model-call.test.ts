@@ -1,5 +1,7 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createError, type ModelStreamEvent } from '@openclaw/core'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { parseSse } from './parse-sse.js'
 import { streamModelCall, type ModelCallContext, type ModelCallOptions } from './stream-model-call.js'
 import { createScriptedModelServer, type ScriptedModelServer } from './testing/index.js'
@@ -36,6 +38,27 @@ async function* readTestStream(chunks: AsyncIterable<Uint8Array>, call: ModelCal
     if (text) yield { type: 'text', delta: text }
   }
   throw Object.assign(new TEST_ERR_UPSTREAM(call.provider, 'stream', 'the stream ended before [DONE]'), call.errorDetails(true))
+}
+
+/** A minimal reader of the scripted server's whole Chat Completions answer: the text, then finish. */
+function* readTestJson(body: unknown): Generator<ModelStreamEvent> {
+  const text = (body as { choices?: { message?: { content?: string } }[] }).choices?.[0]?.message?.content
+  if (text) yield { type: 'text', delta: text }
+  yield { type: 'finish', reason: 'stop' }
+}
+
+/** A loopback server answering every request with `handler`; closed after the test. */
+async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const raw = createServer(handler)
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve))
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        raw.closeAllConnections()
+        raw.close(() => resolve())
+      }),
+  )
+  return `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1/chat/completions`
 }
 
 function call(options: Partial<ModelCallOptions> = {}, request: Partial<ModelCallOptions['request']> = {}) {
@@ -90,6 +113,179 @@ describe('streamModelCall', () => {
         break
       }
       // Stopping early cancels the HTTP request.
+      await expect.poll(() => server.inFlight).toBe(0)
+    })
+  })
+
+  describe('whole answers (JSON)', () => {
+    /** A call that asks for the whole answer: `stream: false` in the body and the request. */
+    const wholeCall = (options: Partial<ModelCallOptions> = {}, request: Partial<ModelCallOptions['request']> = {}) =>
+      call({ body: { model: 'test-model', stream: false }, readJson: readTestJson, ...options }, { stream: false, ...request })
+
+    it('should hand a JSON answer, parsed, to readJson and yield its events', async () => {
+      server.reply({ text: 'Hello brave new world' })
+      const seen: unknown[] = []
+      const events = await collect(
+        wholeCall({
+          readJson: (body, context) => {
+            seen.push(body, context.provider)
+            return readTestJson(body)
+          },
+          readStream: () => expect.unreachable('a JSON answer does not go to readStream'),
+        }),
+      )
+      expect(events).toEqual([
+        { type: 'text', delta: 'Hello brave new world' },
+        { type: 'finish', reason: 'stop' },
+      ])
+      expect(seen).toEqual([expect.objectContaining({ object: 'chat.completion' }), 'test'])
+      expect(server.requests[0]?.body).toEqual({ model: 'test-model', stream: false })
+    })
+
+    it('should ask for JSON when request.stream is false, for a stream otherwise, under the caller headers', async () => {
+      await collect(wholeCall())
+      await collect(call({}, { stream: true }))
+      await collect(call())
+      await collect(wholeCall({ headers: { accept: 'application/x-custom' } }))
+      expect(server.requests.map((r) => r.headers.accept)).toEqual(['application/json', 'text/event-stream', 'text/event-stream', 'application/x-custom'])
+      expect(server.requests[0]?.headers['content-type']).toBe('application/json')
+    })
+
+    it('should read an SSE answer to a stream:false request with readStream', async () => {
+      // The body still asks for a stream: the server streams, whatever request.stream says.
+      server.reply({ text: 'streamed after all' })
+      const events = await collect(call({ readJson: () => expect.unreachable('an SSE answer does not go to readJson') }, { stream: false }))
+      expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(1)
+      expect(textOf(events)).toBe('streamed after all')
+    })
+
+    it('should read a JSON answer with readStream when there is no readJson', async () => {
+      server.reply({ text: 'whole' })
+      const seen: string[] = []
+      const readStream: ModelCallOptions['readStream'] = (chunks, context) => {
+        seen.push('readStream')
+        return readTestStream(chunks, context)
+      }
+      // The test reader finds no `[DONE]` in a JSON body: it fails, as a real stream reader would.
+      const { error } = await failure(call({ body: { model: 'test-model', stream: false }, maxRetries: 0, readStream }, { stream: false }))
+      expect(seen).toEqual(['readStream'])
+      expect(error).toMatchObject({ code: 'TEST_ERR_UPSTREAM' })
+    })
+
+    it('should read an answer sent in slow chunks, each one restarting the idle timer', async () => {
+      const answer = JSON.stringify({ choices: [{ message: { content: 'slow but steady' } }] })
+      const url = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+        const pieces = [answer.slice(0, 10), answer.slice(10, 20), answer.slice(20)]
+        const next = () => {
+          const piece = pieces.shift()
+          if (piece === undefined) res.end()
+          else {
+            res.write(piece)
+            setTimeout(next, 60)
+          }
+        }
+        next()
+      })
+      // 3 × 60 ms: longer than timeoutMs in all, never that long without data.
+      expect(await collect(wholeCall({ url, timeoutMs: 150, maxRetries: 0 }))).toEqual([
+        { type: 'text', delta: 'slow but steady' },
+        { type: 'finish', reason: 'stop' },
+      ])
+    })
+
+    it('should accept a +json content type', async () => {
+      const url = await rawServer((_req, res) => res.writeHead(200, { 'content-type': 'application/vnd.test+json' }).end('{"choices":[{"message":{"content":"hi"}}]}'))
+      expect(textOf(await collect(wholeCall({ url })))).toBe('hi')
+    })
+
+    it('should throw a non-retryable upstream error naming malformed JSON, secrets masked', async () => {
+      let requests = 0
+      const url = await rawServer((_req, res) => {
+        requests++
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`{"choices": [ oops ${API_KEY} ${'x'.repeat(500)}`)
+      })
+      const { error } = await failure(wholeCall({ url }))
+      expect(error).toMatchObject({ code: 'TEST_ERR_UPSTREAM', provider: 'test', upstreamStatus: undefined, retryable: false })
+      expect((error as Error).message).toContain('malformed JSON: {"choices": [ oops')
+      expect((error as Error).message).not.toContain(API_KEY)
+      expect((error as Error).message).not.toContain('x'.repeat(200))
+      expect(requests).toBe(1)
+    })
+
+    it('should throw a non-retryable upstream error for an answer over 32 MiB', async () => {
+      const url = await rawServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        const chunk = Buffer.alloc(1024 * 1024, ' ')
+        let sent = 0
+        const write = () => {
+          while (sent < 40 && !res.destroyed) {
+            sent++
+            if (!res.write(chunk)) return void res.once('drain', write)
+          }
+          res.end()
+        }
+        res.on('error', () => undefined)
+        write()
+      })
+      const { error } = await failure(wholeCall({ url }))
+      expect(error).toMatchObject({ code: 'TEST_ERR_UPSTREAM', retryable: false })
+      expect((error as Error).message).toContain('over 32 MiB')
+    })
+
+    it('should retry what readJson throws only when it is a retryable upstream error', async () => {
+      let attempts = 0
+      const overloadedFirst: ModelCallOptions['readJson'] = (body, context) => {
+        if (++attempts === 1) throw Object.assign(new TEST_ERR_UPSTREAM(context.provider, 'error in answer', 'overloaded'), context.errorDetails(true))
+        return readTestJson(body)
+      }
+      expect(textOf(await collect(wholeCall({ readJson: overloadedFirst })))).toBe('ok')
+      expect(server.requests).toHaveLength(2)
+
+      server.reset()
+      const { error } = await failure(
+        wholeCall({
+          readJson: () => {
+            throw new TypeError(`Cannot read properties of undefined (${API_KEY})`)
+          },
+        }),
+      )
+      expect(error).toMatchObject({ code: 'TEST_ERR_UPSTREAM', upstreamStatus: undefined, retryable: false })
+      expect((error as Error).message).toContain('Cannot read properties of undefined')
+      expect((error as Error).message).not.toContain(API_KEY)
+      expect(server.requests).toHaveLength(1)
+    })
+
+    it('should throw what readJson throws after an event as it comes, without retrying', async () => {
+      function* failingLate(body: unknown, context: ModelCallContext): Generator<ModelStreamEvent> {
+        yield* [...readTestJson(body)].slice(0, 1)
+        throw Object.assign(new TEST_ERR_UPSTREAM(context.provider, 'error in answer', 'late'), context.errorDetails(true))
+      }
+      const { error } = await failure(wholeCall({ readJson: failingLate }))
+      expect(error).toMatchObject({ code: 'TEST_ERR_UPSTREAM', retryable: true })
+      expect(server.requests).toHaveLength(1)
+    })
+
+    it('should time out waiting for the whole answer, and stop when aborted', async () => {
+      server.hang()
+      const { error } = await failure(wholeCall({ timeoutMs: 50, maxRetries: 0 }))
+      expect(error).toMatchObject({ code: 'TEST_ERR_TIMEOUT' })
+
+      const controller = new AbortController()
+      const reason = new Error('run aborted')
+      const seen: ModelStreamEvent[] = []
+      server.reply({ text: 'whole answer' })
+      const aborted = await failure(
+        (async function* () {
+          for await (const event of wholeCall({}, { signal: controller.signal })) {
+            seen.push(event)
+            controller.abort(reason)
+            yield event
+          }
+        })(),
+      )
+      expect(seen).toHaveLength(1)
+      expect(aborted.error).toBe(reason)
       await expect.poll(() => server.inFlight).toBe(0)
     })
   })

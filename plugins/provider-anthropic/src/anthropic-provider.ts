@@ -1,6 +1,7 @@
 import { defineProvider, parseSse, streamModelCall, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
 import * as errors from './errors.js'
 import { toMessagesRequest, type ThinkingBudgets } from './messages-request.js'
+import { readMessage } from './messages-json.js'
 import { readMessagesStream } from './messages-stream.js'
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com'
@@ -32,12 +33,14 @@ export interface AnthropicProviderOptions extends Pick<Parameters<typeof streamM
 const ERRORS = { auth: errors.ANTHROPIC_ERR_AUTH, rateLimited: errors.ANTHROPIC_ERR_RATE_LIMITED, upstream: errors.ANTHROPIC_ERR_UPSTREAM, badRequest: errors.ANTHROPIC_ERR_BAD_REQUEST, unreachable: errors.ANTHROPIC_ERR_UNREACHABLE, timeout: errors.ANTHROPIC_ERR_TIMEOUT }
 
 /**
- * A model provider for the Anthropic Messages API, over Node's HTTP client with keep-alive pools (`httpRequest`), streaming.
+ * A model provider for the Anthropic Messages API, over Node's HTTP client with keep-alive pools
+ * (`httpRequest`), streaming; when the request says `stream: false`, it asks for the whole answer at
+ * once and yields it as one text event.
  *
  * Failures before the first event are retried (429, 5xx, network, idle timeout) with exponential
  * backoff and jitter, honouring Retry-After, never past `request.deadline`; `request.signal` aborts at
  * once, with its reason. Once an event was yielded, errors are thrown as they come. (The SDK's
- * `streamModelCall` does all that; this provider builds the request and reads the events.)
+ * `streamModelCall` does all that; this provider builds the request and reads the events or the answer.)
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions = {}): ModelProvider {
   const { maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs } = options
@@ -48,12 +51,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
   const shared = { provider: id, url, errors: ERRORS, maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs }
   const requestOptions = { maxTokens: options.maxTokens ?? 4096, ...(options.thinkingBudgets !== undefined && { thinkingBudgets: options.thinkingBudgets }) }
 
-  async function* stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
+  // Hands back streamModelCall's generator itself: no extra generator for each event to pass through.
+  function stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
     const apiKey = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey
     const headers = { 'anthropic-version': options.anthropicVersion ?? ANTHROPIC_VERSION, ...options.headers, ...(apiKey && { 'x-api-key': apiKey }) }
     const secrets = [apiKey, ...Object.values(options.headers ?? {})]
     const body = toMessagesRequest(request, requestOptions)
-    yield* streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readMessagesStream(parseSse(chunks), call) })
+    return streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readMessagesStream(parseSse(chunks), call), readJson: readMessage })
   }
 
   return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream })

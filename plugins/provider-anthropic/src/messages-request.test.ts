@@ -33,6 +33,11 @@ describe('toMessagesRequest', () => {
     })
   })
 
+  it('should ask for the whole answer when the request does not stream', () => {
+    expect(toMessagesRequest(request({ stream: false }), options).stream).toBe(false)
+    expect(toMessagesRequest(request({ stream: true }), options).stream).toBe(true)
+  })
+
   it('should leave out an empty system prompt, and prefer the request maxTokens', () => {
     const body = toMessagesRequest(request({ system: '', maxTokens: 50 }), options)
     expect(body).not.toHaveProperty('system')

@@ -15,7 +15,7 @@ export interface AnthropicMessage {
 
 export type AnthropicToolChoice = { type: 'auto' } | { type: 'any' } | { type: 'none' } | { type: 'tool'; name: string }
 
-/** The body of `POST /v1/messages`, as this provider sends it (always streaming). */
+/** The body of `POST /v1/messages`, as this provider sends it: streaming, unless the request says `stream: false`. */
 export interface MessagesRequest {
   model: string
   max_tokens: number
@@ -25,7 +25,7 @@ export interface MessagesRequest {
   tool_choice?: AnthropicToolChoice
   temperature?: number
   thinking?: { type: 'enabled'; budget_tokens: number }
-  stream: true
+  stream: boolean
 }
 
 export type ThinkingBudgets = Readonly<Record<Exclude<ThinkingLevel, 'off'>, number>>
@@ -40,13 +40,13 @@ export interface MessagesRequestOptions {
 }
 
 /**
- * Turn a {@link ModelRequest} into a streaming Messages request body: `system` at the top level, tool
- * results as `tool_result` blocks of a user message (consecutive ones merged into one), and extended
- * thinking when `thinking` is set and not `off`.
+ * Turn a {@link ModelRequest} into a Messages request body, streaming unless the request says
+ * `stream: false`: `system` at the top level, tool results as `tool_result` blocks of a user message
+ * (consecutive ones merged into one), and extended thinking when `thinking` is set and not `off`.
  */
 export function toMessagesRequest(request: ModelRequest, options: MessagesRequestOptions): MessagesRequest {
   const maxTokens = request.maxTokens ?? options.maxTokens
-  const body: MessagesRequest = { model: request.model, max_tokens: maxTokens, messages: toMessages(request.messages), stream: true }
+  const body: MessagesRequest = { model: request.model, max_tokens: maxTokens, messages: toMessages(request.messages), stream: request.stream !== false }
   if (request.system !== '') body.system = request.system
   if (request.tools.length > 0) {
     body.tools = request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: { ...tool.parameters } }))

@@ -5,7 +5,8 @@ import type { ModelCallContext, UpstreamError } from './upstream-error.js'
 
 type FinishReason = Extract<ModelStreamEvent, { type: 'finish' }>['reason']
 
-interface WireUsage {
+/** Token counts as the Messages API sends them, streaming or not. */
+export interface WireUsage {
   readonly input_tokens?: number | null
   readonly output_tokens?: number | null
   readonly cache_creation_input_tokens?: number | null
@@ -30,7 +31,8 @@ type StreamEvent =
   | { readonly type: 'ping' }
   | { readonly type: 'error'; readonly error?: { readonly type?: string; readonly message?: string } }
 
-interface OpenToolUse {
+/** A `tool_use` block as read so far: the input of its start block, and the JSON of its deltas. */
+export interface OpenToolUse {
   readonly id: string
   readonly name: string
   readonly input: unknown
@@ -117,7 +119,8 @@ function parseEvent(data: string, call: ModelCallContext): StreamEvent {
   throw Object.assign(new ANTHROPIC_ERR_UPSTREAM(call.provider, 'stream', `malformed event data: ${data.slice(0, 200)}`), call.errorDetails(false))
 }
 
-function streamError(error: { readonly type?: string; readonly message?: string } | undefined, call: ModelCallContext): UpstreamError {
+/** The error of an `error` event (or an error answer): rate limited or upstream, retryable by its type. */
+export function streamError(error: { readonly type?: string; readonly message?: string } | undefined, call: ModelCallContext): UpstreamError {
   const type = error?.type ?? 'unknown_error'
   const message = error?.message ?? type
   const details = call.errorDetails(RETRYABLE_ERRORS.has(type))
@@ -131,7 +134,7 @@ function countInput(usage: WireUsage | undefined): number {
 }
 
 /** The joined `input_json_delta`s parsed; the start block's input when none came; the raw text when not JSON. */
-function toolInput(tool: OpenToolUse): unknown {
+export function toolInput(tool: OpenToolUse): unknown {
   if (tool.json.trim() === '') return tool.input ?? {}
   try {
     return JSON.parse(tool.json) as unknown
@@ -140,7 +143,8 @@ function toolInput(tool: OpenToolUse): unknown {
   }
 }
 
-function toUsage(usage: WireUsage): Usage {
+/** Usage, cache reads and writes counted as input. */
+export function toUsage(usage: WireUsage): Usage {
   const inputTokens = countInput(usage)
   const outputTokens = usage.output_tokens ?? 0
   return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens }
@@ -151,7 +155,8 @@ function numbersOf(usage: WireUsage): WireUsage {
   return Object.fromEntries(Object.entries(usage).filter(([, value]) => typeof value === 'number'))
 }
 
-function toFinishReason(reason: string | undefined, sawToolCalls: boolean): FinishReason {
+/** The finish reason of a `stop_reason`: `end_turn` stop, `tool_use` tool_calls, `max_tokens` length, `refusal` content_filter. */
+export function toFinishReason(reason: string | undefined, sawToolCalls: boolean): FinishReason {
   switch (reason) {
     case 'tool_use':
       return 'tool_calls'

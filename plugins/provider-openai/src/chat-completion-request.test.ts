@@ -22,6 +22,13 @@ describe('toChatCompletionRequest', () => {
     })
   })
 
+  it('should ask for the whole answer, without stream_options, when the request does not stream', () => {
+    const body = toChatCompletionRequest(request({ messages: [{ role: 'user', content: 'hi' }], stream: false }), options)
+    expect(body.stream).toBe(false)
+    expect(body).not.toHaveProperty('stream_options')
+    expect(toChatCompletionRequest(request({ stream: true }), options)).toMatchObject({ stream: true, stream_options: { include_usage: true } })
+  })
+
   it('should leave out an empty system prompt', () => {
     expect(toChatCompletionRequest(request({ system: '' }), options).messages).toEqual([])
   })

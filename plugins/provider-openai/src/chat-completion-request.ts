@@ -16,12 +16,13 @@ export type ChatMessage =
 
 export type ChatToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } }
 
-/** The body of `POST /chat/completions`, as this provider sends it (always streaming). */
+/** The body of `POST /chat/completions`, as this provider sends it: streaming, unless the request says `stream: false`. */
 export interface ChatCompletionRequest {
   model: string
   messages: ChatMessage[]
-  stream: true
-  stream_options: { include_usage: true }
+  stream: boolean
+  /** Streaming only: ask for a last chunk with the usage. */
+  stream_options?: { include_usage: true }
   tools?: { type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> } }[]
   tool_choice?: ChatToolChoice
   max_tokens?: number
@@ -37,18 +38,18 @@ export interface ChatCompletionRequestOptions {
   readonly reasoning: boolean
 }
 
-/** Turn a {@link ModelRequest} into a streaming Chat Completions request body. */
+/**
+ * Turn a {@link ModelRequest} into a Chat Completions request body: streaming with usage, or a
+ * whole-answer request (`stream: false`) when the request says `stream: false`.
+ */
 export function toChatCompletionRequest(request: ModelRequest, options: ChatCompletionRequestOptions): ChatCompletionRequest {
   const messages: ChatMessage[] = []
   if (request.system !== '') messages.push({ role: 'system', content: request.system })
   for (const message of request.messages) messages.push(toChatMessage(message))
 
-  const body: ChatCompletionRequest = {
-    model: request.model,
-    messages,
-    stream: true,
-    stream_options: { include_usage: true },
-  }
+  const stream = request.stream !== false
+  const body: ChatCompletionRequest = { model: request.model, messages, stream }
+  if (stream) body.stream_options = { include_usage: true }
   if (request.tools.length > 0) {
     body.tools = request.tools.map((tool) => ({
       type: 'function',

@@ -12,6 +12,13 @@ interface ToolCallDelta {
   readonly function?: { readonly name?: string; readonly arguments?: unknown }
 }
 
+/** Token counts as Chat Completions sends them, streaming or not. */
+export interface WireUsage {
+  readonly prompt_tokens?: number
+  readonly completion_tokens?: number
+  readonly total_tokens?: number
+}
+
 interface ChatCompletionChunk {
   readonly choices?: readonly {
     readonly index?: number
@@ -22,11 +29,12 @@ interface ChatCompletionChunk {
     }
     readonly finish_reason?: string | null
   }[]
-  readonly usage?: { readonly prompt_tokens?: number; readonly completion_tokens?: number; readonly total_tokens?: number } | null
+  readonly usage?: WireUsage | null
   readonly error?: unknown
 }
 
-interface PendingToolCall {
+/** A tool call as read so far: its arguments as text. */
+export interface PendingToolCall {
   id: string
   name: string
   arguments: string
@@ -97,7 +105,7 @@ function parseChunk(data: string, call: ModelCallContext): ChatCompletionChunk {
 }
 
 /** The text of an error chunk's `error`: its `message`, or the error itself when it is no object; at most 500 characters. */
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   const message = typeof error === 'object' && error !== null ? ((error as { message?: unknown }).message ?? JSON.stringify({ error })) : error
   const text = typeof message === 'string' ? message : JSON.stringify(message)
   return text.length > 500 ? `${text.slice(0, 500)}…` : text
@@ -121,12 +129,17 @@ function addToolCallDelta(calls: Map<number, PendingToolCall>, completed: Pendin
   }
   if (part.id && !call.id) call.id = part.id
   if (name && !call.name) call.name = name
-  const args = part.function?.arguments
-  if (typeof args === 'string') call.arguments += args
-  else if (args !== undefined && args !== null) call.arguments += JSON.stringify(args)
+  call.arguments += argumentsText(part.function?.arguments)
 }
 
-function toToolCall(call: PendingToolCall): ToolCall {
+/** Tool-call arguments as sent: a string as it is, anything else as JSON (some servers send an object), nothing as ''. */
+export function argumentsText(args: unknown): string {
+  if (typeof args === 'string') return args
+  return args === undefined || args === null ? '' : JSON.stringify(args)
+}
+
+/** A joined tool call as a {@link ToolCall}: arguments parsed, a made-up id when it has none. */
+export function toToolCall(call: PendingToolCall): ToolCall {
   return { id: call.id || `call_${randomUUID()}`, name: call.name, arguments: parseArguments(call.arguments) }
 }
 
@@ -140,13 +153,14 @@ function parseArguments(text: string): unknown {
   }
 }
 
-function toUsage(usage: NonNullable<ChatCompletionChunk['usage']>): Usage {
+export function toUsage(usage: WireUsage): Usage {
   const inputTokens = usage.prompt_tokens ?? 0
   const outputTokens = usage.completion_tokens ?? 0
   return { inputTokens, outputTokens, totalTokens: usage.total_tokens ?? inputTokens + outputTokens }
 }
 
-function toFinishReason(reason: string | undefined, sawToolCalls: boolean): FinishReason {
+/** The finish reason of a choice; `stop` after tool calls counts as `tool_calls`. */
+export function toFinishReason(reason: string | undefined, sawToolCalls: boolean): FinishReason {
   switch (reason) {
     case 'length':
       return 'length'

@@ -1,5 +1,5 @@
 import { streamModelCall, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
-import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from '@openclaw/plugin-sdk/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as errors from './errors.js'
 import { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js'
@@ -112,6 +112,71 @@ describe('createOpenAiProvider', () => {
       key = 'sk-second-key-00000'
       await collect(p.stream(request()))
       expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-first-key-000000', 'Bearer sk-second-key-00000'])
+    })
+  })
+
+  describe('whole answers (stream: false)', () => {
+    it('should ask for the whole answer: stream false, no stream_options, accept JSON', async () => {
+      server.reply({ text: 'Hello brave new world', usage: { input: 12, output: 5 } })
+      const events = await collect(provider().stream(request({ stream: false })))
+      expect(events).toEqual([
+        { type: 'text', delta: 'Hello brave new world' },
+        { type: 'usage', usage: { inputTokens: 12, outputTokens: 5, totalTokens: 17 } },
+        { type: 'finish', reason: 'stop' },
+      ])
+      const [recorded] = server.requests
+      expect(recorded?.headers.accept).toBe('application/json')
+      expect(recorded?.body).toEqual({
+        model: 'gpt-test',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'hi' },
+        ],
+        stream: false,
+      })
+    })
+
+    const weather = { name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }
+    const replies: [string, Omit<ScriptedReply, 'type'>][] = [
+      ['text', { text: 'Hello brave new world', usage: { input: 12, output: 5 } }],
+      [
+        'tool calls',
+        {
+          toolCalls: [
+            { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris', units: 'metric', days: [1, 2, 3] } },
+            { id: 'call_2', name: 'raw', arguments: 'not { json' },
+          ],
+          usage: { input: 30, output: 9 },
+        },
+      ],
+      ['text and a tool call', { text: 'Let me check.', toolCalls: [{ id: 'call_3', name: 'get_weather', arguments: { city: 'Rome' } }], usage: { input: 20, output: 8 } }],
+      ['a length finish', { text: 'Cut', finishReason: 'length', usage: { input: 7, output: 1 } }],
+    ]
+
+    it.each(replies)('should yield the same events as the stream for %s, the text as one event', async (_name, reply) => {
+      server.reply(reply).reply(reply)
+      const streamed = await collect(provider().stream(request({ tools: [weather] })))
+      const whole = await collect(provider().stream(request({ tools: [weather], stream: false })))
+      const text = streamed.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
+      expect(whole).toEqual([...(text === '' ? [] : [{ type: 'text', delta: text }]), ...streamed.filter((e) => e.type !== 'text')])
+      expect(whole.at(-1)?.type).toBe('finish')
+    })
+
+    it('should read a JSON answer to a streaming request (a server that ignores stream: true)', async () => {
+      const completion = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Whole anyway' }, finish_reason: 'stop' }] }
+      server.fail({ status: 200, body: completion })
+      expect(await collect(provider().stream(request()))).toEqual([
+        { type: 'text', delta: 'Whole anyway' },
+        { type: 'finish', reason: 'stop' },
+      ])
+      expect(server.requests[0]?.body).toMatchObject({ stream: true })
+    })
+
+    it('should throw OPENAI_ERR_UPSTREAM for an error object in a 2xx answer', async () => {
+      server.fail({ status: 200, body: { error: { message: 'The server had an error', type: 'server_error' } } })
+      const { error } = await failure(provider({ maxRetries: 0 }).stream(request({ stream: false })))
+      expect(error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', provider: 'openai', upstreamStatus: undefined, retryable: true })
+      expect((error as Error).message).toContain('The server had an error')
     })
   })
 

@@ -1,5 +1,6 @@
 import { defineProvider, parseSse, streamModelCall, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
 import { isReasoningModel, toChatCompletionRequest } from './chat-completion-request.js'
+import { readChatCompletion } from './chat-completion-json.js'
 import { readChatCompletionStream } from './chat-completion-stream.js'
 import * as errors from './errors.js'
 
@@ -30,12 +31,14 @@ const ERRORS = { auth: errors.OPENAI_ERR_AUTH, rateLimited: errors.OPENAI_ERR_RA
 
 /**
  * A model provider for the OpenAI Chat Completions API or any server that speaks it (Ollama, vLLM,
- * LM Studio, OpenRouter…), over Node's HTTP client with keep-alive pools (`httpRequest`), streaming.
+ * LM Studio, OpenRouter…), over Node's HTTP client with keep-alive pools (`httpRequest`), streaming;
+ * when the request says `stream: false`, it asks for the whole answer at once and yields it as one
+ * text event (a server that answers JSON to a streaming request is read the same way).
  *
  * Failures before the first event are retried (429, 5xx, network, idle timeout) with exponential
  * backoff and jitter, honouring Retry-After, never past `request.deadline`; `request.signal` aborts at
  * once, with its reason. Once an event was yielded, errors are thrown as they come. (The SDK's
- * `streamModelCall` does all that; this provider builds the request and reads the chunks.)
+ * `streamModelCall` does all that; this provider builds the request and reads the chunks or the answer.)
  */
 export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvider {
   const { id, maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs } = options
@@ -45,12 +48,13 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
   const maxTokensField = options.maxTokensField ?? (isOpenAiApi(options.baseUrl) ? 'max_completion_tokens' : 'max_tokens')
   const reasoning = options.isReasoningModel ?? isReasoningModel
 
-  async function* stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
+  // Hands back streamModelCall's generator itself: no extra generator for each event to pass through.
+  function stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
     const apiKey = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey
     const headers = { ...options.headers, ...(apiKey && { authorization: `Bearer ${apiKey}` }) }
     const body = toChatCompletionRequest(request, { maxTokensField, reasoning: reasoning(request.model) })
     const secrets = [apiKey, ...Object.values(options.headers ?? {})]
-    yield* streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readChatCompletionStream(parseSse(chunks), call) })
+    return streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readChatCompletionStream(parseSse(chunks), call), readJson: readChatCompletion })
   }
 
   return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream })

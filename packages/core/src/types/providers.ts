@@ -39,6 +39,12 @@ export interface ModelRequest {
   readonly signal: AbortSignal
   /** The run's deadline (epoch ms); retries must not go past it. */
   readonly deadline?: number
+  /**
+   * `false` when nobody reads the answer as it comes (a non-streaming HTTP request, a script): a
+   * provider may ask its API for the whole answer at once and yield it as one `text` event (then tool
+   * calls, usage, finish, same order as when streaming). Absent or `true`: stream.
+   */
+  readonly stream?: boolean
 }
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'error'
