@@ -38,6 +38,8 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(Math.abs(completion.created - Date.now() / 1000)).toBeLessThan(60)
     const [call] = modelCalls(gw.model)
     expect(call?.messages.at(-1)).toEqual({ role: 'user', content: 'Hi' })
+    // Nobody reads this answer as it comes: the model is asked for the whole of it.
+    expect((gw.model.requests.at(-1)?.body as { stream?: unknown }).stream).toBe(false)
   })
 
   it('should pass max_tokens and temperature to the model', async () => {
@@ -289,6 +291,19 @@ describe('POST /v1/chat/completions (streaming)', () => {
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1)
     expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.model === 'openclaw')).toBe(true)
     expect(chunks.some((c) => c.usage)).toBe(false)
+    expect((gw.model.requests.at(-1)?.body as { stream?: unknown }).stream).toBe(true)
+  })
+
+  it('should stream text with quotes, newlines and non-ASCII characters unchanged', async () => {
+    const text = 'He said "hi" \\ then left.\nNext line\u2028 — ünïcödé 🦀 </script>'
+    gw.model.reply({ text })
+    const stream = await gw.client.chat.completions.create({ model: 'openclaw/ops', stream: true, messages: [{ role: 'user', content: 'quote' }] })
+    let streamed = ''
+    for await (const chunk of stream) {
+      expect(chunk.model).toBe('openclaw/ops')
+      streamed += chunk.choices[0]?.delta.content ?? ''
+    }
+    expect(streamed).toBe(text)
   })
 
   it('should send SSE headers at once and end with data: [DONE]', async () => {

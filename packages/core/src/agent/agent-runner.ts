@@ -27,7 +27,6 @@ import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, Deliver
 import type { OutboundMessage } from '../types/messages.js'
 import type { FinishReason, ModelMessage, ModelProvider, ModelTool, Usage } from '../types/providers.js'
 import type { SkillDefinition } from '../types/skills.js'
-import type { TranscriptEntry } from '../types/sessions.js'
 import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
 import type { IdempotencyStore } from './idempotency-store.js'
 import { RunEvents } from './run-events.js'
@@ -85,7 +84,7 @@ function addUsage(a: Usage, b: Usage): Usage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, totalTokens: a.totalTokens + b.totalTokens }
 }
 
-function toModelMessages(entries: readonly TranscriptEntry[]): ModelMessage[] {
+function toModelMessages(entries: readonly NewTranscriptEntry[]): ModelMessage[] {
   const out: ModelMessage[] = []
   for (const e of entries) {
     if (e.role === 'user') out.push({ role: 'user', content: e.text, ...(e.attachments ? { attachments: e.attachments } : {}) })
@@ -100,23 +99,37 @@ function toolResultText(result: ToolResult): string {
   return typeof result.output === 'string' ? result.output : JSON.stringify(result.output ?? null)
 }
 
-/** Next value of an async iterator, or the abort reason once `signal` fires, whichever is first. */
-function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    iterator.next().then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(err)
-      },
-    )
-  })
+/**
+ * An async iterator whose `next()` rejects with the abort reason as soon as `signal` fires, even
+ * while the wrapped iterator is still waiting (a provider that ignores its signal cannot hold a run).
+ * One abort listener for the whole iteration, not one per value.
+ */
+class AbortableIterator<T> {
+  #rejectPending: ((reason: unknown) => void) | undefined
+  readonly #onAbort = () => this.#rejectPending?.(this.signal.reason)
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', this.#onAbort, { once: true })
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.signal.aborted) return Promise.reject(this.signal.reason)
+    return new Promise((resolve, reject) => {
+      this.#rejectPending = reject
+      this.iterator.next().then(resolve, reject)
+    })
+  }
+
+  /** Stop listening; when aborted, also tell the wrapped iterator to stop. */
+  close(): void {
+    this.signal.removeEventListener('abort', this.#onAbort)
+    this.#rejectPending = undefined
+    // A provider failing while it cancels has nobody to tell: the run already failed with the abort.
+    if (this.signal.aborted) this.iterator.return?.().catch(() => {})
+  }
 }
 
 /**
@@ -148,13 +161,42 @@ export class AgentRunner implements AgentRuntime {
   }
 
   async run(options: AgentRunOptions): Promise<AgentRunResult> {
-    return this.#start(options).result
+    // Nobody can follow this run's events: providers may ask for whole answers instead of streams.
+    return this.#start(options, false).result
   }
 
-  async *stream(options: AgentRunOptions): AsyncIterable<AgentEvent> {
-    const run = this.#start(options)
-    yield* run.events.subscribe()
-    await run.result
+  /**
+   * The run's events; it starts on the first `next()` (which rejects for bad input) and ends once the
+   * result is settled. Written out rather than as an async generator, which costs more per event.
+   */
+  stream(options: AgentRunOptions): AsyncIterable<AgentEvent> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        let started: { readonly run: ActiveRun; readonly events: AsyncIterator<AgentEvent> } | undefined
+        /** Refused at start, or returned early: nothing more to give. */
+        let over = false
+        return {
+          next: (): Promise<IteratorResult<AgentEvent>> => {
+            if (over) return Promise.resolve({ done: true, value: undefined })
+            if (!started) {
+              try {
+                const run = this.#start(options, true)
+                started = { run, events: run.events.subscribe() }
+              } catch (err) {
+                over = true
+                return Promise.reject(err)
+              }
+            }
+            const { run, events } = started
+            return events.next().then((step) => (step.done ? run.result.then(() => step) : step))
+          },
+          return: (): Promise<IteratorResult<AgentEvent>> => {
+            over = true
+            return started?.events.return?.() ?? Promise.resolve({ done: true, value: undefined })
+          },
+        }
+      },
+    }
   }
 
   async wait(runId: string, options: { timeoutMs?: number } = {}): Promise<AgentRunResult | undefined> {
@@ -185,11 +227,12 @@ export class AgentRunner implements AgentRuntime {
   /** Start a run, or join the one with the same idempotency key. Throws only for bad input. */
   start(options: AgentRunOptions): { runId: string; sessionKey: string; agentId: string; events: RunEvents; result: Promise<AgentRunResult>; joined: boolean } {
     const existing = options.idempotencyKey ? this.#byIdempotencyKey.get(options.idempotencyKey) : undefined
-    const run = this.#start(options)
+    const run = this.#start(options, true)
     return { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, events: run.events, result: run.result, joined: run === existing }
   }
 
-  #start(options: AgentRunOptions): ActiveRun {
+  /** `streaming`: whether the caller may follow the run's text as it comes. */
+  #start(options: AgentRunOptions, streaming: boolean): ActiveRun {
     const parsed = RunOptionsSchema.safeParse(options)
     if (!parsed.success) throw new CORE_ERR_RUN_INVALID(formatIssues(parsed.error.issues, options).join('; '))
     if (options.message.trim() === '' && !options.toolResults?.length && !options.attachments?.length) {
@@ -212,7 +255,7 @@ export class AgentRunner implements AgentRuntime {
     const runId = `run_${randomUUID()}`
     const events = new RunEvents()
     const controller = new AbortController()
-    const result = this.#queue.run(sessionKey, () => this.#execute({ runId, agentId, sessionKey, options, events, controller }))
+    const result = this.#queue.run(sessionKey, () => this.#execute({ runId, agentId, sessionKey, options, events, controller, streaming }))
     const run: ActiveRun = { runId, sessionKey, agentId, events, result, controller }
     this.#active.set(runId, run)
     if (key) this.#byIdempotencyKey.set(key, run)
@@ -283,8 +326,9 @@ export class AgentRunner implements AgentRuntime {
     options: AgentRunOptions
     events: RunEvents
     controller: AbortController
+    streaming: boolean
   }): Promise<AgentRunResult> {
-    const { runId, agentId, sessionKey, options, events, controller } = ctx
+    const { runId, agentId, sessionKey, options, events, controller, streaming } = ctx
     const { deps } = this
     const started = performance.now()
     const settings = this.#settings(agentId)
@@ -318,7 +362,7 @@ export class AgentRunner implements AgentRuntime {
       if (options.message.trim() !== '' || options.attachments?.length) {
         incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
       }
-      deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) })
+      const created = deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) })
 
       // Tools and skills for this turn.
       const turn: TurnContext = { runId, agentId, sessionKey, message: options.message }
@@ -352,7 +396,8 @@ export class AgentRunner implements AgentRuntime {
       ]
 
       const maxTurns = settings.maxToolTurns ?? DEFAULT_MAX_TOOL_TURNS
-      const history = toModelMessages(deps.sessions.transcript(sessionKey))
+      // A session this run created holds just what it appended: no need to read it back.
+      const history = toModelMessages(created ? incoming : deps.sessions.transcript(sessionKey))
       for (let turnIndex = 0; ; turnIndex++) {
         let turnText = ''
         const calls: ToolCall[] = []
@@ -368,11 +413,12 @@ export class AgentRunner implements AgentRuntime {
           ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
           signal: controller.signal,
           deadline,
+          ...(streaming ? {} : { stream: false }),
         })
-        const iterator = stream[Symbol.asyncIterator]()
+        const iterator = new AbortableIterator(stream[Symbol.asyncIterator](), controller.signal)
         try {
           for (;;) {
-            const step = await nextOrAbort(iterator, controller.signal)
+            const step = await iterator.next()
             if (step.done) break
             const event = step.value
             if (event.type === 'text') {
@@ -383,7 +429,7 @@ export class AgentRunner implements AgentRuntime {
             else finishReason = event.reason
           }
         } finally {
-          if (controller.signal.aborted) void iterator.return?.()
+          iterator.close()
         }
         text = turnText
         const assistant: NewTranscriptEntry = {

@@ -59,13 +59,16 @@ export class SessionStore {
     return row ? toInfo(row) : undefined
   }
 
-  /** Create the session if it does not exist; record its origin the first time. */
-  ensure(key: string, agentId: string, origin?: SessionInfo['origin']): void {
+  /**
+   * Create the session if it does not exist; record its origin the first time. True when it was
+   * created. `messages`: the entries the caller appends right after, counted in the new row.
+   */
+  ensure(key: string, agentId: string, origin?: SessionInfo['origin'], messages = 0): boolean {
     const now = this.clock.now()
-    this.db.run(
-      'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING',
-      [key, agentId, now, now, origin ? JSON.stringify(origin) : null],
-    )
+    return this.db.run(
+      'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin, next_seq, message_count) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING',
+      [key, agentId, now, now, origin ? JSON.stringify(origin) : null, messages + 1, messages],
+    ).changes > 0
   }
 
   setLastRoute(key: string, route: NonNullable<SessionInfo['lastRoute']>): void {
@@ -74,25 +77,31 @@ export class SessionStore {
 
   /**
    * Append entries to a transcript atomically, in order. With `create`, the session is created first
-   * if it does not exist, in the same transaction (one commit per turn start).
+   * if it does not exist, in the same transaction (one commit per turn start). True when this call
+   * created the session: its transcript is then exactly `entries`.
    */
-  append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): void {
-    if (entries.length === 0 && !create) return
+  append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): boolean {
+    if (entries.length === 0 && !create) return false
     const now = this.clock.now()
-    this.db.transaction(() => {
-      if (create) this.ensure(key, create.agentId, create.origin)
-      if (entries.length === 0) return
-      const row = this.db.get<{ next_seq: number }>('SELECT next_seq FROM core_sessions WHERE key = ?', [key])
-      let seq = row?.next_seq ?? 1
+    return this.db.transaction(() => {
+      const created = create ? this.ensure(key, create.agentId, create.origin, entries.length) : false
+      if (entries.length === 0) return created
+      let seq = 1
+      if (!created) {
+        // Reserve the sequence numbers first: one statement instead of a read and a write.
+        const row = this.db.get<{ next_seq: number }>(
+          'UPDATE core_sessions SET next_seq = next_seq + ?, message_count = message_count + ?, updated_at = ? WHERE key = ? RETURNING next_seq',
+          [entries.length, entries.length, now, key],
+        )
+        seq = (row?.next_seq ?? entries.length + 1) - entries.length
+      }
       for (const entry of entries) {
         const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
         this.db.run('INSERT INTO core_transcript (session_key, seq, at, run_id, role, data) VALUES (?, ?, ?, ?, ?, ?)', [
           key, seq++, now, runId ?? null, role, JSON.stringify(data),
         ])
       }
-      this.db.run('UPDATE core_sessions SET next_seq = ?, message_count = message_count + ?, updated_at = ? WHERE key = ?', [
-        seq, entries.length, now, key,
-      ])
+      return created
     })
   }
 

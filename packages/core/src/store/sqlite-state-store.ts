@@ -16,9 +16,12 @@ const STATEMENT_CACHE_LIMIT = 500
 export class SqliteStateStore implements StateStore, SqlStore {
   readonly #db: Database.Database
   readonly #statements = new Map<string, Statement>()
+  /** One transaction wrapper for every call: better-sqlite3 builds a new one per `db.transaction()`. */
+  readonly #inTransaction: <T>(fn: () => T) => T
 
   private constructor(db: Database.Database, readonly location: string) {
     this.#db = db
+    this.#inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T
   }
 
   /** Open (creating if needed) the database at `location`; `:memory:` for a throwaway one. */
@@ -50,15 +53,18 @@ export class SqliteStateStore implements StateStore, SqlStore {
   }
 
   run(sql: string, params?: SqlParams): RunResult {
-    return bind(this.#prepare(sql), params).run() as RunResult
+    const statement = this.#prepare(sql)
+    return (params === undefined ? statement.run() : Array.isArray(params) ? statement.run(...params) : statement.run(params)) as RunResult
   }
 
   get<T>(sql: string, params?: SqlParams): T | undefined {
-    return bind(this.#prepare(sql), params).get() as T | undefined
+    const statement = this.#prepare(sql)
+    return (params === undefined ? statement.get() : Array.isArray(params) ? statement.get(...params) : statement.get(params)) as T | undefined
   }
 
   all<T>(sql: string, params?: SqlParams): T[] {
-    return bind(this.#prepare(sql), params).all() as T[]
+    const statement = this.#prepare(sql)
+    return (params === undefined ? statement.all() : Array.isArray(params) ? statement.all(...params) : statement.all(params)) as T[]
   }
 
   exec(sql: string): void {
@@ -66,7 +72,7 @@ export class SqliteStateStore implements StateStore, SqlStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)()
+    return this.#inTransaction(fn)
   }
 
   close(): void {
@@ -88,12 +94,6 @@ export class SqliteStateStore implements StateStore, SqlStore {
     }
     return statement
   }
-}
-
-function bind(statement: Statement, params: SqlParams | undefined): { run(): unknown; get(): unknown; all(): unknown[] } {
-  if (params === undefined) return statement
-  if (Array.isArray(params)) return { run: () => statement.run(...params), get: () => statement.get(...params), all: () => statement.all(...params) }
-  return { run: () => statement.run(params), get: () => statement.get(params), all: () => statement.all(params) }
 }
 
 class SqliteOwnerStore implements OwnerStore {
