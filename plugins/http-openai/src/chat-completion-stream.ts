@@ -25,6 +25,12 @@ export async function streamChatCompletion(input: {
   const { sse, run } = input
   const base = { id: input.id, object: 'chat.completion.chunk', created: input.created, model: input.model }
   const chunk = (delta: object, finishReason: string | null = null) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })
+  // Content chunks differ only in their text: encode the rest once, each delta alone.
+  // (The content comes last in the chunk: the last placeholder is the one, whatever the model's name.)
+  const template = JSON.stringify(chunk({ content: '\u0000' }))
+  const at = template.lastIndexOf('"\\u0000"')
+  const [head, tail] = [template.slice(0, at), template.slice(at + '"\\u0000"'.length)]
+  const contentChunk = (text: string) => head + JSON.stringify(text) + tail
   const fail = (body: OpenAiErrorBody) =>
     sse.batch(() => {
       sse.data(body)
@@ -41,7 +47,7 @@ export async function streamChatCompletion(input: {
     let step = await run.first
     while (!step.done) {
       const event: AgentEvent = step.value
-      if (event.type === 'text' && event.delta !== '') sse.data(chunk({ content: event.delta }))
+      if (event.type === 'text' && event.delta !== '') sse.json(contentChunk(event.delta))
       else if (event.type === 'lifecycle' && event.phase !== 'start') result = event.result
       step = await run.events.next()
     }

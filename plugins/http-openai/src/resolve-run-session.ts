@@ -51,6 +51,7 @@ export function resolveRunSession(input: {
   const { gateway, target } = input
   const explicitKey = header(input.headers, SESSION_KEY_HEADER)
   let resolved: { agentId: string; sessionKey: string }
+  let fresh = false
   if (explicitKey !== undefined) {
     const namespace = reservedNamespace(explicitKey)
     if (namespace) throw withParam(new OAI_ERR_SESSION_KEY_RESERVED(explicitKey, namespace), SESSION_KEY_HEADER)
@@ -65,6 +66,7 @@ export function resolveRunSession(input: {
     }
   } else {
     const user = input.user?.trim()
+    fresh = !user
     const rest = user ? `${input.prefix}-user:${encodeUserSegment(user)}` : `${input.prefix}:${randomUUID()}`
     try {
       resolved = gateway.agent.resolveSessionKey({ agentId: target.agentId, sessionKey: `agent:${target.agentId}:${rest}` })
@@ -72,6 +74,7 @@ export function resolveRunSession(input: {
       throw error instanceof Error ? withParam(error, 'user') : error
     }
   }
-  const info = gateway.sessions.get(resolved.sessionKey)
+  // A fresh key was made up just now: no session can have it yet.
+  const info = fresh ? undefined : gateway.sessions.get(resolved.sessionKey)
   return { ...resolved, hasHistory: (info?.messageCount ?? 0) > 0 }
 }
