@@ -82,6 +82,8 @@ async function runScenario({ target, url, stream, concurrency }) {
   const firstBytes = []
   let errors = 0
   let sent = 0
+  /** Every answered request, warm-up included: the server's busy time is divided by it. */
+  let completed = 0
   let measuring = false
   const warmupEnd = performance.now() + WARMUP_MS
   const end = warmupEnd + DURATION_MS
@@ -98,6 +100,7 @@ async function runScenario({ target, url, stream, concurrency }) {
       if (counted) sent++
       try {
         const t = await once(agent, endpoint, body, headers)
+        completed++
         if (counted) {
           totals.push(t.total)
           firstBytes.push(t.firstByte)
@@ -114,7 +117,7 @@ async function runScenario({ target, url, stream, concurrency }) {
   firstBytes.sort((a, b) => a - b)
   return {
     target, stream, concurrency,
-    requests: totals.length, errors,
+    requests: totals.length, completed, errors,
     rps: totals.length / elapsed,
     p50: percentile(totals, 50), p99: percentile(totals, 99),
     ttfb50: percentile(firstBytes, 50), ttfb99: percentile(firstBytes, 99),
@@ -225,7 +228,11 @@ async function main() {
             skipped++
             continue
           }
-          results.push((await ask({ type: 'run', scenario: { target, url, stream, concurrency } })).result)
+          // The main thread runs only the server under test: its busy time per request is that server's CPU cost.
+          const before = performance.eventLoopUtilization()
+          const { result } = await ask({ type: 'run', scenario: { target, url, stream, concurrency } })
+          const busy = performance.eventLoopUtilization(before)
+          results.push({ ...result, cpuPerRequest: busy.active / Math.max(1, result.completed) })
         }
       }
     }
@@ -247,6 +254,7 @@ async function main() {
       'p99 ms': ms(r.p99),
       'ttfb p50': r.stream ? ms(r.ttfb50) : '',
       'ttfb p99': r.stream ? ms(r.ttfb99) : '',
+      'cpu/req ms': r.cpuPerRequest.toFixed(3),
       'vs proxy': r.target === 'gateway' && base ? `${(r.rps / base.rps).toFixed(2)}x` : '',
       errors: r.errors,
     }
