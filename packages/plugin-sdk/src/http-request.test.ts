@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { httpRequest } from './http-request.js'
+import { HttpBodyTooLargeError, httpRequest } from './http-request.js'
 
 let server: Server | undefined
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())))
@@ -93,5 +93,45 @@ describe('httpRequest', () => {
     for await (const _ of response.body) break
     await new Promise((r) => setTimeout(r, 200))
     expect(closed).toBe(true)
+  })
+
+  it('reads a body as text across chunks that split a character, calling onChunk for each', async () => {
+    const bytes = Buffer.from('prix: 10 €, ünïcödé')
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write(bytes.subarray(0, 11)) // cuts the euro sign in two
+      setTimeout(() => res.end(bytes.subarray(11)), 10)
+    })
+    let chunks = 0
+    const response = await httpRequest(url)
+    expect(await response.text({ onChunk: () => chunks++ })).toBe('prix: 10 €, ünïcödé')
+    expect(chunks).toBe(2)
+    expect(response.header('Content-Type')).toBe('application/json')
+  })
+
+  it('rejects a body over maxBytes with HttpBodyTooLargeError and closes the connection', async () => {
+    let closed = false
+    const url = await serve((req, res) => {
+      res.writeHead(200)
+      res.write('x'.repeat(2048))
+      req.socket.on('close', () => (closed = true))
+    })
+    const response = await httpRequest(url)
+    await expect(response.text({ maxBytes: 1024 })).rejects.toBeInstanceOf(HttpBodyTooLargeError)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(closed).toBe(true)
+  })
+
+  it('rejects text() with the abort reason when aborted mid-body', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200)
+      res.write('partial')
+    })
+    const controller = new AbortController()
+    const response = await httpRequest(url, { signal: controller.signal })
+    const reading = response.text()
+    const reason = new Error('stop')
+    setTimeout(() => controller.abort(reason), 10)
+    await expect(reading).rejects.toBe(reason)
   })
 })

@@ -11,8 +11,20 @@ export interface HttpResponse {
   header(name: string): string | undefined
   /** The body as it arrives; breaking out of the loop early closes the response. */
   readonly body: AsyncIterable<Uint8Array>
-  /** The whole body as text (for error answers). */
-  text(): Promise<string>
+  /**
+   * The whole body as UTF-8 text (error answers, whole JSON answers). `maxBytes`: a longer body is
+   * closed and rejects with an error named `HttpBodyTooLargeError`; `onChunk` is called as data arrives (to
+   * restart an idle timer). Rejects with `signal.reason` when aborted.
+   */
+  text(options?: { readonly maxBytes?: number; readonly onChunk?: () => void }): Promise<string>
+}
+
+/** What `HttpResponse.text({ maxBytes })` rejects with for a longer body. */
+export class HttpBodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the body is longer than ${maxBytes} bytes`)
+    this.name = 'HttpBodyTooLargeError'
+  }
 }
 
 // One keep-alive pool per protocol for every provider in the process: model calls reuse connections.
@@ -102,11 +114,28 @@ export function httpRequest(url: string | URL, init: { method?: string; headers?
             }
           },
         },
-        async text() {
-          let text = ''
-          message.setEncoding('utf8')
-          for await (const chunk of message) text += chunk as string
-          return text
+        // Events rather than an async iterator: no iterator machinery for a body that is one or two chunks.
+        text(options = {}) {
+          return new Promise<string>((resolveText, rejectText) => {
+            const chunks: Buffer[] = []
+            let size = 0
+            const fail = (err: unknown) => rejectText(signal?.aborted ? signal.reason : err)
+            message.on('data', (chunk: Buffer) => {
+              size += chunk.length
+              if (options.maxBytes !== undefined && size > options.maxBytes) {
+                rejectText(new HttpBodyTooLargeError(options.maxBytes))
+                message.destroy()
+                return
+              }
+              options.onChunk?.()
+              chunks.push(chunk)
+            })
+            message.once('end', () => resolveText(Buffer.concat(chunks, size).toString('utf8')))
+            message.once('error', fail)
+            message.once('close', () => {
+              if (!message.complete) fail(new Error('the connection closed before the end of the body'))
+            })
+          })
         },
       })
     })

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ModelRequest, ModelStreamEvent } from '@openclaw/core'
-import { httpRequest, type HttpResponse } from './http-request.js'
+import { HttpBodyTooLargeError, httpRequest, type HttpResponse } from './http-request.js'
 import { retryDelay } from './retry-delay.js'
 import { errorFromResponse, isUpstreamError, redact, withDetails, type ModelCallErrors, type UpstreamError, type UpstreamErrorDetails } from './upstream-error.js'
 
@@ -166,8 +166,11 @@ export async function* streamModelCall(options: ModelCallOptions): AsyncGenerato
       if (options.readJson !== undefined && isJsonType(response.header('content-type'))) {
         let text: string
         try {
-          text = await readText(response.body, () => idle?.refresh())
+          text = await response.text({ maxBytes: MAX_JSON_BYTES, onChunk: () => idle?.refresh() })
         } catch (err) {
+          if (err instanceof HttpBodyTooLargeError) {
+            throw withDetails(new errors.upstream(provider, 'answer', `the JSON answer is over ${MAX_JSON_BYTES / 1024 / 1024} MiB`), call.errorDetails(false))
+          }
           throw failure(err, 'stream')
         }
         // The whole answer is here: nothing more to wait for.
@@ -197,21 +200,6 @@ export async function* streamModelCall(options: ModelCallOptions): AsyncGenerato
       // Stopped early (error, abort, or the consumer returned): cancel the HTTP request.
       if (!finished) controller.abort()
     }
-  }
-
-  /** The body of a JSON answer, as a string, at most {@link MAX_JSON_BYTES}. */
-  async function readText(body: AsyncIterable<Uint8Array>, onChunk: () => void): Promise<string> {
-    const chunks: Uint8Array[] = []
-    let size = 0
-    for await (const chunk of body) {
-      onChunk()
-      size += chunk.byteLength
-      if (size > MAX_JSON_BYTES) {
-        throw withDetails(new errors.upstream(provider, 'answer', `the JSON answer is over ${MAX_JSON_BYTES / 1024 / 1024} MiB`), call.errorDetails(false))
-      }
-      chunks.push(chunk)
-    }
-    return Buffer.concat(chunks, size).toString('utf8')
   }
 
   /** The parsed JSON answer; malformed JSON is a non-retryable upstream error. */
