@@ -31,16 +31,13 @@ export async function streamChatCompletion(input: {
   const at = template.lastIndexOf('"\\u0000"')
   const [head, tail] = [template.slice(0, at), template.slice(at + '"\\u0000"'.length)]
   const contentChunk = (text: string) => head + JSON.stringify(text) + tail
-  const fail = (body: OpenAiErrorBody) =>
-    sse.batch(() => {
-      sse.data(body)
-      sse.done()
-    })
+  const fail = (body: OpenAiErrorBody) => {
+    sse.data(body)
+    sse.done()
+  }
 
-  sse.batch(() => {
-    sse.open()
-    sse.data(chunk({ role: 'assistant', content: '' }))
-  })
+  sse.open()
+  sse.data(chunk({ role: 'assistant', content: '' }))
 
   let result: AgentRunResult | undefined
   try {
@@ -65,13 +62,11 @@ export async function streamChatCompletion(input: {
   const { finishReason } = result
   const usage = chatUsage(result)
   const calls = clientToolCalls(result)
-  sse.batch(() => {
-    calls.forEach((call, index) => {
-      sse.data(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }))
-      for (const fragment of argumentFragments(call.function.arguments)) sse.data(chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }))
-    })
-    sse.data(chunk({}, calls.length > 0 ? 'tool_calls' : chatFinishReason(finishReason)))
-    if (input.includeUsage) sse.data({ ...base, choices: [], usage })
-    sse.done()
+  calls.forEach((call, index) => {
+    sse.data(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }))
+    for (const fragment of argumentFragments(call.function.arguments)) sse.data(chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }))
   })
+  sse.data(chunk({}, calls.length > 0 ? 'tool_calls' : chatFinishReason(finishReason)))
+  if (input.includeUsage) sse.data({ ...base, choices: [], usage })
+  sse.done()
 }

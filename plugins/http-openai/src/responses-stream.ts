@@ -56,21 +56,18 @@ export async function streamResponse(input: {
     emit('response.output_item.done', { output_index: index, item })
     message = undefined
   }
-  const fail = (error: OpenAiError, result?: AgentRunResult) =>
-    sse.batch(() => {
-      closeMessage('incomplete')
-      const { message: text, type, code } = error.body.error
-      const response = responseObject({ header, status: 'failed', output, usage: responseUsage(result), error: { code: code ?? 'OAI_ERR_INTERNAL', message: text, type } })
-      emit('response.failed', { response })
-      sse.done()
-    })
+  const fail = (error: OpenAiError, result?: AgentRunResult) => {
+    closeMessage('incomplete')
+    const { message: text, type, code } = error.body.error
+    const response = responseObject({ header, status: 'failed', output, usage: responseUsage(result), error: { code: code ?? 'OAI_ERR_INTERNAL', message: text, type } })
+    emit('response.failed', { response })
+    sse.done()
+  }
 
-  sse.batch(() => {
-    sse.open()
-    const initial = responseObject({ header, status: 'in_progress', output: [], usage: null })
-    emit('response.created', { response: initial })
-    emit('response.in_progress', { response: initial })
-  })
+  sse.open()
+  const initial = responseObject({ header, status: 'in_progress', output: [], usage: null })
+  emit('response.created', { response: initial })
+  emit('response.in_progress', { response: initial })
 
   let result: AgentRunResult | undefined
   try {
@@ -97,19 +94,17 @@ export async function streamResponse(input: {
   const calls = functionCallItems(result)
   const { status, incomplete } = completionStatus(result)
   const usage = responseUsage(result)
-  sse.batch(() => {
-    if (!message && calls.length === 0) openMessage()
-    closeMessage(status === 'incomplete' ? 'incomplete' : 'completed')
-    for (const call of calls) {
-      const index = output.length
-      output.push(call)
-      emit('response.output_item.added', { output_index: index, item: { ...call, arguments: '', status: 'in_progress' } })
-      for (const delta of argumentFragments(call.arguments)) emit('response.function_call_arguments.delta', { item_id: call.id, output_index: index, delta })
-      emit('response.function_call_arguments.done', { item_id: call.id, output_index: index, name: call.name, arguments: call.arguments })
-      emit('response.output_item.done', { output_index: index, item: call })
-    }
-    const response = responseObject({ header, status, output, usage, incomplete })
-    emit(status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response })
-    sse.done()
-  })
+  if (!message && calls.length === 0) openMessage()
+  closeMessage(status === 'incomplete' ? 'incomplete' : 'completed')
+  for (const call of calls) {
+    const index = output.length
+    output.push(call)
+    emit('response.output_item.added', { output_index: index, item: { ...call, arguments: '', status: 'in_progress' } })
+    for (const delta of argumentFragments(call.arguments)) emit('response.function_call_arguments.delta', { item_id: call.id, output_index: index, delta })
+    emit('response.function_call_arguments.done', { item_id: call.id, output_index: index, name: call.name, arguments: call.arguments })
+    emit('response.output_item.done', { output_index: index, item: call })
+  }
+  const response = responseObject({ header, status, output, usage, incomplete })
+  emit(status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response })
+  sse.done()
 }

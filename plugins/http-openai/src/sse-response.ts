@@ -62,17 +62,6 @@ export class SseResponse {
     this.#write(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`)
   }
 
-  /** Write several events with one system call. */
-  batch(write: () => void): void {
-    const res = this.#reply.raw
-    res.cork()
-    try {
-      write()
-    } finally {
-      res.uncork()
-    }
-  }
-
   /** `data: [DONE]`, then end the response. */
   done(): void {
     this.#write('data: [DONE]\n\n')
