@@ -1,5 +1,5 @@
-import { streamModelCall, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
-import { createScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from '@openclaw/plugin-sdk/testing'
+import { streamModelCall, type ModelRequest } from '@openclaw/plugin-sdk'
+import { collectEvents, createScriptedModelServer, failureOf, type ScriptedModelServer, type ScriptedReply } from '@openclaw/plugin-sdk/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as errors from './errors.js'
 import { createAnthropicProvider, type AnthropicProviderOptions } from './anthropic-provider.js'
@@ -37,28 +37,11 @@ function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
   }
 }
 
-async function collect(events: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
-  const out: ModelStreamEvent[] = []
-  for await (const event of events) out.push(event)
-  return out
-}
-
-/** The error `stream()` rejects with, and how long that took. */
-async function failure(events: AsyncIterable<ModelStreamEvent>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now()
-  try {
-    await collect(events)
-  } catch (error) {
-    return { error, ms: Date.now() - started }
-  }
-  throw new Error('expected the stream to fail')
-}
-
 describe('createAnthropicProvider', () => {
   describe('streaming', () => {
     it('should stream text deltas, then usage, then finish', async () => {
       server.reply({ text: 'Hello brave new world', usage: { input: 12, output: 5 } })
-      const events = await collect(provider().stream(request()))
+      const events = await collectEvents(provider().stream(request()))
       const text = events.flatMap((e) => (e.type === 'text' ? [e.delta] : []))
       expect(text.length).toBeGreaterThan(1)
       expect(text.join('')).toBe('Hello brave new world')
@@ -69,7 +52,7 @@ describe('createAnthropicProvider', () => {
     })
 
     it('should send a streaming Messages request with x-api-key and anthropic-version', async () => {
-      await collect(provider({ headers: { 'anthropic-beta': 'beta-1' } }).stream(request()))
+      await collectEvents(provider({ headers: { 'anthropic-beta': 'beta-1' } }).stream(request()))
       const [recorded] = server.requests
       expect(recorded).toMatchObject({ method: 'POST', path: '/v1/messages', format: 'anthropic' })
       expect(recorded?.headers['x-api-key']).toBe(API_KEY)
@@ -86,7 +69,7 @@ describe('createAnthropicProvider', () => {
     })
 
     it('should accept a base URL that ends in /v1, and a custom anthropic-version and maxTokens', async () => {
-      await collect(provider({ baseUrl: `${server.url}/v1/`, anthropicVersion: '2099-01-01', maxTokens: 64 }).stream(request()))
+      await collectEvents(provider({ baseUrl: `${server.url}/v1/`, anthropicVersion: '2099-01-01', maxTokens: 64 }).stream(request()))
       expect(server.requests[0]?.path).toBe('/v1/messages')
       expect(server.requests[0]?.headers['anthropic-version']).toBe('2099-01-01')
       expect(server.requests[0]?.body).toMatchObject({ max_tokens: 64 })
@@ -94,13 +77,13 @@ describe('createAnthropicProvider', () => {
 
     it('should ask for extended thinking and read past thinking blocks', async () => {
       server.reply({ thinking: 'Let me think about it.', text: 'Answer.' })
-      const events = await collect(provider().stream(request({ thinking: 'low' })))
+      const events = await collectEvents(provider().stream(request({ thinking: 'low' })))
       expect(events.filter((e) => e.type === 'text').map((e) => (e.type === 'text' ? e.delta : '')).join('')).toBe('Answer.')
       expect(server.requests[0]?.body).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 }, max_tokens: 2048 + 4096 })
     })
 
     it('should not ask for thinking when the level is off', async () => {
-      await collect(provider().stream(request({ thinking: 'off' })))
+      await collectEvents(provider().stream(request({ thinking: 'off' })))
       expect(server.requests[0]?.body).not.toHaveProperty('thinking')
     })
 
@@ -111,7 +94,7 @@ describe('createAnthropicProvider', () => {
           { id: 'call_2', name: 'raw', arguments: 'not { json' },
         ],
       })
-      const events = await collect(provider().stream(request({ tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }] })))
+      const events = await collectEvents(provider().stream(request({ tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }] })))
       expect(events.filter((e) => e.type === 'tool_call')).toEqual([
         { type: 'tool_call', call: { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris', units: 'metric', days: [1, 2, 3] } } },
         { type: 'tool_call', call: { id: 'call_2', name: 'raw', arguments: 'not { json' } },
@@ -128,9 +111,9 @@ describe('createAnthropicProvider', () => {
     it('should read a function apiKey on every request', async () => {
       let key = 'sk-ant-first-000000'
       const p = provider({ apiKey: () => key })
-      await collect(p.stream(request()))
+      await collectEvents(p.stream(request()))
       key = 'sk-ant-second-00000'
-      await collect(p.stream(request()))
+      await collectEvents(p.stream(request()))
       expect(server.requests.map((r) => r.headers['x-api-key'])).toEqual(['sk-ant-first-000000', 'sk-ant-second-00000'])
     })
   })
@@ -138,7 +121,7 @@ describe('createAnthropicProvider', () => {
   describe('whole answers (stream: false)', () => {
     it('should ask for the whole answer: stream false, accept JSON', async () => {
       server.reply({ text: 'Hello brave new world', usage: { input: 12, output: 5 } })
-      const events = await collect(provider().stream(request({ stream: false })))
+      const events = await collectEvents(provider().stream(request({ stream: false })))
       expect(events).toEqual([
         { type: 'text', delta: 'Hello brave new world' },
         { type: 'usage', usage: { inputTokens: 12, outputTokens: 5, totalTokens: 17 } },
@@ -176,8 +159,8 @@ describe('createAnthropicProvider', () => {
 
     it.each(replies)('should yield the same events as the stream for %s, the text as one event', async (_name, reply) => {
       server.reply(reply).reply(reply)
-      const streamed = await collect(provider().stream(request({ tools: [weather] })))
-      const whole = await collect(provider().stream(request({ tools: [weather], stream: false })))
+      const streamed = await collectEvents(provider().stream(request({ tools: [weather] })))
+      const whole = await collectEvents(provider().stream(request({ tools: [weather], stream: false })))
       const text = streamed.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
       expect(whole).toEqual([...(text === '' ? [] : [{ type: 'text', delta: text }]), ...streamed.filter((e) => e.type !== 'text')])
       expect(whole.at(-1)?.type).toBe('finish')
@@ -185,7 +168,7 @@ describe('createAnthropicProvider', () => {
 
     it('should throw as an error event does for an error answer', async () => {
       server.fail({ status: 200, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } })
-      const { error } = await failure(provider({ maxRetries: 0 }).stream(request({ stream: false })))
+      const { error } = await failureOf(provider({ maxRetries: 0 }).stream(request({ stream: false })))
       expect(error).toMatchObject({ code: 'ANTHROPIC_ERR_UPSTREAM', provider: 'anthropic', upstreamStatus: undefined, retryable: true })
       expect((error as Error).message).toContain('Overloaded')
     })
@@ -195,7 +178,7 @@ describe('createAnthropicProvider', () => {
   // only that this provider passes its settings, secrets and ANTHROPIC_ERR_* codes on.
   describe('errors', () => {
     it('should hand streamModelCall its settings, secrets and ANTHROPIC_ERR_* codes', async () => {
-      await collect(provider({ headers: { 'anthropic-beta': 'beta-1' }, maxRetries: 1, timeoutMs: 2000, retryBaseDelayMs: 3, retryMaxDelayMs: 4, maxRetryAfterMs: 5 }).stream(request()))
+      await collectEvents(provider({ headers: { 'anthropic-beta': 'beta-1' }, maxRetries: 1, timeoutMs: 2000, retryBaseDelayMs: 3, retryMaxDelayMs: 4, maxRetryAfterMs: 5 }).stream(request()))
       expect(vi.mocked(streamModelCall)).toHaveBeenLastCalledWith(
         expect.objectContaining({
           provider: 'anthropic',
@@ -219,7 +202,7 @@ describe('createAnthropicProvider', () => {
       [404, 'ANTHROPIC_ERR_BAD_REQUEST', 502, false],
     ])('should answer HTTP %i with %s', async (status, code, statusCode, retryable) => {
       server.fail({ status })
-      const { error } = await failure(provider({ maxRetries: 0 }).stream(request()))
+      const { error } = await failureOf(provider({ maxRetries: 0 }).stream(request()))
       expect(error).toMatchObject({ code, statusCode, upstreamStatus: status, provider: 'anthropic', retryable })
       expect(server.requests).toHaveLength(1)
     })
@@ -227,7 +210,7 @@ describe('createAnthropicProvider', () => {
     it('should throw ANTHROPIC_ERR_AUTH with the message of an Anthropic error body, and never leak the key or a header', async () => {
       const beta = 'beta-secret-0123456789'
       server.fail({ status: 401, body: { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${API_KEY} with ${beta}` } } })
-      const { error } = await failure(provider({ headers: { 'anthropic-beta': beta } }).stream(request()))
+      const { error } = await failureOf(provider({ headers: { 'anthropic-beta': beta } }).stream(request()))
       expect((error as Error).message).toContain('invalid x-api-key')
       expect(JSON.stringify(error)).not.toContain(API_KEY)
       expect((error as Error).message).not.toContain(beta)
@@ -236,15 +219,15 @@ describe('createAnthropicProvider', () => {
     it('should throw ANTHROPIC_ERR_UNREACHABLE when nothing listens, naming the origin', async () => {
       const down = await createScriptedModelServer()
       await down.close()
-      const { error } = await failure(provider({ baseUrl: down.url, maxRetries: 0 }).stream(request()))
+      const { error } = await failureOf(provider({ baseUrl: down.url, maxRetries: 0 }).stream(request()))
       expect(error).toMatchObject({ code: 'ANTHROPIC_ERR_UNREACHABLE', statusCode: 503, upstreamStatus: undefined, retryable: true })
       expect((error as Error).message).toContain(new URL(down.url).origin)
     })
 
     it('should throw ANTHROPIC_ERR_TIMEOUT after timeoutMs without data, or past the deadline', async () => {
       server.hang()
-      await expect(collect(provider({ timeoutMs: 50, maxRetries: 0 }).stream(request()))).rejects.toMatchObject({ code: 'ANTHROPIC_ERR_TIMEOUT', statusCode: 504, retryable: true })
-      await expect(collect(provider().stream(request({ deadline: Date.now() - 1 })))).rejects.toMatchObject({ code: 'ANTHROPIC_ERR_TIMEOUT', retryable: false })
+      await expect(collectEvents(provider({ timeoutMs: 50, maxRetries: 0 }).stream(request()))).rejects.toMatchObject({ code: 'ANTHROPIC_ERR_TIMEOUT', statusCode: 504, retryable: true })
+      await expect(collectEvents(provider().stream(request({ deadline: Date.now() - 1 })))).rejects.toMatchObject({ code: 'ANTHROPIC_ERR_TIMEOUT', retryable: false })
     })
   })
 })

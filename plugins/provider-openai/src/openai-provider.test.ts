@@ -1,5 +1,5 @@
-import { streamModelCall, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
-import { createScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from '@openclaw/plugin-sdk/testing'
+import { streamModelCall, type ModelRequest } from '@openclaw/plugin-sdk'
+import { collectEvents, createScriptedModelServer, failureOf, type ScriptedModelServer, type ScriptedReply } from '@openclaw/plugin-sdk/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as errors from './errors.js'
 import { createOpenAiProvider, type OpenAiProviderOptions } from './openai-provider.js'
@@ -37,28 +37,11 @@ function request(overrides: Partial<ModelRequest> = {}): ModelRequest {
   }
 }
 
-async function collect(events: AsyncIterable<ModelStreamEvent>): Promise<ModelStreamEvent[]> {
-  const out: ModelStreamEvent[] = []
-  for await (const event of events) out.push(event)
-  return out
-}
-
-/** The error `stream()` rejects with, and how long that took. */
-async function failure(events: AsyncIterable<ModelStreamEvent>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now()
-  try {
-    await collect(events)
-  } catch (error) {
-    return { error, ms: Date.now() - started }
-  }
-  throw new Error('expected the stream to fail')
-}
-
 describe('createOpenAiProvider', () => {
   describe('streaming', () => {
     it('should stream text deltas, then usage, then finish', async () => {
       server.reply({ text: 'Hello brave new world', usage: { input: 12, output: 5 } })
-      const events = await collect(provider().stream(request()))
+      const events = await collectEvents(provider().stream(request()))
       const text = events.flatMap((e) => (e.type === 'text' ? [e.delta] : []))
       expect(text.length).toBeGreaterThan(1)
       expect(text.join('')).toBe('Hello brave new world')
@@ -69,7 +52,7 @@ describe('createOpenAiProvider', () => {
     })
 
     it('should send a streaming Chat Completions request with the bearer key', async () => {
-      await collect(provider({ headers: { 'OpenAI-Organization': 'org-1' } }).stream(request()))
+      await collectEvents(provider({ headers: { 'OpenAI-Organization': 'org-1' } }).stream(request()))
       const [recorded] = server.requests
       expect(recorded).toMatchObject({ method: 'POST', path: '/v1/chat/completions', format: 'openai' })
       expect(recorded?.headers.authorization).toBe(`Bearer ${API_KEY}`)
@@ -92,7 +75,7 @@ describe('createOpenAiProvider', () => {
           { id: 'call_2', name: 'raw', arguments: 'not { json' },
         ],
       })
-      const events = await collect(provider().stream(request({ tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }] })))
+      const events = await collectEvents(provider().stream(request({ tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }] })))
       expect(events.filter((e) => e.type === 'tool_call')).toEqual([
         { type: 'tool_call', call: { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris', units: 'metric', days: [1, 2, 3] } } },
         { type: 'tool_call', call: { id: 'call_2', name: 'raw', arguments: 'not { json' } },
@@ -108,9 +91,9 @@ describe('createOpenAiProvider', () => {
     it('should read a function apiKey on every request', async () => {
       let key = 'sk-first-key-000000'
       const p = provider({ apiKey: () => key })
-      await collect(p.stream(request()))
+      await collectEvents(p.stream(request()))
       key = 'sk-second-key-00000'
-      await collect(p.stream(request()))
+      await collectEvents(p.stream(request()))
       expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer sk-first-key-000000', 'Bearer sk-second-key-00000'])
     })
   })
@@ -118,7 +101,7 @@ describe('createOpenAiProvider', () => {
   describe('whole answers (stream: false)', () => {
     it('should ask for the whole answer: stream false, no stream_options, accept JSON', async () => {
       server.reply({ text: 'Hello brave new world', usage: { input: 12, output: 5 } })
-      const events = await collect(provider().stream(request({ stream: false })))
+      const events = await collectEvents(provider().stream(request({ stream: false })))
       expect(events).toEqual([
         { type: 'text', delta: 'Hello brave new world' },
         { type: 'usage', usage: { inputTokens: 12, outputTokens: 5, totalTokens: 17 } },
@@ -155,8 +138,8 @@ describe('createOpenAiProvider', () => {
 
     it.each(replies)('should yield the same events as the stream for %s, the text as one event', async (_name, reply) => {
       server.reply(reply).reply(reply)
-      const streamed = await collect(provider().stream(request({ tools: [weather] })))
-      const whole = await collect(provider().stream(request({ tools: [weather], stream: false })))
+      const streamed = await collectEvents(provider().stream(request({ tools: [weather] })))
+      const whole = await collectEvents(provider().stream(request({ tools: [weather], stream: false })))
       const text = streamed.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
       expect(whole).toEqual([...(text === '' ? [] : [{ type: 'text', delta: text }]), ...streamed.filter((e) => e.type !== 'text')])
       expect(whole.at(-1)?.type).toBe('finish')
@@ -165,7 +148,7 @@ describe('createOpenAiProvider', () => {
     it('should read a JSON answer to a streaming request (a server that ignores stream: true)', async () => {
       const completion = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'Whole anyway' }, finish_reason: 'stop' }] }
       server.fail({ status: 200, body: completion })
-      expect(await collect(provider().stream(request()))).toEqual([
+      expect(await collectEvents(provider().stream(request()))).toEqual([
         { type: 'text', delta: 'Whole anyway' },
         { type: 'finish', reason: 'stop' },
       ])
@@ -174,7 +157,7 @@ describe('createOpenAiProvider', () => {
 
     it('should throw OPENAI_ERR_UPSTREAM for an error object in a 2xx answer', async () => {
       server.fail({ status: 200, body: { error: { message: 'The server had an error', type: 'server_error' } } })
-      const { error } = await failure(provider({ maxRetries: 0 }).stream(request({ stream: false })))
+      const { error } = await failureOf(provider({ maxRetries: 0 }).stream(request({ stream: false })))
       expect(error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', provider: 'openai', upstreamStatus: undefined, retryable: true })
       expect((error as Error).message).toContain('The server had an error')
     })
@@ -184,7 +167,7 @@ describe('createOpenAiProvider', () => {
   // only that this provider passes its settings, secrets and OPENAI_ERR_* codes on.
   describe('errors', () => {
     it('should hand streamModelCall its settings, secrets and OPENAI_ERR_* codes', async () => {
-      await collect(provider({ headers: { 'OpenAI-Organization': 'org-1' }, maxRetries: 1, timeoutMs: 2000, retryBaseDelayMs: 3, retryMaxDelayMs: 4, maxRetryAfterMs: 5 }).stream(request()))
+      await collectEvents(provider({ headers: { 'OpenAI-Organization': 'org-1' }, maxRetries: 1, timeoutMs: 2000, retryBaseDelayMs: 3, retryMaxDelayMs: 4, maxRetryAfterMs: 5 }).stream(request()))
       expect(vi.mocked(streamModelCall)).toHaveBeenLastCalledWith(
         expect.objectContaining({
           provider: 'openai',
@@ -208,7 +191,7 @@ describe('createOpenAiProvider', () => {
       [404, 'OPENAI_ERR_BAD_REQUEST', 502, false],
     ])('should answer HTTP %i with %s', async (status, code, statusCode, retryable) => {
       server.fail({ status })
-      const { error } = await failure(provider({ maxRetries: 0 }).stream(request()))
+      const { error } = await failureOf(provider({ maxRetries: 0 }).stream(request()))
       expect(error).toMatchObject({ code, statusCode, upstreamStatus: status, provider: 'openai', retryable })
       expect(server.requests).toHaveLength(1)
     })
@@ -216,7 +199,7 @@ describe('createOpenAiProvider', () => {
     it('should throw OPENAI_ERR_AUTH with the upstream message, and never leak the key or a header', async () => {
       const org = 'org-secret-0123456789'
       server.fail({ status: 401, body: { error: { message: `Incorrect API key provided: ${API_KEY} for ${org}`, type: 'invalid_request_error' } } })
-      const { error } = await failure(provider({ apiKey: () => API_KEY, headers: { 'OpenAI-Organization': org } }).stream(request()))
+      const { error } = await failureOf(provider({ apiKey: () => API_KEY, headers: { 'OpenAI-Organization': org } }).stream(request()))
       expect((error as Error).message).toContain('Incorrect API key provided')
       expect(JSON.stringify(error)).not.toContain(API_KEY)
       expect((error as Error).message).not.toContain(org)
@@ -225,15 +208,15 @@ describe('createOpenAiProvider', () => {
     it('should throw OPENAI_ERR_UNREACHABLE when nothing listens, naming the origin', async () => {
       const down = await createScriptedModelServer()
       await down.close()
-      const { error } = await failure(provider({ baseUrl: down.baseUrl, maxRetries: 0 }).stream(request()))
+      const { error } = await failureOf(provider({ baseUrl: down.baseUrl, maxRetries: 0 }).stream(request()))
       expect(error).toMatchObject({ code: 'OPENAI_ERR_UNREACHABLE', statusCode: 503, upstreamStatus: undefined, retryable: true })
       expect((error as Error).message).toContain(new URL(down.url).origin)
     })
 
     it('should throw OPENAI_ERR_TIMEOUT after timeoutMs without data, or past the deadline', async () => {
       server.hang()
-      await expect(collect(provider({ timeoutMs: 50, maxRetries: 0 }).stream(request()))).rejects.toMatchObject({ code: 'OPENAI_ERR_TIMEOUT', statusCode: 504, retryable: true })
-      await expect(collect(provider().stream(request({ deadline: Date.now() - 1 })))).rejects.toMatchObject({ code: 'OPENAI_ERR_TIMEOUT', retryable: false })
+      await expect(collectEvents(provider({ timeoutMs: 50, maxRetries: 0 }).stream(request()))).rejects.toMatchObject({ code: 'OPENAI_ERR_TIMEOUT', statusCode: 504, retryable: true })
+      await expect(collectEvents(provider().stream(request({ deadline: Date.now() - 1 })))).rejects.toMatchObject({ code: 'OPENAI_ERR_TIMEOUT', retryable: false })
     })
   })
 })
