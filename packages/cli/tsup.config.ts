@@ -12,6 +12,12 @@ export default defineConfig({
   // the plugins) is most of start-up on Node 20, so the binary bundles its pure-JS dependencies.
   // better-sqlite3 is native and json-schema-to-typescript is loaded only by `skills types`.
   noExternal: [/^@openclaw\//, 'zod', 'commander', 'ws', 'fastify', /^@fastify\//, 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata'],
-  external: ['better-sqlite3', 'json-schema-to-typescript', 'bufferutil', 'utf-8-validate'],
+  external: ['better-sqlite3', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate'],
+  // The workspace packages from their TypeScript sources (the `source` export condition), not their
+  // built files: the core's build carries its own bundled zod, and the plugins' builds import zod, so
+  // bundling the built files put two copies of zod in the binary (~20k lines each, parsed at every start).
+  esbuildOptions(options) {
+    options.conditions = ['source']
+  },
   banner: { js: "import { createRequire as __cliCreateRequire } from 'node:module'; const require = __cliCreateRequire(import.meta.url);" },
 })
