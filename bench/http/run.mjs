@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Load test of POST /v1/chat/completions (http:openai on core:http), next to a bare fastify route that
-// proxies to the same zero-delay scripted model. Loopback only; stops by itself (well) within 60 s.
-// Needs the built packages: `pnpm build` (see README.md). Usage: node bench/http/run.mjs [--quick]
+// proxies to the same zero-delay scripted model, and a fastify route that calls provider:openai directly
+// (no sessions, no runner: the floor for anything that goes through a provider plugin). Loopback only;
+// stops by itself within 90 s.
+// Needs the built packages: `pnpm build` (see README.md).
+// Usage: node bench/http/run.mjs [--quick] [--only <target>] [--mode json|stream]
+//   --only and --mode run a subset, e.g. to profile one target: node --cpu-prof bench/http/run.mjs --only gateway --mode json
 //
 // Threads: the main thread runs only the servers under test (the gateway, the fastify proxy); a worker
 // thread runs the scripted model server and the load generator, so they do not share its event loop.
@@ -18,22 +22,29 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const HOST = '127.0.0.1'
 const TOKEN = 'bench-token'
 const QUICK = isMainThread ? process.argv.includes('--quick') : process.env.BENCH_QUICK === '1'
+/** The value after `--name` on the command line, if given. */
+const flag = (name) => {
+  const at = process.argv.indexOf(`--${name}`)
+  return at === -1 ? undefined : process.argv[at + 1]
+}
+const ONLY = flag('only')
+const MODE = flag('mode')
 /** Per scenario: measure this long (after a short warm-up), or stop at this many requests. */
-const DURATION_MS = QUICK ? 1000 : 3500
+const DURATION_MS = QUICK ? 1000 : 3000
 // Long enough for the JIT to settle: the gateway has far more code to optimise than the proxy.
 const WARMUP_MS = QUICK ? 200 : 1500
 const MAX_REQUESTS = 50_000
 /** Hard stop for the whole run; scenarios that would start after it are skipped. */
-const BUDGET_MS = 55_000
+const BUDGET_MS = 85_000
 /** Streams also run with one connection: time to first byte without queueing behind other requests. */
 const CONCURRENCIES = { json: [16, 64], stream: [1, 16, 64] }
 
 const started = performance.now()
 if (isMainThread) {
   const hardStop = setTimeout(() => {
-    console.error(`bench: still running after 60 s; giving up`)
+    console.error(`bench: still running after 90 s; giving up`)
     process.exit(2)
-  }, 60_000)
+  }, 90_000)
   hardStop.unref()
 }
 
@@ -152,10 +163,14 @@ if (!isMainThread) {
 }
 
 async function main() {
+  if ((ONLY !== undefined && !['fastify-proxy', 'fastify+provider', 'gateway'].includes(ONLY)) || (MODE !== undefined && !['json', 'stream'].includes(MODE))) {
+    console.error('bench: --only takes fastify-proxy, fastify+provider or gateway; --mode takes json or stream')
+    process.exit(2)
+  }
   const { createGateway, createSilentLogger, Tokens } = await load('packages/core/dist/index.js')
   const httpServer = (await load('plugins/http-server/dist/index.js')).default
   const httpOpenAi = (await load('plugins/http-openai/dist/index.js')).default
-  const providerOpenAi = (await load('plugins/provider-openai/dist/index.js')).default
+  const { default: providerOpenAi, createOpenAiProvider } = await load('plugins/provider-openai/dist/index.js')
   const fastify = createRequire(join(ROOT, 'plugins/http-server/package.json'))('fastify')
 
   // ── servers ──────────────────────────────────────────────────────────────────────────────────────
@@ -218,14 +233,63 @@ async function main() {
   await proxy.listen({ host: HOST, port: 0 })
   const proxyUrl = `http://${HOST}:${proxy.server.address().port}`
 
+  // The floor: fastify calling the provider plugin's client directly, as the agent runner does (a
+  // whole-answer call for a JSON request, SSE for a stream), and answering in OpenAI's shape. No auth,
+  // validation, sessions, transcript or runner: what any gateway pays to go through a provider plugin.
+  const provider = createOpenAiProvider({ id: 'openai', baseUrl: model.baseUrl, apiKey: () => 'sk-bench', maxRetries: 0 })
+  const direct = fastify({ logger: false })
+  direct.post('/v1/chat/completions', async (req, reply) => {
+    const { messages, stream } = req.body
+    const controller = new AbortController()
+    const events = provider.stream({ model: 'bench-model', system: '', messages: messages.map((m) => ({ role: m.role, content: m.content })), tools: [], signal: controller.signal, stream })
+    const created = Math.floor(Date.now() / 1000)
+    if (!stream) {
+      let content = ''
+      let usage
+      for await (const event of events) {
+        if (event.type === 'text') content += event.delta
+        else if (event.type === 'usage') usage = event.usage
+      }
+      return {
+        id: 'chatcmpl_direct', object: 'chat.completion', created, model: 'openclaw',
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: usage?.input ?? 0, completion_tokens: usage?.output ?? 0, total_tokens: (usage?.input ?? 0) + (usage?.output ?? 0) },
+      }
+    }
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
+    const chunk = (delta, finish = null) => `data: ${JSON.stringify({ id: 'chatcmpl_direct', object: 'chat.completion.chunk', created, model: 'openclaw', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+    // Writes of one tick go out in one syscall, as the gateway's SSE writer does.
+    let corked = false
+    const write = (text) => {
+      if (!corked) {
+        corked = true
+        res.cork()
+        process.nextTick(() => {
+          corked = false
+          if (!res.writableEnded) res.uncork()
+        })
+      }
+      res.write(text)
+    }
+    write(chunk({ role: 'assistant' }))
+    for await (const event of events) if (event.type === 'text') write(chunk({ content: event.delta }))
+    res.end(`${chunk({}, 'stop')}data: [DONE]\n\n`)
+  })
+  await direct.listen({ host: HOST, port: 0 })
+  const directUrl = `http://${HOST}:${direct.server.address().port}`
+
   // ── run ──────────────────────────────────────────────────────────────────────────────────────────
 
   const results = []
   let skipped = 0
   try {
-    for (const stream of [false, true]) {
+    const targets = [['fastify-proxy', proxyUrl], ['fastify+provider', directUrl], ['gateway', gatewayUrl]].filter(([name]) => ONLY === undefined || name === ONLY)
+    const modes = [false, true].filter((stream) => MODE === undefined || MODE === (stream ? 'stream' : 'json'))
+    for (const stream of modes) {
       for (const concurrency of CONCURRENCIES[stream ? 'stream' : 'json']) {
-        for (const [target, url] of [['fastify-proxy', proxyUrl], ['gateway', gatewayUrl]]) {
+        for (const [target, url] of targets) {
           if (performance.now() - started + WARMUP_MS + DURATION_MS > BUDGET_MS) {
             skipped++
             continue
@@ -240,13 +304,15 @@ async function main() {
     }
   } finally {
     driver.postMessage({ type: 'close' })
-    await Promise.allSettled([gateway.stop(), proxy.close()])
+    await Promise.allSettled([gateway.stop(), proxy.close(), direct.close()])
     upstream.destroy()
   }
 
   const ms = (v) => (Number.isNaN(v) ? '—' : v.toFixed(2))
   const rows = results.map((r) => {
-    const base = results.find((b) => b.target === 'fastify-proxy' && b.stream === r.stream && b.concurrency === r.concurrency)
+    const same = (target) => results.find((b) => b.target === target && b.stream === r.stream && b.concurrency === r.concurrency)
+    const base = same('fastify-proxy')
+    const floor = same('fastify+provider')
     return {
       mode: r.stream ? 'stream' : 'json',
       conc: r.concurrency,
@@ -257,7 +323,8 @@ async function main() {
       'ttfb p50': r.stream ? ms(r.ttfb50) : '',
       'ttfb p99': r.stream ? ms(r.ttfb99) : '',
       'cpu/req ms': r.cpuPerRequest.toFixed(3),
-      'vs proxy': r.target === 'gateway' && base ? `${(r.rps / base.rps).toFixed(2)}x` : '',
+      'vs proxy': r.target !== 'fastify-proxy' && base ? `${(r.rps / base.rps).toFixed(2)}x` : '',
+      'vs provider': r.target === 'gateway' && floor ? `${(r.rps / floor.rps).toFixed(2)}x` : '',
       errors: r.errors,
     }
   })
