@@ -79,6 +79,33 @@ describe('httpRequest', () => {
     expect(sockets.size).toBe(1)
   })
 
+  it('does nothing when aborted after the whole body arrived and the reader stopped early', async () => {
+    // An SSE answer with an error event and the end in one packet: the reader stops at the error, the
+    // body is already complete and its connection back in the pool when the caller aborts.
+    const sockets = new Set<unknown>()
+    const url = await serve((req, res) => {
+      sockets.add(req.socket)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.end('data: {"a":1}\n\ndata: {"error":{"message":"overloaded"}}\n\n')
+    })
+    const uncaught: unknown[] = []
+    const onUncaught = (err: unknown) => uncaught.push(err)
+    process.on('uncaughtException', onUncaught)
+    try {
+      for (let i = 0; i < 3; i++) {
+        const controller = new AbortController()
+        const response = await httpRequest(url, { method: 'POST', body: '{}', signal: controller.signal })
+        for await (const _ of response.body) break
+        controller.abort()
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    } finally {
+      process.off('uncaughtException', onUncaught)
+    }
+    expect(uncaught).toEqual([])
+    expect(sockets.size).toBe(1)
+  })
+
   it('closes an abandoned body that does not end', async () => {
     let closed = false
     const url = await serve((req, res) => {

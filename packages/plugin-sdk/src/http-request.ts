@@ -78,17 +78,27 @@ export function httpRequest(url: string | URL, init: { method?: string; headers?
     const headers: Record<string, string> = { ...init.headers }
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body))
     const request = (secure ? httpsRequestFn : httpRequestFn)(target, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent })
-    const onAbort = () => request.destroy(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'))
+    let response: IncomingMessage | undefined
+    const onAbort = () => {
+      // Once the whole body is in, there is nothing to cancel, and the connection may already be back
+      // in the pool or serving another request: destroying it then would kill someone else's socket.
+      if (response?.complete) return
+      request.destroy(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'))
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
     const done = () => signal?.removeEventListener('abort', onAbort)
-    request.once('error', (err) => {
+    // `on`, not `once`: a destroyed request can report more than one error, and an unhandled one
+    // would take the whole process down.
+    request.on('error', (err) => {
       done()
       reject(signal?.aborted ? signal.reason : err)
     })
     request.once('response', (message) => {
+      response = message
+      message.once('end', done)
       message.once('close', done)
       // An abort after the headers surfaces as the reason from the body iterator.
-      message.once('error', () => {})
+      message.on('error', () => {})
       const status = message.statusCode ?? 0
       resolve({
         status,

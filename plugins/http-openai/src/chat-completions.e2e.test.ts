@@ -367,6 +367,22 @@ describe('POST /v1/chat/completions (streaming)', () => {
     expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', type: 'server_error' })
   })
 
+  it('should pass on an error event the model sends mid-stream, and keep serving', async () => {
+    // vLLM, LiteLLM and OpenRouter send `data: {"error": …}` and end the response when they fail mid-answer.
+    for (let i = 0; i < 3; i++) {
+      gw.model.reply({ text: 'Partial answer', streamError: 'The model is overloaded' })
+      const stream = await gw.client.chat.completions.create({ model: 'openclaw', stream: true, messages: [{ role: 'user', content: `x${i}` }] })
+      const error = await (async () => {
+        for await (const _ of stream);
+      })().catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(OpenAI.APIError)
+      expect((error as APIError).message).toContain('The model is overloaded')
+    }
+    gw.model.reply({ text: 'Still here' })
+    const completion = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'y' }] })
+    expect(completion.choices[0]!.message.content).toBe('Still here')
+  })
+
   it('should answer a bad streaming request with a real 400, not a stream', async () => {
     const error = await gw.client.chat.completions.create({ model: 'openclaw/nobody', stream: true, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     expect((error as APIError).status).toBe(400)

@@ -24,6 +24,11 @@ export interface ScriptedReply {
   readonly delayMs?: number
   /** Streaming only: wait this long between events. */
   readonly chunkDelayMs?: number
+  /**
+   * Streaming only: after the text, an error event in the wire format (OpenAI `data: {"error": …}`,
+   * Anthropic `event: error`) and the end of the response, as providers do when they fail mid-answer.
+   */
+  readonly streamError?: string
 }
 
 /** An HTTP error answer. Without `body`, an error body in the request's wire format is sent. */
@@ -199,7 +204,7 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
         ? await streamOpenAi(send, reply, model, nextId, (body as ModelRequestBody).stream_options?.include_usage === true)
         : await streamAnthropic(send, reply, model, nextId)
     if (!completed) return
-    if (format === 'openai') res.write('data: [DONE]\n\n')
+    if (format === 'openai' && reply.streamError === undefined) res.write('data: [DONE]\n\n')
     if (chunkDelay === 0) res.uncork()
     res.end()
   }
@@ -324,6 +329,7 @@ interface ResolvedReply {
   readonly toolCalls: readonly { readonly id: string; readonly name: string; readonly arguments: string }[]
   readonly usage: { readonly input: number; readonly output: number }
   readonly finishReason: 'stop' | 'length' | 'tool_calls' | 'content_filter'
+  readonly streamError: string | undefined
 }
 
 function resolveReply(step: ScriptedReply, body: object, nextId: (prefix: string) => string): ResolvedReply {
@@ -340,6 +346,7 @@ function resolveReply(step: ScriptedReply, body: object, nextId: (prefix: string
     toolCalls,
     usage: step.usage ?? { input: Math.max(1, Math.ceil(JSON.stringify(body).length / 4)), output: Math.max(1, Math.ceil(outputChars / 4)) },
     finishReason: step.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
+    streamError: step.streamError,
   }
 }
 
@@ -398,6 +405,7 @@ async function streamOpenAi(send: SendEvent, reply: ResolvedReply, model: string
   for (const delta of textDeltas(reply.text)) {
     if (!(await send(chunk({ content: delta })))) return false
   }
+  if (reply.streamError !== undefined) return send({ error: { message: reply.streamError, type: 'server_error', param: null, code: null } })
   for (const [index, call] of reply.toolCalls.entries()) {
     const head = { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }
     if (!(await send(chunk({ tool_calls: [head] })))) return false
@@ -469,6 +477,7 @@ async function streamAnthropic(send: SendEvent, reply: ResolvedReply, model: str
     if (!(await emit('content_block_stop', { index }))) return false
     index++
   }
+  if (reply.streamError !== undefined) return emit('error', { error: { type: 'overloaded_error', message: reply.streamError } })
   for (const call of reply.toolCalls) {
     if (!(await emit('content_block_start', { index, content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} } }))) return false
     for (const piece of argumentPieces(call.arguments)) {
