@@ -20,6 +20,7 @@ import type { OpenAiRouteContext } from './openai-route-context.js'
 import { parseRequestBody } from './parse-request-body.js'
 import { planAgentTurn } from './plan-agent-turn.js'
 import { resolveRunContext, type RunContext } from './resolve-run-context.js'
+import { sessionHeaders, setSessionHeaders } from './session-key-header.js'
 import { SseResponse } from './sse-response.js'
 import { startAgentStream } from './start-agent-stream.js'
 
@@ -81,7 +82,7 @@ async function handleChatCompletion(ctx: OpenAiRouteContext, req: RouteRequest, 
   const created = Math.floor(ctx.now() / 1000)
 
   if (prepared.stream) {
-    const sse = new SseResponse(reply, { 'x-openclaw-agent-id': run.session.agentId, 'x-openclaw-session-key': run.session.sessionKey })
+    const sse = new SseResponse(reply, sessionHeaders(run.session))
     let started
     try {
       started = await startAgentStream(ctx.gateway.agent, { ...options, signal: sse.signal })
@@ -96,7 +97,7 @@ async function handleChatCompletion(ctx: OpenAiRouteContext, req: RouteRequest, 
   try {
     const result = await ctx.gateway.agent.run({ ...options, signal: clientDisconnectSignal(reply.raw) })
     // From the result: a repeated idempotency key answers with the first run, whose session it names.
-    reply.header('x-openclaw-agent-id', result.agentId).header('x-openclaw-session-key', result.sessionKey)
+    setSessionHeaders(reply, result)
     if (result.status !== 'ok') {
       return sendOpenAiError(reply, runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` }))
     }

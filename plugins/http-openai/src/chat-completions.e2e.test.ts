@@ -111,6 +111,28 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     ])
   })
 
+  it('should serve a user outside ASCII, streaming or not, naming the session percent-encoded and taking that name back', async () => {
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const plain = await gw.client.chat.completions.create({ model: 'openclaw', user: '李雷', messages: [{ role: 'user', content: 'a' }] }).withResponse()
+    expect(plain.data.choices[0]!.message.content).toBe('ok')
+    const header = plain.response.headers.get('x-openclaw-session-key')!
+    expect(header).toBe('agent:main:openai-user:%E6%9D%8E%E9%9B%B7')
+    expect(gw.gateway.sessions.get('agent:main:openai-user:李雷')?.messageCount).toBe(2)
+
+    const streamed = await gw.client.chat.completions.create({ model: 'openclaw', user: '李雷', stream: true, messages: [{ role: 'user', content: 'b' }] }).withResponse()
+    for await (const _ of streamed.data);
+    expect(streamed.response.headers.get('x-openclaw-session-key')).toBe(header)
+
+    // The header as given, and raw UTF-8, both name the same session.
+    await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'c' }] }, { headers: { 'x-openclaw-session-key': header } })
+    await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', 'x-openclaw-session-key': Buffer.from('agent:main:openai-user:李雷').toString('latin1') },
+      body: JSON.stringify({ model: 'openclaw', messages: [{ role: 'user', content: 'd' }] }),
+    }).then((r) => r.text())
+    expect(gw.gateway.sessions.get('agent:main:openai-user:李雷')?.messageCount).toBe(8)
+  })
+
   it('should not replay earlier messages into a session that has history, but fold them into a fresh one', async () => {
     gw.model.replyWith(() => ({ text: 'ok' }))
     const history: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [

@@ -4,8 +4,7 @@ import type { GatewayRuntime } from '@openclaw/plugin-sdk'
 import { OAI_ERR_SESSION_KEY_RESERVED } from './errors.js'
 import { withParam } from './openai-error.js'
 import type { AgentTarget } from './resolve-agent-target.js'
-
-export const SESSION_KEY_HEADER = 'x-openclaw-session-key'
+import { SESSION_KEY_HEADER, sessionKeyFromHeaders } from './session-key-header.js'
 
 /** Namespaces owned by the gateway itself; HTTP callers may not run turns in them. */
 const RESERVED_NAMESPACES = ['subagent:', 'cron:', 'acp:'] as const
@@ -29,12 +28,6 @@ function reservedNamespace(key: string): string | undefined {
   return RESERVED_NAMESPACES.find((ns) => rest.startsWith(ns))
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name]
-  const first = Array.isArray(value) ? value[0] : value
-  return first?.trim() || undefined
-}
-
 /**
  * Pick the session: the `x-openclaw-session-key` header (normalised; refused in a reserved namespace
  * or when it names another agent than the one selected explicitly), else `user` →
@@ -49,7 +42,7 @@ export function resolveRunSession(input: {
   readonly prefix: string
 }): RunSession {
   const { gateway, target } = input
-  const explicitKey = header(input.headers, SESSION_KEY_HEADER)
+  const explicitKey = sessionKeyFromHeaders(input.headers)
   let resolved: { agentId: string; sessionKey: string }
   let fresh = false
   if (explicitKey !== undefined) {

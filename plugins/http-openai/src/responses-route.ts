@@ -22,7 +22,8 @@ import {
 } from './responses-request.js'
 import { streamResponse } from './responses-stream.js'
 import { authSubject, resolveRunContext, type RunContext } from './resolve-run-context.js'
-import { SESSION_KEY_HEADER, type RunSession } from './resolve-run-session.js'
+import type { RunSession } from './resolve-run-session.js'
+import { SESSION_KEY_HEADER, sessionHeaders, sessionKeyFromHeaders, setSessionHeaders } from './session-key-header.js'
 import { SseResponse } from './sse-response.js'
 import { startAgentStream } from './start-agent-stream.js'
 
@@ -37,12 +38,6 @@ interface PreparedResponsesRun {
   readonly toolChoice: ToolChoice | undefined
 }
 
-function headerValue(req: Pick<RouteRequest, 'headers'>, name: string): string | undefined {
-  const value = req.headers[name]
-  const first = Array.isArray(value) ? value[0] : value
-  return first?.trim() || undefined
-}
-
 /** The session `previous_response_id` continues, if the caller, agent and session header agree with it. */
 function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'headers'>, responseId: string) {
   return (target: { agentId: string; explicit: boolean }): RunSession => {
@@ -51,7 +46,7 @@ function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'head
     if (target.explicit && target.agentId !== previous.agentId) {
       throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran on agent '${previous.agentId}', not '${target.agentId}'`), PREVIOUS)
     }
-    const explicitKey = headerValue(req, SESSION_KEY_HEADER)
+    const explicitKey = sessionKeyFromHeaders(req.headers)
     if (explicitKey !== undefined) {
       const { sessionKey } = ctx.gateway.agent.resolveSessionKey({ agentId: previous.agentId, sessionKey: explicitKey })
       if (sessionKey !== previous.sessionKey) {
@@ -89,8 +84,11 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
   ].join('\n\n')
   const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
 
+  // A turn of text files alone: their text went into the instructions, so the message points there.
+  const filesOnly = plan.message === '' && media.attachments.length === 0 && plan.toolResults.length === 0 && media.fileTexts.length > 0
+  const files = media.fileTexts.length
   const options = agentRunOptions(run, {
-    message: plan.message,
+    message: filesOnly ? `(${files === 1 ? 'a file' : `${files} files`} attached: the text is in the instructions)` : plan.message,
     attachments: media.attachments,
     toolResults,
     clientTools,
@@ -116,7 +114,6 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
   }
   const { options, run, request } = prepared
   const header: ResponseHeader = { id: `resp_${randomUUID()}`, createdAt: Math.floor(ctx.now() / 1000), model: request.model, request }
-  const sessionHeaders = { 'x-openclaw-agent-id': run.session.agentId, 'x-openclaw-session-key': run.session.sessionKey }
 
   try {
     ctx.responseSessions().save({ responseId: header.id, sessionKey: run.session.sessionKey, agentId: run.session.agentId, subject: run.subject })
@@ -126,7 +123,7 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
   }
 
   if (request.stream === true) {
-    const sse = new SseResponse(reply, sessionHeaders)
+    const sse = new SseResponse(reply, sessionHeaders(run.session))
     let started
     try {
       started = await startAgentStream(ctx.gateway.agent, { ...options, signal: sse.signal })
@@ -138,7 +135,7 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
 
   try {
     const result = await ctx.gateway.agent.run({ ...options, signal: clientDisconnectSignal(reply.raw) })
-    reply.header('x-openclaw-agent-id', result.agentId).header('x-openclaw-session-key', result.sessionKey)
+    setSessionHeaders(reply, result)
     const text = result.text === '' ? [] : [messageItem(result.text)]
     if (result.status !== 'ok') {
       const error = runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` })

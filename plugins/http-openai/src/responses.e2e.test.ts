@@ -86,6 +86,28 @@ describe('POST /v1/responses', () => {
     ])
   })
 
+  it('should run a turn whose user message is a text file alone', async () => {
+    gw.model.reply({ text: 'It says hello.' })
+    const response = await gw.client.responses.create({
+      model: 'openclaw',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_file', filename: 'a.txt', file_data: `data:text/plain;base64,${Buffer.from('hello').toString('base64')}` }] }],
+    })
+    expect(response.output_text).toBe('It says hello.')
+    const [call] = modelCalls(gw.model)
+    expect(String(call!.messages[0]!.content)).toContain('hello')
+    expect(call!.messages.at(-1)).toEqual({ role: 'user', content: '(a file attached: the text is in the instructions)' })
+  })
+
+  it('should serve a user outside ASCII, streaming or not, naming the session percent-encoded', async () => {
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const plain = await gw.client.responses.create({ model: 'openclaw', input: 'a', user: 'Zoë 🦀' }).withResponse()
+    expect(plain.response.headers.get('x-openclaw-session-key')).toBe('agent:main:openresponses-user:zo%C3%AB%20%F0%9F%A6%80')
+    const streamed = await gw.client.responses.create({ model: 'openclaw', input: 'b', user: 'Zoë 🦀', stream: true }).withResponse()
+    for await (const _ of streamed.data);
+    expect(streamed.response.headers.get('x-openclaw-session-key')).toBe(plain.response.headers.get('x-openclaw-session-key'))
+    expect(modelCalls(gw.model)[1]!.messages.filter((m) => m.role !== 'system').map((m) => m.content)).toEqual(['a', 'ok', 'b'])
+  })
+
   it('should continue the conversation with previous_response_id', async () => {
     gw.model.reply({ text: 'Noted: blue.' }).reply({ text: 'Blue.' })
     const first = await gw.client.responses.create({ model: 'openclaw', input: 'My favourite colour is blue.' })

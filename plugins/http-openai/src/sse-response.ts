@@ -33,8 +33,9 @@ export class SseResponse {
    * so clients see the stream start before the model answers.
    */
   open(): void {
-    this.#reply.hijack()
     const res = this.#reply.raw
+    // Before `hijack()`: a header Node refuses throws here with nothing sent, and the route's error
+    // handling still answers; after it, nobody would, and the client would wait forever.
     res.writeHead(200, {
       ...this.#headers,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -42,6 +43,7 @@ export class SseResponse {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     })
+    this.#reply.hijack()
     res.socket?.setNoDelay(true)
     this.#heartbeat = setInterval(() => this.#write(': keep-alive\n\n'), HEARTBEAT_MS)
     this.#heartbeat.unref()
