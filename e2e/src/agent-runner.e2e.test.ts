@@ -59,6 +59,42 @@ describe('agent runner', () => {
     expect(modelCalls(h.model)[0]!.tools!.map((t) => t.function.name)).toEqual(expect.arrayContaining(['get_weather', 'sessions_list', 'sessions_history', 'session_status']))
   })
 
+  it('takes client tool results only for calls the session waits for, and answers abandoned calls for the model', async () => {
+    h = await startHarness()
+    const clientTools = [{ name: 'lookup', description: 'Look a thing up', parameters: { type: 'object', properties: {} } }]
+    const session = { sessionKey: 'client-tools', clientTools }
+    h.model.reply({ toolCalls: [{ id: 'call_c1', name: 'lookup', arguments: {} }] })
+    expect(await h.gateway.agent.run({ ...session, message: 'look it up' })).toMatchObject({ status: 'ok', finishReason: 'tool_calls' })
+
+    // An unknown call id: refused, and nothing of the run is written.
+    const unknown = await h.gateway.agent.run({ ...session, message: '', toolResults: [{ toolCallId: 'call_zz', content: 'x' }] })
+    expect(unknown).toMatchObject({ status: 'error', error: { code: 'CORE_ERR_TOOL_RESULT_UNMATCHED', statusCode: 400 } })
+    expect(unknown.error!.message).toContain("waiting for: call_c1")
+    const roles = () => h!.gateway.sessions.history('agent:main:client-tools').items.filter((e) => e.role !== 'system').map((e) => e.role)
+    expect(roles()).toEqual(['user', 'assistant'])
+
+    // The answer: the model gets it under the tool's name.
+    h.model.reply({ text: 'It is 42.' })
+    expect(await h.gateway.agent.run({ ...session, message: '', toolResults: [{ toolCallId: 'call_c1', content: '42' }] })).toMatchObject({ status: 'ok', text: 'It is 42.' })
+    expect(modelCalls(h.model).at(-1)!.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_c1', content: '42' })
+
+    // The same answer again (a retried request): the call is answered already.
+    const again = await h.gateway.agent.run({ ...session, message: '', toolResults: [{ toolCallId: 'call_c1', content: '42' }] })
+    expect(again).toMatchObject({ status: 'error', error: { code: 'CORE_ERR_TOOL_RESULT_UNMATCHED' } })
+    expect(again.error!.message).toContain('waiting for: none')
+
+    // A call the client never answers, then a new message: the model is told the call had no result.
+    h.model.reply({ toolCalls: [{ id: 'call_c2', name: 'lookup', arguments: {} }] }).reply({ text: 'Fine.' })
+    await h.gateway.agent.run({ ...session, message: 'look again' })
+    expect(await h.gateway.agent.run({ ...session, message: 'never mind' })).toMatchObject({ status: 'ok', text: 'Fine.' })
+    const last = modelCalls(h.model).at(-1)!.messages.slice(-3)
+    expect(last).toMatchObject([
+      { role: 'assistant', tool_calls: [{ id: 'call_c2' }] },
+      { role: 'tool', tool_call_id: 'call_c2', content: expect.stringContaining('No result') },
+      { role: 'user', content: 'never mind' },
+    ])
+  })
+
   it('turns bad arguments, a throwing tool and a slow tool into error results the model sees', async () => {
     const boom = defineTool({ name: 'boom', description: 'throws', parameters: z.object({}), execute: () => { throw new Error('kaboom') } })
     const slow = defineTool({ name: 'slow', description: 'slow', parameters: z.object({}), timeoutMs: 50, execute: (_a, ctx) => new Promise((r) => ctx.signal.addEventListener('abort', () => r('late'))) })

@@ -208,6 +208,14 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       { id: 'call_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
     ])
     expect(replayed.at(-1)).toEqual({ role: 'tool', tool_call_id: 'call_w1', content: '{"temp":21}' })
+
+    // The same request again (an SDK retry): the call is answered already → 400, and the session still works.
+    const retried = await gw.client.chat.completions.create({ model: 'openclaw', user: 'tools-1', messages, tools: [WEATHER_TOOL] }).catch((e: unknown) => e)
+    expect((retried as APIError).status).toBe(400)
+    expect((retried as APIError).error).toMatchObject({ code: 'CORE_ERR_TOOL_RESULT_UNMATCHED', type: 'invalid_request_error' })
+    gw.model.reply({ text: 'You are welcome.' })
+    const thanks = await gw.client.chat.completions.create({ model: 'openclaw', user: 'tools-1', messages: [{ role: 'user', content: 'Thanks' }] })
+    expect(thanks.choices[0]!.message.content).toBe('You are welcome.')
   })
 
   it('should pass tool_choice on, and answer 502 when a required tool was not called', async () => {

@@ -15,6 +15,7 @@ import {
   CORE_ERR_RUN_INVALID,
   CORE_ERR_RUN_TIMEOUT,
   CORE_ERR_RUN_TURN_LIMIT,
+  CORE_ERR_TOOL_RESULT_UNMATCHED,
 } from '../errors/codes.js'
 import { isCodedError } from '../errors/create-error.js'
 import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
@@ -25,10 +26,11 @@ import { DEFAULT_AGENT_ID, resolveSessionKey } from '../sessions/session-key.js'
 import type { NewTranscriptEntry, SessionStore } from '../sessions/session-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, DeliveryTarget, RunStatus, TurnContext } from '../types/agent.js'
 import type { OutboundMessage } from '../types/messages.js'
-import type { FinishReason, ModelMessage, ModelProvider, ModelTool, Usage } from '../types/providers.js'
+import type { FinishReason, ModelProvider, ModelTool, Usage } from '../types/providers.js'
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
 import type { IdempotencyStore } from './idempotency-store.js'
+import { pendingToolCalls, toModelMessages } from './model-messages.js'
 import { RunEvents } from './run-events.js'
 import { SessionQueue } from './session-queue.js'
 import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
@@ -82,16 +84,6 @@ const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 }
 
 function addUsage(a: Usage, b: Usage): Usage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, totalTokens: a.totalTokens + b.totalTokens }
-}
-
-function toModelMessages(entries: readonly NewTranscriptEntry[]): ModelMessage[] {
-  const out: ModelMessage[] = []
-  for (const e of entries) {
-    if (e.role === 'user') out.push({ role: 'user', content: e.text, ...(e.attachments ? { attachments: e.attachments } : {}) })
-    else if (e.role === 'assistant') out.push({ role: 'assistant', content: e.text, ...(e.toolCalls?.length ? { toolCalls: e.toolCalls } : {}) })
-    else if (e.role === 'tool') out.push({ role: 'tool', toolCallId: e.toolCallId, name: e.name, content: e.text, ...(e.isError ? { isError: true } : {}) })
-  }
-  return out
 }
 
 function toolResultText(result: ToolResult): string {
@@ -356,8 +348,17 @@ export class AgentRunner implements AgentRuntime {
     let result: AgentRunResult
     try {
       const incoming: NewTranscriptEntry[] = []
-      for (const r of options.toolResults ?? []) {
-        incoming.push({ role: 'tool', runId, toolCallId: r.toolCallId, name: r.name ?? 'client_tool', text: r.content })
+      // Tool results must answer the calls the model is waiting for: anything else would be refused by
+      // the model API on this turn and every later one. Checked here, in the session's queue.
+      const before = options.toolResults?.length ? deps.sessions.transcript(sessionKey) : undefined
+      if (before) {
+        const pending = pendingToolCalls(before)
+        for (const r of options.toolResults!) {
+          const name = pending.get(r.toolCallId)
+          if (name === undefined) throw new CORE_ERR_TOOL_RESULT_UNMATCHED(r.toolCallId, [...pending.keys()].join(', ') || 'none')
+          pending.delete(r.toolCallId)
+          incoming.push({ role: 'tool', runId, toolCallId: r.toolCallId, name: r.name ?? name, text: r.content })
+        }
       }
       if (options.message.trim() !== '' || options.attachments?.length) {
         incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
@@ -397,7 +398,7 @@ export class AgentRunner implements AgentRuntime {
 
       const maxTurns = settings.maxToolTurns ?? DEFAULT_MAX_TOOL_TURNS
       // A session this run created holds just what it appended: no need to read it back.
-      const history = toModelMessages(created ? incoming : deps.sessions.transcript(sessionKey))
+      const history = toModelMessages(created ? incoming : before ? [...before, ...incoming] : deps.sessions.transcript(sessionKey))
       for (let turnIndex = 0; ; turnIndex++) {
         let turnText = ''
         const calls: ToolCall[] = []

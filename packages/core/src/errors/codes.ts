@@ -95,6 +95,8 @@ export const CORE_ERR_RUN_TIMEOUT = createError<'CORE_ERR_RUN_TIMEOUT', [timeout
   'CORE_ERR_RUN_TIMEOUT', 'The run did not finish within %d ms', 504)
 export const CORE_ERR_RUN_ABORTED = createError<'CORE_ERR_RUN_ABORTED', [reason: string]>(
   'CORE_ERR_RUN_ABORTED', 'The run was aborted: %s', 499)
+export const CORE_ERR_TOOL_RESULT_UNMATCHED = createError<'CORE_ERR_TOOL_RESULT_UNMATCHED', [toolCallId: string, pending: string]>(
+  'CORE_ERR_TOOL_RESULT_UNMATCHED', "Tool result for call '%s' answers no tool call the session is waiting for (waiting for: %s)", 400)
 export const CORE_ERR_RUN_TURN_LIMIT = createError<'CORE_ERR_RUN_TURN_LIMIT', [turns: number]>(
   'CORE_ERR_RUN_TURN_LIMIT', 'The model kept calling tools after %d tool turns; the run was stopped', 500)
 

@@ -31,7 +31,11 @@ export interface AgentRunOptions {
   readonly clientTools?: readonly { readonly name: string; readonly description: string; readonly parameters: Readonly<Record<string, unknown>> }[]
   /** `auto` (default), `none`, `required`, or a tool that must be called. */
   readonly toolChoice?: 'auto' | 'none' | 'required' | { readonly name: string }
-  /** Results of client-side tool calls from the previous turn, sent instead of (or before) a new message. */
+  /**
+   * Results of client-side tool calls from the previous turn, sent instead of (or before) a new
+   * message. Each must answer a call the session is waiting for, else the run fails with
+   * `CORE_ERR_TOOL_RESULT_UNMATCHED` (400) before anything is written.
+   */
   readonly toolResults?: readonly { readonly toolCallId: string; readonly name?: string; readonly content: string }[]
   /** Upper bound on the tokens of each model answer. */
   readonly maxTokens?: number
