@@ -39,6 +39,11 @@ export const HTTP_ERR_RATE_LIMITED = createError<'HTTP_ERR_RATE_LIMITED'>(
 export const HTTP_ERR_BODY_TOO_LARGE = createError<'HTTP_ERR_BODY_TOO_LARGE'>('HTTP_ERR_BODY_TOO_LARGE', 'Payload too large', 413)
 export const HTTP_ERR_INVALID_JSON = createError<'HTTP_ERR_INVALID_JSON'>('HTTP_ERR_INVALID_JSON', 'Request body is not valid JSON', 400)
 export const HTTP_ERR_BAD_REQUEST = createError<'HTTP_ERR_BAD_REQUEST', [reason: string]>('HTTP_ERR_BAD_REQUEST', 'Bad request: %s', 400)
+export const HTTP_ERR_BAD_URL = createError<'HTTP_ERR_BAD_URL'>('HTTP_ERR_BAD_URL', 'The URL is not valid (bad percent-encoding?)', 400)
+export const HTTP_ERR_MALFORMED_REQUEST = createError<'HTTP_ERR_MALFORMED_REQUEST'>('HTTP_ERR_MALFORMED_REQUEST', 'The request is not valid HTTP', 400)
+export const HTTP_ERR_HEADERS_TOO_LARGE = createError<'HTTP_ERR_HEADERS_TOO_LARGE'>('HTTP_ERR_HEADERS_TOO_LARGE', 'The request headers are too large', 431)
+export const HTTP_ERR_REQUEST_TIMEOUT = createError<'HTTP_ERR_REQUEST_TIMEOUT'>(
+  'HTTP_ERR_REQUEST_TIMEOUT', 'The request did not arrive in time', 408)
 export const HTTP_ERR_UNSUPPORTED_MEDIA_TYPE = createError<'HTTP_ERR_UNSUPPORTED_MEDIA_TYPE'>(
   'HTTP_ERR_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: send the body as application/json', 415)
 export const HTTP_ERR_NOT_READY = createError<'HTTP_ERR_NOT_READY'>(

@@ -26,6 +26,10 @@ export const HttpServerConfigSchema = z.looseObject({
     .looseObject({
       /** Largest request body a route accepts unless it sets its own `bodyLimit`. */
       maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
+      /** A client must send its request headers within this long, else 408 and the connection closes. */
+      headersTimeoutMs: z.number().int().positive().default(15_000),
+      /** …and its whole request, body included (slow uploads of large bodies need more). */
+      requestTimeoutMs: z.number().int().positive().default(60_000),
       /** Owned by the plugins that serve the endpoints (e.g. `chatCompletions`, `responses`). */
       endpoints: z.looseObject({}).prefault({}),
     })

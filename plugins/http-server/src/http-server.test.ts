@@ -1,5 +1,6 @@
 import { mkdtempSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -99,6 +100,24 @@ function upgradeStatus(url: string, path: string): Promise<number> {
     })
     req.on('error', reject)
     req.end()
+  })
+}
+
+/** Write raw bytes to the server and parse the one answer it sends before closing the connection. */
+function rawExchange(url: string, raw: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(raw))
+    let text = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => (text += chunk))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n')
+      const [statusLine = '', ...lines] = head.split('\r\n')
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body })
+    })
   })
 }
 
@@ -202,6 +221,48 @@ describe('core:http routing and limits', () => {
     const gw = await start({ plugins: [routes([echo])] })
     const res = await postJson(`${gw.url}/echo`, '{"__proto__":{"admin":true}}', bearer(TOKEN))
     expect(res.status).toBe(400)
+  })
+
+  it('should read a JSON body sent as text/plain as JSON', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const res = await fetch(`${gw.url}/echo`, { method: 'POST', headers: { ...bearer(TOKEN), 'content-type': 'text/plain' }, body: '{"a":1}' })
+    expect(await res.json()).toEqual({ ok: true, body: { a: 1 } })
+    const bad = await fetch(`${gw.url}/echo`, { method: 'POST', headers: { ...bearer(TOKEN), 'content-type': 'text/plain; charset=utf-8' }, body: 'hello' })
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ error: { type: 'invalid_request', message: 'Request body is not valid JSON' } })
+  })
+
+  it('should answer a URL that cannot be decoded with 400 in the default shape', async () => {
+    const gw = await start({ plugins: [routes([open])] })
+    const res = await fetch(`${gw.url}/open/%zz`)
+    expect(res.status).toBe(400)
+    expectSecurityHeaders(res)
+    expect(await res.json()).toEqual({ ok: false, error: { type: 'invalid_request', message: 'The URL is not valid (bad percent-encoding?)' } })
+  })
+
+  it('should answer what the HTTP parser refuses with the server error shape and security headers', async () => {
+    const gw = await start()
+    for (const [raw, status, type] of [
+      ['GARBAGE\r\n\r\n', 400, 'invalid_request'],
+      ['POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400, 'invalid_request'],
+      [`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'headers_too_large'],
+    ] as const) {
+      const answer = await rawExchange(gw.url, raw)
+      expect(answer.status).toBe(status)
+      expect(answer.headers['x-content-type-options']).toBe('nosniff')
+      expect(answer.headers['referrer-policy']).toBe('no-referrer')
+      expect(answer.headers.connection).toBe('close')
+      expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { type } })
+    }
+  })
+
+  it('should answer 408 and close a connection whose request does not arrive within headersTimeoutMs', async () => {
+    const gw = await start({ config: { gateway: { http: { headersTimeoutMs: 300 } } } })
+    const started = Date.now()
+    const answer = await rawExchange(gw.url, 'POST /echo HTTP/1.1\r\nHost: x\r\n')
+    expect(answer.status).toBe(408)
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { type: 'timeout', message: 'The request did not arrive in time' } })
+    expect(Date.now() - started).toBeLessThan(3000)
   })
 
   it('should answer an unsupported content type with 415', async () => {

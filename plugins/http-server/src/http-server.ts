@@ -4,9 +4,11 @@ import type { Duplex } from 'node:stream'
 import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify'
 import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
 import type { AuthLimiter } from './auth-limiter.js'
+import { answerClientError } from './client-error.js'
 import { errorBody, type ServerError } from './error-body.js'
 import {
   HTTP_ERR_BAD_REQUEST,
+  HTTP_ERR_BAD_URL,
   HTTP_ERR_BODY_TOO_LARGE,
   HTTP_ERR_DRAINING,
   HTTP_ERR_INTERNAL,
@@ -42,6 +44,8 @@ export interface HttpServerOptions {
   /** Routes of this plugin (the probes): answered while starting and draining, never gated. */
   readonly selfId: string
   readonly maxBodyBytes: number
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
   /** `undefined` when `gateway.auth.mode` is `none`. */
   readonly gatewaySecret: SecretMatcher | undefined
   readonly hooksSecret: SecretMatcher
@@ -138,17 +142,33 @@ export class HttpServer {
     this.#options = options
     this.#app = fastify({
       serverFactory: (handler) =>
-        createServer((req: IncomingMessage, res: ServerResponse) => {
-          // Every response, whatever answers it (a route, 404, 405, 413, an error, fastify itself).
-          res.setHeader('X-Content-Type-Options', 'nosniff')
-          res.setHeader('Referrer-Policy', 'no-referrer')
-          handler(req, res)
-        }),
+        createServer(
+          // Slow or silent clients (slowloris) do not hold a connection for Node's default minutes.
+          {
+            headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
+            requestTimeout: options.requestTimeoutMs,
+            // How often Node looks for clients past those limits (its default: every 30 s).
+            connectionsCheckingInterval: Math.min(5_000, options.headersTimeoutMs),
+          },
+          (req: IncomingMessage, res: ServerResponse) => {
+            // Every response, whatever answers it (a route, 404, 405, 413, an error, fastify itself).
+            res.setHeader('X-Content-Type-Options', 'nosniff')
+            res.setHeader('Referrer-Policy', 'no-referrer')
+            handler(req, res)
+          },
+        ),
+      clientErrorHandler: answerClientError,
+      // A URL fastify cannot decode (`/%zz`): the server's 400, not fastify's own body.
+      frameworkErrors: (_err, _request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_BAD_URL())),
       logger: false,
       bodyLimit: options.maxBodyBytes,
       exposeHeadRoutes: false,
       return503OnClosing: false,
     })
+    // JSON sent as text/plain (clients that cannot set a content type) is read as JSON too, with the
+    // same limits and prototype-poisoning checks; fastify would hand routes a string.
+    this.#app.removeContentTypeParser('text/plain')
+    this.#app.addContentTypeParser('text/plain', { parseAs: 'string' }, this.#app.getDefaultJsonParser('error', 'error'))
     this.#app.setNotFoundHandler((_request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_NOT_FOUND())))
     this.#app.setErrorHandler((err: FastifyError, request, reply) => this.#onError(err, request, reply, undefined))
     this.#mountRoutes(options.routes)

@@ -154,6 +154,8 @@ const httpServer = definePlugin<HttpServerConfig>({
       upgrades,
       selfId: PLUGIN_NAME,
       maxBodyBytes: config.http.maxBodyBytes,
+      headersTimeoutMs: config.http.headersTimeoutMs,
+      requestTimeoutMs: config.http.requestTimeoutMs,
       gatewaySecret,
       hooksSecret,
       gatewayLimiter: new AuthLimiter(limits),
