@@ -297,7 +297,7 @@ describe('core:http routing and limits', () => {
     expect(JSON.parse(text)).toEqual({ ok: false, error: { type: 'internal_error', message: 'Internal error' } })
     expect(text).not.toContain('secret internals')
     expect(text).not.toContain('at ')
-    const logged = logger.entries.find((e) => e.level === 'error' && e.bindings.plugin === 'test:routes')
+    const logged = logger.entries.find((e) => e.level === 'error' && e.bindings.owner === 'test:routes')
     expect(logged?.message).toContain("plugin 'test:routes'")
   })
 

@@ -373,7 +373,7 @@ export class HttpServer {
       return sendError(reply, route?.definition, known)
     }
     this.#options.log.error(
-      { plugin: route?.owner, method: request.method, path: pathOf(request.url), err },
+      { owner: route?.owner, method: request.method, path: pathOf(request.url), err },
       `HTTP handler of plugin '${route?.owner ?? 'unknown'}' failed`,
     )
     sendError(reply, route?.definition, serverError(new HTTP_ERR_INTERNAL()))
@@ -389,7 +389,7 @@ export class HttpServer {
     try {
       upgrade.definition.handler(req, socket, head)
     } catch (err) {
-      this.#options.log.error({ plugin: upgrade.owner, path: upgrade.definition.path, err }, `upgrade handler of plugin '${upgrade.owner}' failed`)
+      this.#options.log.error({ owner: upgrade.owner, path: upgrade.definition.path, err }, `upgrade handler of plugin '${upgrade.owner}' failed`)
       rejectUpgrade(socket, 500, 'Internal Server Error')
     }
   }
