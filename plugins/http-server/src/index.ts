@@ -21,20 +21,39 @@ class ListenAddress {
   url = ''
 }
 
-/** The gateway credential check; registered in register(), armed by start() once the secret is known. */
+type AuthVerdict = ReturnType<GatewayAuth['verify']>
+
+const ACCEPTED: AuthVerdict = { ok: true }
+
+/**
+ * The gateway credential check; registered in register(), armed by start() once the secret is known.
+ * Its limiter is the one the HTTP routes use, so every surface shares one lockout per client.
+ */
 class SharedGatewayAuth implements GatewayAuth {
   mode: GatewayAuth['mode'] = 'token'
   #matcher: SecretMatcher = () => false
   #sources: { source: string; matches: SecretMatcher }[] = []
+  #limiter: AuthLimiter | undefined
 
-  arm(mode: GatewayAuth['mode'], matcher: SecretMatcher | undefined, sources: { source: string; value: string | undefined }[]): void {
+  arm(mode: GatewayAuth['mode'], matcher: SecretMatcher | undefined, limiter: AuthLimiter, sources: { source: string; value: string | undefined }[]): void {
     this.mode = mode
     this.#matcher = matcher ?? (() => false)
+    this.#limiter = limiter
     this.#sources = sources.filter((s) => s.value !== undefined).map((s) => ({ source: s.source, matches: createSecretMatcher(s.value) }))
   }
 
   matches(presented: string): boolean {
     return this.#matcher(presented)
+  }
+
+  verify(client: string, presented: string | undefined): AuthVerdict {
+    if (this.mode === 'none') return ACCEPTED
+    const lockedSeconds = this.#limiter?.lockedFor(client) ?? 0
+    if (lockedSeconds > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedSeconds * 1000 }
+    if (presented === undefined || presented === '') return { ok: false, reason: 'missing' }
+    if (!this.#matcher(presented)) return { ok: false, reason: 'mismatch', delayMs: this.#limiter?.fail(client) ?? 0 }
+    this.#limiter?.succeed(client)
+    return ACCEPTED
   }
 
   credentialSource(value: string): string | undefined {
@@ -128,7 +147,10 @@ const httpServer = definePlugin<HttpServerConfig>({
     const host = resolveBindHost(config.bind)
     const gatewaySecret = resolveGatewaySecret(api, host)
     const { auth } = config
-    instance.auth.arm(auth.mode, gatewaySecret, [
+    const clock = api.services.resolve(Tokens.Clock)
+    const limits = { ...config.authRateLimit, now: () => clock.now() }
+    const gatewayLimiter = new AuthLimiter(limits)
+    instance.auth.arm(auth.mode, gatewaySecret, gatewayLimiter, [
       { source: 'gateway.auth.token', value: auth.token },
       { source: 'gateway.auth.password', value: auth.password },
       { source: TOKEN_ENV, value: envValue(TOKEN_ENV) },
@@ -144,8 +166,6 @@ const httpServer = definePlugin<HttpServerConfig>({
       hooksSecret = createSecretMatcher(undefined)
     }
 
-    const clock = api.services.resolve(Tokens.Clock)
-    const limits = { ...config.authRateLimit, now: () => clock.now() }
     const registry = api.gateway.registry
     const routes: OwnedRoute[] = registry.httpRoutes.keys().map((key) => ({ owner: registry.httpRoutes.owner(key)!, definition: registry.httpRoutes.get(key)! }))
     const upgrades: OwnedUpgrade[] = registry.httpUpgrades.keys().map((key) => ({ owner: registry.httpUpgrades.owner(key)!, definition: registry.httpUpgrades.get(key)! }))
@@ -158,7 +178,7 @@ const httpServer = definePlugin<HttpServerConfig>({
       requestTimeoutMs: config.http.requestTimeoutMs,
       gatewaySecret,
       hooksSecret,
-      gatewayLimiter: new AuthLimiter(limits),
+      gatewayLimiter,
       hooksLimiter: new AuthLimiter(limits),
       log: api.log,
     })

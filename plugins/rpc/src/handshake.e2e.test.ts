@@ -1,3 +1,4 @@
+import { definePlugin } from '@openclaw/plugin-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectParams, RpcTestClient, type Frame } from '../test/rpc-test-client.js'
 import { startRpcGateway, TEST_TOKEN, type RpcTestGateway } from '../test/start-rpc-gateway.js'
@@ -124,6 +125,34 @@ describe('rpc handshake with password auth and a failure limit', () => {
     await expect(RpcTestClient.connect(pw.wsUrl, undefined, { auth: { password: 'sesame-sesame' } })).rejects.toMatchObject({
       res: { error: { code: 'RATE_LIMITED', retryable: true, retryAfterMs: expect.any(Number), details: { code: 'AUTH_RATE_LIMITED' } } },
     })
+  })
+})
+
+describe('rpc handshake and HTTP routes share one lockout', () => {
+  const privateRoute = definePlugin({
+    id: 'test:private',
+    version: '1.0.0',
+    dependsOn: ['core:http'],
+    register: (api) => api.http.route({ method: 'GET', path: '/private', auth: 'gateway', handler: () => ({ ok: true }) }),
+  })
+  const start = () => startRpcGateway({ plugins: [privateRoute], gateway: { authRateLimit: { maxFailures: 3, lockoutMs: 60_000, failureDelayMs: 150 } } })
+  const httpStatus = (url: string, token: string) => fetch(`${url}/private`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)
+  const httpUrl = (g: RpcTestGateway) => g.wsUrl.replace(/^ws/, 'http').replace(/\/$/, '')
+
+  it('should count wrong WebSocket connects and wrong HTTP tokens together, answering each failure later', async () => {
+    const g = await start()
+    try {
+      const started = Date.now()
+      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-1')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+      expect(await httpStatus(httpUrl(g), 'wrong-2')).toBe(401)
+      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-3')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
+      // Locked out on both surfaces now, even with the right token.
+      expect(await httpStatus(httpUrl(g), TEST_TOKEN)).toBe(429)
+      await expect(RpcTestClient.connect(g.wsUrl, TEST_TOKEN)).rejects.toMatchObject({ res: { error: { code: 'RATE_LIMITED', details: { code: 'AUTH_RATE_LIMITED' } } } })
+    } finally {
+      await g.close()
+    }
   })
 })
 

@@ -4,7 +4,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { definePlugin, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
-import { AuthFailureLimiter } from './auth-failure-limiter.js'
 import { RpcConfigSchema, type RpcConfig } from './rpc-config.js'
 import { createRpcMethods } from './rpc-methods.js'
 import { RpcServer } from './rpc-server.js'
@@ -68,12 +67,10 @@ const rpc = definePlugin<RpcConfig>({
     const instance = instanceOf(api)
     // The same credential check as every HTTP route: core:http resolved the secret when it started.
     const auth = api.services.resolve(Tokens.GatewayAuth)
-    const clock = api.services.resolve(Tokens.Clock)
     instance.server = new RpcServer({
       config: api.config,
       gateway: api.gateway,
       auth,
-      limiter: new AuthFailureLimiter(api.gateway.config.gateway, () => clock.now()),
       log: api.log,
     })
     api.log.info({ paths: UPGRADE_PATHS, auth: auth.mode, methods: api.gateway.registry.rpcMethods.keys().length }, 'WebSocket RPC ready')

@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { GatewayAuth, GatewayRuntime, Logger, RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { AuthFailureLimiter } from './auth-failure-limiter.js'
 import { CallContext, RESPONDED } from './call-context.js'
 import { ConnectParamsSchema, PROTOCOL_VERSION, type ConnectParams } from './connect-params.js'
 import { describeParamsError } from './describe-params-error.js'
@@ -38,7 +37,6 @@ export interface RpcServerOptions {
   readonly gateway: GatewayRuntime
   /** The gateway credential check `core:http` shares (`Tokens.GatewayAuth`). */
   readonly auth: GatewayAuth
-  readonly limiter: AuthFailureLimiter
   readonly log: Logger
 }
 
@@ -88,6 +86,8 @@ export class RpcServer {
   readonly #wss: WebSocketServer
   readonly #connections = new Set<RpcConnection>()
   readonly #perIp = new Map<string, number>()
+  /** Connections whose wrong credential is being answered (after the failure delay). */
+  readonly #refusing = new WeakSet<RpcConnection>()
   readonly #methods: GatewayRuntime['registry']['rpcMethods']
   readonly #idPrefix = randomBytes(3).toString('hex')
   readonly #startedAt = Date.now()
@@ -262,6 +262,7 @@ export class RpcServer {
   // ── handshake ──────────────────────────────────────────────────────────────────────────────────
 
   #onHandshakeFrame(connection: RpcConnection, data: Buffer, isBinary: boolean): void {
+    if (this.#refusing.has(connection)) return
     if (data.length > PRE_AUTH_MAX_BYTES) return connection.close(1009, 'handshake frame too large')
     let frame: unknown
     try {
@@ -285,7 +286,14 @@ export class RpcServer {
       return this.#refuse(connection, id, err, 'protocol mismatch')
     }
     const denied = this.#authenticate(connection.ip, params)
-    if (denied) return this.#refuse(connection, id, denied, 'unauthorized')
+    if (denied) {
+      if (denied.delayMs === 0) return this.#refuse(connection, id, denied.error, 'unauthorized')
+      // A wrong credential is answered later, as over HTTP: guessing gets slower with every failure.
+      // Frames sent meanwhile are ignored.
+      this.#refusing.add(connection)
+      setTimeout(() => this.#refuse(connection, id, denied.error, 'unauthorized'), denied.delayMs).unref()
+      return
+    }
 
     connection.client = {
       id: params.client.id,
@@ -301,32 +309,40 @@ export class RpcServer {
     connection.sendOk(id, JSON.stringify(this.#hello(connection, params)))
   }
 
-  /** `undefined` when the credential is good; else the error to answer with. */
-  #authenticate(ip: string, params: ConnectParams): Error | undefined {
-    const { auth, limiter } = this.#options
-    if (auth.mode === 'none') return undefined
-    const lockedMs = limiter.lockedFor(ip)
-    if (lockedMs > 0) {
-      return Object.assign(new RPC_ERR_AUTH_RATE_LIMITED(), {
-        retryAfterMs: lockedMs,
-        details: { code: 'AUTH_RATE_LIMITED', authReason: 'rate_limited', recommendedNextStep: 'wait_then_retry' },
-      })
-    }
+  /**
+   * `undefined` when the credential is good; else the error to answer with, and how long to wait
+   * first. The check and its lockout are core:http's (`Tokens.GatewayAuth`): one count per client
+   * for HTTP and WebSocket together.
+   */
+  #authenticate(ip: string, params: ConnectParams): { error: Error; delayMs: number } | undefined {
+    const { auth } = this.#options
     const field = auth.mode === 'password' ? 'password' : 'token'
-    const presented = params.auth?.[field]
-    if (presented === undefined || presented === '') {
-      return Object.assign(new RPC_ERR_AUTH_MISSING(field), {
-        details: { code: field === 'token' ? 'AUTH_TOKEN_MISSING' : 'AUTH_PASSWORD_MISSING', authReason: `${field}_missing`, recommendedNextStep: 'update_auth_configuration' },
-      })
+    const verdict = auth.verify(ip, params.auth?.[field])
+    if (verdict.ok) return undefined
+    switch (verdict.reason) {
+      case 'locked':
+        return {
+          delayMs: 0,
+          error: Object.assign(new RPC_ERR_AUTH_RATE_LIMITED(), {
+            retryAfterMs: verdict.retryAfterMs,
+            details: { code: 'AUTH_RATE_LIMITED', authReason: 'rate_limited', recommendedNextStep: 'wait_then_retry' },
+          }),
+        }
+      case 'missing':
+        return {
+          delayMs: 0,
+          error: Object.assign(new RPC_ERR_AUTH_MISSING(field), {
+            details: { code: field === 'token' ? 'AUTH_TOKEN_MISSING' : 'AUTH_PASSWORD_MISSING', authReason: `${field}_missing`, recommendedNextStep: 'update_auth_configuration' },
+          }),
+        }
+      case 'mismatch':
+        return {
+          delayMs: verdict.delayMs,
+          error: Object.assign(new RPC_ERR_AUTH_MISMATCH(field), {
+            details: { code: field === 'token' ? 'AUTH_TOKEN_MISMATCH' : 'AUTH_PASSWORD_MISMATCH', authReason: `${field}_mismatch`, recommendedNextStep: 'update_auth_credentials' },
+          }),
+        }
     }
-    if (!auth.matches(presented)) {
-      limiter.fail(ip)
-      return Object.assign(new RPC_ERR_AUTH_MISMATCH(field), {
-        details: { code: field === 'token' ? 'AUTH_TOKEN_MISMATCH' : 'AUTH_PASSWORD_MISMATCH', authReason: `${field}_mismatch`, recommendedNextStep: 'update_auth_credentials' },
-      })
-    }
-    limiter.succeed(ip)
-    return undefined
   }
 
   /** Answer the handshake with an error, then close 1008 with `reason`. */

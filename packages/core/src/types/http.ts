@@ -74,4 +74,18 @@ export interface GatewayAuth {
   matches(presented: string): boolean
   /** Where `value` is used as a gateway credential (a config key, an env var, the token file), if it is. */
   credentialSource(value: string): string | undefined
+  /**
+   * Check a credential a client (by IP) presents on any surface, counting wrong ones against one
+   * per-client lockout (`gateway.authRateLimit`) shared with the HTTP routes: guesses over WebSocket
+   * and HTTP add up. `missing`: nothing presented (not counted); `mismatch`: answer it only after
+   * `delayMs`; `locked`: the client must wait `retryAfterMs`, whatever it presented.
+   */
+  verify(client: string, presented: string | undefined): AuthVerdict
 }
+
+/** What {@link GatewayAuth.verify} decided. */
+export type AuthVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'missing' }
+  | { readonly ok: false; readonly reason: 'mismatch'; readonly delayMs: number }
+  | { readonly ok: false; readonly reason: 'locked'; readonly retryAfterMs: number }
