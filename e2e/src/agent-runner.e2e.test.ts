@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { definePlugin, defineTool, STAGE_GUARD } from '@openclaw/plugin-sdk'
 import { createTestGateway } from '@openclaw/plugin-sdk/testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import type { AgentEvent } from '@openclaw/core'
 import { modelCalls, startHarness, type Harness } from './harness.js'
@@ -170,6 +170,21 @@ describe('agent runner', () => {
     await model.close()
     expect(again.runId).toBe(first.runId)
     expect(model.requests.filter((r) => r.format === 'openai')).toHaveLength(1)
+  })
+
+  it('leaves nothing behind when a session is deleted while a run is writing to it', async () => {
+    h = await startHarness()
+    h.model.reply({ text: 'a slow answer', delayMs: 300 })
+    const running = h.gateway.agent.run({ sessionKey: 'doomed', message: 'hi' })
+    await vi.waitFor(() => expect(h!.gateway.sessions.get('agent:main:doomed')).toBeDefined())
+    expect(h.gateway.sessions.delete('agent:main:doomed')).toBe(true)
+    expect((await running).status).toBe('ok')
+    expect(h.gateway.sessions.get('agent:main:doomed')).toBeUndefined()
+    expect(h.gateway.sessions.history('agent:main:doomed').items).toEqual([])
+    // The key starts afresh with the next run.
+    h.model.reply({ text: 'new' })
+    await h.gateway.agent.run({ sessionKey: 'doomed', message: 'again' })
+    expect(h.gateway.sessions.history('agent:main:doomed').items.map((e) => e.text)).toEqual(['again', 'new'])
   })
 
   it('serialises runs on one session in arrival order and runs other sessions concurrently', async () => {

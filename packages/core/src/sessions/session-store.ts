@@ -93,7 +93,10 @@ export class SessionStore {
           'UPDATE core_sessions SET next_seq = next_seq + ?, message_count = message_count + ?, updated_at = ? WHERE key = ? RETURNING next_seq',
           [entries.length, entries.length, now, key],
         )
-        seq = (row?.next_seq ?? entries.length + 1) - entries.length
+        // No session: it was deleted while a run was still writing to it. Its entries would be rows of
+        // no session, shown by history but beyond reset and delete; they go with the session instead.
+        if (row === undefined) return false
+        seq = row.next_seq - entries.length
       }
       for (const entry of entries) {
         const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
