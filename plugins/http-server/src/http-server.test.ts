@@ -443,6 +443,10 @@ describe('core:http auth', () => {
     expect(query.status).toBe(400)
     expect(await query.json()).toMatchObject({ error: { type: 'invalid_request', message: expect.stringContaining('query parameters are not allowed') } })
     expect((await postJson(`${gw.url}/hooks/x?hooksToken=${HOOKS_TOKEN}`, {})).status).toBe(400)
+    // A secret in the query under any name, the hooks token or the gateway's.
+    expect((await postJson(`${gw.url}/hooks/x?key=${HOOKS_TOKEN}`, {}, bearer(HOOKS_TOKEN))).status).toBe(400)
+    expect((await postJson(`${gw.url}/hooks/x?auth=${TOKEN}`, {}, bearer(HOOKS_TOKEN))).status).toBe(400)
+    expect((await postJson(`${gw.url}/hooks/x?source=github`, {}, bearer(HOOKS_TOKEN))).status).toBe(200)
     expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(TOKEN))).status).toBe(401)
   })
 })

@@ -85,11 +85,16 @@ function serverError(err: { statusCode?: number | undefined; code: string; messa
   return { statusCode: err.statusCode ?? 500, code: err.code, message: err.message }
 }
 
-/** True when the query string carries something named like a token (`?token=`, `?hooksToken=`…). */
-function hasQueryToken(url: string): boolean {
+/**
+ * True when the query string carries something named like a token (`?token=`, `?hooksToken=`…), or
+ * any value that is a secret of the gateway, whatever its name (`?key=<hooks token>`).
+ */
+function hasQueryToken(url: string, secrets: readonly (SecretMatcher | undefined)[]): boolean {
   const q = url.indexOf('?')
   if (q === -1) return false
-  for (const key of new URLSearchParams(url.slice(q + 1)).keys()) if (/token/i.test(key)) return true
+  for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
+    if (/token/i.test(key) || (value !== '' && secrets.some((matches) => matches?.(value)))) return true
+  }
   return false
 }
 
@@ -352,7 +357,7 @@ export class HttpServer {
     }
     return (request, reply, done) => {
       if (this.#phase !== STARTED || !route.available) return unavailable(reply)
-      if (hasQueryToken(request.url)) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
+      if (hasQueryToken(request.url, [hooksSecret, this.#options.gatewaySecret])) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
       const ip = request.ip
       const locked = hooksLimiter.lockedFor(ip)
       if (locked !== 0) return lockedOut(reply, locked)
