@@ -66,6 +66,12 @@ describe('agent runner', () => {
     h.model.reply({ toolCalls: [{ id: 'call_c1', name: 'lookup', arguments: {} }] })
     expect(await h.gateway.agent.run({ ...session, message: 'look it up' })).toMatchObject({ status: 'ok', finishReason: 'tool_calls' })
 
+    // A client tool may not take the name of a gateway tool.
+    await expect(h.gateway.agent.run({ ...session, message: 'x', clientTools: [{ ...clientTools[0]!, name: 'sessions_list' }] })).rejects.toMatchObject({
+      code: 'CORE_ERR_RUN_INVALID',
+      message: expect.stringContaining("client tool 'sessions_list' has the name of a gateway tool"),
+    })
+
     // An unknown call id: refused, and nothing of the run is written.
     const unknown = await h.gateway.agent.run({ ...session, message: '', toolResults: [{ toolCallId: 'call_zz', content: 'x' }] })
     expect(unknown).toMatchObject({ status: 'error', error: { code: 'CORE_ERR_TOOL_RESULT_UNMATCHED', statusCode: 400 } })

@@ -230,6 +230,9 @@ export class AgentRunner implements AgentRuntime {
     if (options.message.trim() === '' && !options.toolResults?.length && !options.attachments?.length) {
       throw new CORE_ERR_RUN_INVALID('message is empty')
     }
+    // The model could not tell the two apart, and a call would run the gateway's tool, not the caller's.
+    const clash = options.clientTools?.find((t) => this.deps.tools.has(t.name))
+    if (clash) throw new CORE_ERR_RUN_INVALID(`client tool '${clash.name}' has the name of a gateway tool; give it another name`)
 
     // Idempotency: join the running run, or answer with the stored result. Checked and set with no await between.
     const key = options.idempotencyKey
