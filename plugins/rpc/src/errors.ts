@@ -42,7 +42,7 @@ export const RPC_ERR_METHOD_TIMEOUT = createError<'RPC_ERR_METHOD_TIMEOUT', [met
 export const RPC_ERR_INTERNAL = createError<'RPC_ERR_INTERNAL'>('RPC_ERR_INTERNAL', 'internal error', 500)
 
 // ── methods ──────────────────────────────────────────────────────────────────────────────────────
-/** `agent.wait` / `chat.abort` for a run id this gateway does not know. */
+/** `agent.wait` for a run id this gateway does not know (`chat.abort` answers `aborted: false` instead). */
 export const RPC_ERR_RUN_UNKNOWN = createError<'RPC_ERR_RUN_UNKNOWN', [runId: string]>(
   'RPC_ERR_RUN_UNKNOWN', "run '%s' is not known", 404)
 /** `chat.abort` with a run id of another session. */
