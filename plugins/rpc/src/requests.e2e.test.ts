@@ -63,6 +63,8 @@ describe('rpc requests', () => {
   it('should answer an unknown method with NOT_FOUND and keep the connection usable', async () => {
     const res = await client.request('no.such.method', {})
     expect(res).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: "unknown method 'no.such.method'", details: { code: 'RPC_ERR_METHOD_UNKNOWN' } } })
+    const long = await client.request('x'.repeat(1000), {})
+    expect((long as { error: { message: string } }).error.message).toBe(`unknown method '${'x'.repeat(100)}…'`)
     expect((await client.request('health')).ok).toBe(true)
   })
 

@@ -180,7 +180,7 @@ export class RpcServer {
     const type = frame.type
     if (type === 'req') {
       const id = requestIdOf(frame)
-      if (id === null) return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME("a 'req' frame needs an 'id' (a non-empty string)")))
+      if (id === null) return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME("a 'req' frame needs an 'id': a non-empty string of at most 256 characters, or a number")))
       const method = frame.method
       if (typeof method !== 'string' || method === '') return void connection.sendError(id, codedError(new RPC_ERR_INVALID_FRAME("a 'req' frame needs a 'method'")))
       return this.#dispatch(connection, id, method, frame.params)
@@ -194,7 +194,8 @@ export class RpcServer {
     const method = this.#methods.get(name)
     if (method === undefined) {
       if (name === 'connect') return void connection.sendError(id, codedError(new RPC_ERR_ALREADY_CONNECTED()))
-      return void connection.sendError(id, codedError(new RPC_ERR_METHOD_UNKNOWN(name)))
+      // The name as sent, but not a 100 KB one echoed back.
+      return void connection.sendError(id, codedError(new RPC_ERR_METHOD_UNKNOWN(name.length > 100 ? `${name.slice(0, 100)}…` : name)))
     }
     let input = params
     if (method.params !== undefined) {
