@@ -35,7 +35,7 @@ function parseLimit(value: string): number {
 
 function parseUrl(value: string): string {
   const url = normalizeGatewayUrl(value)
-  if (url === undefined) throw new InvalidArgumentError('expected ws://host:port or wss://host:port (http:// and https:// work too)')
+  if (url === undefined) throw new InvalidArgumentError('expected ws://host:port or wss://host:port (http:// and https:// work too), with no credentials or query in it (use --token / --password)')
   return url
 }
 

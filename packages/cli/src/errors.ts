@@ -26,7 +26,7 @@ export const CLI_ERR_RUN_NO_RESULT = createError<'CLI_ERR_RUN_NO_RESULT'>(
 /** OPENCLAW_GATEWAY_URL is not a ws(s):// or http(s):// URL. */
 export const CLI_ERR_GATEWAY_URL_INVALID = createError<'CLI_ERR_GATEWAY_URL_INVALID', [value: string, source: string]>(
   'CLI_ERR_GATEWAY_URL_INVALID',
-  "'%s' (from %s) is not a gateway URL: expected ws://host:port or wss://host:port (http:// and https:// are accepted too)")
+  "'%s' (from %s) is not a gateway URL: expected ws://host:port or wss://host:port (http:// and https:// are accepted too), with no credentials or query in it (use --token / --password)")
 /** Nothing answers at the gateway URL (connection refused, unknown host, …). */
 export const CLI_ERR_GATEWAY_UNREACHABLE = createError<'CLI_ERR_GATEWAY_UNREACHABLE', [url: string, reason: string, urlSource: string]>(
   'CLI_ERR_GATEWAY_UNREACHABLE',

@@ -77,5 +77,17 @@ describe('resolveGatewayConnection', () => {
 
   it('should refuse an OPENCLAW_GATEWAY_URL that is not a ws(s) or http(s) URL', () => {
     expect(() => resolveGatewayConnection({ token: 't' }, { OPENCLAW_GATEWAY_URL: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'CLI_ERR_GATEWAY_URL_INVALID' }))
+    // A credential in the URL is refused, and not repeated in the message.
+    for (const url of ['ws://user:s3cret@gw:1', 'ws://gw:1/?token=s3cret']) {
+      const error = (() => {
+        try {
+          resolveGatewayConnection({ token: 't' }, { OPENCLAW_GATEWAY_URL: url })
+        } catch (e) {
+          return e as Error
+        }
+      })()
+      expect(error).toMatchObject({ code: 'CLI_ERR_GATEWAY_URL_INVALID' })
+      expect(error!.message).not.toContain('s3cret')
+    }
   })
 })

@@ -4,7 +4,7 @@ import { loadCliConfig, type CliConfig, type ConfigLocation } from './cli-config
 import { CLI_ERR_GATEWAY_URL_INVALID } from './errors.js'
 import { localGatewayAuth, type GatewayCredential, type LocalGatewayAuth } from './gateway-credentials.js'
 import { portFromEnv } from './gateway-port.js'
-import { normalizeGatewayUrl } from './gateway-url.js'
+import { normalizeGatewayUrl, redactUrl } from './gateway-url.js'
 
 /** The flags every gateway-backed command takes. `--url` is already normalized by its option parser. */
 export interface GatewayConnectionOptions extends ConfigLocation {
@@ -69,7 +69,7 @@ export function resolveGatewayConnection(options: GatewayConnectionOptions, env:
     const fromEnv = nonEmpty(env.OPENCLAW_GATEWAY_URL)
     if (fromEnv !== undefined) {
       const normalized = normalizeGatewayUrl(fromEnv)
-      if (normalized === undefined) throw new CLI_ERR_GATEWAY_URL_INVALID(fromEnv, 'OPENCLAW_GATEWAY_URL')
+      if (normalized === undefined) throw new CLI_ERR_GATEWAY_URL_INVALID(redactUrl(fromEnv), 'OPENCLAW_GATEWAY_URL')
       url = { url: normalized, source: 'OPENCLAW_GATEWAY_URL' }
     }
   }

@@ -55,7 +55,7 @@ describe('runCli', () => {
   it('should exit 2 when OPENCLAW_GATEWAY_URL is not a gateway URL', async () => {
     const { io, stderr } = captureIo({ OPENCLAW_GATEWAY_URL: 'not a url', OPENCLAW_GATEWAY_TOKEN: 't' })
     expect(await runCli(argv('health'), io)).toBe(2)
-    expect(stderr()).toBe("error [CLI_ERR_GATEWAY_URL_INVALID]: 'not a url' (from OPENCLAW_GATEWAY_URL) is not a gateway URL: expected ws://host:port or wss://host:port (http:// and https:// are accepted too)\n")
+    expect(stderr()).toBe("error [CLI_ERR_GATEWAY_URL_INVALID]: 'not a url' (from OPENCLAW_GATEWAY_URL) is not a gateway URL: expected ws://host:port or wss://host:port (http:// and https:// are accepted too), with no credentials or query in it (use --token / --password)\n")
   })
 
   it('should print one error line without a stack, and the stack with OPENCLAW_DEBUG=1', async () => {
