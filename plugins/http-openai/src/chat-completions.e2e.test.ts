@@ -266,6 +266,11 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       .create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-openclaw-model': 'no-slash' } })
       .catch((e: unknown) => e)
     expect((bad as APIError).error).toMatchObject({ param: 'x-openclaw-model' })
+    const unknown = await gw.client.chat.completions
+      .create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-openclaw-model': 'nope/x' } })
+      .catch((e: unknown) => e)
+    expect((unknown as APIError).status).toBe(400)
+    expect((unknown as APIError).error).toMatchObject({ param: 'x-openclaw-model', message: expect.stringContaining("no provider 'nope' is installed (installed: openai)") })
   })
 
   it('should answer a repeated Idempotency-Key with the first result, without a second model call', async () => {

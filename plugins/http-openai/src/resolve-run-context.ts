@@ -50,7 +50,7 @@ export function authSubject(headers: IncomingHttpHeaders): string {
 
 /** Resolve agent, session, model override, caller and idempotency key of a request. */
 export function resolveRunContext(input: {
-  readonly gateway: Pick<GatewayRuntime, 'agent' | 'sessions'>
+  readonly gateway: Pick<GatewayRuntime, 'agent' | 'sessions' | 'registry'>
   readonly headers: IncomingHttpHeaders
   readonly model: string
   readonly user: string | undefined
@@ -69,6 +69,11 @@ export function resolveRunContext(input: {
 
   const model = header(headers, MODEL_HEADER)
   if (model !== undefined && !PROVIDER_MODEL.test(model)) throw invalidParam(MODEL_HEADER, 'expected "provider/model", e.g. "openai/gpt-4o-mini"')
+  // The caller chose it: a provider that is not installed is their mistake (400), not the gateway's (503).
+  const providers = input.gateway.registry.providers
+  if (model !== undefined && !providers.has(model.slice(0, model.indexOf('/')))) {
+    throw invalidParam(MODEL_HEADER, `no provider '${model.slice(0, model.indexOf('/'))}' is installed (installed: ${providers.keys().join(', ') || 'none'})`)
+  }
 
   const subject = authSubject(headers)
   const key = header(headers, IDEMPOTENCY_HEADER)
