@@ -217,6 +217,16 @@ describe('core:http routing and limits', () => {
     expect(await res.json()).toEqual({ ok: false, error: { type: 'invalid_request', message: 'Request body is not valid JSON' } })
   })
 
+  it('should refuse JSON nested deeper than 64 levels with 400, and take 64', async () => {
+    const gw = await start({ plugins: [routes([echo])] })
+    const nested = (depth: number) => `${'['.repeat(depth)}"a]b"${']'.repeat(depth)}`
+    const deep = await postJson(`${gw.url}/echo`, `{"x":${nested(100_000)}}`, bearer(TOKEN))
+    expect(deep.status).toBe(400)
+    expect(await deep.json()).toEqual({ ok: false, error: { type: 'invalid_request', message: 'Bad request: JSON nested deeper than 64 levels' } })
+    const ok = await postJson(`${gw.url}/echo`, `{"x":${nested(63)}}`, bearer(TOKEN))
+    expect(ok.status).toBe(200)
+  })
+
   it('should refuse a prototype-poisoning body with 400', async () => {
     const gw = await start({ plugins: [routes([echo])] })
     const res = await postJson(`${gw.url}/echo`, '{"__proto__":{"admin":true}}', bearer(TOKEN))

@@ -98,6 +98,27 @@ function hasQueryToken(url: string, secrets: readonly (SecretMatcher | undefined
   return false
 }
 
+/** Deepest nesting of objects and arrays a JSON body may have. */
+const MAX_JSON_DEPTH = 64
+
+/** Whether JSON text nests objects/arrays deeper than `max`; one pass, strings skipped. */
+function jsonNestedDeeperThan(text: string, max: number): boolean {
+  if (text.length <= max * 2) return false
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return false
+}
+
 function pathOf(url: string | undefined): string {
   if (url === undefined) return '/'
   const q = url.indexOf('?')
@@ -170,10 +191,17 @@ export class HttpServer {
       exposeHeadRoutes: false,
       return503OnClosing: false,
     })
-    // JSON sent as text/plain (clients that cannot set a content type) is read as JSON too, with the
-    // same limits and prototype-poisoning checks; fastify would hand routes a string.
-    this.#app.removeContentTypeParser('text/plain')
-    this.#app.addContentTypeParser('text/plain', { parseAs: 'string' }, this.#app.getDefaultJsonParser('error', 'error'))
+    // JSON bodies: fastify's parser (prototype-poisoning checks), after a nesting limit: JSON.parse
+    // takes any depth, but what handles the value later (schemas, JSON.stringify) recurses and would
+    // fail with a stack overflow far from the request. JSON sent as text/plain (clients that cannot set
+    // a content type) is read as JSON too; fastify would hand routes a string.
+    const parseJson = this.#app.getDefaultJsonParser('error', 'error')
+    this.#app.removeContentTypeParser(['application/json', 'text/plain'])
+    this.#app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
+      const text = body as string // parseAs: 'string'
+      if (jsonNestedDeeperThan(text, MAX_JSON_DEPTH)) return done(new HTTP_ERR_BAD_REQUEST(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
+      parseJson(request, text, done)
+    })
     this.#app.setNotFoundHandler((_request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_NOT_FOUND())))
     this.#app.setErrorHandler((err: FastifyError, request, reply) => this.#onError(err, request, reply, undefined))
     this.#mountRoutes(options.routes)
