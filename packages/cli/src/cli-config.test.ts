@@ -35,6 +35,14 @@ describe('loadCliConfig', () => {
     expect(loadCliConfig({ stateDir: dir }, {})).toMatchObject({ exists: false, raw: {} })
     expect(() => loadCliConfig({ stateDir: dir, config: join(dir, 'nope.json') }, {})).toThrow(expect.objectContaining({ code: 'CORE_ERR_CONFIG_NOT_FOUND' }))
   })
+
+  it('should fail when the file named by OPENCLAW_CONFIG_PATH is missing, as for --config', () => {
+    const missing = join(dir, 'nope.json')
+    expect(() => loadCliConfig({ stateDir: dir }, { OPENCLAW_CONFIG_PATH: missing }))
+      .toThrow(expect.objectContaining({ code: 'CORE_ERR_CONFIG_NOT_FOUND', message: `Config file '${missing}' does not exist` }))
+    // An empty variable names no file: the default path, and its defaults, apply.
+    expect(loadCliConfig({ stateDir: dir }, { OPENCLAW_CONFIG_PATH: '' })).toMatchObject({ configPath: join(dir, 'openclaw.json'), exists: false, raw: {} })
+  })
 })
 
 describe('withOverrides', () => {

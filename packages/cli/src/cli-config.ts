@@ -11,7 +11,7 @@ export interface ConfigLocation {
 export interface CliConfig {
   readonly stateDir: string
   readonly configPath: string
-  /** False when no file exists at the default path (defaults apply). */
+  /** False when no file exists at the default path (defaults apply); a named path must exist. */
   readonly exists: boolean
   /** The file's content, parsed as JSON5 with `${VAR}` filled in. */
   readonly raw: Record<string, unknown>
@@ -21,8 +21,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 
 /**
  * Read the config the way the core does (`--config`, else `OPENCLAW_CONFIG_PATH`, else
- * `<stateDir>/openclaw.json` if present). An explicit `--config` must exist. Throws the core's
- * coded errors (`CORE_ERR_CONFIG_NOT_FOUND`, `CORE_ERR_CONFIG_PARSE`, `CORE_ERR_CONFIG_ENV_MISSING`).
+ * `<stateDir>/openclaw.json` if present). A path named by `--config` or `OPENCLAW_CONFIG_PATH` must
+ * exist. Throws the core's coded errors (`CORE_ERR_CONFIG_NOT_FOUND`, `CORE_ERR_CONFIG_PARSE`,
+ * `CORE_ERR_CONFIG_ENV_MISSING`).
  */
 export function loadCliConfig(location: ConfigLocation, env: NodeJS.ProcessEnv): CliConfig {
   const paths = resolvePaths({
@@ -30,7 +31,7 @@ export function loadCliConfig(location: ConfigLocation, env: NodeJS.ProcessEnv):
     ...(location.config !== undefined ? { configPath: location.config } : {}),
     env,
   })
-  const raw = readConfigFile(paths.configPath, { required: location.config !== undefined, env })
+  const raw = readConfigFile(paths.configPath, { required: paths.configRequired, env })
   return {
     stateDir: paths.stateDir,
     configPath: paths.configPath,

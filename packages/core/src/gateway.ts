@@ -20,7 +20,7 @@ import { createLogger, type Logger } from './logging/logger.js'
 import { discoverPluginDirs } from './plugins/discover-plugins.js'
 import { planPlugins } from './plugins/plan-plugins.js'
 import type { GatewayRuntime, PluginApi, Registries, ToolRuntime } from './plugins/plugin-api.js'
-import type { PluginInfo, PluginInput } from './plugins/plugin-definition.js'
+import type { PluginConfigProblem, PluginInfo, PluginInput } from './plugins/plugin-definition.js'
 import { PluginHost } from './plugins/plugin-host.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
 import { Registry } from './registry/registry.js'
@@ -43,7 +43,7 @@ export const CORE_VERSION = '1.0.0'
 export interface CreateGatewayOptions {
   /** The config as an object; when given, no file is read. `${VAR}` is still substituted. */
   readonly config?: GatewayConfigInput | Record<string, unknown>
-  /** Read the config from this file (it must exist). Default `$OPENCLAW_CONFIG_PATH` or `<stateDir>/openclaw.json`, if present. */
+  /** Read the config from this file (it must exist). Default `$OPENCLAW_CONFIG_PATH` (must exist too), else `<stateDir>/openclaw.json` if present. */
   readonly configPath?: string
   /** Default `$OPENCLAW_STATE_DIR` or `~/.openclaw`. */
   readonly stateDir?: string
@@ -73,6 +73,12 @@ export interface Gateway extends GatewayRuntime {
   hookStats(): TapStats[]
   /** Skill files that were invalid and skipped, with the reason. */
   skillErrors(): readonly Error[]
+  /**
+   * Run every registered plugin's `checkConfig` (the checks `start()` makes first) without starting
+   * anything: what `openclaw config validate` adds to the schema. Empty when every plugin accepts its
+   * config. Only before `start()`.
+   */
+  checkConfig(): readonly PluginConfigProblem[]
   start(): Promise<void>
   /** Stop plugins in reverse order, each within `plugins.stopTimeoutMs`; safe to call twice. */
   stop(): Promise<void>
@@ -99,7 +105,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   })
   const rawConfig = options.config !== undefined
     ? substituteEnv(options.config, env)
-    : readConfigFile(paths.configPath, { required: options.configPath !== undefined, env })
+    : readConfigFile(paths.configPath, { required: paths.configRequired, env })
 
   const parsed = CoreConfigSchema.safeParse(rawConfig)
   const configProblems = parsed.success ? [] : formatIssues(parsed.error.issues, rawConfig)
@@ -256,6 +262,11 @@ class GatewayKernel implements Gateway {
       await this.#teardown()
       throw failure
     }
+  }
+
+  checkConfig(): readonly PluginConfigProblem[] {
+    if (this.#state !== 'created') throw new CORE_ERR_GATEWAY_STATE('check the config of', this.#state)
+    return this.#host.checkAll()
   }
 
   async start(): Promise<void> {

@@ -30,13 +30,18 @@ const httpHooks = definePlugin<HttpHooksConfig>({
     api.http.route(createWakeRoute({ path: `${base}/wake`, config, gateway: api.gateway, wakeEvents, log: api.log, now: () => clock.now() }))
     api.http.route(createAgentRoute({ path: `${base}/agent`, config, gateway: api.gateway, log: api.log }))
   },
-  start(api) {
+  checkConfig(api) {
     const config = api.config
     if (!config.enabled) return
-    // The routes are registered already; the HTTP server answers 503 on them while this plugin is failed.
+    // Checked here, not in register(), so the routes stay registered: the HTTP server answers 503 on
+    // them while this plugin is failed. `openclaw config validate` runs this too.
     if (config.token === undefined) throw new HOOKS_ERR_TOKEN_MISSING()
     const reused = api.services.resolve(Tokens.GatewayAuth).credentialSource(config.token)
     if (reused) throw new HOOKS_ERR_TOKEN_REUSED(reused)
+  },
+  start(api) {
+    const config = api.config
+    if (!config.enabled) return
     new WakeEventStore(api.store).migrate()
     const unsupported = UNSUPPORTED_KEYS.filter((key) => (config as Record<string, unknown>)[key] !== undefined)
     if (unsupported.length > 0) api.log.warn({ keys: unsupported }, `hooks.${unsupported.join(', hooks.')} are not supported yet and are ignored`)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { timerMs } from '@openclaw/plugin-sdk/config'
 
 export const DEFAULT_PORT = 18789
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -27,9 +28,9 @@ export const HttpServerConfigSchema = z.looseObject({
       /** Largest request body a route accepts unless it sets its own `bodyLimit`. */
       maxBodyBytes: z.number().int().positive().default(DEFAULT_MAX_BODY_BYTES),
       /** A client must send its request headers within this long, else 408 and the connection closes. */
-      headersTimeoutMs: z.number().int().positive().default(15_000),
+      headersTimeoutMs: timerMs().positive().default(15_000),
       /** …and its whole request, body included (slow uploads of large bodies need more). */
-      requestTimeoutMs: z.number().int().positive().default(60_000),
+      requestTimeoutMs: timerMs().positive().default(60_000),
       /** Owned by the plugins that serve the endpoints (e.g. `chatCompletions`, `responses`). */
       endpoints: z.looseObject({}).prefault({}),
     })
@@ -45,7 +46,7 @@ export const HttpServerConfigSchema = z.looseObject({
     })
     .prefault({}),
   /** How long `stop()` lets in-flight requests finish before closing their connections. */
-  shutdownTimeoutMs: z.number().int().min(0).default(10_000),
+  shutdownTimeoutMs: timerMs().min(0).default(10_000),
 })
 
 export type HttpServerConfig = z.output<typeof HttpServerConfigSchema>

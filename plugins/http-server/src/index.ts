@@ -2,8 +2,8 @@
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
 import { definePlugin, Tokens, type GatewayAuth, type PluginApi } from '@openclaw/plugin-sdk'
 import { AuthLimiter } from './auth-limiter.js'
-import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
-import { HTTP_ERR_AUTH_REQUIRED, HTTP_ERR_PASSWORD_MISSING } from './errors.js'
+import { formatUrl, resolveBindHost } from './bind-host.js'
+import { configuredCredential, envValue, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
 import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
@@ -11,8 +11,6 @@ import { createProbeRoutes } from './probe-routes.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
 const PLUGIN_NAME = 'core:http'
-const TOKEN_ENV = 'OPENCLAW_GATEWAY_TOKEN'
-const PASSWORD_ENV = 'OPENCLAW_GATEWAY_PASSWORD'
 
 /** Where the server listens; registered in register() (the API closes after it), filled in by start(). */
 class ListenAddress {
@@ -22,6 +20,9 @@ class ListenAddress {
 }
 
 type AuthVerdict = ReturnType<GatewayAuth['verify']>
+
+/** A value that is a gateway credential somewhere, and where (`credentialSource` names it). */
+type CredentialSource = { source: string; value: string | undefined }
 
 const ACCEPTED: AuthVerdict = { ok: true }
 
@@ -35,10 +36,15 @@ class SharedGatewayAuth implements GatewayAuth {
   #sources: { source: string; matches: SecretMatcher }[] = []
   #limiter: AuthLimiter | undefined
 
-  arm(mode: GatewayAuth['mode'], matcher: SecretMatcher | undefined, limiter: AuthLimiter, sources: { source: string; value: string | undefined }[]): void {
+  arm(mode: GatewayAuth['mode'], matcher: SecretMatcher | undefined, limiter: AuthLimiter, sources: CredentialSource[]): void {
     this.mode = mode
     this.#matcher = matcher ?? (() => false)
     this.#limiter = limiter
+    this.knowSources(sources)
+  }
+
+  /** Where credentials are set; known from register() on, so other plugins' `checkConfig` can ask `credentialSource`. */
+  knowSources(sources: CredentialSource[]): void {
     this.#sources = sources.filter((s) => s.value !== undefined).map((s) => ({ source: s.source, matches: createSecretMatcher(s.value) }))
   }
 
@@ -81,26 +87,27 @@ function instanceOf(api: PluginApi<HttpServerConfig>): Instance {
   return instance
 }
 
-function envValue(name: string): string | undefined {
-  const value = process.env[name]
-  return value === undefined || value === '' ? undefined : value
+/** Every place a gateway credential may be set; a value is undefined where none is. */
+function credentialSources(api: PluginApi<HttpServerConfig>): CredentialSource[] {
+  const { auth } = api.config
+  return [
+    { source: 'gateway.auth.token', value: auth.token },
+    { source: 'gateway.auth.password', value: auth.password },
+    { source: TOKEN_ENV, value: envValue(TOKEN_ENV) },
+    { source: PASSWORD_ENV, value: envValue(PASSWORD_ENV) },
+    { source: `the generated token file (${GATEWAY_TOKEN_FILE})`, value: readGatewayToken(api.gateway.stateDir) },
+  ]
 }
 
-/** The gateway credential for the configured mode; refuses the unsafe combinations. */
-function resolveGatewaySecret(api: PluginApi<HttpServerConfig>, host: string): SecretMatcher | undefined {
-  const { auth, bind } = api.config
-  if (auth.mode === 'none') {
-    if (!isLoopbackHost(host)) throw new HTTP_ERR_AUTH_REQUIRED(bind)
+/** The gateway credential for the configured mode (refusing the unsafe combinations), generating a token if none is set. */
+function resolveGatewaySecret(api: PluginApi<HttpServerConfig>): SecretMatcher | undefined {
+  const credential = configuredCredential(api.config)
+  if (credential.mode === 'none') {
     api.log.warn('gateway.auth.mode is none: HTTP routes with gateway auth accept any caller (loopback only)')
     return undefined
   }
-  if (auth.mode === 'password') {
-    const password = auth.password ?? envValue(PASSWORD_ENV)
-    if (password === undefined) throw new HTTP_ERR_PASSWORD_MISSING()
-    return createSecretMatcher(password)
-  }
-  const configured = auth.token ?? envValue(TOKEN_ENV)
-  if (configured !== undefined) return createSecretMatcher(configured)
+  if (credential.mode === 'password') return createSecretMatcher(credential.password)
+  if (credential.token !== undefined) return createSecretMatcher(credential.token)
   const stored = ensureGatewayToken(api.gateway.stateDir)
   if (stored.created) {
     api.log.info({ path: stored.path }, 'Generated a gateway token (no gateway.auth.token or OPENCLAW_GATEWAY_TOKEN set); read it with `openclaw gateway token`')
@@ -130,6 +137,8 @@ const httpServer = definePlugin<HttpServerConfig>({
     api.services.expose(Tokens.HttpServer)
     api.services.registerInstance(Tokens.GatewayAuth, instance.auth)
     api.services.expose(Tokens.GatewayAuth)
+    // Reading them now (config, environment, an existing token file) lets checkConfig ask before start.
+    instance.auth.knowSources(credentialSources(api))
     const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => instance.draining })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
@@ -141,22 +150,21 @@ const httpServer = definePlugin<HttpServerConfig>({
       instance.server?.markDraining()
     })
   },
+  checkConfig(api) {
+    // No auth beyond loopback, or password mode without a password: refused before anything listens.
+    configuredCredential(api.config)
+  },
   async start(api) {
     const instance = instanceOf(api)
     const config = api.config
     const host = resolveBindHost(config.bind)
-    const gatewaySecret = resolveGatewaySecret(api, host)
+    const gatewaySecret = resolveGatewaySecret(api)
     const { auth } = config
     const clock = api.services.resolve(Tokens.Clock)
     const limits = { ...config.authRateLimit, now: () => clock.now() }
     const gatewayLimiter = new AuthLimiter(limits)
-    instance.auth.arm(auth.mode, gatewaySecret, gatewayLimiter, [
-      { source: 'gateway.auth.token', value: auth.token },
-      { source: 'gateway.auth.password', value: auth.password },
-      { source: TOKEN_ENV, value: envValue(TOKEN_ENV) },
-      { source: PASSWORD_ENV, value: envValue(PASSWORD_ENV) },
-      { source: `the generated token file (${GATEWAY_TOKEN_FILE})`, value: readGatewayToken(api.gateway.stateDir) },
-    ])
+    // Read again: the token file may have just been generated.
+    instance.auth.arm(auth.mode, gatewaySecret, gatewayLimiter, credentialSources(api))
 
     let hooksSecret = createSecretMatcher(hooksToken(api))
     const hooks = hooksToken(api)

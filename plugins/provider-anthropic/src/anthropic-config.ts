@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ANTHROPIC_BASE_URL, ANTHROPIC_VERSION } from './anthropic-provider.js'
+import { timerMs } from '@openclaw/plugin-sdk/config'
 
 /** `models.providers.anthropic` in the gateway config. */
 export const AnthropicConfigSchema = z.strictObject({
@@ -18,6 +19,6 @@ export const AnthropicConfigSchema = z.strictObject({
   /** Extra request headers (`anthropic-beta`, a proxy's auth…). */
   headers: z.record(z.string(), z.string()).optional(),
   /** Give up an attempt after this long without data. */
-  timeoutMs: z.number().int().positive().optional(),
+  timeoutMs: timerMs().positive().optional(),
 })
 export type AnthropicConfig = z.output<typeof AnthropicConfigSchema>

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { OPENAI_BASE_URL } from './openai-provider.js'
+import { timerMs } from '@openclaw/plugin-sdk/config'
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
@@ -19,7 +20,7 @@ const ConnectionFields = {
   /** Retries after 429, 5xx and network failures, before any output. */
   maxRetries: z.number().int().min(0).max(10).default(3),
   /** Give up an attempt after this long without data. */
-  timeoutMs: z.number().int().positive().optional(),
+  timeoutMs: timerMs().positive().optional(),
 }
 
 /** An additional OpenAI-compatible provider (Ollama, vLLM, LM Studio, OpenRouter…). */

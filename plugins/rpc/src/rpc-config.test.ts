@@ -19,4 +19,13 @@ describe('gateway.rpc config', () => {
     expect(RpcConfigSchema.safeParse({ maxConnectionsPerIp: 0 }).success).toBe(false)
     expect(RpcConfigSchema.safeParse({ tickIntervalMs: 1.5 }).success).toBe(false)
   })
+
+  it('should refuse timer durations beyond Node\'s limit (a longer timer fires after 1 ms)', () => {
+    for (const key of ['tickIntervalMs', 'handshakeTimeoutMs', 'methodTimeoutMs']) {
+      const result = RpcConfigSchema.safeParse({ [key]: 3_000_000_000 })
+      expect(result.success).toBe(false)
+      expect(result.error?.issues[0]).toMatchObject({ path: [key], message: expect.stringContaining('at most 2147483647 ms') })
+      expect(RpcConfigSchema.parse({ [key]: 2_147_483_647 })[key as 'tickIntervalMs']).toBe(2_147_483_647)
+    }
+  })
 })

@@ -124,6 +124,30 @@ describe('openclaw gateway', () => {
     expect(captured.stderr()).toContain('[HTTP_ERR_AUTH_REQUIRED]')
   })
 
+  it('should list a surface whose plugin failed to start as failed, not on', async () => {
+    // hooks enabled without a token: http:hooks fails its start, its routes stay registered and answer 503.
+    writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({ hooks: { enabled: true } }))
+    const captured = captureIo()
+    const running = runCli(gateway(), captured.io)
+    const banner = await captured.waitForStdout(LISTENING)
+    const url = LISTENING.exec(banner)![1]!
+    expect(banner).toMatch(/\n {2}hooks {13}failed {2}POST \/hooks\/wake, POST \/hooks\/agent answer 503 \(http:hooks failed: see below\)\n/)
+    expect(banner).not.toMatch(/hooks +on/)
+    expect(banner).toMatch(/\n {2}tools {13}on {3}POST \/tools\/invoke\n/)
+    expect(banner).toContain('Failed plugins (the gateway runs without them):\n  http:hooks: [CORE_ERR_PLUGIN_START_FAILED]')
+    expect((await fetch(`${url}/hooks/wake`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(503)
+    captured.signal('SIGTERM')
+    expect(await running).toBe(0)
+  })
+
+  it('should exit 78 when OPENCLAW_CONFIG_PATH names a missing file, instead of starting on defaults', async () => {
+    const missing = join(dir, 'missing.json')
+    const captured = captureIo({ OPENCLAW_CONFIG_PATH: missing })
+    expect(await runCli(gateway(), captured.io)).toBe(78)
+    expect(captured.stderr()).toContain(`error [CORE_ERR_CONFIG_NOT_FOUND]: Config file '${missing}' does not exist`)
+    expect(captured.stdout()).toBe('')
+  })
+
   it('should exit 78 on an invalid config file, listing every bad path', async () => {
     writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({ gateway: { port: 'x' }, nope: 1 }))
     const captured = captureIo()

@@ -11,7 +11,7 @@ import { exitCodeForErrorCode } from '../exit-codes.js'
 import { errorCode, formatError } from '../format-error.js'
 import { portFromEnv } from '../gateway-port.js'
 import { watchShutdownSignals } from '../shutdown-signals.js'
-import { describeSurfaces } from './describe-surfaces.js'
+import { describeSurfaces, type SurfaceStatus } from './describe-surfaces.js'
 
 export interface GatewayCommandOptions extends ConfigLocation {
   /** Overrides `OPENCLAW_GATEWAY_PORT` and `gateway.port`; 0 picks a free port. */
@@ -37,14 +37,21 @@ function authLine(gateway: Gateway, env: NodeJS.ProcessEnv): string {
   return `token from ${source}; print it with \`openclaw gateway token\``
 }
 
+/** A surface's banner line after its padded name: `on   <routes>`, `off`, or `failed  …`. */
+function surfaceLine(surface: SurfaceStatus): string {
+  if (surface.state === 'off') return 'off'
+  if (surface.state === 'on') return `on   ${surface.routes.join(', ')}`
+  return `failed  ${surface.routes.join(', ')} answer 503 (${surface.failedPlugins.join(', ')} failed: see below)`
+}
+
 /** What the user needs once the gateway is up: where, what is served, what failed, how to authenticate. */
 export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: NodeJS.ProcessEnv): string {
   const server = gateway.services.resolve(Tokens.HttpServer)
   const hooksPath = (gateway.config.hooks as { path?: unknown }).path
-  const surfaces = describeSurfaces(gateway.registry, typeof hooksPath === 'string' ? hooksPath : undefined)
+  const failed = gateway.plugins.filter((p) => p.state === 'failed')
+  const surfaces = describeSurfaces(gateway.registry, typeof hooksPath === 'string' ? hooksPath : undefined, new Set(failed.map((p) => p.id)))
   const width = Math.max(...surfaces.map((s) => s.name.length))
   const providers = gateway.registry.providers.keys()
-  const failed = gateway.plugins.filter((p) => p.state === 'failed')
   const disabled = gateway.plugins.filter((p) => p.state === 'disabled')
   const lines = [
     `OpenClaw gateway ${gateway.version} listening on ${server.url}`,
@@ -52,7 +59,7 @@ export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: No
     `  state dir  ${gateway.stateDir}`,
     `  auth       ${authLine(gateway, env)}`,
     'Surfaces:',
-    ...surfaces.map((s) => `  ${s.name.padEnd(width)}  ${s.on ? 'on ' : 'off'}${s.on ? `  ${s.routes.join(', ')}` : ''}`),
+    ...surfaces.map((s) => `  ${s.name.padEnd(width)}  ${surfaceLine(s)}`),
     `Providers: ${providers.length > 0 ? providers.join(', ') : 'none (install a provider plugin)'}`,
   ]
   if (failed.length > 0) {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { timerMs, timerSeconds } from './timer-limits.js'
 
 export const ThinkingLevelSchema = z.enum(['off', 'minimal', 'low', 'medium', 'high'])
 
@@ -19,7 +20,8 @@ export const AgentSettingsSchema = z.strictObject({
   /** Skill slugs this agent may use; default all. */
   skills: z.array(z.string()).optional(),
   maxToolTurns: z.number().int().min(1).max(100).optional(),
-  timeoutSeconds: z.number().positive().optional(),
+  /** Becomes the run's timer, so it is capped at Node's timer limit. */
+  timeoutSeconds: timerSeconds().positive().optional(),
   thinking: ThinkingLevelSchema.optional(),
 })
 export type AgentSettings = z.infer<typeof AgentSettingsSchema>
@@ -68,7 +70,7 @@ export const CoreConfigSchema = z.strictObject({
       load: z.strictObject({ paths: z.array(z.string()).default([]) }).default({ paths: [] }),
       entries: z.record(z.string(), PluginEntrySchema).default({}),
       /** How long each plugin's stop() may take before the gateway moves on. */
-      stopTimeoutMs: z.number().int().positive().default(12_000),
+      stopTimeoutMs: timerMs().positive().default(12_000),
     })
     .default({ enabled: true, deny: [], load: { paths: [] }, entries: {}, stopTimeoutMs: 12_000 }),
   cron: LooseSection.default({}),

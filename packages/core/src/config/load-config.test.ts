@@ -17,8 +17,10 @@ function file(text: string): string {
 
 describe('config', () => {
   it('finds the state dir and config file from options, then env, then ~/.openclaw', () => {
-    expect(resolvePaths({ env: { OPENCLAW_STATE_DIR: '/srv/oc' } })).toEqual({ stateDir: '/srv/oc', configPath: '/srv/oc/openclaw.json' })
-    expect(resolvePaths({ env: { OPENCLAW_STATE_DIR: '/srv/oc', OPENCLAW_CONFIG_PATH: '/etc/oc.json' } }).configPath).toBe('/etc/oc.json')
+    expect(resolvePaths({ env: { OPENCLAW_STATE_DIR: '/srv/oc' } })).toEqual({ stateDir: '/srv/oc', configPath: '/srv/oc/openclaw.json', configRequired: false })
+    expect(resolvePaths({ env: { OPENCLAW_STATE_DIR: '/srv/oc', OPENCLAW_CONFIG_PATH: '/etc/oc.json' } })).toMatchObject({ configPath: '/etc/oc.json', configRequired: true })
+    expect(resolvePaths({ configPath: '/etc/oc.json', env: {} }).configRequired).toBe(true)
+    expect(resolvePaths({ env: { OPENCLAW_STATE_DIR: '/srv/oc', OPENCLAW_CONFIG_PATH: '' } })).toMatchObject({ configPath: '/srv/oc/openclaw.json', configRequired: false })
     expect(resolvePaths({ stateDir: '/a', env: { OPENCLAW_STATE_DIR: '/b' } }).stateDir).toBe('/a')
     expect(resolvePaths({ env: {} }).stateDir).toMatch(/\.openclaw$/)
   })
@@ -79,6 +81,21 @@ describe('config', () => {
     )
   })
 
+  it('refuses durations that feed a timer beyond Node\'s limit, naming the path', () => {
+    // A longer timer fires after 1 ms: a 3e9 ms stop timeout would give plugins no time at all.
+    const err = (() => {
+      try {
+        parseCoreConfig({ plugins: { stopTimeoutMs: 3_000_000_000 }, agents: { defaults: { timeoutSeconds: 3_000_000 } } })
+      } catch (e) {
+        return e as Error
+      }
+    })()!
+    expect(isCodedError(err, 'CORE_ERR_CONFIG_INVALID')).toBe(true)
+    expect(err.message).toContain('- plugins.stopTimeoutMs: must be at most 2147483647 ms')
+    expect(err.message).toContain('- agents.defaults.timeoutSeconds: must be at most 2147483 s')
+    expect(parseCoreConfig({ plugins: { stopTimeoutMs: 2_147_483_647 }, agents: { defaults: { timeoutSeconds: 2_147_483 } } }).plugins.stopTimeoutMs).toBe(2_147_483_647)
+  })
+
   it('applies defaults', () => {
     const config = parseCoreConfig({})
     expect(config.session).toEqual({ maxQueue: 16, idempotencyTtlHours: 24 })
@@ -92,6 +109,13 @@ describe('config', () => {
     }
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['gateway', 'agents', 'plugins', 'channels']))
     expect(schema.properties.channels!.properties!.telegram!.properties).toHaveProperty('token')
+  })
+
+  it('createGateway refuses a missing file named by OPENCLAW_CONFIG_PATH instead of starting on defaults', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'oc-'))
+    const missing = join(stateDir, 'nope.json')
+    await expect(createGateway({ stateDir, store: ':memory:', logger: createSilentLogger(), env: { OPENCLAW_CONFIG_PATH: missing } }))
+      .rejects.toMatchObject({ code: 'CORE_ERR_CONFIG_NOT_FOUND', message: expect.stringContaining(missing) })
   })
 
   it('createGateway reads the file named by configPath', async () => {

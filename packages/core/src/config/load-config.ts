@@ -12,14 +12,21 @@ export interface ResolvedPaths {
   readonly stateDir: string
   /** The config file, which may not exist. */
   readonly configPath: string
+  /**
+   * True when the path was named (the `configPath` option or `$OPENCLAW_CONFIG_PATH`): a missing
+   * file is then an error, not "use the defaults", so a typo in the path cannot start on defaults.
+   */
+  readonly configRequired: boolean
 }
 
 /** Where the state dir and config file are, from explicit options, then the environment, then `~/.openclaw`. */
 export function resolvePaths(options: { stateDir?: string; configPath?: string; env?: NodeJS.ProcessEnv } = {}): ResolvedPaths {
   const env = options.env ?? process.env
   const stateDir = resolve(options.stateDir ?? env.OPENCLAW_STATE_DIR ?? join(homedir(), '.openclaw'))
-  const configPath = resolve(options.configPath ?? env.OPENCLAW_CONFIG_PATH ?? join(stateDir, 'openclaw.json'))
-  return { stateDir, configPath }
+  // An empty OPENCLAW_CONFIG_PATH counts as unset, as `OPENCLAW_CONFIG_PATH= openclaw …` means.
+  const named = options.configPath ?? (env.OPENCLAW_CONFIG_PATH || undefined)
+  const configPath = resolve(named ?? join(stateDir, 'openclaw.json'))
+  return { stateDir, configPath, configRequired: named !== undefined }
 }
 
 /** The raw config: the file parsed as JSON5 with `${VAR}` filled in. A missing default file is `{}`. */

@@ -28,6 +28,14 @@ export interface PluginDefinition<Config = unknown> {
   /** Where in the config file this plugin's config lives. Default `plugins.entries.<id>.config`. */
   readonly configKey?: string
   register(api: PluginApi<Config>): void
+  /**
+   * Checks of this plugin's config that its schema cannot make: against the environment, other
+   * sections, or what other plugins registered (e.g. a token that must differ from the gateway's).
+   * Synchronous and without side effects; throw a coded error. It runs right before `start` (a throw
+   * fails the plugin as one in `start` does), and `openclaw config validate` runs it without
+   * starting anything, so a config the plugin would refuse is caught before deployment.
+   */
+  checkConfig?(api: PluginApi<Config>): void
   start?(api: PluginApi<Config>): Promise<void> | void
   stop?(api: PluginApi<Config>): Promise<void> | void
 }
@@ -47,6 +55,12 @@ export interface PluginInfo {
   readonly state: PluginState
   /** Why the plugin failed or is disabled. */
   readonly error?: { readonly code: string; readonly message: string; readonly cause?: unknown }
+}
+
+/** A plugin whose `checkConfig` refused the config, as `gateway.checkConfig()` reports it. */
+export interface PluginConfigProblem {
+  readonly plugin: string
+  readonly error: NonNullable<PluginInfo['error']>
 }
 
 /** Anything `createGateway({ plugins })` accepts: plugins, nested arrays (presets), and falsy holes. */

@@ -15,7 +15,7 @@ import {
 } from '../errors/codes.js'
 import type { Logger } from '../logging/logger.js'
 import type { PluginApi } from './plugin-api.js'
-import type { PluginDefinition } from './plugin-definition.js'
+import type { PluginConfigProblem, PluginDefinition } from './plugin-definition.js'
 import { checkDefinition } from './plan-plugins.js'
 import { describeError, type PluginRecord } from './plugin-record.js'
 
@@ -101,6 +101,8 @@ export class PluginHost {
     for (const record of this.records) {
       if (!this.#ready(record)) continue
       try {
+        // The config checks first, so a refusal reads the same here as in `checkAll`.
+        record.definition!.checkConfig?.(record.api!)
         await record.definition!.start?.(record.api!)
         record.state = 'started'
         this.deps.log.debug({ plugin: record.id }, 'plugin started')
@@ -111,6 +113,26 @@ export class PluginHost {
         record.state = 'failed'
       }
     }
+  }
+
+  /**
+   * Run each registered plugin's `checkConfig` in start order without starting anything or changing
+   * any plugin's state. A plugin is skipped when a dependency refused its config, as start-up would
+   * skip it: its check may rely on what that dependency provides.
+   */
+  checkAll(): PluginConfigProblem[] {
+    const problems: PluginConfigProblem[] = []
+    const refused = new Set<string>()
+    for (const record of this.records) {
+      if (record.state !== 'loaded' || record.dependsOn.some((dep) => refused.has(dep))) continue
+      try {
+        record.definition!.checkConfig?.(record.api!)
+      } catch (err) {
+        refused.add(record.id)
+        problems.push({ plugin: record.id, error: describeError(err) })
+      }
+    }
+    return problems
   }
 
   /** Stop started plugins in reverse order; each gets `stopTimeoutMs`. Never throws. */

@@ -114,6 +114,41 @@ describe('plugin loading', () => {
     await g.stop()
   })
 
+  it('runs checkConfig right before start: a refusal fails the plugin as a throw in start does', async () => {
+    const log: string[] = []
+    const refuse = () => {
+      log.push('check:bad')
+      throw Object.assign(new Error('x.token is not set'), { code: 'X_ERR_TOKEN_MISSING' })
+    }
+    const g = await gw({ plugins: [plugin('bad', { checkConfig: refuse }, log), plugin('good', { checkConfig: () => void log.push('check:good') }, log)] })
+    await g.start()
+    expect(log).toEqual(['register:bad', 'register:good', 'check:bad', 'stop:bad', 'check:good', 'start:good'])
+    const bad = g.plugins.find((p) => p.id === 'bad')
+    expect(bad).toMatchObject({ state: 'failed', error: { code: 'CORE_ERR_PLUGIN_START_FAILED', message: "Plugin 'bad' failed in start(): x.token is not set" } })
+    expect(bad?.error?.cause).toMatchObject({ code: 'X_ERR_TOKEN_MISSING' })
+    await g.stop()
+  })
+
+  it('checkConfig() runs the config checks alone: nothing starts, no state changes, dependents of a refusal are skipped', async () => {
+    const log: string[] = []
+    const refuse = () => {
+      throw Object.assign(new Error('x.token is not set'), { code: 'X_ERR_TOKEN_MISSING' })
+    }
+    const g = await gw({
+      plugins: [
+        plugin('bad', { checkConfig: refuse }, log),
+        plugin('needs-bad', { dependsOn: ['bad'], checkConfig: () => void log.push('check:needs-bad') }, log),
+        plugin('good', { checkConfig: () => void log.push('check:good') }, log),
+      ],
+    })
+    expect(g.checkConfig()).toEqual([{ plugin: 'bad', error: { code: 'X_ERR_TOKEN_MISSING', message: 'x.token is not set' } }])
+    expect(log).toEqual(['register:bad', 'register:needs-bad', 'register:good', 'check:good'])
+    expect(g.plugins.map((p) => p.state)).toEqual(['loaded', 'loaded', 'loaded'])
+    await g.start()
+    expect(() => g.checkConfig()).toThrow(expect.objectContaining({ code: 'CORE_ERR_GATEWAY_STATE' }))
+    await g.stop()
+  })
+
   it('refuses to start when a required plugin fails, and stops the others', async () => {
     const log: string[] = []
     const g = await gw({

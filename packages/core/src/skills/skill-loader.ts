@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { formatIssues } from '../config/format-issues.js'
+import { timerMs } from '../config/timer-limits.js'
 import { CORE_ERR_SKILL_INVALID, CORE_ERR_TOOL_UNKNOWN } from '../errors/codes.js'
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolContext, ToolDefinition } from '../types/tools.js'
@@ -21,7 +22,7 @@ export const JsonSkillSchema = z.strictObject({
         name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a tool name of letters, digits, "_" or "-"'),
         description: z.string().min(1),
         parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
-        timeoutMs: z.number().int().positive().optional(),
+        timeoutMs: timerMs().positive().optional(),
       }),
     )
     .default([]),

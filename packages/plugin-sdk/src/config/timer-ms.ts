@@ -1,0 +1,12 @@
+import { z } from 'zod'
+
+/**
+ * The longest delay Node's timers accept (2^31 - 1 ms, about 24.8 days). A longer one does not wait
+ * longer: Node fires it after 1 ms with a TimeoutOverflowWarning, so a huge timeout acts as none.
+ */
+export const MAX_TIMER_MS = 2_147_483_647
+
+/** A config duration in milliseconds that feeds a timer: an integer no longer than Node's timer limit. */
+export function timerMs() {
+  return z.number().int().max(MAX_TIMER_MS, `must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest timer Node.js supports`)
+}
