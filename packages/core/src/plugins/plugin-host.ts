@@ -13,6 +13,7 @@ import {
   CORE_ERR_PLUGIN_STOP_FAILED,
   CORE_ERR_PLUGIN_STOP_TIMEOUT,
 } from '../errors/codes.js'
+import { isCodedError } from '../errors/create-error.js'
 import type { Logger } from '../logging/logger.js'
 import type { PluginApi } from './plugin-api.js'
 import type { PluginConfigProblem, PluginDefinition } from './plugin-definition.js'
@@ -199,6 +200,15 @@ export class PluginHost {
   #fail(record: PluginRecord, err: Error): void {
     record.state = 'failed'
     record.error = describeError(err)
-    this.deps.log.error({ plugin: record.id, code: record.error.code, err: err.cause ?? err }, err.message)
+    const cause = err.cause ?? err
+    if (isCodedError(err, CORE_ERR_PLUGIN_DEPENDENCY_FAILED.code)) {
+      // The dependency's own failure is logged already, with its reason.
+      this.deps.log.warn({ plugin: record.id, code: record.error.code }, err.message)
+    } else if (isCodedError(cause)) {
+      // A refusal the plugin made on purpose (a coded error): its message says what to fix, a stack adds nothing.
+      this.deps.log.error({ plugin: record.id, code: record.error.code, cause: cause.code }, err.message)
+    } else {
+      this.deps.log.error({ plugin: record.id, code: record.error.code, err: cause }, err.message)
+    }
   }
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { createGateway, type CreateGatewayOptions } from '../gateway.js'
-import { createSilentLogger } from '../logging/logger.js'
-import { isCodedError } from '../errors/create-error.js'
+import { createSilentLogger, type Logger } from '../logging/logger.js'
+import { createError, isCodedError } from '../errors/create-error.js'
 import type { PluginDefinition } from './plugin-definition.js'
 
 function tmp(): string {
@@ -36,7 +36,32 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection')
 }
 
+/** A logger keeping `[level, fields, message]` of every line. */
+function recordingLogger(lines: [string, Record<string, unknown>, string][] = []): Logger {
+  const at = (level: string) => (fields: unknown, message?: string) => void lines.push([level, typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {}, message ?? String(fields)])
+  return { level: 'trace', trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => recordingLogger(lines) }
+}
+
 describe('plugin loading', () => {
+  it('logs a coded refusal without a stack, an unexpected failure with one, and dependents as warnings', async () => {
+    const lines: [string, Record<string, unknown>, string][] = []
+    const Refused = createError<'TEST_ERR_REFUSED'>('TEST_ERR_REFUSED', 'set test.key first')
+    const g = await gw({
+      logger: recordingLogger(lines),
+      plugins: [
+        plugin('refuses', { start: () => { throw new Refused() } }),
+        plugin('dependent', { dependsOn: ['refuses'] }),
+        plugin('breaks', { start: () => { throw new TypeError('x is undefined') } }),
+      ],
+    })
+    await g.start()
+    await g.stop()
+    const about = (id: string) => lines.filter(([, fields]) => fields.plugin === id)
+    expect(about('refuses')).toEqual([['error', { plugin: 'refuses', code: 'CORE_ERR_PLUGIN_START_FAILED', cause: 'TEST_ERR_REFUSED' }, expect.stringContaining('set test.key first')]])
+    expect(about('dependent')).toEqual([['warn', { plugin: 'dependent', code: 'CORE_ERR_PLUGIN_DEPENDENCY_FAILED' }, expect.stringContaining("dependency 'refuses' failed")]])
+    expect(about('breaks')[0]![1].err).toBeInstanceOf(TypeError)
+  })
+
   it('registers and starts in dependency order and stops in reverse', async () => {
     const log: string[] = []
     const g = await gw({ plugins: [plugin('c', { dependsOn: ['b'] }, log), plugin('b', { dependsOn: ['a'] }, log), plugin('a', {}, log)] })
