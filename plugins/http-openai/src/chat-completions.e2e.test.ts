@@ -281,6 +281,20 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(second.choices[0]!.message.content).toBe('only once')
     expect(first.choices[0]!.message.content).toBe('only once')
     expect(modelCalls(gw.model)).toHaveLength(1)
+
+    // Another user of the same credential with the same key gets a run of its own, not idem's answer.
+    gw.model.reset()
+    gw.model.reply({ text: 'for other' })
+    const other = await gw.client.chat.completions.create({ model: 'openclaw', user: 'other', messages: [{ role: 'user', content: 'x' }] }, { headers }).withResponse()
+    expect(other.data.choices[0]!.message.content).toBe('for other')
+    expect(other.response.headers.get('x-openclaw-session-key')).toBe('agent:main:openai-user:other')
+
+    // Without user (a fresh session each time), a retry still gets the first answer.
+    gw.model.reply({ text: 'fresh once' }).reply({ text: 'fresh twice?!' })
+    const fresh = { 'idempotency-key': 'retry-fresh' }
+    await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }, { headers: fresh })
+    const again = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }, { headers: fresh })
+    expect(again.choices[0]!.message.content).toBe('fresh once')
   })
 
   it('should abort the run when a non-streaming client disconnects', async () => {

@@ -86,8 +86,10 @@ export function resolveRunContext(input: {
     session,
     model,
     subject,
-    // Scoped to the caller and the surface, so two clients never share a run by accident.
-    idempotencyKey: key === undefined ? undefined : `${input.prefix}:${subject.slice(0, 16)}:${key}`,
+    // Scoped to the caller, the surface and the session asked for, so two clients (or two users of
+    // one credential) never share a run by accident. A fresh per-request session is no choice: a
+    // retry gets a new one, so it does not scope.
+    idempotencyKey: key === undefined ? undefined : `${input.prefix}:${subject.slice(0, 16)}:${session.fresh ? '' : session.sessionKey}:${key}`,
     origin: { channel, ...(user ? { peer: user } : {}) },
   }
 }

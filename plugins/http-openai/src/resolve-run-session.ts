@@ -15,6 +15,8 @@ export interface RunSession {
   readonly sessionKey: string
   /** The session already has a transcript: it, not the request's earlier messages, is the history. */
   readonly hasHistory: boolean
+  /** A new session made up for this request alone (no `user`, no session header). */
+  readonly fresh?: boolean
 }
 
 /** `user` as a key segment: whitespace, control characters and `%` are percent-encoded, so distinct users stay distinct. */
@@ -69,5 +71,5 @@ export function resolveRunSession(input: {
   }
   // A fresh key was made up just now: no session can have it yet.
   const info = fresh ? undefined : gateway.sessions.get(resolved.sessionKey)
-  return { ...resolved, hasHistory: (info?.messageCount ?? 0) > 0 }
+  return { ...resolved, hasHistory: (info?.messageCount ?? 0) > 0, ...(fresh ? { fresh } : {}) }
 }
