@@ -181,6 +181,10 @@ describe('rpc chat', () => {
     expect(deltas.length).toBeGreaterThan(0)
     expect(deltas.map((d) => d.payload.deltaText).join('')).toBe('A chat reply in several words')
     expect(deltas.at(-1)!.payload.message.content[0].text).toBe('A chat reply in several words')
+    // One seq per chat event of the run, growing: the final too.
+    const seqs = client.events('chat').map((f) => f.payload.seq as number)
+    expect(new Set(seqs).size).toBe(seqs.length)
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs)
 
     const history = await client.request('chat.history', { sessionKey: 'agent:main:chat-1' })
     expect(history.payload.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant'])

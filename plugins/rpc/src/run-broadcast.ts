@@ -204,11 +204,15 @@ export class RunBroadcast {
 
   #sendChatFinal(seq: number, now: number, result: AgentRunResult, live: boolean): void {
     const text = result.status === 'ok' ? result.text : this.#text
+    let finalSeq = seq
     if (live && text.length > this.#chatSentLength) {
       this.#text = text
       this.#sendChatDelta(seq, now)
+      // The final follows that delta: it needs a seq of its own, or clients deduplicating on
+      // (runId, seq) would drop it.
+      finalSeq = ++this.#seq
     }
-    const base = { runId: this.runId, sessionKey: this.sessionKey, agentId: this.agentId, seq }
+    const base = { runId: this.runId, sessionKey: this.sessionKey, agentId: this.agentId, seq: finalSeq }
     if (result.status === 'ok') {
       this.#sendChat({ ...base, state: 'final', stopReason: result.finishReason, usage: result.usage, message: RunPayloads.assistantMessage(text, now) })
     } else if (result.status === 'aborted') {
