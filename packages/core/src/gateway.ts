@@ -25,7 +25,6 @@ import { PluginHost } from './plugins/plugin-host.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
 import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
-import { DEFAULT_AGENT_ID } from './sessions/session-key.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
@@ -206,13 +205,15 @@ class GatewayKernel implements Gateway {
     })
     this.tools = {
       invoke: async (request) => {
-        const { agentId, sessionKey } = request.sessionKey || request.agentId
-          ? this.agent.resolveSessionKey({ ...(request.agentId ? { agentId: request.agentId } : {}), ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}) })
-          : { agentId: undefined, sessionKey: undefined }
+        // No session named: the agent's main one, as on every surface (`/tools/invoke`, RPC `tools.invoke`).
+        const { agentId, sessionKey } = this.agent.resolveSessionKey({
+          ...(request.agentId ? { agentId: request.agentId } : {}),
+          ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}),
+        })
         return executor.execute({
           context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: request.args }, via: request.via },
           tool: this.#registries.tools.get(request.name),
-          policy: this.agent.toolPolicy(agentId ?? DEFAULT_AGENT_ID),
+          policy: this.agent.toolPolicy(agentId),
           signal: request.signal ?? new AbortController().signal,
         })
       },

@@ -117,6 +117,8 @@ describe('rpc requests', () => {
 
   it('should invoke a tool with tools.invoke, and answer NOT_FOUND / INVALID_REQUEST for unknown tools and bad args', async () => {
     expect(await client.request('tools.invoke', { tool: 'add', args: { a: 2, b: 3 } })).toMatchObject({ ok: true, payload: { ok: true, result: { sum: 5 } } })
+    // Without a sessionKey, the tool runs in the main session, as over HTTP.
+    expect(await client.request('tools.invoke', { tool: 'session_status', args: {} })).toMatchObject({ ok: true, payload: { result: { key: 'agent:main:main' } } })
     expect((await client.request('tools.invoke', { name: 'nope', args: {} })).error).toMatchObject({ code: 'NOT_FOUND', details: { code: 'CORE_ERR_TOOL_UNKNOWN' } })
     expect((await client.request('tools.invoke', { tool: 'add', args: { a: 'x' } })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_INVALID_ARGS' } })
   })

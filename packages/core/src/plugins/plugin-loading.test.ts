@@ -38,7 +38,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 /** A logger keeping `[level, fields, message]` of every line. */
 function recordingLogger(lines: [string, Record<string, unknown>, string][] = []): Logger {
-  const at = (level: string) => (fields: unknown, message?: string) => void lines.push([level, typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {}, message ?? String(fields)])
+  const at = (level: string) => (fields: unknown, ...rest: unknown[]) =>
+    void lines.push([level, typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {}, rest.length > 0 ? String(rest[0]) : String(fields)])
   return { level: 'trace', trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'), child: () => recordingLogger(lines) }
 }
 
