@@ -28,6 +28,7 @@ import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
+import { StateDirLock } from './store/state-dir-lock.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
 import type { HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
@@ -119,9 +120,16 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const records = planPlugins({ inline: options.plugins ?? [], pluginDirs, config, rawConfig, configProblems })
   if (configProblems.length > 0) throw new CORE_ERR_CONFIG_INVALID(configProblems.join('\n'))
 
-  const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records })
-  await gateway.registerPlugins()
-  return gateway
+  // The state database is this gateway's alone while it lives (an in-memory or injected store is not shared).
+  const lock = options.store === undefined ? StateDirLock.acquire(paths.stateDir) : undefined
+  try {
+    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock })
+    await gateway.registerPlugins()
+    return gateway
+  } catch (err) {
+    lock?.release()
+    throw err
+  }
 }
 
 class GatewayKernel implements Gateway {
@@ -145,6 +153,7 @@ class GatewayKernel implements Gateway {
   readonly #outbox: Outbox
   readonly #clock: Clock
   readonly #ownsStore: boolean
+  readonly #lock: StateDirLock | undefined
   readonly #registries: {
     channels: Registry<ChannelDefinition>
     tools: Registry<ToolDefinition>
@@ -158,8 +167,9 @@ class GatewayKernel implements Gateway {
   #skillErrors: Error[] = []
   #stopPromise: Promise<void> | undefined
 
-  constructor(input: { options: CreateGatewayOptions; config: GatewayConfig; rawConfig: unknown; stateDir: string; records: PluginRecord[] }) {
+  constructor(input: { options: CreateGatewayOptions; config: GatewayConfig; rawConfig: unknown; stateDir: string; records: PluginRecord[]; lock: StateDirLock | undefined }) {
     const { options, config } = input
+    this.#lock = input.lock
     this.config = config
     this.stateDir = input.stateDir
     this.#clock = options.clock ?? systemClock
@@ -318,6 +328,7 @@ class GatewayKernel implements Gateway {
     for (const record of this.#host.records) record.abort.abort()
     await this.services.dispose().catch((err: unknown) => this.log.error({ err }, 'disposing services failed'))
     if (this.#ownsStore) this.store.close()
+    this.#lock?.release()
   }
 
   #createApi(record: PluginRecord): PluginApi<unknown> {

@@ -65,6 +65,9 @@ export const CORE_ERR_STORE_OPEN = createError<'CORE_ERR_STORE_OPEN', [path: str
   'CORE_ERR_STORE_OPEN', "Cannot open the state database '%s'")
 export const CORE_ERR_STORE_MIGRATION = createError<'CORE_ERR_STORE_MIGRATION', [owner: string, version: number, name: string]>(
   'CORE_ERR_STORE_MIGRATION', "Migration %s#%d (%s) failed; the database was left as it was before it")
+export const CORE_ERR_STATE_DIR_LOCKED = createError<'CORE_ERR_STATE_DIR_LOCKED', [stateDir: string, pid: number, since: string]>(
+  'CORE_ERR_STATE_DIR_LOCKED',
+  "State directory '%s' is in use by another OpenClaw process (pid %d, since %s): stop it first, or use another state directory. To talk to a running gateway, leave out --local")
 export const CORE_ERR_STORE_OWNER = createError<'CORE_ERR_STORE_OWNER', [owner: string]>(
   'CORE_ERR_STORE_OWNER', "Store owner '%s' is invalid: use letters, digits, '-', '_' or ':'")
 
