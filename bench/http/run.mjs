@@ -2,7 +2,7 @@
 // Load test of POST /v1/chat/completions (http:openai on core:http), next to a bare fastify route that
 // proxies to the same zero-delay scripted model, and a fastify route that calls provider:openai directly
 // (no sessions, no runner: the floor for anything that goes through a provider plugin). Loopback only;
-// stops by itself within 90 s.
+// stops by itself within 120 s.
 // Needs the built packages: `pnpm build` (see README.md).
 // Usage: node bench/http/run.mjs [--quick] [--only <target>] [--mode json|stream]
 //   --only and --mode run a subset, e.g. to profile one target: node --cpu-prof bench/http/run.mjs --only gateway --mode json
@@ -35,16 +35,24 @@ const DURATION_MS = QUICK ? 1000 : 3000
 const WARMUP_MS = QUICK ? 200 : 1500
 const MAX_REQUESTS = 50_000
 /** Hard stop for the whole run; scenarios that would start after it are skipped. */
-const BUDGET_MS = 85_000
-/** Streams also run with one connection: time to first byte without queueing behind other requests. */
-const CONCURRENCIES = { json: [16, 64], stream: [1, 16, 64] }
+const BUDGET_MS = 110_000
+/**
+ * Closed loops at each concurrency (streams also at 1: time to first byte without queueing), then an
+ * open loop: 64 connections at a rate every target carries (about a third of the gateway's most), for
+ * the latency each adds when not saturated.
+ */
+const OPEN_LOOP = { concurrency: 64, rate: 400 }
+const SCENARIOS = {
+  json: [{ concurrency: 16 }, { concurrency: 64 }, OPEN_LOOP],
+  stream: [{ concurrency: 1 }, { concurrency: 16 }, { concurrency: 64 }, OPEN_LOOP],
+}
 
 const started = performance.now()
 if (isMainThread) {
   const hardStop = setTimeout(() => {
-    console.error(`bench: still running after 90 s; giving up`)
+    console.error(`bench: still running after 120 s; giving up`)
     process.exit(2)
-  }, 90_000)
+  }, 120_000)
   hardStop.unref()
 }
 
@@ -85,8 +93,14 @@ function once(agent, url, body, headers) {
   })
 }
 
-/** `concurrency` workers sending requests back to back for `DURATION_MS` (after a warm-up). */
-async function runScenario({ target, url, stream, concurrency }) {
+/**
+ * Closed loop (no `rate`): `concurrency` workers sending requests back to back for `DURATION_MS`
+ * (after a warm-up): the most each target serves. Open loop (`rate` requests per second): requests
+ * start on a fixed schedule whatever the answers, at most `concurrency` in flight, and latency counts
+ * from the scheduled start (so a slow answer cannot hide the queueing it causes): the latency each
+ * target adds at a load all of them carry.
+ */
+async function runScenario({ target, url, stream, concurrency, rate }) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
   const body = JSON.stringify({ model: 'openclaw', stream, messages: [{ role: 'user', content: 'Say something.' }] })
   const headers = target === 'gateway' ? { authorization: `Bearer ${TOKEN}` } : {}
@@ -101,35 +115,56 @@ async function runScenario({ target, url, stream, concurrency }) {
   const warmupEnd = performance.now() + WARMUP_MS
   const end = warmupEnd + DURATION_MS
   let measureStart = 0
-  const worker = async () => {
-    for (;;) {
-      const now = performance.now()
-      if (now >= end || sent >= MAX_REQUESTS) return
-      if (!measuring && now >= warmupEnd) {
-        measuring = true
-        measureStart = now
+  /** One request started at `scheduled` (a performance.now() time); recorded when measuring began by then. */
+  const request = async (scheduled) => {
+    if (!measuring && scheduled >= warmupEnd) {
+      measuring = true
+      measureStart = scheduled
+    }
+    const counted = measuring
+    if (counted) sent++
+    try {
+      const t = await once(agent, endpoint, body, headers)
+      completed++
+      if (counted) {
+        const queued = performance.now() - t.total - scheduled
+        totals.push(t.total + queued)
+        firstBytes.push(t.firstByte + queued)
       }
-      const counted = measuring
-      if (counted) sent++
-      try {
-        const t = await once(agent, endpoint, body, headers)
-        completed++
-        if (counted) {
-          totals.push(t.total)
-          firstBytes.push(t.firstByte)
-        }
-      } catch {
-        if (counted) errors++
-      }
+    } catch {
+      if (counted) errors++
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, worker))
+  if (rate === undefined) {
+    const worker = async () => {
+      while (performance.now() < end && sent < MAX_REQUESTS) await request(performance.now())
+    }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+  } else {
+    const interval = 1000 / rate
+    const inFlight = new Set()
+    let next = performance.now()
+    while (next < end && sent < MAX_REQUESTS) {
+      const wait = next - performance.now()
+      if (wait > 0) await new Promise((resolveWait) => setTimeout(resolveWait, wait))
+      const scheduled = next
+      next += interval
+      if (inFlight.size >= concurrency) {
+        // Every connection is busy: the target cannot carry this rate; count it as a failure.
+        if (measuring) errors++
+        continue
+      }
+      const pending = request(scheduled).finally(() => inFlight.delete(pending))
+      inFlight.add(pending)
+    }
+    await Promise.all(inFlight)
+  }
   const elapsed = (performance.now() - (measureStart || warmupEnd)) / 1000
   agent.destroy()
   totals.sort((a, b) => a - b)
   firstBytes.sort((a, b) => a - b)
   return {
-    target, stream, concurrency,
+    target, stream, concurrency, rate,
     requests: totals.length, completed, errors,
     rps: totals.length / elapsed,
     p50: percentile(totals, 50), p99: percentile(totals, 99),
@@ -288,7 +323,7 @@ async function main() {
     const targets = [['fastify-proxy', proxyUrl], ['fastify+provider', directUrl], ['gateway', gatewayUrl]].filter(([name]) => ONLY === undefined || name === ONLY)
     const modes = [false, true].filter((stream) => MODE === undefined || MODE === (stream ? 'stream' : 'json'))
     for (const stream of modes) {
-      for (const concurrency of CONCURRENCIES[stream ? 'stream' : 'json']) {
+      for (const { concurrency, rate } of SCENARIOS[stream ? 'stream' : 'json']) {
         for (const [target, url] of targets) {
           if (performance.now() - started + WARMUP_MS + DURATION_MS > BUDGET_MS) {
             skipped++
@@ -296,7 +331,7 @@ async function main() {
           }
           // The main thread runs only the server under test: its busy time per request is that server's CPU cost.
           const before = performance.eventLoopUtilization()
-          const { result } = await ask({ type: 'run', scenario: { target, url, stream, concurrency } })
+          const { result } = await ask({ type: 'run', scenario: { target, url, stream, concurrency, rate } })
           const busy = performance.eventLoopUtilization(before)
           results.push({ ...result, cpuPerRequest: busy.active / Math.max(1, result.completed) })
         }
@@ -310,12 +345,12 @@ async function main() {
 
   const ms = (v) => (Number.isNaN(v) ? '—' : v.toFixed(2))
   const rows = results.map((r) => {
-    const same = (target) => results.find((b) => b.target === target && b.stream === r.stream && b.concurrency === r.concurrency)
+    const same = (target) => results.find((b) => b.target === target && b.stream === r.stream && b.concurrency === r.concurrency && b.rate === r.rate)
     const base = same('fastify-proxy')
     const floor = same('fastify+provider')
     return {
       mode: r.stream ? 'stream' : 'json',
-      conc: r.concurrency,
+      conc: r.rate === undefined ? String(r.concurrency) : `${r.concurrency} @ ${r.rate}/s`,
       target: r.target,
       'req/s': r.rps.toFixed(0),
       'p50 ms': ms(r.p50),
@@ -331,6 +366,15 @@ async function main() {
   console.log(`\nPOST /v1/chat/completions, ${DURATION_MS / 1000} s per scenario, zero-delay scripted model, node ${process.version}`)
   console.table(rows)
   if (skipped > 0) console.log(`${skipped} scenario(s) skipped to stay within the time budget`)
+  const find = (target, stream, concurrency, rate) => results.find((r) => r.target === target && r.stream === stream && r.concurrency === concurrency && r.rate === rate)
+  const closed = results.filter((r) => r.target === 'gateway' && r.rate === undefined && r.concurrency > 1)
+  const ratios = closed.map((r) => r.rps / (find('fastify-proxy', r.stream, r.concurrency, undefined)?.rps ?? NaN)).filter((v) => !Number.isNaN(v))
+  const added = [false, true].map((stream) => (find('gateway', stream, OPEN_LOOP.concurrency, OPEN_LOOP.rate)?.p99 ?? NaN) - (find('fastify-proxy', stream, OPEN_LOOP.concurrency, OPEN_LOOP.rate)?.p99 ?? NaN))
+  const ttfb = (find('gateway', true, 1, undefined)?.ttfb50 ?? NaN) - (find('fastify-proxy', true, 1, undefined)?.ttfb50 ?? NaN)
+  const verdict = (ok) => (Number.isNaN(ok) ? '—' : ok ? 'met' : 'MISSED')
+  if (ratios.length > 0) console.log(`target ≥ 0.8x the proxy's throughput (16/64 conns): ${Math.min(...ratios).toFixed(2)}x–${Math.max(...ratios).toFixed(2)}x, ${verdict(Math.min(...ratios) >= 0.8)}`)
+  if (!added.every(Number.isNaN)) console.log(`target < 2 ms p99 added at 64 conns (${OPEN_LOOP.rate}/s): json ${ms(added[0])} ms, stream ${ms(added[1])} ms, ${verdict(added.every((v) => v < 2))}`)
+  if (!Number.isNaN(ttfb)) console.log(`target first SSE byte within 1 ms of the proxy (1 conn, p50): +${ms(ttfb)} ms, ${verdict(ttfb <= 1)}`)
   console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`)
   process.exitCode = results.some((r) => r.errors > 0) ? 1 : 0
 }
