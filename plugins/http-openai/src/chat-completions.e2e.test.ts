@@ -312,10 +312,12 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
   })
 
   it('should map a provider 429 to 429 rate_limit_error with the provider code', async () => {
-    gw.model.fail({ status: 429 })
+    gw.model.fail({ status: 429, headers: { 'retry-after': '7' } })
     const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
     expect((error as APIError).error).toMatchObject({ type: 'rate_limit_error', code: 'OPENAI_ERR_RATE_LIMITED' })
+    // The model's wait is passed on, for the client's retry.
+    expect((error as APIError).headers?.get('retry-after')).toBe('7')
   })
 
   it('should map a provider 500 to 502 server_error', async () => {

@@ -32,4 +32,13 @@ describe('OpenAI errors', () => {
     expect(hidden.status).toBe(500)
     expect(hidden.body.error.message).not.toContain('secret')
   })
+
+  it('should say how long to wait: the error\'s retryAfterMs, a second for a busy session', () => {
+    const Limited = createError<'T_ERR_LIMITED'>('T_ERR_LIMITED', 'slow down', 429)
+    expect(toOpenAiError(Object.assign(new Limited(), { retryAfterMs: 2500 })).retryAfterMs).toBe(2500)
+    const SessionBusy = createError<'CORE_ERR_SESSION_BUSY'>('CORE_ERR_SESSION_BUSY', 'busy', 429)
+    expect(toOpenAiError(new SessionBusy()).retryAfterMs).toBe(1000)
+    expect(runErrorToOpenAi({ code: 'OPENAI_ERR_RATE_LIMITED', message: 'x', statusCode: 429, retryAfterMs: 7000 }).retryAfterMs).toBe(7000)
+    expect(toOpenAiError(new Limited()).retryAfterMs).toBeUndefined()
+  })
 })

@@ -16,6 +16,16 @@ export interface OpenAiErrorBody {
 export interface OpenAiError {
   readonly status: number
   readonly body: OpenAiErrorBody
+  /** Sent as `Retry-After` (whole seconds, rounded up): the OpenAI SDKs wait that long before a retry. */
+  readonly retryAfterMs?: number
+}
+
+/** A busy session frees up as soon as its current turn ends: a second is a fair first wait. */
+const SESSION_BUSY_RETRY_MS = 1000
+
+function retryAfterOf(error: { readonly code: string; readonly retryAfterMs?: unknown }): { retryAfterMs?: number } {
+  if (typeof error.retryAfterMs === 'number' && error.retryAfterMs >= 0) return { retryAfterMs: error.retryAfterMs }
+  return error.code === 'CORE_ERR_SESSION_BUSY' ? { retryAfterMs: SESSION_BUSY_RETRY_MS } : {}
 }
 
 const PARAMS = new WeakMap<Error, string>()
@@ -61,16 +71,16 @@ export function openAiErrorBody(status: number, code: string | null, message: st
 export function toOpenAiError(error: unknown): OpenAiError {
   if (isCodedError(error)) {
     const status = statusForCode(error.code, error.statusCode)
-    return { status, body: openAiErrorBody(status, error.code, error.message, PARAMS.get(error) ?? null) }
+    return { status, body: openAiErrorBody(status, error.code, error.message, PARAMS.get(error) ?? null), ...retryAfterOf(error) }
   }
   const internal = new OAI_ERR_INTERNAL('the request could not be handled')
   return { status: 500, body: openAiErrorBody(500, internal.code, internal.message) }
 }
 
 /** A failed run's `error` as status + OpenAI body. */
-export function runErrorToOpenAi(error: { readonly code: string; readonly message: string; readonly statusCode?: number }): OpenAiError {
+export function runErrorToOpenAi(error: { readonly code: string; readonly message: string; readonly statusCode?: number; readonly retryAfterMs?: number }): OpenAiError {
   const status = statusForCode(error.code, error.statusCode)
-  return { status, body: openAiErrorBody(status, error.code, error.message) }
+  return { status, body: openAiErrorBody(status, error.code, error.message), ...retryAfterOf(error) }
 }
 
 /** `formatError` of every route: errors the HTTP server raises for us (auth, bad JSON, 413…) in OpenAI's shape. */
@@ -80,5 +90,11 @@ export function formatOpenAiError(error: { readonly statusCode: number; readonly
 
 /** Answer with an error in OpenAI's shape. */
 export function sendOpenAiError(reply: RouteReply, error: OpenAiError): void {
+  setRetryAfter(reply, error)
   reply.code(error.status).header('content-type', 'application/json; charset=utf-8').send(error.body)
+}
+
+/** `Retry-After` for an error that says how long to wait. */
+export function setRetryAfter(reply: RouteReply, error: OpenAiError): void {
+  if (error.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)))
 }

@@ -6,7 +6,7 @@ import { checkToolChoice } from './check-tool-choice.js'
 import { clientDisconnectSignal } from './client-disconnect-signal.js'
 import { OAI_ERR_PREVIOUS_RESPONSE_MISMATCH, OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND } from './errors.js'
 import { fillToolResultNames } from './fill-tool-result-names.js'
-import { formatOpenAiError, runErrorToOpenAi, sendOpenAiError, toOpenAiError, withParam, type OpenAiError } from './openai-error.js'
+import { formatOpenAiError, runErrorToOpenAi, sendOpenAiError, setRetryAfter, toOpenAiError, withParam, type OpenAiError } from './openai-error.js'
 import type { OpenAiRouteContext } from './openai-route-context.js'
 import { parseRequestBody } from './parse-request-body.js'
 import { planAgentTurn } from './plan-agent-turn.js'
@@ -139,6 +139,7 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
     const text = result.text === '' ? [] : [messageItem(result.text)]
     if (result.status !== 'ok') {
       const error = runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` })
+      setRetryAfter(reply, error)
       reply.code(error.status).send(failedResponse(header, error, text, responseUsage(result)))
       return
     }

@@ -485,7 +485,13 @@ export class AgentRunner implements AgentRuntime {
       finishReason = 'error'
       const coded = isCodedError(reason) ? reason : new CORE_ERR_MODEL_FAILED(modelRef || '(unresolved)', reason instanceof Error ? reason.message : String(reason), { cause: reason })
       if (status === 'error') deps.log.warn({ runId, sessionKey, code: coded.code, err: reason }, 'agent run failed')
-      result = finish(status, { code: coded.code, message: coded.message, ...(coded.statusCode ? { statusCode: coded.statusCode } : {}) })
+      const retryAfterMs = (coded as { retryAfterMs?: unknown }).retryAfterMs
+      result = finish(status, {
+        code: coded.code,
+        message: coded.message,
+        ...(coded.statusCode ? { statusCode: coded.statusCode } : {}),
+        ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+      })
       try {
         deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }])
       } catch {

@@ -63,8 +63,11 @@ export interface AgentRunResult {
   readonly finishReason: FinishReason
   /** Set when the run was asked to deliver its reply: whether the channel got it. */
   readonly delivery?: { readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'skipped'; readonly error?: { readonly code: string; readonly message: string } }
-  /** Why the run failed; `statusCode` is what an HTTP surface should answer with, when the error has one. */
-  readonly error?: { readonly code: string; readonly message: string; readonly statusCode?: number }
+  /**
+   * Why the run failed; `statusCode` is what an HTTP surface should answer with, when the error has
+   * one; `retryAfterMs`, how long the caller should wait before trying again (a rate-limited model).
+   */
+  readonly error?: { readonly code: string; readonly message: string; readonly statusCode?: number; readonly retryAfterMs?: number }
 }
 
 /** Events of a streaming run, in order: `lifecycle:start`, deltas and tools, then one of `end`/`error`. */
