@@ -238,6 +238,23 @@ describe('agent runner', () => {
     expect(h.gateway.sessions.history(result.sessionKey).items.at(-1)).toMatchObject({ role: 'system', text: 'run aborted: CORE_ERR_RUN_ABORTED' })
   })
 
+  it('writes nothing of a run aborted while it waited in the session queue', async () => {
+    h = await startHarness()
+    h.model.reply({ text: 'first answer', delayMs: 200 })
+    const first = h.gateway.agent.run({ sessionKey: 'q', message: 'first' })
+    const controller = new AbortController()
+    const second = h.gateway.agent.run({ sessionKey: 'q', message: 'second', signal: controller.signal })
+    controller.abort()
+    expect((await second).status).toBe('aborted')
+    expect((await first).text).toBe('first answer')
+    expect(h.gateway.sessions.history('agent:main:q').items.map((e) => [e.role, e.text])).toEqual([
+      ['user', 'first'],
+      ['assistant', 'first answer'],
+      ['system', 'run aborted: CORE_ERR_RUN_ABORTED'],
+    ])
+    expect(modelCalls(h.model)).toHaveLength(1)
+  })
+
   it('times out a run, cancelling the model request', async () => {
     h = await startHarness()
     h.model.hang()

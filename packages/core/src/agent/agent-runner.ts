@@ -350,6 +350,9 @@ export class AgentRunner implements AgentRuntime {
 
     let result: AgentRunResult
     try {
+      // Aborted while it waited in the session's queue (its caller went away): it never started, so it
+      // writes nothing but the abort note; its message would reach the model unanswered otherwise.
+      if (controller.signal.aborted) throw controller.signal.reason
       const incoming: NewTranscriptEntry[] = []
       // Tool results must answer the calls the model is waiting for: anything else would be refused by
       // the model API on this turn and every later one. Checked here, in the session's queue.
