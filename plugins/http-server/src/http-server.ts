@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify'
 import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
 import type { AuthLimiter } from './auth-limiter.js'
+import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { answerClientError } from './client-error.js'
 import { errorBody, type ServerError } from './error-body.js'
 import {
@@ -348,17 +349,17 @@ export class HttpServer {
       if (this.#phase === DRAINING) reply.header('connection', 'close')
       sendError(reply, definition, serverError(err))
     }
-    const deny = (reply: FastifyReply, limiter: AuthLimiter, ip: string, counted: boolean): void => {
+    /** Let the request through, or answer what `checkCredential` decided. */
+    const admit = (verdict: AuthVerdict, reply: FastifyReply, done: () => void): void => {
+      if (verdict.ok) return done()
+      if (verdict.reason === 'locked') {
+        reply.header('retry-after', String(Math.ceil(verdict.retryAfterMs / 1000)))
+        return sendError(reply, definition, serverError(new HTTP_ERR_RATE_LIMITED()))
+      }
       const error = serverError(new HTTP_ERR_UNAUTHORIZED())
-      if (!counted) return sendError(reply, definition, error)
-      const delay = limiter.fail(ip)
-      if (delay === 0) return sendError(reply, definition, error)
+      if (verdict.reason === 'missing' || verdict.delayMs === 0) return sendError(reply, definition, error)
       // Slow guessing down without holding the event loop.
-      setTimeout(() => sendError(reply, definition, error), delay)
-    }
-    const lockedOut = (reply: FastifyReply, seconds: number): void => {
-      reply.header('retry-after', String(seconds))
-      sendError(reply, definition, serverError(new HTTP_ERR_RATE_LIMITED()))
+      setTimeout(() => sendError(reply, definition, error), verdict.delayMs)
     }
 
     if (auth === 'none' || (auth === 'gateway' && gatewaySecret === undefined)) {
@@ -371,31 +372,15 @@ export class HttpServer {
       const matches = gatewaySecret!
       return (request, reply, done) => {
         if (this.#phase !== STARTED || !route.available) return unavailable(reply)
-        const ip = request.ip
-        const locked = gatewayLimiter.lockedFor(ip)
-        if (locked !== 0) return lockedOut(reply, locked)
-        const credential = parseBearer(request.headers.authorization)
-        if (credential !== undefined && matches(credential)) {
-          gatewayLimiter.succeed(ip)
-          return done()
-        }
-        // A missing credential is not a guess: answer 401 without counting it.
-        deny(reply, gatewayLimiter, ip, credential !== undefined)
+        admit(checkCredential(gatewayLimiter, matches, request.ip, parseBearer(request.headers.authorization)), reply, done)
       }
     }
     return (request, reply, done) => {
       if (this.#phase !== STARTED || !route.available) return unavailable(reply)
-      if (hasQueryToken(request.url, [hooksSecret, this.#options.gatewaySecret])) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
-      const ip = request.ip
-      const locked = hooksLimiter.lockedFor(ip)
-      if (locked !== 0) return lockedOut(reply, locked)
+      if (hasQueryToken(request.url, [hooksSecret, gatewaySecret])) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
       const header = request.headers['x-openclaw-token']
       const credential = parseBearer(request.headers.authorization) ?? (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined)
-      if (credential !== undefined && hooksSecret(credential)) {
-        hooksLimiter.succeed(ip)
-        return done()
-      }
-      deny(reply, hooksLimiter, ip, credential !== undefined)
+      admit(checkCredential(hooksLimiter, hooksSecret, request.ip, credential), reply, done)
     }
   }
 

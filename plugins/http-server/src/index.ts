@@ -2,6 +2,7 @@
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
 import { definePlugin, Tokens, type GatewayAuth, type PluginApi } from '@openclaw/plugin-sdk'
 import { AuthLimiter } from './auth-limiter.js'
+import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { formatUrl, resolveBindHost } from './bind-host.js'
 import { configuredCredential, envValue, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
 import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
@@ -19,12 +20,8 @@ class ListenAddress {
   url = ''
 }
 
-type AuthVerdict = ReturnType<GatewayAuth['verify']>
-
 /** A value that is a gateway credential somewhere, and where (`credentialSource` names it). */
 type CredentialSource = { source: string; value: string | undefined }
-
-const ACCEPTED: AuthVerdict = { ok: true }
 
 /**
  * The gateway credential check; registered in register(), armed by start() once the secret is known.
@@ -53,13 +50,10 @@ class SharedGatewayAuth implements GatewayAuth {
   }
 
   verify(client: string, presented: string | undefined): AuthVerdict {
-    if (this.mode === 'none') return ACCEPTED
-    const lockedSeconds = this.#limiter?.lockedFor(client) ?? 0
-    if (lockedSeconds > 0) return { ok: false, reason: 'locked', retryAfterMs: lockedSeconds * 1000 }
-    if (presented === undefined || presented === '') return { ok: false, reason: 'missing' }
-    if (!this.#matcher(presented)) return { ok: false, reason: 'mismatch', delayMs: this.#limiter?.fail(client) ?? 0 }
-    this.#limiter?.succeed(client)
-    return ACCEPTED
+    if (this.mode === 'none') return { ok: true }
+    // Not armed yet (before start): nothing matches, and there is nothing to count with.
+    if (this.#limiter === undefined) return presented ? { ok: false, reason: 'mismatch', delayMs: 0 } : { ok: false, reason: 'missing' }
+    return checkCredential(this.#limiter, this.#matcher, client, presented)
   }
 
   credentialSource(value: string): string | undefined {
