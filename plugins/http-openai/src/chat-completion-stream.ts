@@ -2,7 +2,7 @@ import type { AgentEvent, AgentRunResult, Logger } from '@openclaw/plugin-sdk'
 import { chatFinishReason, chatUsage, clientToolCalls } from './chat-completion-response.js'
 import type { ToolChoice } from './chat-completion-request.js'
 import { checkToolChoice } from './check-tool-choice.js'
-import { runErrorToOpenAi, toOpenAiError, type OpenAiErrorBody } from './openai-error.js'
+import { runFailureToOpenAi, toOpenAiError, type OpenAiErrorBody } from './openai-error.js'
 import type { SseResponse } from './sse-response.js'
 import type { StartedAgentStream } from './start-agent-stream.js'
 import { argumentFragments } from './tool-call-arguments.js'
@@ -55,7 +55,7 @@ export async function streamChatCompletion(input: {
   }
   if (sse.closed) return sse.end()
   if (!result) return fail(toOpenAiError(new Error('the run ended without a result')).body)
-  if (result.status !== 'ok') return fail(runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` }).body)
+  if (result.status !== 'ok') return fail(runFailureToOpenAi(result).body)
   const unsatisfied = checkToolChoice(input.toolChoice, result)
   if (unsatisfied) return fail(toOpenAiError(unsatisfied).body)
 

@@ -15,7 +15,7 @@ import { streamChatCompletion } from './chat-completion-stream.js'
 import { checkToolChoice } from './check-tool-choice.js'
 import { clientDisconnectSignal } from './client-disconnect-signal.js'
 import { fillToolResultNames } from './fill-tool-result-names.js'
-import { formatOpenAiError, runErrorToOpenAi, sendOpenAiError, toOpenAiError } from './openai-error.js'
+import { formatOpenAiError, runFailureToOpenAi, sendOpenAiError, toOpenAiError } from './openai-error.js'
 import type { OpenAiRouteContext } from './openai-route-context.js'
 import { parseRequestBody } from './parse-request-body.js'
 import { planAgentTurn } from './plan-agent-turn.js'
@@ -99,7 +99,7 @@ async function handleChatCompletion(ctx: OpenAiRouteContext, req: RouteRequest, 
     // From the result: a repeated idempotency key answers with the first run, whose session it names.
     setSessionHeaders(reply, result)
     if (result.status !== 'ok') {
-      return sendOpenAiError(reply, runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` }))
+      return sendOpenAiError(reply, runFailureToOpenAi(result))
     }
     const unsatisfied = checkToolChoice(prepared.toolChoice, result)
     if (unsatisfied) return sendOpenAiError(reply, toOpenAiError(unsatisfied))

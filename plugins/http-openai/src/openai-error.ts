@@ -83,6 +83,11 @@ export function runErrorToOpenAi(error: { readonly code: string; readonly messag
   return { status, body: openAiErrorBody(status, error.code, error.message), ...retryAfterOf(error) }
 }
 
+/** A run that did not end `ok` as status + OpenAI body: its `error`, or a model failure naming its status. */
+export function runFailureToOpenAi(result: { readonly status: string; readonly error?: Parameters<typeof runErrorToOpenAi>[0] }): OpenAiError {
+  return runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` })
+}
+
 /** `formatError` of every route: errors the HTTP server raises for us (auth, bad JSON, 413…) in OpenAI's shape. */
 export function formatOpenAiError(error: { readonly statusCode: number; readonly code: string; readonly message: string }): OpenAiErrorBody {
   return openAiErrorBody(error.statusCode, error.code, error.message)

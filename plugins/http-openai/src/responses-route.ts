@@ -6,7 +6,7 @@ import { checkToolChoice } from './check-tool-choice.js'
 import { clientDisconnectSignal } from './client-disconnect-signal.js'
 import { OAI_ERR_PREVIOUS_RESPONSE_MISMATCH, OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND } from './errors.js'
 import { fillToolResultNames } from './fill-tool-result-names.js'
-import { formatOpenAiError, runErrorToOpenAi, sendOpenAiError, setRetryAfter, toOpenAiError, withParam, type OpenAiError } from './openai-error.js'
+import { formatOpenAiError, runFailureToOpenAi, sendOpenAiError, setRetryAfter, toOpenAiError, withParam, type OpenAiError } from './openai-error.js'
 import type { OpenAiRouteContext } from './openai-route-context.js'
 import { parseRequestBody } from './parse-request-body.js'
 import { planAgentTurn } from './plan-agent-turn.js'
@@ -105,6 +105,12 @@ function failedResponse(header: ResponseHeader, error: OpenAiError, output: read
   return responseObject({ header, status: 'failed', output, usage, error: { code: code ?? 'OAI_ERR_INTERNAL', message, type } })
 }
 
+/** Answer with a `failed` response object, with `Retry-After` when the error says how long to wait. */
+function sendFailedResponse(reply: RouteReply, header: ResponseHeader, error: OpenAiError, output?: readonly OutputItem[], usage?: ReturnType<typeof responseUsage>): void {
+  setRetryAfter(reply, error)
+  reply.code(error.status).send(failedResponse(header, error, output, usage))
+}
+
 async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply: RouteReply): Promise<void> {
   let prepared: PreparedResponsesRun
   try {
@@ -138,17 +144,10 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
     setSessionHeaders(reply, result)
     const text = result.text === '' ? [] : [messageItem(result.text)]
     if (result.status !== 'ok') {
-      const error = runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` })
-      setRetryAfter(reply, error)
-      reply.code(error.status).send(failedResponse(header, error, text, responseUsage(result)))
-      return
+      return sendFailedResponse(reply, header, runFailureToOpenAi(result), text, responseUsage(result))
     }
     const unsatisfied = checkToolChoice(prepared.toolChoice, result)
-    if (unsatisfied) {
-      const error = toOpenAiError(unsatisfied)
-      reply.code(error.status).send(failedResponse(header, error, text, responseUsage(result)))
-      return
-    }
+    if (unsatisfied) return sendFailedResponse(reply, header, toOpenAiError(unsatisfied), text, responseUsage(result))
     const calls = functionCallItems(result)
     const { status, incomplete } = completionStatus(result)
     const message = text.length > 0 || calls.length === 0 ? [messageItem(result.text, status === 'incomplete' ? 'incomplete' : 'completed')] : []
@@ -156,7 +155,7 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
   } catch (error) {
     const failure = toOpenAiError(error)
     if (failure.status >= 500) ctx.log.error({ err: error, id: header.id }, 'response failed')
-    reply.code(failure.status).send(failedResponse(header, failure))
+    sendFailedResponse(reply, header, failure)
   }
 }
 

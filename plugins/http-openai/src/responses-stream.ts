@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { AgentRunResult, Logger } from '@openclaw/plugin-sdk'
 import type { ToolChoice } from './chat-completion-request.js'
 import { checkToolChoice } from './check-tool-choice.js'
-import { runErrorToOpenAi, toOpenAiError, type OpenAiError } from './openai-error.js'
+import { runFailureToOpenAi, toOpenAiError, type OpenAiError } from './openai-error.js'
 import {
   completionStatus,
   functionCallItems,
@@ -87,7 +87,7 @@ export async function streamResponse(input: {
   }
   if (sse.closed) return sse.end()
   if (!result) return fail(toOpenAiError(new Error('the run ended without a result')))
-  if (result.status !== 'ok') return fail(runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` }), result)
+  if (result.status !== 'ok') return fail(runFailureToOpenAi(result), result)
   const unsatisfied = checkToolChoice(input.toolChoice, result)
   if (unsatisfied) return fail(toOpenAiError(unsatisfied), result)
 
