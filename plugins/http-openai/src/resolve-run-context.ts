@@ -71,8 +71,9 @@ export function resolveRunContext(input: {
   if (model !== undefined && !PROVIDER_MODEL.test(model)) throw invalidParam(MODEL_HEADER, 'expected "provider/model", e.g. "openai/gpt-4o-mini"')
   // The caller chose it: a provider that is not installed is their mistake (400), not the gateway's (503).
   const providers = input.gateway.registry.providers
-  if (model !== undefined && !providers.has(model.slice(0, model.indexOf('/')))) {
-    throw invalidParam(MODEL_HEADER, `no provider '${model.slice(0, model.indexOf('/'))}' is installed (installed: ${providers.keys().join(', ') || 'none'})`)
+  const provider = model?.slice(0, model.indexOf('/'))
+  if (provider !== undefined && !providers.has(provider)) {
+    throw invalidParam(MODEL_HEADER, `no provider '${provider}' is installed (installed: ${providers.keys().join(', ') || 'none'})`)
   }
 
   const subject = authSubject(headers)
