@@ -71,6 +71,10 @@ export const CORE_ERR_STATE_DIR_LOCKED = createError<'CORE_ERR_STATE_DIR_LOCKED'
 export const CORE_ERR_STORE_OWNER = createError<'CORE_ERR_STORE_OWNER', [owner: string]>(
   'CORE_ERR_STORE_OWNER', "Store owner '%s' is invalid: use letters, digits, '-', '_' or ':'")
 
+// ── cluster (several replicas on one PostgreSQL) ─────────────────────────────────────────────────
+export const CORE_ERR_CLUSTER_SINGLETON_DUPLICATE = createError<'CORE_ERR_CLUSTER_SINGLETON_DUPLICATE', [name: string]>(
+  'CORE_ERR_CLUSTER_SINGLETON_DUPLICATE', "Cluster singleton '%s' is already registered on this replica")
+
 // ── gateway lifecycle ────────────────────────────────────────────────────────────────────────────
 export const CORE_ERR_GATEWAY_STATE = createError<'CORE_ERR_GATEWAY_STATE', [action: string, state: string]>(
   'CORE_ERR_GATEWAY_STATE', "Cannot %s a gateway that is %s")

@@ -1,0 +1,137 @@
+import type pg from 'pg'
+import { CORE_ERR_SESSION_BUSY } from '../errors/codes.js'
+import type { ClusterConnection } from './cluster-connection.js'
+import { LIVE_REPLICAS_SQL, LockClass } from './lock-keys.js'
+import type { PgEventBus } from './pg-event-bus.js'
+
+const TURN_DONE = 'session.turn-done'
+
+export interface PgSessionQueueOptions {
+  /** Turns that may wait behind the running one, counted across all replicas. */
+  readonly maxWaiting: number
+  /** Re-check a waiting turn this often even without a wake-up (a lost NOTIFY, a dead holder). */
+  readonly pollMs?: number
+}
+
+/**
+ * The per-session turn queue across replicas. A turn takes a ticket (a row in core_session_turns,
+ * in arrival order) and runs when no live ticket is ahead of it, so turns of one session never
+ * overlap whichever replica received them. Tickets name their replica: a replica that dies loses its
+ * presence lock at once, and its tickets stop counting (and are deleted by the next one to look).
+ * More than `maxWaiting` live tickets behind the running one and a new turn is refused with
+ * `CORE_ERR_SESSION_BUSY`: the limit is cluster-wide.
+ */
+export class PgSessionQueue {
+  readonly #waiters = new Map<string, Set<() => void>>()
+  readonly #pollMs: number
+  #unsubscribe: (() => void) | undefined
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connection: ClusterConnection,
+    private readonly bus: PgEventBus,
+    private readonly options: PgSessionQueueOptions,
+  ) {
+    this.#pollMs = options.pollMs ?? 1000
+  }
+
+  start(): void {
+    this.#unsubscribe ??= this.bus.subscribe(TURN_DONE, (key) => {
+      if (typeof key === 'string') this.#wake(key)
+    })
+  }
+
+  stop(): void {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+  }
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const { id, ahead } = await this.#enqueue(key)
+    try {
+      if (ahead > 0) await this.#waitTurn(key, id)
+      return await task()
+    } finally {
+      await this.#release(key, id)
+    }
+  }
+
+  /** Turns running or waiting for a session, on every live replica. */
+  async depth(key: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM core_session_turns WHERE session_key = $1 AND replica_key IN (${LIVE_REPLICAS_SQL})`, [key])
+    return Number(rows[0]?.n ?? 0)
+  }
+
+  async #enqueue(key: string): Promise<{ id: string; ahead: number }> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      // Serialise ticket-taking per session, so that the busy count and the insert are one step.
+      await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [LockClass.SESSION_QUEUE, key])
+      await client.query(`DELETE FROM core_session_turns WHERE session_key = $1 AND replica_key NOT IN (${LIVE_REPLICAS_SQL})`, [key])
+      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM core_session_turns WHERE session_key = $1', [key])
+      const ahead = Number(rows[0]?.n ?? 0)
+      if (ahead > this.options.maxWaiting) {
+        await client.query('ROLLBACK')
+        throw new CORE_ERR_SESSION_BUSY(key, this.options.maxWaiting)
+      }
+      const inserted = await client.query<{ id: string }>(
+        'INSERT INTO core_session_turns (session_key, replica_key, enqueued_at) VALUES ($1, $2, $3) RETURNING id',
+        [key, this.connection.replicaKey, Date.now()],
+      )
+      await client.query('COMMIT')
+      return { id: inserted.rows[0]!.id, ahead }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async #waitTurn(key: string, id: string): Promise<void> {
+    for (;;) {
+      // Subscribe before looking, so a release between the look and the wait is not missed.
+      let wake!: () => void
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve
+      })
+      let waiters = this.#waiters.get(key)
+      if (!waiters) {
+        waiters = new Set()
+        this.#waiters.set(key, waiters)
+      }
+      waiters.add(wake)
+      try {
+        if (await this.#isFirst(key, id)) return
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#pollMs)))])
+        clearTimeout(timer)
+      } finally {
+        waiters.delete(wake)
+        if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key)
+      }
+    }
+  }
+
+  async #isFirst(key: string, id: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ id: string; live: boolean }>(
+      `SELECT id, replica_key IN (${LIVE_REPLICAS_SQL}) AS live FROM core_session_turns
+        WHERE session_key = $1 AND id < $2 ORDER BY id`, [key, id])
+    const dead = rows.filter((row) => !row.live).map((row) => row.id)
+    if (dead.length > 0) await this.pool.query('DELETE FROM core_session_turns WHERE id = ANY($1::bigint[])', [dead])
+    return dead.length === rows.length
+  }
+
+  async #release(key: string, id: string): Promise<void> {
+    const { rows } = await this.pool.query<{ waiting: boolean }>(
+      `WITH gone AS (DELETE FROM core_session_turns WHERE id = $1)
+       SELECT EXISTS (SELECT 1 FROM core_session_turns WHERE session_key = $2 AND id <> $1) AS waiting`, [id, key])
+    if (rows[0]?.waiting) await this.bus.publish(TURN_DONE, key)
+  }
+
+  #wake(key: string): void {
+    for (const wake of this.#waiters.get(key) ?? []) wake()
+  }
+}
