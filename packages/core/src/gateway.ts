@@ -27,6 +27,8 @@ import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
+import { LocalCluster } from './cluster/local-cluster.js'
+import type { ClusterHost, SingletonStart } from './cluster/cluster.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
 import type { StateStore } from './store/state-store.js'
@@ -51,6 +53,8 @@ export interface CreateGatewayOptions {
   readonly plugins?: readonly PluginInput[]
   /** Where the state database lives: a `StateStore`, `':memory:'`, or default `<stateDir>/state.db`. */
   readonly store?: StateStore | ':memory:'
+  /** The replicas this gateway runs with (a PostgreSQL cluster); default: this gateway alone. */
+  readonly cluster?: ClusterHost
   readonly logger?: Logger
   readonly clock?: Clock
   readonly env?: NodeJS.ProcessEnv
@@ -153,6 +157,7 @@ class GatewayKernel implements Gateway {
   readonly #outbox: Outbox
   readonly #clock: Clock
   readonly #ownsStore: boolean
+  readonly #cluster: ClusterHost
   readonly #lock: StateDirLock | undefined
   readonly #registries: {
     channels: Registry<ChannelDefinition>
@@ -175,6 +180,7 @@ class GatewayKernel implements Gateway {
     this.#clock = options.clock ?? systemClock
     this.log = options.logger ?? createLogger({ level: config.logging.level })
     this.#ownsStore = typeof options.store !== 'object'
+    this.#cluster = options.cluster ?? new LocalCluster((name, err) => this.log.error({ err, singleton: name }, 'a cluster singleton failed to start'))
     this.store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(this.stateDir, 'state.db'))
     const core = this.store.forOwner('core')
     core.migrate(CORE_MIGRATIONS)
@@ -317,6 +323,8 @@ class GatewayKernel implements Gateway {
     if (wasStarted) {
       await this.hooks.gatewayStop.promise().catch((err: unknown) => this.log.error({ err }, 'a gatewayStop tap failed'))
     }
+    // Singletons stop before the plugins that run them, so another replica can take them over.
+    await this.#cluster.stopSingletons().catch((err: unknown) => this.log.error({ err }, 'stopping cluster singletons failed'))
     await this.#host.stopAll()
     await this.agent.abortAll('the gateway is stopping')
     await this.#outbox.stop()
@@ -349,6 +357,10 @@ class GatewayKernel implements Gateway {
       hooks: createPluginHooks(this.hooks, id),
       store: this.store.forOwner(id.replace(/[^A-Za-z0-9_:-]/g, '_')),
       gateway: this,
+      cluster: Object.freeze({
+        mode: this.#cluster.mode,
+        singleton: (name: string, start: SingletonStart) => this.#cluster.singleton(`${id}:${name}`, start),
+      }),
       signal: record.abort.signal,
       http: {
         route: guard('http.route', (def: HttpRouteDefinition) => {

@@ -38,6 +38,14 @@ export { Tokens } from './di/tokens.js'
 
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────
 export { SqliteStateStore } from './store/sqlite-state-store.js'
+export { LocalCluster } from './cluster/local-cluster.js'
+export { PgCluster } from './cluster/pg-cluster.js'
+export type { PgClusterOptions } from './cluster/pg-cluster.js'
+export { PgLeaseQueue } from './cluster/pg-lease-queue.js'
+export type { PgLeaseQueueOptions } from './cluster/pg-lease-queue.js'
+export { migratePostgres } from './cluster/pg-migrate.js'
+export type { PgMigration } from './cluster/pg-migrate.js'
+export type { Cluster, ClusterHost, ClusterSingleton, SingletonStart } from './cluster/cluster.js'
 export type { StateStore, OwnerStore, SqlStore, Migration, SqlParams, RunResult } from './store/state-store.js'
 
 // ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────

@@ -79,6 +79,7 @@ export type {
   RpcMethodDefinition,
   RpcCallContext,
   OwnerStore,
+  Cluster,
   Migration,
   GatewayConfig,
 } from '@openclaw/core'

@@ -22,3 +22,8 @@ export interface Cluster {
    */
   singleton(name: string, start: SingletonStart): ClusterSingleton
 }
+
+/** What the gateway holds: the cluster, and a way to stop every singleton running here before plugins stop. */
+export interface ClusterHost extends Cluster {
+  stopSingletons(): Promise<void>
+}

@@ -1,11 +1,11 @@
 import { CORE_ERR_CLUSTER_SINGLETON_DUPLICATE } from '../errors/codes.js'
-import type { Cluster, ClusterSingleton, SingletonStart } from './cluster.js'
+import type { ClusterHost, ClusterSingleton, SingletonStart } from './cluster.js'
 
 /**
  * The cluster of one gateway (SQLite): a singleton simply runs here, from the moment it is asked for
  * until it is stopped. `onError` hears a start that threw.
  */
-export class LocalCluster implements Cluster {
+export class LocalCluster implements ClusterHost {
   readonly mode = 'single' as const
   readonly #running = new Map<string, { abort: AbortController; stop: Promise<(() => Promise<void> | void) | void> }>()
 
@@ -35,7 +35,7 @@ export class LocalCluster implements Cluster {
     }
   }
 
-  async stopAll(): Promise<void> {
+  async stopSingletons(): Promise<void> {
     await Promise.all([...this.#running.entries()].map(async ([name, entry]) => {
       this.#running.delete(name)
       entry.abort.abort()

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { Cluster, ClusterSingleton, SingletonStart } from './cluster.js'
+import type { ClusterHost, ClusterSingleton, SingletonStart } from './cluster.js'
 import { ClusterConnection } from './cluster-connection.js'
 import { CLUSTER_MIGRATIONS, CLUSTER_OWNER } from './cluster-migrations.js'
 import { PgEventBus } from './pg-event-bus.js'
@@ -28,7 +28,7 @@ export interface PgClusterOptions {
  * (presence lock, LISTEN, singleton locks), the event bus, the cross-replica session queue, the
  * run registry (idempotency claims, wait and abort anywhere) and singletons.
  */
-export class PgCluster implements Cluster {
+export class PgCluster implements ClusterHost {
   readonly mode = 'postgres' as const
   readonly connection: ClusterConnection
   readonly bus: PgEventBus
@@ -65,6 +65,10 @@ export class PgCluster implements Cluster {
 
   singleton(name: string, start: SingletonStart): ClusterSingleton {
     return this.#singletons.singleton(name, start)
+  }
+
+  stopSingletons(): Promise<void> {
+    return this.#singletons.stopAll()
   }
 
   async stop(): Promise<void> {

@@ -44,12 +44,13 @@ export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, u
       ? `AND NOT EXISTS (SELECT 1 FROM ${this.#t} e WHERE ${options.groupBy.map((c) => `e.${quoteIdent(c)} = w.${quoteIdent(c)}`).join(' AND ')}
            AND (${options.pending}) AND (e.${order}, e.${this.#k}) < (w.${order}, w.${this.#k}))`
       : ''
-    this.#claimSql = `UPDATE ${this.#t} SET lease_owner = $2, lease_until = $1 + $3
+    this.#claimSql = `WITH claimed AS (UPDATE ${this.#t} SET lease_owner = $2, lease_until = $1::bigint + $3::bigint
       WHERE ${this.#k} IN (
         SELECT w.${this.#k} FROM ${this.#t} w
         WHERE (${options.pending}) AND w.${due} <= $1 AND ${free} ${groupFirst}
         ORDER BY w.${due}, w.${this.#k} LIMIT $4 FOR UPDATE SKIP LOCKED)
-      RETURNING *`
+      RETURNING *)
+      SELECT * FROM claimed ORDER BY ${due}, ${this.#k}`
   }
 
   /** Claim up to `limit` due rows for this replica. */
@@ -62,7 +63,7 @@ export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, u
   async renew(keys: readonly unknown[], now = Date.now()): Promise<unknown[]> {
     if (keys.length === 0) return []
     const { rows } = await this.pool.query<{ k: unknown }>(
-      `UPDATE ${this.#t} SET lease_until = $1 + $2 WHERE ${this.#k} = ANY($3) AND lease_owner = $4 RETURNING ${this.#k} AS k`,
+      `UPDATE ${this.#t} SET lease_until = $1::bigint + $2::bigint WHERE ${this.#k} = ANY($3) AND lease_owner = $4 RETURNING ${this.#k} AS k`,
       [now, this.options.leaseMs, keys, this.connection.replicaKey])
     return rows.map((row) => row.k)
   }

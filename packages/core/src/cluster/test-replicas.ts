@@ -14,6 +14,7 @@ export async function startReplicas(url: string, count: number, options: Partial
   const replicas: TestReplica[] = []
   for (let i = 0; i < count; i++) {
     const pool = new pg.Pool({ connectionString: url, max: 8 })
+    pool.on('error', () => {}) // an idle client ended by the server (the database dropped)
     const cluster = new PgCluster({
       pool, client: { connectionString: url }, maxWaitingPerSession: 8, idempotencyTtlMs: 60_000, pollMs: 200, singletonRetryMs: 200, ...options,
     })

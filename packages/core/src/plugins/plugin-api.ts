@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import type { Services } from '../di/dependency-manager.js'
 import type { PluginHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
+import type { Cluster } from '../cluster/cluster.js'
 import type { OwnerStore } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
 import type { ChannelDefinition } from '../types/channels.js'
@@ -129,6 +130,12 @@ export interface PluginApi<Config = unknown> {
   /** This plugin's tables in the state store. */
   readonly store: OwnerStore
   readonly gateway: GatewayRuntime
+  /**
+   * The replicas this gateway runs with. `singleton(name, start)` runs work on exactly one replica,
+   * with failover (a long poller per bot token, cron ticks, pruning); names are prefixed with the
+   * plugin id. On one gateway (SQLite) a singleton simply runs here.
+   */
+  readonly cluster: Cluster
   /** Aborted when the gateway stops. */
   readonly signal: AbortSignal
   readonly http: { route(definition: HttpRouteDefinition): void; upgrade(definition: HttpUpgradeDefinition): void }
