@@ -38,6 +38,8 @@ export { Tokens } from './di/tokens.js'
 
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────
 export { SqliteStateStore } from './store/sqlite-state-store.js'
+export { PostgresStateStore } from './store/postgres-state-store.js'
+export type { PostgresStateStoreOptions } from './store/postgres-state-store.js'
 export { LocalCluster } from './cluster/local-cluster.js'
 export { PgCluster } from './cluster/pg-cluster.js'
 export type { PgClusterOptions } from './cluster/pg-cluster.js'
