@@ -34,6 +34,10 @@ export const HTTP_ERR_QUERY_TOKEN = createError<'HTTP_ERR_QUERY_TOKEN'>(
   'HTTP_ERR_QUERY_TOKEN',
   'Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).',
   400)
+export const HTTP_ERR_ORIGIN_NOT_ALLOWED = createError<'HTTP_ERR_ORIGIN_NOT_ALLOWED'>(
+  'HTTP_ERR_ORIGIN_NOT_ALLOWED', 'Requests from this browser origin are not allowed: list it in gateway.controlUi.allowedOrigins', 403)
+export const HTTP_ERR_HOST_NOT_ALLOWED = createError<'HTTP_ERR_HOST_NOT_ALLOWED'>(
+  'HTTP_ERR_HOST_NOT_ALLOWED', 'This Host is not allowed on a loopback-bound gateway: list it in gateway.allowedHosts', 403)
 export const HTTP_ERR_RATE_LIMITED = createError<'HTTP_ERR_RATE_LIMITED'>(
   'HTTP_ERR_RATE_LIMITED', 'Too many failed authentication attempts. Please try again later.', 429)
 export const HTTP_ERR_BODY_TOO_LARGE = createError<'HTTP_ERR_BODY_TOO_LARGE'>('HTTP_ERR_BODY_TOO_LARGE', 'Payload too large', 413)

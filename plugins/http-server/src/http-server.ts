@@ -25,7 +25,9 @@ import {
   HTTP_ERR_UNAUTHORIZED,
   HTTP_ERR_UNSUPPORTED_MEDIA_TYPE,
 } from './errors.js'
+import type { OriginPolicy } from './origin-policy.js'
 import { parseBearer } from './parse-bearer.js'
+import { refuseCredentialInQuery } from './refuse-credential-in-query.js'
 import type { SecretMatcher } from './secret-matcher.js'
 
 /** A route or upgrade as the registry holds it, with the plugin that registered it. */
@@ -52,6 +54,8 @@ export interface HttpServerOptions {
   readonly hooksSecret: SecretMatcher
   readonly gatewayLimiter: AuthLimiter
   readonly hooksLimiter: AuthLimiter
+  /** Browser origins and host names answered, on requests and upgrades. */
+  readonly originPolicy: OriginPolicy
   readonly log: Logger
 }
 
@@ -84,19 +88,6 @@ function sendError(reply: FastifyReply, route: HttpRouteDefinition | undefined, 
 
 function serverError(err: { statusCode?: number | undefined; code: string; message: string }): ServerError {
   return { statusCode: err.statusCode ?? 500, code: err.code, message: err.message }
-}
-
-/**
- * True when the query string carries something named like a token (`?token=`, `?hooksToken=`…), or
- * any value that is a secret of the gateway, whatever its name (`?key=<hooks token>`).
- */
-function hasQueryToken(url: string, secrets: readonly (SecretMatcher | undefined)[]): boolean {
-  const q = url.indexOf('?')
-  if (q === -1) return false
-  for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
-    if (/token/i.test(key) || (value !== '' && secrets.some((matches) => matches?.(value)))) return true
-  }
-  return false
 }
 
 /** Deepest nesting of objects and arrays a JSON body may have. */
@@ -202,6 +193,13 @@ export class HttpServer {
       const text = body as string // parseAs: 'string'
       if (jsonNestedDeeperThan(text, MAX_JSON_DEPTH)) return done(new HTTP_ERR_BAD_REQUEST(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
       parseJson(request, text, done)
+    })
+    // Before any route (and the 404): a browser page of an origin not listed, or a rebound DNS name.
+    this.#app.addHook('onRequest', (request, reply, done) => {
+      const refused = options.originPolicy.refuse(request.headers)
+      if (refused === undefined) return done()
+      reply.header('connection', 'close')
+      sendError(reply, undefined, serverError(refused))
     })
     this.#app.setNotFoundHandler((_request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_NOT_FOUND())))
     this.#app.setErrorHandler((err: FastifyError, request, reply) => this.#onError(err, request, reply, undefined))
@@ -377,7 +375,11 @@ export class HttpServer {
     }
     return (request, reply, done) => {
       if (this.#phase !== STARTED || !route.available) return unavailable(reply)
-      if (hasQueryToken(request.url, [hooksSecret, gatewaySecret])) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
+      const refused = refuseCredentialInQuery(request.url, hooksLimiter, request.ip)
+      if (refused) {
+        const answer = (): void => sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
+        return void (refused.delayMs === 0 ? answer() : setTimeout(answer, refused.delayMs))
+      }
       const header = request.headers['x-openclaw-token']
       const credential = parseBearer(request.headers.authorization) ?? (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined)
       admit(checkCredential(hooksLimiter, hooksSecret, request.ip, credential), reply, done)
@@ -399,6 +401,8 @@ export class HttpServer {
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
+    // Browsers may open a WebSocket to any origin: the origin and host checks are the only gate before auth.
+    if (this.#options.originPolicy.refuse(req.headers) !== undefined) return rejectUpgrade(socket, 403, 'Forbidden')
     const upgrade = this.#upgrades.get(pathOf(req.url))
     if (upgrade === undefined) return rejectUpgrade(socket, 404, 'Not Found')
     if (this.#phase !== STARTED || !upgrade.available) return rejectUpgrade(socket, 503, 'Service Unavailable')

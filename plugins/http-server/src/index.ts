@@ -1,13 +1,15 @@
 // @openclaw/plugin-http-server: the gateway's one HTTP port (`core:http`). It knows no route by name:
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
 import { definePlugin, Tokens, type GatewayAuth, type PluginApi } from '@openclaw/plugin-sdk'
+import { AuthAuditLog } from './auth-audit-log.js'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
-import { formatUrl, resolveBindHost } from './bind-host.js'
+import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
 import { configuredCredential, envValue, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
 import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
+import { OriginPolicy } from './origin-policy.js'
 import { createProbeRoutes } from './probe-routes.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
@@ -156,7 +158,8 @@ const httpServer = definePlugin<HttpServerConfig>({
     const { auth } = config
     const clock = api.services.resolve(Tokens.Clock)
     const limits = { ...config.authRateLimit, now: () => clock.now() }
-    const gatewayLimiter = new AuthLimiter(limits)
+    const audit = (scope: string) => new AuthAuditLog(api.log, scope, limits).onFailure
+    const gatewayLimiter = new AuthLimiter({ ...limits, onFailure: audit('gateway') })
     // Read again: the token file may have just been generated.
     instance.auth.arm(auth.mode, gatewaySecret, gatewayLimiter, credentialSources(api))
 
@@ -181,7 +184,12 @@ const httpServer = definePlugin<HttpServerConfig>({
       gatewaySecret,
       hooksSecret,
       gatewayLimiter,
-      hooksLimiter: new AuthLimiter(limits),
+      hooksLimiter: new AuthLimiter({ ...limits, onFailure: audit('hooks') }),
+      originPolicy: new OriginPolicy({
+        allowedOrigins: config.controlUi.allowedOrigins,
+        allowedHosts: config.allowedHosts,
+        checkHost: isLoopbackHost(host),
+      }),
       log: api.log,
     })
     instance.server = server
@@ -218,6 +226,8 @@ export {
   HTTP_ERR_UNAUTHORIZED,
   HTTP_ERR_QUERY_TOKEN,
   HTTP_ERR_RATE_LIMITED,
+  HTTP_ERR_ORIGIN_NOT_ALLOWED,
+  HTTP_ERR_HOST_NOT_ALLOWED,
   HTTP_ERR_BODY_TOO_LARGE,
   HTTP_ERR_INVALID_JSON,
   HTTP_ERR_BAD_REQUEST,
