@@ -2,10 +2,17 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { createGateway } from '../gateway.js'
 import { createSilentLogger } from '../logging/logger.js'
 import { LOCK_FILE, StateDirLock } from './state-dir-lock.js'
+
+/** Loads the race worker's TypeScript in a worker thread, through tsx. */
+const RACE_WORKER = `import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href)})
+  .then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./state-dir-lock-race-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'openclaw-lock-'))
 
@@ -27,6 +34,35 @@ describe('StateDirLock', () => {
     StateDirLock.acquire(dir).release()
     writeFileSync(join(dir, LOCK_FILE), '{"pi')
     StateDirLock.acquire(dir).release()
+  })
+})
+
+describe('StateDirLock under a race', () => {
+  it('should give a stale lock to exactly one of 10 starters racing for it, in each of 20 trials', { timeout: 60_000 }, async () => {
+    const STARTERS = 10
+    const TRIALS = 20
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!
+    const dirs = Array.from({ length: TRIALS }, () => {
+      const dir = tmp()
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone, since: '2026-01-01T00:00:00Z' }))
+      return dir
+    })
+    const arrived = new SharedArrayBuffer(4 * TRIALS)
+    // Worker threads running the real lock code (TypeScript through tsx); they share this process's
+    // pid, so a lock one of them took is alive to the others.
+    const results = await Promise.all(Array.from({ length: STARTERS }, () => new Promise<string[]>((resolve, reject) => {
+      const worker = new Worker(RACE_WORKER, { eval: true, workerData: { dirs, starters: STARTERS, arrived } })
+      worker.once('message', (outcomes: string[]) => {
+        resolve(outcomes)
+        void worker.terminate()
+      })
+      worker.once('error', reject)
+    })))
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const outcomes = results.map((r) => r[trial])
+      expect(outcomes.filter((o) => o === 'acquired')).toHaveLength(1)
+      expect(outcomes.filter((o) => o !== 'acquired')).toEqual(Array(STARTERS - 1).fill('CORE_ERR_STATE_DIR_LOCKED'))
+    }
   })
 })
 
