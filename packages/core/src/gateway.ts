@@ -29,6 +29,7 @@ import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
+import { stateDirOpenToOthers } from './store/state-dir-permissions.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
 import type { HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
@@ -283,6 +284,10 @@ class GatewayKernel implements Gateway {
   async start(): Promise<void> {
     if (this.#state !== 'created') throw new CORE_ERR_GATEWAY_STATE('start', this.#state)
     this.#state = 'starting'
+    const openMode = stateDirOpenToOthers(this.stateDir)
+    if (openMode !== undefined) {
+      this.log.warn({ stateDir: this.stateDir, mode: openMode }, `The state dir ${this.stateDir} (mode ${openMode}) is open to other users; it holds transcripts and secrets: chmod 700 it`)
+    }
     const skills = loadSkillsDir(join(this.stateDir, 'skills'), (name) => this.#registries.tools.get(name))
     this.#diskSkills = skills.skills
     this.#skillErrors = skills.errors

@@ -37,10 +37,10 @@ interface PreparedChatRun {
 }
 
 /** Validate a chat completion request and turn it into agent run options. Throws coded errors (400s). */
-export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config'>, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedChatRun {
+export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config' | 'subject'>, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedChatRun {
   const request = parseRequestBody(ChatCompletionRequestSchema, req.body)
   const user = request.user ?? undefined
-  const run = resolveRunContext({ gateway: ctx.gateway, headers: req.headers, model: request.model, user, prefix: SESSION_PREFIX })
+  const run = resolveRunContext({ gateway: ctx.gateway, headers: req.headers, subject: ctx.subject(req.headers), model: request.model, user, prefix: SESSION_PREFIX })
   const { instructions, items } = toChatConversation(request)
   const plan = planAgentTurn(items, { hasHistory: run.session.hasHistory, field: 'messages' })
   const attachments = toChatAttachments(plan.media, ctx.config.chatCompletions.images)

@@ -21,7 +21,7 @@ import {
   type ResponsesRequest,
 } from './responses-request.js'
 import { streamResponse } from './responses-stream.js'
-import { authSubject, resolveRunContext, type RunContext } from './resolve-run-context.js'
+import { resolveRunContext, type RunContext } from './resolve-run-context.js'
 import type { RunSession } from './resolve-run-session.js'
 import { SESSION_KEY_HEADER, sessionHeaders, sessionKeyFromHeaders, setSessionHeaders } from './session-key-header.js'
 import { SseResponse } from './sse-response.js'
@@ -42,7 +42,7 @@ interface PreparedResponsesRun {
 function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'headers'>, responseId: string) {
   return (target: { agentId: string; explicit: boolean }): RunSession => {
     const previous = ctx.responseSessions().get(responseId)
-    if (!previous || previous.subject !== authSubject(req.headers)) throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND(responseId), PREVIOUS)
+    if (!previous || previous.subject !== ctx.subject(req.headers)) throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND(responseId), PREVIOUS)
     if (target.explicit && target.agentId !== previous.agentId) {
       throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran on agent '${previous.agentId}', not '${target.agentId}'`), PREVIOUS)
     }
@@ -65,6 +65,7 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
   const run = resolveRunContext({
     gateway: ctx.gateway,
     headers: req.headers,
+    subject: ctx.subject(req.headers),
     model: request.model,
     user: request.user ?? undefined,
     prefix: SESSION_PREFIX,

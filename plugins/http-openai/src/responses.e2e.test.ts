@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs'
+import { createHash, createHmac } from 'node:crypto'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import OpenAI, { type APIError } from 'openai'
@@ -150,6 +151,23 @@ describe('POST /v1/responses', () => {
       expect(modelCalls(after.model)[0]!.messages.filter((m) => m.role !== 'system').map((m) => m.content)).toEqual(['Remember 7.', 'Remembered: 7.', 'Which number?'])
     } finally {
       await after.close()
+    }
+  })
+
+  it('should store an HMAC of the credential under a per-install key (0600), never a plain hash of it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'openclaw-openai-subject-'))
+    const g = await startOpenAiGateway({ stateDir })
+    try {
+      g.model.reply({ text: 'ok' })
+      await g.client.responses.create({ model: 'openclaw', input: 'hi' })
+      const [row] = g.gateway.store.forOwner('http:openai').all<{ subject: string }>('SELECT subject FROM http_openai_response_sessions')
+      const keyFile = join(stateDir, 'http-openai.subject.key')
+      expect((statSync(keyFile).mode & 0o777).toString(8)).toBe('600')
+      const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex')
+      expect(row!.subject).not.toBe(createHash('sha256').update(TEST_TOKEN).digest('hex'))
+      expect(row!.subject).toBe(createHmac('sha256', key).update(TEST_TOKEN).digest('hex'))
+    } finally {
+      await g.close()
     }
   })
 

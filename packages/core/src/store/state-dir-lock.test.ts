@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { createGateway } from '../gateway.js'
-import { createSilentLogger } from '../logging/logger.js'
+import { createLogger, createSilentLogger } from '../logging/logger.js'
 import { LOCK_FILE, StateDirLock } from './state-dir-lock.js'
 
 /** Loads the race worker's TypeScript in a worker thread, through tsx. */
@@ -81,5 +81,20 @@ describe('createGateway and the state directory', () => {
     const memory = await createGateway({ stateDir: dir, store: ':memory:', logger: createSilentLogger(), env: {}, config: {} })
     await memory.stop()
     held.release()
+  })
+
+  it('should warn at start when the state dir is open to other users, and not when it is 0700', async () => {
+    const started = async (dir: string) => {
+      const lines: string[] = []
+      const gw = await createGateway({ stateDir: dir, env: {}, config: {}, logger: createLogger({ level: 'warn', destination: { write: (line: string) => lines.push(line) } }) })
+      await gw.start()
+      await gw.stop()
+      return lines.map((l) => JSON.parse(l) as { msg: string; mode?: string })
+    }
+    const dir = tmp()
+    chmodSync(dir, 0o755)
+    expect((await started(dir)).find((l) => l.msg.includes('open to other users'))).toMatchObject({ mode: '755', msg: expect.stringContaining('chmod 700') })
+    chmodSync(dir, 0o700)
+    expect((await started(dir)).filter((l) => l.msg.includes('open to other users'))).toEqual([])
   })
 })
