@@ -87,6 +87,33 @@ describe('POST /v1/responses', () => {
     ])
   })
 
+  it('should pass an inline PDF on to the model as a file part', async () => {
+    gw.model.reply({ text: 'ok' })
+    const pdf = Buffer.from('%PDF-1.4 tiny').toString('base64')
+    await gw.client.responses.create({
+      model: 'openclaw',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Read this' }, { type: 'input_file', filename: 'r.pdf', file_data: `data:application/pdf;base64,${pdf}` }] }],
+    })
+    expect(modelCalls(gw.model)[0]!.messages.at(-1)!.content).toEqual([
+      { type: 'text', text: 'Read this' },
+      { type: 'file', file: { filename: 'r.pdf', file_data: `data:application/pdf;base64,${pdf}` } },
+    ])
+  })
+
+  it('should answer 400 naming the part to a file by URL, and to an image URL that is not https to a public host', async () => {
+    const refused = async (part: OpenAI.Responses.ResponseInputContent) => {
+      const err = (await gw.client.responses.create({ model: 'openclaw', input: [{ role: 'user', content: [{ type: 'input_text', text: 'x' }, part] }] }).catch((e: unknown) => e)) as APIError
+      expect(err.status).toBe(400)
+      return err.error as { param: string; message: string }
+    }
+    expect(await refused({ type: 'input_file', file_url: 'https://example.com/a.pdf' })).toMatchObject({ param: 'input[0].content[1]', message: expect.stringContaining('input_file by URL is not supported') })
+    expect(await refused({ type: 'input_image', detail: 'auto', image_url: 'http://example.com/a.png' })).toMatchObject({ param: 'input[0].content[1]', message: expect.stringContaining('only https:// URLs') })
+    for (const url of ['https://127.0.0.1/a.png', 'https://localhost/a.png', 'https://[::1]/a.png', 'https://10.0.0.8/a.png', 'https://user:pw@example.com/a.png']) {
+      expect((await refused({ type: 'input_image', detail: 'auto', image_url: url })).param).toBe('input[0].content[1]')
+    }
+    expect(modelCalls(gw.model)).toHaveLength(0)
+  })
+
   it('should run a turn whose user message is a text file alone', async () => {
     gw.model.reply({ text: 'It says hello.' })
     const response = await gw.client.responses.create({
