@@ -197,6 +197,13 @@ describe('POST /hooks/wake', () => {
     expect(provider.requests).toHaveLength(0)
   })
 
+  it('should keep at most hooks.maxPendingWakeEvents next-heartbeat events per session, dropping the oldest', async () => {
+    const { gw, url } = await start({ hooks: { maxPendingWakeEvents: 3 } })
+    for (let i = 1; i <= 5; i++) expect((await post(`${url}/hooks/wake`, { text: `e${i}`, mode: 'next-heartbeat' })).status).toBe(200)
+    const rows = gw.store.forOwner('http:hooks').all<{ text: string }>('SELECT text FROM http_hooks_wake_events ORDER BY id')
+    expect(rows.map((r) => r.text)).toEqual(['e3', 'e4', 'e5'])
+  })
+
   it('should answer 400 to an empty text or an unknown mode', async () => {
     const { url } = await start()
     const empty = await post(`${url}/hooks/wake`, { text: '  ' })

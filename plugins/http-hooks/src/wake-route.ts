@@ -36,7 +36,8 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
         return replyCodedError(reply, err)
       }
       if (mode === 'next-heartbeat') {
-        wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() })
+        const dropped = wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() }, config.maxPendingWakeEvents)
+        if (dropped > 0) log.warn({ sessionKey: target.sessionKey, dropped, limit: config.maxPendingWakeEvents }, `dropped the oldest next-heartbeat wake event of ${target.sessionKey} (hooks.maxPendingWakeEvents)`)
         return reply.send({ ok: true, mode })
       }
       gateway.agent

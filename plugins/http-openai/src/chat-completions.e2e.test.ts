@@ -42,6 +42,18 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect((gw.model.requests.at(-1)?.body as { stream?: unknown }).stream).toBe(false)
   })
 
+  it('should not echo a 1 MB model back in the error', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: `x${'y'.repeat(1_000_000)}`, messages: [{ role: 'user', content: 'hi' }] }),
+    })
+    expect(res.status).toBe(400)
+    const text = await res.text()
+    expect(text.length).toBeLessThan(2_000)
+    expect(JSON.parse(text)).toMatchObject({ error: { param: 'model', message: expect.stringContaining('(1000001 characters)') } })
+  })
+
   it('should pass max_tokens and temperature to the model', async () => {
     gw.model.reply({ text: 'short' })
     await gw.client.chat.completions.create({ model: 'openclaw', max_tokens: 32, temperature: 0.3, messages: [{ role: 'user', content: 'Hi' }] })

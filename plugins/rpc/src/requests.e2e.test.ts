@@ -123,6 +123,22 @@ describe('rpc requests', () => {
     expect((await client.request('tools.invoke', { tool: 'add', args: { a: 'x' } })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_INVALID_ARGS' } })
   })
 
+  it('should answer INVALID_REQUEST to tools.invoke arguments nested 10 000 deep, and keep serving', async () => {
+    // This suite's gateway takes 4 KiB frames at most; 20 KiB of brackets needs the default limit.
+    const roomy = await startRpcGateway({ plugins: [extras] })
+    try {
+      const { client: c } = await RpcTestClient.connect(roomy.wsUrl, TEST_TOKEN)
+      const deep = `{"type":"req","id":"deep","method":"tools.invoke","params":{"tool":"add","args":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`
+      const answer = c.waitFor((f) => f.type === 'res' && f.id === 'deep')
+      c.send(deep)
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('nested deeper than 64') } })
+      expect(await c.request('tools.invoke', { tool: 'add', args: { a: 1, b: 1 } })).toMatchObject({ ok: true, payload: { result: { sum: 2 } } })
+      await c.close()
+    } finally {
+      await roomy.close()
+    }
+  })
+
   it('should list, reset and delete sessions; NOT_FOUND for a session that does not exist', async () => {
     expect((await client.request('sessions.reset', { key: 'agent:main:nope' })).error).toMatchObject({ code: 'NOT_FOUND' })
     expect((await client.request('sessions.delete', { key: 'nope' })).error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('agent:main:nope') })

@@ -19,6 +19,7 @@ import {
   RPC_ERR_PROTOCOL_MISMATCH,
 } from './errors.js'
 import type { RequestId } from './frame-encoder.js'
+import { MAX_FRAME_DEPTH, nestedDeeperThan } from './json-depth.js'
 import type { RpcConfig } from './rpc-config.js'
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, RpcConnection } from './rpc-connection.js'
 import { toRpcError, type RpcError } from './to-rpc-error.js'
@@ -177,6 +178,9 @@ export class RpcServer {
       return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME('not valid JSON')))
     }
     if (!isFrame(frame)) return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME('expected a JSON object')))
+    if (nestedDeeperThan(frame, MAX_FRAME_DEPTH)) {
+      return void connection.sendError(requestIdOf(frame), codedError(new RPC_ERR_INVALID_FRAME(`JSON nested deeper than ${MAX_FRAME_DEPTH} levels`)))
+    }
     const type = frame.type
     if (type === 'req') {
       const id = requestIdOf(frame)

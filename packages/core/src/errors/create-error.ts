@@ -30,13 +30,22 @@ export class OpenClawError<Code extends string = string> extends Error implement
   }
 }
 
+/** Longest argument a client error (4xx) echoes back; a 1 MB `model` must not come back as a 1 MB error. */
+export const MAX_ECHOED_CHARS = 512
+
+/** A string argument of a client error, cut at {@link MAX_ECHOED_CHARS} (other arguments as they are). */
+function clipEchoed(arg: unknown): unknown {
+  return typeof arg === 'string' && arg.length > MAX_ECHOED_CHARS ? `${arg.slice(0, MAX_ECHOED_CHARS)}… (${arg.length} characters)` : arg
+}
+
 function isOptions(value: unknown): value is { cause?: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k === 'cause')
 }
 
 /**
  * Make a coded error class, in the manner of `@fastify/error`: `%s` placeholders are filled from the
- * typed arguments and a trailing `{ cause }` is kept.
+ * typed arguments and a trailing `{ cause }` is kept. For client errors (4xx) each string argument is
+ * cut at {@link MAX_ECHOED_CHARS}.
  *
  * ```ts
  * export const CORE_ERR_X = createError<'CORE_ERR_X', [plugin: string]>('CORE_ERR_X', "Plugin '%s' broke")
@@ -51,7 +60,9 @@ export function createError<Code extends string, Args extends unknown[] = []>(
   function Coded(this: unknown, ...args: unknown[]): CodedError<Code> {
     const last = args[args.length - 1]
     const options = args.length > 0 && isOptions(last) && countPlaceholders(message) < args.length ? (args.pop() as { cause?: unknown }) : undefined
-    const text = args.length > 0 ? format(message, ...args) : message
+    // Client errors quote what the client sent: bounded, so error bodies and logs stay small.
+    const clientError = statusCode !== undefined && statusCode >= 400 && statusCode < 500
+    const text = args.length > 0 ? format(message, ...(clientError ? args.map(clipEchoed) : args)) : message
     const err = new OpenClawError(code, text, statusCode, options)
     Error.captureStackTrace?.(err, Coded)
     return err
