@@ -198,7 +198,7 @@ class GatewayKernel implements Gateway {
     this.#outbox = new Outbox(core, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
     this.delivery = { send: (message) => this.#outbox.send(message) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
-    const coreTools = createCoreTools(this.sessions)
+    const coreTools = createCoreTools(this.sessions, config.session.tools)
     for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
     this.agent = new AgentRunner({
       config,

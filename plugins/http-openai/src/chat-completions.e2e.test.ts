@@ -54,6 +54,17 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(JSON.parse(text)).toMatchObject({ error: { param: 'model', message: expect.stringContaining('(1000001 characters)') } })
   })
 
+  it('should answer 400 to a user with a lone surrogate, and give NFC-equivalent users one session', async () => {
+    const err = (await gw.client.chat.completions.create({ model: 'openclaw', user: 'x\ud800', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as APIError
+    expect(err.status).toBe(400)
+    expect(err.error).toMatchObject({ param: 'user', message: expect.stringContaining('lone UTF-16 surrogate') })
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const key = async (user: string) => (await gw.client.chat.completions.create({ model: 'openclaw', user, messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get('x-openclaw-session-key')
+    const composed = await key('Jos\u00e9')
+    expect(composed).toMatch(/^agent:main:openai-user:jos/)
+    expect(await key('Jose\u0301')).toBe(composed)
+  })
+
   it('should pass max_tokens and temperature to the model', async () => {
     gw.model.reply({ text: 'short' })
     await gw.client.chat.completions.create({ model: 'openclaw', max_tokens: 32, temperature: 0.3, messages: [{ role: 'user', content: 'Hi' }] })

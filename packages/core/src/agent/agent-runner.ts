@@ -37,6 +37,7 @@ import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
 import type { ToolExecutor } from './tool-executor.js'
 import { ToolPolicy } from './tool-policy.js'
 import { compileToolSchema } from './tool-schema.js'
+import { assertTranscriptRoom } from './transcript-limits.js'
 
 const DEFAULT_MAX_TOOL_TURNS = 8
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -247,6 +248,8 @@ export class AgentRunner implements AgentRuntime {
       ...(options.agentId ? { agentId: options.agentId } : {}),
       ...(options.sessionKey ? { sessionKey: options.sessionKey } : {}),
     })
+    const { maxTranscriptBytes, maxTotalTranscriptBytes } = this.deps.config.session
+    assertTranscriptRoom(this.deps.sessions, { maxSessionBytes: maxTranscriptBytes, maxTotalBytes: maxTotalTranscriptBytes }, sessionKey, options)
     const runId = `run_${randomUUID()}`
     const events = new RunEvents()
     const controller = new AbortController()

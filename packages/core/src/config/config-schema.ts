@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import { timerMs, timerSeconds } from './timer-limits.js'
 
+const MIB = 1024 * 1024
+export const DEFAULT_MAX_TRANSCRIPT_BYTES = 32 * MIB
+export const DEFAULT_MAX_TOTAL_TRANSCRIPT_BYTES = 2048 * MIB
+
+const SessionToolsVisibilitySchema = z.enum(['all', 'own'])
+
 export const ThinkingLevelSchema = z.enum(['off', 'minimal', 'low', 'medium', 'high'])
 
 const ToolPolicySchema = z.strictObject({
@@ -80,8 +86,21 @@ export const CoreConfigSchema = z.strictObject({
       maxQueue: z.number().int().min(0).default(16),
       /** How long finished runs are remembered for idempotency. */
       idempotencyTtlHours: z.number().positive().default(24),
+      /** Transcript bytes one session may hold; a run that would pass it is refused (413). */
+      maxTranscriptBytes: z.number().int().positive().default(DEFAULT_MAX_TRANSCRIPT_BYTES),
+      /** Transcript bytes all sessions may hold together; a run that would pass it is refused (413). */
+      maxTotalTranscriptBytes: z.number().int().positive().default(DEFAULT_MAX_TOTAL_TRANSCRIPT_BYTES),
+      /** What the session tools (`sessions_list`, `sessions_history`, `session_status`) may see. */
+      tools: z
+        .strictObject({
+          /** `all` sessions, or only the caller's `own`. */
+          visibility: SessionToolsVisibilitySchema.default('all'),
+          /** The same, for sessions that webhooks created (origin channel `hooks`): their content is untrusted. */
+          hooksVisibility: SessionToolsVisibilitySchema.default('own'),
+        })
+        .prefault({}),
     })
-    .default({ maxQueue: 16, idempotencyTtlHours: 24 }),
+    .prefault({}),
   logging: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

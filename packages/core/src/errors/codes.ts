@@ -100,6 +100,12 @@ export const CORE_ERR_RUN_ABORTED = createError<'CORE_ERR_RUN_ABORTED', [reason:
   'CORE_ERR_RUN_ABORTED', 'The run was aborted: %s', 499)
 export const CORE_ERR_TOOL_RESULT_UNMATCHED = createError<'CORE_ERR_TOOL_RESULT_UNMATCHED', [toolCallId: string, pending: string]>(
   'CORE_ERR_TOOL_RESULT_UNMATCHED', "Tool result for call '%s' answers no tool call the session is waiting for (waiting for: %s)", 400)
+export const CORE_ERR_TRANSCRIPT_TOO_LARGE = createError<'CORE_ERR_TRANSCRIPT_TOO_LARGE', [key: string, bytes: number, limit: number]>(
+  'CORE_ERR_TRANSCRIPT_TOO_LARGE',
+  "Session '%s' would hold %d bytes of transcript with this message, over session.maxTranscriptBytes (%d): reset the session or use a new one", 413)
+export const CORE_ERR_TRANSCRIPTS_FULL = createError<'CORE_ERR_TRANSCRIPTS_FULL', [bytes: number, limit: number]>(
+  'CORE_ERR_TRANSCRIPTS_FULL',
+  'Transcripts would hold %d bytes in total with this message, over session.maxTotalTranscriptBytes (%d): delete or reset old sessions', 413)
 export const CORE_ERR_RUN_TURN_LIMIT = createError<'CORE_ERR_RUN_TURN_LIMIT', [turns: number]>(
   'CORE_ERR_RUN_TURN_LIMIT', 'The model kept calling tools after %d tool turns; the run was stopped', 500)
 
