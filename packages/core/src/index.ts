@@ -49,7 +49,7 @@ export { sessionKeyFor } from './inbound/inbound-router.js'
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
-export type { CodedError, CodedErrorConstructor } from './errors/create-error.js'
+export type { CodedError, CodedErrorConstructor, CodedErrorOptions } from './errors/create-error.js'
 export * as errors from './errors/codes.js'
 export { CoreErrors, CoreErrorCodes, isCoreErrorCode } from './errors/core-error-codes.js'
 export type { CoreErrorCode } from './errors/core-error-codes.js'

@@ -73,7 +73,8 @@ export default function rpc(): PluginDefinition<RpcConfig> {
 
 export { PLUGIN_NAME }
 export { RpcConfigSchema, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_BUFFERED_BYTES } from './rpc-config.js'
-export { PROTOCOL_VERSION } from './connect-params.js'
+export { PROTOCOL_VERSION, SERVER_EVENTS, isRpcError } from './protocol.js'
+export type { Frame, RequestFrame, ResponseFrame, EventFrame, HelloOk, RequestId, ServerEvent } from './protocol.js'
 export {
   RPC_ERR_INVALID_FRAME,
   RPC_ERR_HANDSHAKE_REQUIRED,
@@ -97,4 +98,4 @@ export {
 } from './errors.js'
 
 export type { RpcConfig, RpcConfigInput } from './rpc-config.js'
-export type { RpcError, RpcErrorCode } from './to-rpc-error.js'
+export type { RpcError, RpcErrorCode } from './protocol.js'

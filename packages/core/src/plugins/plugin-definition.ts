@@ -74,7 +74,7 @@ export interface PluginConfigProblem {
  * call, so per-gateway state lives in the factory's closure. The loader calls a factory with no
  * options (config reaches the plugin as `api.config`); embedders pass their own.
  */
-export type PluginFactory<Options = void, Config = any> = (options?: Options) => PluginDefinition<Config>
+export type PluginFactory<Options = void, Config = unknown> = (options?: Options) => PluginDefinition<Config>
 
 /** Anything `createGateway({ plugins })` accepts: plugins, nested arrays (presets), and falsy holes. */
 export type PluginInput = PluginDefinition<any> | false | null | undefined | readonly PluginInput[]
