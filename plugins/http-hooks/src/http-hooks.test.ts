@@ -91,7 +91,7 @@ async function start(options: { hooks?: Record<string, unknown>; gateway?: Recor
       hooks: { enabled: true, token: HOOKS_TOKEN, ...options.hooks },
       agents: { defaults: { model: 'test/m' }, ...(options.config?.agents as object) },
     },
-    plugins: [httpServer, httpHooks, ...(options.plugins ?? [scriptedProvider().plugin])],
+    plugins: [httpServer(), httpHooks(), ...(options.plugins ?? [scriptedProvider().plugin])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   })
   gateways.push(gw)
@@ -151,11 +151,44 @@ describe('http:hooks auth', () => {
     expect((await post(`${url}/hooks/wake`, { text: 'b', mode: 'next-heartbeat' }, { 'x-openclaw-token': HOOKS_TOKEN })).status).toBe(200)
   })
 
-  it('should answer 400 to a token in the query string, even the right one', async () => {
-    const { url } = await start()
+  it('should answer 400 to a query parameter named like a credential, even with the right value', async () => {
+    const { url } = await start({ gateway: { authRateLimit: { maxFailures: 100, failureDelayMs: 0 } } })
     const res = await post(`${url}/hooks/wake?token=${HOOKS_TOKEN}`, { text: 'x' }, {})
     expect(res.status).toBe(400)
     expect(res.body.error.message).toContain('query parameters are not allowed')
+    const wake = { text: 'x', mode: 'next-heartbeat' }
+    expect((await post(`${url}/hooks/wake?hooksToken=${HOOKS_TOKEN}`, wake, {})).status).toBe(400)
+    // By name, whatever the value, even with the right header: token, hooks_token, access_token, key, auth…
+    for (const name of ['hooks_token', 'access_token', 'password', 'key', 'auth', 'api-key']) {
+      expect((await post(`${url}/hooks/wake?${name}=anything`, wake)).status).toBe(400)
+    }
+    expect((await post(`${url}/hooks/wake?source=github`, wake)).status).toBe(200)
+  })
+
+  it('should answer a query value that equals a secret exactly as one that does not: no credential oracle', async () => {
+    const password = 'correct-horse-battery'
+    const { url } = await start({ gateway: { auth: { mode: 'password', password }, authRateLimit: { maxFailures: 100, failureDelayMs: 0 } } })
+    const answer = (query: string) => post(`${url}/hooks/wake?${query}`, { text: 'x' }, {})
+    const wrong = await answer('a=g1&b=not-the-password')
+    expect(wrong.status).toBe(401)
+    expect(await answer(`a=g1&b=${password}`)).toEqual(wrong)
+    expect(await answer(`a=g1&b=${HOOKS_TOKEN}`)).toEqual(wrong)
+    // Named like a credential: refused whatever the value.
+    expect(await answer(`token=${HOOKS_TOKEN}`)).toEqual(await answer('token=not-the-token'))
+  })
+
+  it('should count a credential in the query toward the lockout, and still serve the right token', async () => {
+    const { url } = await start({ gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } })
+    const wake = { text: 'x', mode: 'next-heartbeat' }
+    for (let i = 0; i < 3; i++) expect((await post(`${url}/hooks/wake?token=guess-${i}`, wake, {})).status).toBe(400)
+    expect((await post(`${url}/hooks/wake`, wake, { authorization: 'Bearer wrong' })).status).toBe(429)
+    expect((await post(`${url}/hooks/wake`, wake)).status).toBe(200)
+  })
+
+  it('should register its own guard, named hooks, which core:http knows nothing of', async () => {
+    const { gw } = await start()
+    expect(gw.registry.httpGuards.keys()).toEqual(['hooks'])
+    expect(gw.registry.httpGuards.owner('hooks')).toBe('http:hooks')
   })
 
   it('should answer 401 to the gateway token', async () => {
