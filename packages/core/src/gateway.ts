@@ -23,6 +23,8 @@ import type { GatewayRuntime, PluginApi, Registries, ToolRuntime } from './plugi
 import type { PluginConfigProblem, PluginInfo, PluginInput } from './plugins/plugin-definition.js'
 import { PluginHost } from './plugins/plugin-host.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
+import { buildProviders } from './providers/build-providers.js'
+import { modelCatalog } from './providers/model-catalog.js'
 import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
@@ -32,7 +34,7 @@ import { StateDirLock } from './store/state-dir-lock.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
 import type { HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
-import type { ModelProvider } from './types/providers.js'
+import type { ModelApi, ModelProvider } from './types/providers.js'
 import type { RpcMethodDefinition } from './types/rpc.js'
 import type { SkillDefinition } from './types/skills.js'
 import type { ToolDefinition } from './types/tools.js'
@@ -144,6 +146,7 @@ class GatewayKernel implements Gateway {
   readonly agent: AgentRunner
   readonly sessions: SessionStore
   readonly tools: ToolRuntime
+  readonly models: GatewayRuntime['models']
   readonly inbound: GatewayRuntime['inbound']
   readonly delivery: GatewayRuntime['delivery']
 
@@ -154,11 +157,13 @@ class GatewayKernel implements Gateway {
   readonly #clock: Clock
   readonly #ownsStore: boolean
   readonly #lock: StateDirLock | undefined
+  readonly #env: NodeJS.ProcessEnv
   readonly #registries: {
     channels: Registry<ChannelDefinition>
     tools: Registry<ToolDefinition>
     skills: Registry<SkillDefinition>
     providers: Registry<ModelProvider>
+    modelApis: Registry<ModelApi>
     httpRoutes: Registry<HttpRouteDefinition>
     httpUpgrades: Registry<HttpUpgradeDefinition>
     rpcMethods: Registry<RpcMethodDefinition>
@@ -187,6 +192,7 @@ class GatewayKernel implements Gateway {
       tools: new Registry('Tool'),
       skills: new Registry('Skill'),
       providers: new Registry('Model provider'),
+      modelApis: new Registry('Model API'),
       httpRoutes: new Registry('HTTP route'),
       httpUpgrades: new Registry('HTTP upgrade'),
       rpcMethods: new Registry('RPC method'),
@@ -228,6 +234,7 @@ class GatewayKernel implements Gateway {
         })
       },
     }
+    this.models = { list: () => modelCatalog(this.#registries.providers.values()) }
     const router = new InboundRouter(core, this.hooks, this.agent, this.#clock, this.log.child({ part: 'inbound' }))
     this.inbound = { receive: (message) => router.receive(message) }
 
@@ -237,6 +244,7 @@ class GatewayKernel implements Gateway {
     this.services.registerInstance(Tokens.Store, this.store)
     this.services.registerInstance(Tokens.Gateway, this)
 
+    this.#env = options.env ?? process.env
     this.#host = new PluginHost(input.records, {
       log: this.log,
       rawConfig: input.rawConfig,
@@ -272,6 +280,38 @@ class GatewayKernel implements Gateway {
     if (failure) {
       await this.#teardown()
       throw failure
+    }
+    try {
+      this.#buildProviders()
+    } catch (err) {
+      await this.#teardown()
+      throw err
+    }
+  }
+
+  /** One provider per `models.providers` entry, from the adapter its `api` names; a bad entry stops start-up. */
+  #buildProviders(): void {
+    const r = this.#registries
+    const claimed = new Set(
+      this.#host.records.map((rec) => rec.configKey).filter((key) => key.startsWith('models.providers.')).map((key) => key.slice('models.providers.'.length)),
+    )
+    const built = buildProviders({
+      entries: this.config.models.providers,
+      adapters: r.modelApis.entries().map(([, { owner, value }]) => ({ owner, adapter: value })),
+      registered: new Map(r.providers.entries().map(([key, { owner }]) => [key, owner])),
+      claimed,
+      env: this.#env,
+    })
+    if (built.problems.length > 0) throw new CORE_ERR_CONFIG_INVALID(built.problems.join('\n'))
+    for (const warning of built.warnings) this.log.warn(warning)
+    const { defaults, entries } = this.config.agents
+    const used = [defaults, ...Object.values(entries)].map((agent) => agent.model).filter((m): m is string => m !== undefined)
+    for (const { owner, provider, builtin, baseUrl, apiKey } of built.providers) {
+      r.providers.add(owner, provider.id, provider)
+      // A built-in provider on its official endpoint without a key fails every call: say so once, if an agent uses it.
+      if (builtin?.apiKeyEnv && baseUrl === builtin.baseUrl && apiKey() === undefined && used.some((m) => m.startsWith(`${provider.id}/`))) {
+        this.log.warn(`No API key for provider '${provider.id}': set models.providers.${provider.id}.apiKey or ${builtin.apiKeyEnv}`)
+      }
     }
   }
 
@@ -360,7 +400,10 @@ class GatewayKernel implements Gateway {
       channels: { register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) },
       tools: { register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) },
       skills: { register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) },
-      providers: { register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)) },
+      providers: {
+        register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)),
+        adapter: guard('providers.adapter', (def: ModelApi<never>) => r.modelApis.add(id, def.api, def as ModelApi)),
+      },
     }) as PluginApi<unknown>
     // Registration is open only while register() runs.
     queueMicrotask(() => {

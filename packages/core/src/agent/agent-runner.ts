@@ -9,6 +9,7 @@ import {
   CORE_ERR_AGENT_UNKNOWN,
   CORE_ERR_CHANNEL_UNKNOWN,
   CORE_ERR_MODEL_FAILED,
+  CORE_ERR_MODEL_UNKNOWN,
   CORE_ERR_NO_PROVIDER,
   CORE_ERR_PROVIDER_UNKNOWN,
   CORE_ERR_RUN_ABORTED,
@@ -29,6 +30,7 @@ import type { OutboundMessage } from '../types/messages.js'
 import type { FinishReason, ModelProvider, ModelTool, Usage } from '../types/providers.js'
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
+import { findModel, providerModels } from '../providers/model-catalog.js'
 import type { IdempotencyStore } from './idempotency-store.js'
 import { pendingToolCalls, toModelMessages } from './model-messages.js'
 import { RunEvents } from './run-events.js'
@@ -302,7 +304,7 @@ export class AgentRunner implements AgentRuntime {
     if (!model) {
       const only = providers.values().find((p) => p.models && p.models.length > 0)
       if (!only) throw new CORE_ERR_NO_PROVIDER('(none configured: set agents.defaults.model)')
-      model = `${only.id}/${only.models![0]}`
+      model = `${only.id}/${providerModels(only)![0]!.id}`
     }
     const slash = model.indexOf('/')
     const providerId = model.slice(0, slash)
@@ -311,7 +313,11 @@ export class AgentRunner implements AgentRuntime {
       if (providers.size === 0) throw new CORE_ERR_NO_PROVIDER(model)
       throw new CORE_ERR_PROVIDER_UNKNOWN(providerId, model, providers.keys().join(', '))
     }
-    return { provider, model: model.slice(slash + 1), ref: model }
+    const modelId = model.slice(slash + 1)
+    if (!findModel(provider, modelId)) {
+      throw new CORE_ERR_MODEL_UNKNOWN(modelId, providerId, providerModels(provider)!.map((m) => m.id).join(', '))
+    }
+    return { provider, model: modelId, ref: model }
   }
 
   async #execute(ctx: {
