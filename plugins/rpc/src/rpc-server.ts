@@ -29,6 +29,11 @@ const PRE_AUTH_MAX_BYTES = 64 * 1024
 const STOP_GRACE_MS = 1000
 /** Events the server may send (`features.events` of `hello-ok`). */
 const SERVER_EVENTS = ['connect.challenge', 'tick', 'agent', 'chat', 'shutdown'] as const
+/**
+ * OpenClaw's `features.capabilities` this server honours: `published-model-catalog` is what
+ * `openclaw models list` requires before it calls `models.list`.
+ */
+const SERVER_CAPABILITIES = ['published-model-catalog'] as const
 /** What a shared-secret operator may do: everything (OpenClaw grants full operator scopes to the gateway secret). */
 const OPERATOR_SCOPES = ['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.read', 'operator.talk.secrets', 'operator.write'] as const
 
@@ -360,7 +365,7 @@ export class RpcServer {
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
       server: { version: gateway.version, connId: connection.id },
-      features: { methods: this.#methods.keys(), events: SERVER_EVENTS },
+      features: { methods: this.#methods.keys(), events: SERVER_EVENTS, capabilities: SERVER_CAPABILITIES },
       snapshot: { presence: [], health: { ok: gateway.isReady() }, stateVersion: { presence: 0, health: 0 }, uptimeMs },
       auth: { role: params.role ?? 'operator', scopes: OPERATOR_SCOPES },
       policy: { maxPayload: config.maxPayload, maxBufferedBytes: config.maxBufferedBytes, tickIntervalMs: config.tickIntervalMs },
