@@ -82,7 +82,7 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
     ...(format ? [format] : []),
     ...media.fileTexts,
   ].join('\n\n')
-  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
+  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
 
   // A turn of text files alone: their text went into the instructions, so the message points there.
   const filesOnly = plan.message === '' && media.attachments.length === 0 && plan.toolResults.length === 0 && media.fileTexts.length > 0
@@ -91,6 +91,7 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
     message: filesOnly ? `(${files === 1 ? 'a file' : `${files} files`} attached: the text is in the instructions)` : plan.message,
     attachments: media.attachments,
     toolResults,
+    history: plan.history,
     clientTools,
     toolChoice,
     instructions: allInstructions,

@@ -26,6 +26,26 @@ afterEach(() => {
 })
 
 describe('POST /v1/responses', () => {
+  it('should give a fresh session the input\'s function_call and function_call_output items as tool calls and tool messages', async () => {
+    gw.model.reply({ text: 'It is 21 degrees.' })
+    const response = await gw.client.responses.create({
+      model: 'openclaw',
+      tools: [WEATHER_TOOL],
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call', call_id: 'call_9', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_9', output: '21C' },
+      ],
+    })
+    expect(response.output_text).toBe('It is 21 degrees.')
+    const sent = modelCalls(gw.model)[0]!.messages.filter((m) => m.role !== 'system')
+    expect(sent).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_9', content: '21C' },
+    ])
+  })
+
   it('should answer responses.create with a completed response object', async () => {
     gw.model.reply({ text: 'Bonjour', usage: { input: 9, output: 2 } })
     const response = await gw.client.responses.create({ model: 'openclaw', input: 'Say hello in French', instructions: 'Be terse.' })

@@ -32,7 +32,7 @@ import type { SkillDefinition } from '../types/skills.js'
 import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
 import { findModel, providerModels } from '../providers/model-catalog.js'
 import type { IdempotencyStore } from './idempotency-store.js'
-import { pendingToolCalls, toModelMessages } from './model-messages.js'
+import { historyEntries, pendingToolCalls, toModelMessages } from './model-messages.js'
 import { RunEvents } from './run-events.js'
 import { SessionQueue } from './session-queue.js'
 import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
@@ -359,11 +359,13 @@ export class AgentRunner implements AgentRuntime {
       // Aborted while it waited in the session's queue (its caller went away): it never started, so it
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
       if (controller.signal.aborted) throw controller.signal.reason
-      const incoming: NewTranscriptEntry[] = []
+      // A client's own history seeds a session that has none yet; a session with a transcript is the truth.
+      const existing = options.toolResults?.length || options.history?.length ? deps.sessions.transcript(sessionKey) : undefined
+      const incoming: NewTranscriptEntry[] = options.history?.length && existing?.length === 0 ? historyEntries(options.history, runId) : []
       // Tool results must answer the calls the model is waiting for: anything else would be refused by
       // the model API on this turn and every later one. Checked here, in the session's queue.
-      const before = options.toolResults?.length ? deps.sessions.transcript(sessionKey) : undefined
-      if (before) {
+      const before = existing ? [...existing, ...incoming] : undefined
+      if (before && options.toolResults?.length) {
         const pending = pendingToolCalls(before)
         for (const r of options.toolResults!) {
           const name = pending.get(r.toolCallId)
@@ -410,7 +412,7 @@ export class AgentRunner implements AgentRuntime {
 
       const maxTurns = settings.maxToolTurns ?? DEFAULT_MAX_TOOL_TURNS
       // A session this run created holds just what it appended: no need to read it back.
-      const history = toModelMessages(created ? incoming : before ? [...before, ...incoming] : deps.sessions.transcript(sessionKey))
+      const history = toModelMessages(created ? incoming : existing ? [...existing, ...incoming] : deps.sessions.transcript(sessionKey))
       for (let turnIndex = 0; ; turnIndex++) {
         let turnText = ''
         const calls: ToolCall[] = []
