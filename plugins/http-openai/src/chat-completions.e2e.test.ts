@@ -251,7 +251,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       .catch((e: unknown) => e)
     expect(modelCalls(gw.model)[0]!.tool_choice).toBe('required')
     expect((error as APIError).status).toBe(502)
-    expect((error as APIError).error).toMatchObject({ type: 'server_error', code: 'OAI_ERR_TOOL_CHOICE_UNSATISFIED' })
+    expect((error as APIError).error).toMatchObject({ type: 'api_error', code: 'OAI_ERR_TOOL_CHOICE_UNSATISFIED' })
   })
 
   it('should refuse a tool_choice naming a tool that is not given', async () => {
@@ -337,20 +337,20 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       .toBe(true)
   })
 
-  it('should map a provider 429 to 429 rate_limit_error with the provider code', async () => {
+  it('should map a provider 429 to 429 rate_limited with the provider code', async () => {
     gw.model.fail({ status: 429, headers: { 'retry-after': '7' } })
     const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
-    expect((error as APIError).error).toMatchObject({ type: 'rate_limit_error', code: 'OPENAI_ERR_RATE_LIMITED' })
+    expect((error as APIError).error).toMatchObject({ type: 'rate_limited', code: 'OPENAI_ERR_RATE_LIMITED' })
     // The model's wait is passed on, for the client's retry.
     expect((error as APIError).headers?.get('retry-after')).toBe('7')
   })
 
-  it('should map a provider 500 to 502 server_error', async () => {
+  it('should map a provider 500 to 502 api_error', async () => {
     gw.model.fail({ status: 500 })
     const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     expect((error as APIError).status).toBe(502)
-    expect((error as APIError).error).toMatchObject({ type: 'server_error', code: 'OPENAI_ERR_UPSTREAM' })
+    expect((error as APIError).error).toMatchObject({ type: 'api_error', code: 'OPENAI_ERR_UPSTREAM' })
   })
 })
 
@@ -441,7 +441,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
     })().catch((e: unknown) => e)
     expect(seen[0]!.choices[0]!.delta.role).toBe('assistant')
     expect(error).toBeInstanceOf(OpenAI.APIError)
-    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', type: 'server_error' })
+    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', type: 'api_error' })
   })
 
   it('should pass on an error event the model sends mid-stream, and keep serving', async () => {

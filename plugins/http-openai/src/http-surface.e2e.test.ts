@@ -52,7 +52,7 @@ describe('auth and request errors', () => {
   it('should answer 401 in OpenAI shape without a key', async () => {
     const response = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(response.status).toBe(401)
-    expect(await response.json()).toEqual(openAiError({ type: 'authentication_error', code: 'HTTP_ERR_UNAUTHORIZED', param: null }))
+    expect(await response.json()).toEqual(openAiError({ type: 'unauthorized', code: 'HTTP_ERR_UNAUTHORIZED', param: null }))
   })
 
   it('should answer 401 AuthenticationError to the SDK with a wrong key, on every route', async () => {
@@ -64,7 +64,7 @@ describe('auth and request errors', () => {
     ]) {
       const error = await call().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(OpenAI.AuthenticationError)
-      expect((error as APIError).error).toMatchObject({ type: 'authentication_error', message: 'Unauthorized' })
+      expect((error as APIError).error).toMatchObject({ type: 'unauthorized', message: 'Unauthorized' })
     }
   })
 
@@ -152,12 +152,12 @@ describe('enablement, password auth, missing provider', () => {
     }
   })
 
-  it('should answer 503 server_error when no model provider is configured', async () => {
+  it('should answer 503 api_error when no model provider is configured', async () => {
     const gw = await startOpenAiGateway({ noProvider: true })
     try {
       const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
       expect((error as APIError).status).toBe(503)
-      expect((error as APIError).error).toMatchObject({ type: 'server_error', code: 'CORE_ERR_NO_PROVIDER' })
+      expect((error as APIError).error).toMatchObject({ type: 'api_error', code: 'CORE_ERR_NO_PROVIDER' })
       const stream = gw.client.responses.stream({ model: 'openclaw', input: 'x' })
       const final = await stream.finalResponse()
       expect(final).toMatchObject({ status: 'failed', error: { code: 'CORE_ERR_NO_PROVIDER' } })

@@ -196,7 +196,7 @@ describe('POST /v1/responses', () => {
     gw.model.fail({ status: 429 })
     const error = await gw.client.responses.create({ model: 'openclaw', input: 'x' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
-    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_RATE_LIMITED', type: 'rate_limit_error' })
+    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_RATE_LIMITED', type: 'rate_limited' })
   })
 
   it('should refuse a missing user message and non-function tools with 400', async () => {
