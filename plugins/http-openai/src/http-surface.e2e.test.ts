@@ -77,7 +77,7 @@ describe('auth and request errors', () => {
   it('should answer wrong types and out-of-range values with 400 naming the param', async () => {
     const cases: [body: object, param: string][] = [
       [{ model: 'openclaw', messages: 'hi' }, 'messages'],
-      [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+      [{ model: 42, messages: [{ role: 'user', content: 'x' }] }, 'model'],
       [{ model: 'openclaw', messages: [{ role: 'robot', content: 'x' }] }, 'messages[0].role'],
       [{ model: 'openclaw', messages: [{ role: 'user', content: 42 }] }, 'messages[0].content'],
       [{ model: 'openclaw', messages: [{ role: 'user', content: 'x' }], temperature: 5 }, 'temperature'],
@@ -92,6 +92,16 @@ describe('auth and request errors', () => {
     }
     const responses = await post(`${gw.url}/v1/responses`, JSON.stringify({ model: 'openclaw', input: [{ role: 'user', content: [{ type: 'input_audio' }] }] }))
     expect(await responses.json()).toEqual(openAiError({ param: 'input[0].content[0].type', code: 'OAI_ERR_INVALID_PARAM', message: expect.stringContaining('input_text, input_image or input_file') }))
+  })
+
+  it('should run the default agent for a chat request without model, echoing openclaw, as OpenClaw does', async () => {
+    gw.model.reply({ text: 'default agent' })
+    const response = await post(`${gw.url}/v1/chat/completions`, JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-openclaw-agent-id')).toBe('main')
+    expect(await response.json()).toMatchObject({ model: 'openclaw', choices: [{ message: { content: 'default agent' } }] })
+    const responses = await post(`${gw.url}/v1/responses`, JSON.stringify({ input: 'x' }))
+    expect(await responses.json()).toEqual(openAiError({ param: 'model', code: 'OAI_ERR_INVALID_PARAM', message: expect.stringContaining('model') }))
   })
 
   it('should answer a conversation without a user message with 400', async () => {
