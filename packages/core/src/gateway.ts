@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
 import { IdempotencyStore } from './agent/idempotency-store.js'
+import { mergeToolAction } from './agent/tool-action.js'
 import { ToolExecutor } from './agent/tool-executor.js'
 import { systemClock, type Clock } from './clock/clock.js'
 import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from './config/config-schema.js'
@@ -226,9 +227,11 @@ class GatewayKernel implements Gateway {
           ...(request.agentId ? { agentId: request.agentId } : {}),
           ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}),
         })
+        const tool = this.#registries.tools.get(request.name)
+        const args = mergeToolAction(tool, request.args, request.action)
         return executor.execute({
-          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: request.args }, via: request.via },
-          tool: this.#registries.tools.get(request.name),
+          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: args }, via: request.via },
+          tool,
           policy: this.agent.toolPolicy(agentId),
           signal: request.signal ?? new AbortController().signal,
         })

@@ -97,7 +97,16 @@ export interface ToolRuntime {
    * Invoke a registered tool outside a run (HTTP `/tools/invoke`, RPC `tools.invoke`), through the
    * same validation, policy and hooks as an agent's call.
    */
-  invoke(request: { name: string; args: unknown; sessionKey?: string; agentId?: string; via: 'http' | 'rpc'; signal?: AbortSignal }): Promise<ToolResult>
+  invoke(request: {
+    name: string
+    args: unknown
+    /** OpenClaw's `action`: becomes `args.action` when the tool's parameters have one (one rule for every surface). */
+    action?: string
+    sessionKey?: string
+    agentId?: string
+    via: 'http' | 'rpc'
+    signal?: AbortSignal
+  }): Promise<ToolResult>
 }
 
 /** What the kernel offers plugins at runtime, as `api.gateway`. */
