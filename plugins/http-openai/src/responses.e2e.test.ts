@@ -141,15 +141,31 @@ describe('POST /v1/responses', () => {
     ])
   })
 
-  it('should refuse an unknown previous_response_id, and one created with another credential', async () => {
+  it('should answer 404 in OpenAI\'s shape for an unknown previous_response_id', async () => {
     const unknown = await gw.client.responses.create({ model: 'openclaw', input: 'x', previous_response_id: 'resp_nope' }).catch((e: unknown) => e)
-    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError)
-    expect((unknown as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError)
+    expect((unknown as APIError).error).toEqual({ message: "Previous response with id 'resp_nope' not found.", type: 'invalid_request_error', param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
 
     gw.model.reply({ text: 'ok' })
     const first = await gw.client.responses.create({ model: 'openclaw', input: 'x' })
     const otherAgent = await gw.client.responses.create({ model: 'openclaw/ops', input: 'y', previous_response_id: first.id }).catch((e: unknown) => e)
     expect((otherAgent as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_MISMATCH' })
+  })
+
+  it('should bind previous_response_id to the user it was made for: another user, or none, gets 404', async () => {
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const ada = await gw.client.responses.create({ model: 'openclaw', input: 'secret of ada', user: 'ada' })
+    for (const user of ['bob', undefined]) {
+      const other = await gw.client.responses.create({ model: 'openclaw', input: 'what did ada say?', previous_response_id: ada.id, ...(user ? { user } : {}) }).catch((e: unknown) => e)
+      expect(other, String(user)).toBeInstanceOf(OpenAI.NotFoundError)
+      expect((other as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
+    }
+    const again = await gw.client.responses.create({ model: 'openclaw', input: 'and then?', previous_response_id: ada.id, user: 'ada' })
+    expect(again.status).toBe('completed')
+    // A response made without user stays open to the same credential without user, not to a user.
+    const anon = await gw.client.responses.create({ model: 'openclaw', input: 'x' })
+    expect((await gw.client.responses.create({ model: 'openclaw', input: 'y', previous_response_id: anon.id })).status).toBe('completed')
+    expect(await gw.client.responses.create({ model: 'openclaw', input: 'y', previous_response_id: anon.id, user: 'ada' }).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.NotFoundError)
   })
 
   it('should keep previous_response_id working across a gateway restart', async () => {
