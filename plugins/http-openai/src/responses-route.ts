@@ -23,7 +23,7 @@ import {
 import { streamResponse } from './responses-stream.js'
 import { authSubject, resolveRunContext, type RunContext } from './resolve-run-context.js'
 import { resolveRunSession, type RunSession } from './resolve-run-session.js'
-import { SESSION_KEY_HEADER, sessionHeaders, sessionKeyFromHeaders, setSessionHeaders } from './session-key-header.js'
+import { sessionHeaders, sessionKeyFromHeaders, setSessionHeaders } from './session-key-header.js'
 import { SseResponse } from './sse-response.js'
 import { startAgentStream } from './start-agent-stream.js'
 

@@ -71,7 +71,7 @@ export async function startOpenAiGateway(options: StartOpenAiGatewayOptions = {}
             : { openai: { baseUrl: model.baseUrl, apiKey: 'sk-scripted', maxRetries: 0, ...options.provider } },
         },
       },
-      plugins: [httpServer, httpOpenAi, ...(options.noProvider ? [] : [providerOpenAi]), ...(options.plugins ?? [])],
+      plugins: [httpServer(), httpOpenAi(), ...(options.noProvider ? [] : [providerOpenAi()]), ...(options.plugins ?? [])],
     })
     await gateway.start()
   } catch (error) {

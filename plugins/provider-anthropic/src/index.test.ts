@@ -1,7 +1,7 @@
 import type { Logger, ModelProvider } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer, createTestGateway, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import providerAnthropic, { AnthropicOptionsSchema, PLUGIN_ID } from './index.js'
+import createProviderAnthropic, { AnthropicOptionsSchema, PLUGIN_ID } from './index.js'
 
 let server: ScriptedModelServer
 beforeEach(async () => {
@@ -19,8 +19,9 @@ async function drain(provider: ModelProvider, model = 'claude-test'): Promise<vo
 
 describe('provider:anthropic plugin', () => {
   it('should declare a provider plugin that owns no config section', () => {
-    expect(providerAnthropic).toMatchObject({ id: PLUGIN_ID, kind: 'provider' })
-    expect(providerAnthropic.configKey).toBeUndefined()
+    const plugin = createProviderAnthropic()
+    expect(plugin).toMatchObject({ id: PLUGIN_ID, kind: 'provider' })
+    expect(plugin.configKey).toBeUndefined()
   })
 
   it('should give the adapter options their defaults and refuse unknown ones', () => {
@@ -30,7 +31,7 @@ describe('provider:anthropic plugin', () => {
 
   it('should serve the built-in anthropic provider with ANTHROPIC_API_KEY and the configured settings', async () => {
     const gateway = await createTestGateway({
-      plugins: [providerAnthropic],
+      plugins: [createProviderAnthropic()],
       env: { ANTHROPIC_API_KEY: 'sk-ant-from-env-000' },
       start: false,
       config: { models: { providers: { anthropic: { baseUrl: server.url, maxTokens: 256, anthropicVersion: '2024-01-01' } } } },
@@ -49,7 +50,7 @@ describe('provider:anthropic plugin', () => {
 
   it('should build a provider under any id that names anthropic-messages, with its own key and no env fallback', async () => {
     const gateway = await createTestGateway({
-      plugins: [providerAnthropic],
+      plugins: [createProviderAnthropic()],
       env: { ANTHROPIC_API_KEY: 'sk-ant-from-env-000' },
       start: false,
       config: { models: { providers: { claude: { api: 'anthropic-messages', baseUrl: server.url, apiKey: 'sk-claude', models: [{ id: 'claude-sonnet-4-5', maxTokens: 1000 }] }, bare: { api: 'anthropic-messages', baseUrl: server.url } } } },
@@ -70,7 +71,7 @@ describe('provider:anthropic plugin', () => {
     const warn = vi.fn()
     const quiet = () => {}
   const logger: Logger = { level: 'warn', trace: quiet, debug: quiet, info: quiet, warn, error: quiet, fatal: quiet, child: () => logger }
-    const gateway = await createTestGateway({ plugins: [providerAnthropic], logger, start: false, config: { agents: { defaults: { model: 'anthropic/claude-x' } } } })
+    const gateway = await createTestGateway({ plugins: [createProviderAnthropic()], logger, start: false, config: { agents: { defaults: { model: 'anthropic/claude-x' } } } })
     await gateway.stop()
     expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('ANTHROPIC_API_KEY'))
   })

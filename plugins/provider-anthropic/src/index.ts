@@ -1,25 +1,29 @@
 // @openclaw/plugin-provider-anthropic: the `anthropic-messages` wire API (Claude, Messages API), which
 // serves the built-in `anthropic` provider and every `models.providers.<id>` entry that names it.
 // Explicit names only.
-import { definePlugin } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { anthropicMessagesApi } from './anthropic-messages-api.js'
 
 export const PLUGIN_ID = 'provider:anthropic'
 const PLUGIN_VERSION = '1.1.0'
 
-/** The Anthropic provider plugin: registers the `anthropic-messages` adapter; the core builds the providers. */
-const providerAnthropic = definePlugin({
-  id: PLUGIN_ID,
-  version: PLUGIN_VERSION,
-  name: 'Anthropic',
-  description: 'Claude models over the Anthropic Messages API (api: anthropic-messages)',
-  kind: 'provider',
-  register(api) {
-    api.providers.adapter(anthropicMessagesApi)
-  },
-})
-
-export default providerAnthropic
+/**
+ * The Anthropic provider plugin: registers the `anthropic-messages` adapter; the core builds the providers.
+ * A factory: each call makes a fresh plugin, so gateways in one process share nothing.
+ */
+export default function providerAnthropic(): PluginDefinition<undefined> {
+  return definePlugin({
+    id: PLUGIN_ID,
+    version: PLUGIN_VERSION,
+    name: 'Anthropic',
+    description: 'Claude models over the Anthropic Messages API (api: anthropic-messages)',
+    kind: 'provider',
+    apiVersion: '^2.0.0',
+    register(api) {
+      api.providers.adapter(anthropicMessagesApi)
+    },
+  })
+}
 
 export { createAnthropicProvider, ANTHROPIC_BASE_URL, ANTHROPIC_VERSION } from './anthropic-provider.js'
 export { anthropicMessagesApi, ANTHROPIC_MESSAGES_API, ANTHROPIC_API_KEY_ENV } from './anthropic-messages-api.js'

@@ -1,7 +1,7 @@
 import type { Logger, ModelProvider } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer, createTestGateway, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import providerOpenAi, { OpenAiOptionsSchema, PLUGIN_ID } from './index.js'
+import createProviderOpenAi, { OpenAiOptionsSchema, PLUGIN_ID } from './index.js'
 
 let server: ScriptedModelServer
 beforeEach(async () => {
@@ -26,8 +26,9 @@ function warnings(): { logger: Logger; warn: ReturnType<typeof vi.fn> } {
 
 describe('provider:openai plugin', () => {
   it('should declare a provider plugin that owns no config section', () => {
-    expect(providerOpenAi).toMatchObject({ id: PLUGIN_ID, kind: 'provider' })
-    expect(providerOpenAi.configKey).toBeUndefined()
+    const plugin = createProviderOpenAi()
+    expect(plugin).toMatchObject({ id: PLUGIN_ID, kind: 'provider' })
+    expect(plugin.configKey).toBeUndefined()
   })
 
   it('should give the adapter options their defaults and refuse unknown ones', () => {
@@ -36,7 +37,7 @@ describe('provider:openai plugin', () => {
   })
 
   it('should serve the built-in openai provider without any config, with OPENAI_API_KEY', async () => {
-    const gateway = await createTestGateway({ plugins: [providerOpenAi], env: { OPENAI_API_KEY: 'sk-from-env-000000' }, start: false })
+    const gateway = await createTestGateway({ plugins: [createProviderOpenAi()], env: { OPENAI_API_KEY: 'sk-from-env-000000' }, start: false })
     try {
       expect(gateway.registry.providers.keys()).toEqual(['openai'])
       expect(gateway.registry.providers.owner('openai')).toBe(PLUGIN_ID)
@@ -47,7 +48,7 @@ describe('provider:openai plugin', () => {
 
   it('should build one provider per models.providers entry that names openai-completions, any id', async () => {
     const gateway = await createTestGateway({
-      plugins: [providerOpenAi],
+      plugins: [createProviderOpenAi()],
       start: false,
       config: {
         models: {
@@ -71,7 +72,7 @@ describe('provider:openai plugin', () => {
   it('should fall back to OPENAI_API_KEY for the openai entry, not for other ids', async () => {
     const env = { OPENAI_API_KEY: 'sk-from-env-000000' }
     const gateway = await createTestGateway({
-      plugins: [providerOpenAi],
+      plugins: [createProviderOpenAi()],
       env,
       start: false,
       config: { models: { providers: { openai: { baseUrl: server.baseUrl, maxRetries: 0 }, other: { baseUrl: server.baseUrl } } } },
@@ -88,7 +89,7 @@ describe('provider:openai plugin', () => {
 
   it('should send a listed model\'s maxTokens, else the provider\'s, when the request sets none', async () => {
     const gateway = await createTestGateway({
-      plugins: [providerOpenAi],
+      plugins: [createProviderOpenAi()],
       start: false,
       config: { models: { providers: { local: { baseUrl: server.baseUrl, maxTokens: 100, models: [{ id: 'big', maxTokens: 2000 }, 'small'] } } } },
     })
@@ -105,7 +106,7 @@ describe('provider:openai plugin', () => {
   it('should keep the earlier extra providers working, with a deprecation warning', async () => {
     const { logger, warn } = warnings()
     const gateway = await createTestGateway({
-      plugins: [providerOpenAi],
+      plugins: [createProviderOpenAi()],
       logger,
       start: false,
       config: { models: { providers: { openai: { models: ['gpt-4o'], extra: { ollama: { baseUrl: server.baseUrl, models: ['llama3.2'] } } } } } },
@@ -121,7 +122,7 @@ describe('provider:openai plugin', () => {
 
   it('should warn when an agent uses api.openai.com with no key in config or OPENAI_API_KEY', async () => {
     const { logger, warn } = warnings()
-    const gateway = await createTestGateway({ plugins: [providerOpenAi], logger, start: false, config: { agents: { defaults: { model: 'openai/gpt-4o-mini' } } } })
+    const gateway = await createTestGateway({ plugins: [createProviderOpenAi()], logger, start: false, config: { agents: { defaults: { model: 'openai/gpt-4o-mini' } } } })
     await gateway.stop()
     expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringContaining('OPENAI_API_KEY'))
   })
@@ -133,7 +134,7 @@ describe('provider:openai plugin', () => {
       { config: { agents: { defaults: { model: 'openai/gpt-4o-mini' } } }, env: { OPENAI_API_KEY: 'sk-x' } },
       { config: { agents: { defaults: { model: 'openai/gpt-4o-mini' } }, models: { providers: { openai: { baseUrl: server.baseUrl } } } } },
     ]) {
-      const gateway = await createTestGateway({ plugins: [providerOpenAi], logger, start: false, ...options })
+      const gateway = await createTestGateway({ plugins: [createProviderOpenAi()], logger, start: false, ...options })
       await gateway.stop()
     }
     expect(warn).not.toHaveBeenCalled()
