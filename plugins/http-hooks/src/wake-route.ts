@@ -1,6 +1,6 @@
 import type { GatewayRuntime, HttpRouteDefinition, Logger } from '@openclaw/plugin-sdk'
 import { WakeRequestSchema } from './hook-requests.js'
-import { replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
+import { formatHookError, replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
 import { resolveHookTarget } from './hook-target.js'
 import type { HttpHooksConfig } from './http-hooks-config.js'
 import type { WakeEventStore } from './wake-event-store.js'
@@ -24,6 +24,7 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
     path,
     auth: 'hooks',
     bodyLimit: config.maxBodyBytes,
+    formatError: formatHookError,
     handler(request, reply) {
       const parsed = WakeRequestSchema.safeParse(request.body ?? {})
       if (!parsed.success) return replyInvalidBody(reply, parsed.error)

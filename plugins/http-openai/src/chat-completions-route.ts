@@ -48,12 +48,13 @@ export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config
   const toolChoice = toToolChoice(request, clientTools)
   const format = responseFormatInstructions(request)
   const allInstructions = [...instructions, ...(format ? [format] : [])].join('\n\n')
-  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
+  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
 
   const options = agentRunOptions(run, {
     message: plan.message,
     attachments,
     toolResults,
+    history: plan.history,
     clientTools,
     toolChoice,
     instructions: allInstructions,

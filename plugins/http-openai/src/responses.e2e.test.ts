@@ -27,6 +27,26 @@ afterEach(() => {
 })
 
 describe('POST /v1/responses', () => {
+  it('should give a fresh session the input\'s function_call and function_call_output items as tool calls and tool messages', async () => {
+    gw.model.reply({ text: 'It is 21 degrees.' })
+    const response = await gw.client.responses.create({
+      model: 'openclaw',
+      tools: [WEATHER_TOOL],
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call', call_id: 'call_9', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_9', output: '21C' },
+      ],
+    })
+    expect(response.output_text).toBe('It is 21 degrees.')
+    const sent = modelCalls(gw.model)[0]!.messages.filter((m) => m.role !== 'system')
+    expect(sent).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_9', content: '21C' },
+    ])
+  })
+
   it('should answer responses.create with a completed response object', async () => {
     gw.model.reply({ text: 'Bonjour', usage: { input: 9, output: 2 } })
     const response = await gw.client.responses.create({ model: 'openclaw', input: 'Say hello in French', instructions: 'Be terse.' })
@@ -149,15 +169,31 @@ describe('POST /v1/responses', () => {
     ])
   })
 
-  it('should refuse an unknown previous_response_id, and one created with another credential', async () => {
+  it('should answer 404 in OpenAI\'s shape for an unknown previous_response_id', async () => {
     const unknown = await gw.client.responses.create({ model: 'openclaw', input: 'x', previous_response_id: 'resp_nope' }).catch((e: unknown) => e)
-    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError)
-    expect((unknown as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError)
+    expect((unknown as APIError).error).toEqual({ message: "Previous response with id 'resp_nope' not found.", type: 'invalid_request_error', param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
 
     gw.model.reply({ text: 'ok' })
     const first = await gw.client.responses.create({ model: 'openclaw', input: 'x' })
     const otherAgent = await gw.client.responses.create({ model: 'openclaw/ops', input: 'y', previous_response_id: first.id }).catch((e: unknown) => e)
     expect((otherAgent as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_MISMATCH' })
+  })
+
+  it('should bind previous_response_id to the user it was made for: another user, or none, gets 404', async () => {
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const ada = await gw.client.responses.create({ model: 'openclaw', input: 'secret of ada', user: 'ada' })
+    for (const user of ['bob', undefined]) {
+      const other = await gw.client.responses.create({ model: 'openclaw', input: 'what did ada say?', previous_response_id: ada.id, ...(user ? { user } : {}) }).catch((e: unknown) => e)
+      expect(other, String(user)).toBeInstanceOf(OpenAI.NotFoundError)
+      expect((other as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
+    }
+    const again = await gw.client.responses.create({ model: 'openclaw', input: 'and then?', previous_response_id: ada.id, user: 'ada' })
+    expect(again.status).toBe('completed')
+    // A response made without user stays open to the same credential without user, not to a user.
+    const anon = await gw.client.responses.create({ model: 'openclaw', input: 'x' })
+    expect((await gw.client.responses.create({ model: 'openclaw', input: 'y', previous_response_id: anon.id })).status).toBe('completed')
+    expect(await gw.client.responses.create({ model: 'openclaw', input: 'y', previous_response_id: anon.id, user: 'ada' }).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.NotFoundError)
   })
 
   it('should keep previous_response_id working across a gateway restart', async () => {
@@ -221,7 +257,7 @@ describe('POST /v1/responses', () => {
     gw.model.fail({ status: 429 })
     const error = await gw.client.responses.create({ model: 'openclaw', input: 'x' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
-    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_RATE_LIMITED', type: 'rate_limit_error' })
+    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_RATE_LIMITED', type: 'rate_limited' })
   })
 
   it('should refuse a missing user message and non-function tools with 400', async () => {

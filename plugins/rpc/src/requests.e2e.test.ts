@@ -24,6 +24,7 @@ const extras = definePlugin({
         throw new TypeError('boom')
       },
     })
+    api.tools.register(defineTool({ name: 'echo_args', description: 'Return its arguments', parameters: z.looseObject({ action: z.string().optional() }), execute: (args) => args }))
     api.tools.register(
       defineTool({
         name: 'add',
@@ -113,6 +114,13 @@ describe('rpc requests', () => {
     expect(seqs.length).toBeGreaterThan(3)
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
     expect(new Set(seqs).size).toBe(seqs.length)
+  })
+
+  it('should apply the kernel\'s one rule for tools.invoke `action`, as /tools/invoke does', async () => {
+    expect(await client.request('tools.invoke', { tool: 'echo_args', action: 'list', args: { x: 1 } })).toMatchObject({ ok: true, payload: { result: { action: 'list', x: 1 } } })
+    const clash = await client.request('tools.invoke', { tool: 'echo_args', action: 'list', args: { action: 'delete' } })
+    expect(clash.error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_INVALID_ARGS' } })
+    expect(await client.request('tools.invoke', { tool: 'add', action: 'sum', args: { a: 1, b: 2 } })).toMatchObject({ ok: true, payload: { result: { sum: 3 } } })
   })
 
   it('should invoke a tool with tools.invoke, and answer NOT_FOUND / INVALID_REQUEST for unknown tools and bad args', async () => {

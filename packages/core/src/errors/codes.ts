@@ -97,6 +97,8 @@ export const CORE_ERR_NO_PROVIDER = createError<'CORE_ERR_NO_PROVIDER', [model: 
   503)
 export const CORE_ERR_PROVIDER_UNKNOWN = createError<'CORE_ERR_PROVIDER_UNKNOWN', [provider: string, model: string, available: string]>(
   'CORE_ERR_PROVIDER_UNKNOWN', "Model provider '%s' (for model '%s') is not installed; installed providers: %s", 503)
+export const CORE_ERR_MODEL_UNKNOWN = createError<'CORE_ERR_MODEL_UNKNOWN', [model: string, provider: string, listed: string]>(
+  'CORE_ERR_MODEL_UNKNOWN', "Model '%s' is not listed under provider '%s' (models.providers.<id>.models lists: %s)", 400)
 export const CORE_ERR_MODEL_FAILED = createError<'CORE_ERR_MODEL_FAILED', [model: string, reason: string]>(
   'CORE_ERR_MODEL_FAILED', "Model '%s' failed: %s", 502)
 export const CORE_ERR_RUN_TIMEOUT = createError<'CORE_ERR_RUN_TIMEOUT', [timeoutMs: number]>(
