@@ -1,7 +1,7 @@
 import { createError } from '@openclaw/plugin-sdk'
 
 // Every code the RPC plugin (`rpc`) throws or answers with. Each key equals its code; docs/rpc.md lists
-// them with the protocol error code (`INVALID_REQUEST`, `NOT_FOUND`, …) a client sees. Messages never
+// them with the protocol error code (`INVALID_REQUEST`, `UNAVAILABLE`, …) a client sees. Messages never
 // carry a token or password. Retired codes are never reused; list them here when one goes:
 // (none retired yet)
 
@@ -31,7 +31,7 @@ export const RPC_ERR_AUTH_RATE_LIMITED = createError<'RPC_ERR_AUTH_RATE_LIMITED'
 // ── requests ─────────────────────────────────────────────────────────────────────────────────────
 /** No RPC method of that name is registered. */
 export const RPC_ERR_METHOD_UNKNOWN = createError<'RPC_ERR_METHOD_UNKNOWN', [method: string]>(
-  'RPC_ERR_METHOD_UNKNOWN', "unknown method '%s'", 404)
+  'RPC_ERR_METHOD_UNKNOWN', 'unknown method: %s', 404)
 /** The params failed the method's schema; the message names the field. */
 export const RPC_ERR_INVALID_PARAMS = createError<'RPC_ERR_INVALID_PARAMS', [method: string, details: string]>(
   'RPC_ERR_INVALID_PARAMS', "invalid params for '%s': %s", 400)
