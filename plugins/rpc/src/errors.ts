@@ -66,3 +66,9 @@ export const RPC_ERR_SEND_FAILED = createError<'RPC_ERR_SEND_FAILED', [channel: 
 /** `tools.invoke` without `tool` or `name`. */
 export const RPC_ERR_TOOL_NAME_MISSING = createError<'RPC_ERR_TOOL_NAME_MISSING'>(
   'RPC_ERR_TOOL_NAME_MISSING', "invalid params for 'tools.invoke': 'tool' (or 'name') is required", 400)
+/** `message.action` with an action this gateway does not carry out (only `send`). */
+export const RPC_ERR_ACTION_UNSUPPORTED = createError<'RPC_ERR_ACTION_UNSUPPORTED', [action: string, supported: string]>(
+  'RPC_ERR_ACTION_UNSUPPORTED', "message.action '%s' is not supported by this gateway (supported: %s)", 400)
+/** `message.action` whose `params` the action cannot use: a field missing, mistyped, or one this gateway cannot honour. */
+export const RPC_ERR_ACTION_PARAMS = createError<'RPC_ERR_ACTION_PARAMS', [action: string, field: string, reason: string]>(
+  'RPC_ERR_ACTION_PARAMS', "invalid params for message.action '%s': %s: %s", 400)

@@ -95,6 +95,8 @@ export {
   RPC_ERR_MESSAGE_EMPTY,
   RPC_ERR_SEND_FAILED,
   RPC_ERR_TOOL_NAME_MISSING,
+  RPC_ERR_ACTION_UNSUPPORTED,
+  RPC_ERR_ACTION_PARAMS,
 } from './errors.js'
 
 export type { RpcConfig, RpcConfigInput } from './rpc-config.js'
