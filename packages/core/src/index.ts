@@ -62,5 +62,5 @@ export type {
   AgentRunOptions, AgentRunResult, AgentEvent, AgentRunPlan, AgentRunOutcome, ToolCallContext, ToolCallDecision, TurnContext, DeliveryTarget, RunStatus,
 } from './types/agent.js'
 export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOptions } from './types/sessions.js'
-export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
+export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, HttpInjectRequest, HttpInjectResponse, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
 export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

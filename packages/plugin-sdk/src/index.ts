@@ -4,7 +4,9 @@
 // ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
 export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
-export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
+export { createToken, isCodedError, Tokens } from '@openclaw/core'
+export { createError } from './create-error.js'
+export type { CodedErrorConstructor } from './create-error.js'
 
 // ── Helpers for provider and channel authors ────────────────────────────────────────────────────
 export { parseSse } from './parse-sse.js'
@@ -73,6 +75,8 @@ export type {
 export type {
   HttpRouteDefinition,
   HttpUpgradeDefinition,
+  HttpInjectRequest,
+  HttpInjectResponse,
   GatewayAuth,
   RouteRequest,
   RouteReply,

@@ -1,6 +1,7 @@
 // @openclaw/plugin-http-server: the gateway's one HTTP port (`core:http`). It knows no route by name:
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
-import { definePlugin, Tokens, type GatewayAuth, type PluginApi } from '@openclaw/plugin-sdk'
+import { definePlugin, Tokens, type GatewayAuth, type HttpInjectRequest, type HttpInjectResponse, type PluginApi } from '@openclaw/plugin-sdk'
+import { HTTP_ERR_NOT_READY } from './errors.js'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { formatUrl, resolveBindHost } from './bind-host.js'
@@ -18,6 +19,12 @@ class ListenAddress {
   host = ''
   port = 0
   url = ''
+  server: HttpServer | undefined
+
+  inject(request: HttpInjectRequest): Promise<HttpInjectResponse> {
+    if (!this.server) return Promise.reject(new HTTP_ERR_NOT_READY())
+    return this.server.inject(request)
+  }
 }
 
 /** A value that is a gateway credential somewhere, and where (`credentialSource` names it). */
@@ -185,6 +192,7 @@ const httpServer = definePlugin<HttpServerConfig>({
       log: api.log,
     })
     instance.server = server
+    instance.address.server = server
     const bound = await server.listen(host, config.port)
     instance.address.host = bound.address
     instance.address.port = bound.port
