@@ -15,6 +15,7 @@ export type { Clock, ClockTimer } from './clock/clock.js'
 
 // ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
+export { supportsPluginApi } from './plugins/plugin-api-range.js'
 export type { PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
 export type {
   PluginApi, GatewayRuntime, AgentRuntime, StartedRun, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
