@@ -81,7 +81,7 @@ export async function runPluginsInstall(spec: string, options: PluginsInstallOpt
       ...lock,
       plugins: {
         ...lock.plugins,
-        [manifest.id]: { package: packed.name, version: packed.version, integrity: packed.integrity, source: spec, tarball: kept, installedAt: new Date().toISOString() },
+        [manifest.id]: { package: packed.name, version: packed.version, integrity: packed.integrity, source: existsSync(resolve(spec)) ? resolve(spec) : spec, tarball: kept, installedAt: new Date().toISOString() },
       },
     })
     const entry = (config.raw.plugins as { entries?: Record<string, { enabled?: unknown }> } | undefined)?.entries?.[manifest.id]
