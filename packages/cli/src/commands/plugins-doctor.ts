@@ -55,6 +55,7 @@ export async function runPluginsDoctor(options: PluginsDoctorOptions, io: CliIo)
   }
   const locked = new Set(Object.values(lock.plugins).map((e) => e.package))
   for (const name of packagesIn(nodeModules)) {
+    if ((HOST_PACKAGES as readonly string[]).includes(name)) continue // the host's own, linked
     if (!locked.has(name) && existsSync(join(nodeModules, name, MANIFEST_FILE))) ok.push(`${name}: a plugin installed without \`openclaw plugins install\` (not in the lock file)`)
     const nested = join(nodeModules, name, 'node_modules')
     for (const host of HOST_PACKAGES) {
