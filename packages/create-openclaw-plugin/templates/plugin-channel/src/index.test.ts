@@ -12,7 +12,7 @@ const SECRET = 'inbound-secret-0123456789'
 interface FakePlatform {
   readonly url: string
   /** Every send attempt, failed ones included. */
-  readonly attempts: { headers: Record<string, unknown>; body: any }[]
+  readonly attempts: { headers: Record<string, unknown>; body: Record<string, unknown> }[]
   /** Sends it accepted. */
   readonly sent: { chat: string; text: string }[]
   /** Statuses for the next sends (then 200). */
@@ -29,7 +29,7 @@ async function startFakePlatform(): Promise<FakePlatform> {
     let raw = ''
     req.on('data', (chunk) => (raw += chunk))
     req.on('end', () => {
-      const body = JSON.parse(raw)
+      const body = JSON.parse(raw) as { chat: string; text: string }
       attempts.push({ headers: req.headers, body })
       const step = script.shift() ?? { status: 200 }
       if (step.status === 200) sent.push(body)

@@ -7,7 +7,7 @@ import plugin, { PROVIDER_ID } from './index.js'
 /** A fake of the model API on 127.0.0.1: answers each POST /generate with the next scripted answer. */
 interface FakeApi {
   readonly url: string
-  readonly requests: { path: string; headers: Record<string, unknown>; body: any }[]
+  readonly requests: { path: string; headers: Record<string, unknown>; body: Record<string, unknown> }[]
   answers: { status: number; body: unknown; headers?: Record<string, string> }[]
   close(): Promise<void>
 }
@@ -18,7 +18,7 @@ async function startFakeApi(): Promise<FakeApi> {
     let raw = ''
     req.on('data', (chunk) => (raw += chunk))
     req.on('end', () => {
-      api.requests.push({ path: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : undefined })
+      api.requests.push({ path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} })
       const answer = api.answers.shift() ?? { status: 200, body: { text: 'default answer' } }
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body))
     })
