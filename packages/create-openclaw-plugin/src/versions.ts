@@ -5,7 +5,7 @@
 export const OPENCLAW_RANGE = '^1.0.0'
 
 /** The plugin API range a generated plugin declares as `apiVersion`. */
-export const PLUGIN_API_RANGE = '^1.0.0'
+export const PLUGIN_API_RANGE = '^2.0.0'
 
 /** Tools a generated project builds and tests with (devDependencies), and its runtime dependencies. */
 export const TOOL_VERSIONS = {

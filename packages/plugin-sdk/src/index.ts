@@ -7,6 +7,7 @@ export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGI
 export { createToken, isCodedError, Tokens } from '@openclaw/core'
 export { createError } from './create-error.js'
 export type { CodedErrorConstructor } from './create-error.js'
+export { CoreErrors } from '@openclaw/core'
 
 // ── Helpers for provider and channel authors ────────────────────────────────────────────────────
 export { parseSse } from './parse-sse.js'
@@ -18,6 +19,7 @@ export { streamModelCall } from './stream-model-call.js'
 
 export type {
   PluginDefinition,
+  PluginFactory,
   PluginApi,
   CodedError,
   PluginInfo,

@@ -24,7 +24,9 @@ describe('@openclaw/plugin-sdk public surface', () => {
   const config = exportedNames('./config/index.ts')
 
   it('stays small: well under 80 exports', () => {
-    expect(main.length).toBeLessThanOrEqual(75)
+    // 74 since Plugin API 2 (CoreErrors, PluginFactory); 77 with HttpInjectRequest/Response (the test
+    // gateway's http.inject) and CodedErrorConstructor (so plugins' .d.ts name only the SDK).
+    expect(main.length).toBeLessThanOrEqual(77)
     expect(new Set(main).size).toBe(main.length)
   })
 

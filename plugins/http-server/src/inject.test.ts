@@ -23,7 +23,7 @@ afterEach(async () => {
 
 describe('gateway.http.inject', () => {
   it('should answer a route in process with the same auth and error bodies as the socket', async () => {
-    gateway = await createTestGateway({ plugins: [httpServer, routes], config: { gateway: { port: 0, auth: { mode: 'token', token: TOKEN } } } })
+    gateway = await createTestGateway({ plugins: [httpServer(), routes], config: { gateway: { port: 0, auth: { mode: 'token', token: TOKEN } } } })
     const ok = await gateway.http.inject({ method: 'POST', url: '/echo', headers: { authorization: `Bearer ${TOKEN}` }, payload: { a: 1 } })
     expect(ok.statusCode).toBe(200)
     expect(ok.json()).toEqual({ echoed: { a: 1 } })
@@ -40,7 +40,7 @@ describe('gateway.http.inject', () => {
   })
 
   it('should refuse with a coded error before the gateway has started', async () => {
-    gateway = await createTestGateway({ plugins: [httpServer, routes], start: false, config: { gateway: { port: 0, auth: { mode: 'none' } } } })
+    gateway = await createTestGateway({ plugins: [httpServer(), routes], start: false, config: { gateway: { port: 0, auth: { mode: 'none' } } } })
     await expect(gateway.http.inject({ method: 'POST', url: '/echo', payload: {} })).rejects.toMatchObject({ code: 'HTTP_ERR_NOT_READY' })
   })
 })

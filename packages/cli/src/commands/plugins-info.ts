@@ -3,7 +3,7 @@ import { readManifest, type PluginInfo } from '@openclaw/core'
 import { configuredLogLevel, loadCliConfig, type ConfigLocation } from '../cli-config.js'
 import { createCliGateway } from '../cli-gateway.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { CLI_ERR_PLUGIN_UNKNOWN } from '../errors.js'
 import { extensionsDir, readLock } from '../plugin-installs.js'
 
@@ -14,7 +14,7 @@ export interface PluginsInfoOptions extends ConfigLocation {
 /** Every plugin the gateway would load, registered but not started (as `plugins list` sees them). */
 export async function knownPlugins(options: ConfigLocation, io: CliIo): Promise<readonly PluginInfo[]> {
   const config = loadCliConfig(options, io.env)
-  const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
+  const gateway = await createCliGateway(config, io, { plugins: defaultPlugins(), logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
   const plugins = gateway.plugins
   await gateway.stop()
   return plugins

@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path'
 import { errors, MANIFEST_FILE, PLUGIN_API_VERSION, readManifest, supportsPluginApi, type PluginManifest } from '@openclaw/core'
 import { loadCliConfig, type ConfigLocation } from '../cli-config.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { CLI_ERR_PLUGIN_NOT_A_PLUGIN, CLI_ERR_PLUGIN_NPM_FAILED } from '../errors.js'
 import { runNpm } from '../npm-runner.js'
 import { ensureExtensionsDir, extensionsDir, linkHostPackages, readLock, writeLock } from '../plugin-installs.js'
@@ -51,7 +51,7 @@ async function checkPackage(spec: string, packed: Packed & { tarball: string }, 
   if (!existsSync(join(dir, MANIFEST_FILE))) throw new CLI_ERR_PLUGIN_NOT_A_PLUGIN(spec)
   const manifest = readManifest(dir)
   if (!supportsPluginApi(manifest.apiVersion)) throw new errors.CORE_ERR_PLUGIN_API_VERSION(manifest.id, manifest.apiVersion, PLUGIN_API_VERSION)
-  if (DEFAULT_PLUGINS.some((p) => p.id === manifest.id)) throw new errors.CORE_ERR_PLUGIN_DUPLICATE(manifest.id, 'openclaw (built in)', packed.name)
+  if (defaultPlugins().some((p) => p.id === manifest.id)) throw new errors.CORE_ERR_PLUGIN_DUPLICATE(manifest.id, 'openclaw (built in)', packed.name)
   const taken = readLock(extDir).plugins[manifest.id]
   if (taken && taken.package !== packed.name) throw new errors.CORE_ERR_PLUGIN_DUPLICATE(manifest.id, `${taken.package} (installed)`, packed.name)
   return manifest

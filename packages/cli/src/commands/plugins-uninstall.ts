@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadCliConfig, type ConfigLocation } from '../cli-config.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { CLI_ERR_PLUGIN_BUILT_IN, CLI_ERR_PLUGIN_UNKNOWN } from '../errors.js'
 import { runNpm } from '../npm-runner.js'
 import { extensionsDir, linkHostPackages, readLock, writeLock } from '../plugin-installs.js'
@@ -11,7 +11,7 @@ import { extensionsDir, linkHostPackages, readLock, writeLock } from '../plugin-
 export async function runPluginsUninstall(name: string, options: ConfigLocation, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
   const extDir = extensionsDir(config.stateDir)
-  if (DEFAULT_PLUGINS.some((p) => p.id === name)) throw new CLI_ERR_PLUGIN_BUILT_IN(name)
+  if (defaultPlugins().some((p) => p.id === name)) throw new CLI_ERR_PLUGIN_BUILT_IN(name)
   const lock = readLock(extDir)
   const found = Object.entries(lock.plugins).find(([id, entry]) => id === name || entry.package === name)
   if (!found) throw new CLI_ERR_PLUGIN_UNKNOWN(name, Object.keys(lock.plugins).join(', ') || 'none installed')

@@ -3,7 +3,7 @@ import { loadSkillsDir, type SkillDefinition } from '@openclaw/core'
 import { configuredLogLevel, loadCliConfig, type ConfigLocation } from '../cli-config.js'
 import { createCliGateway } from '../cli-gateway.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { formatError } from '../format-error.js'
 import { formatTable } from '../format-table.js'
 
@@ -17,7 +17,7 @@ export interface SkillsListOptions extends ConfigLocation {
  */
 export async function runSkillsList(options: SkillsListOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
-  const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
+  const gateway = await createCliGateway(config, io, { plugins: defaultPlugins(), logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
   const fromPlugins = gateway.registry.skills.keys().map((slug) => ({ skill: gateway.registry.skills.get(slug)!, owner: gateway.registry.skills.owner(slug)! }))
   const disk = loadSkillsDir(join(config.stateDir, 'skills'), (name) => gateway.registry.tools.get(name))
   await gateway.stop()

@@ -66,7 +66,7 @@ afterEach(async () => {
 async function start(): Promise<TestGateway> {
   gateway = await createTestGateway({
     realClock: true, // the outbox's retry timers run on real time here
-    plugins: [httpServer, plugin, model.plugin],
+    plugins: [httpServer(), plugin(), model.plugin],
     config: {
       gateway: { port: 0, auth: { mode: 'none' } },
       channels: { [CHANNEL_ID]: { upstreamUrl: platform.url, inboundSecret: SECRET } },

@@ -88,38 +88,41 @@ function receive(gateway: GatewayRuntime, log: Logger, post: z.output<typeof Inb
     .catch((err: unknown) => log.error({ err, id: post.id }, 'inbound message failed'))
 }
 
-export default definePlugin<ChannelConfig>({
-  id: PLUGIN_NAME,
-  version: '0.1.0',
-  kind: 'channel',
-  apiVersion: '__API_RANGE__',
-  description: 'A chat channel backed by an HTTP API: inbound webhook, outbound send',
-  configKey: `channels.${CHANNEL_ID}`,
-  config: ChannelConfig,
-  dependsOn: ['core:http'],
-  register(api) {
-    const config = api.config
-    api.channels.register(
-      defineChannel({
-        id: CHANNEL_ID,
-        label: '__SHORT_NAME__',
-        capabilities: { markdown: false, media: false, buttons: false, cards: false, threads: false },
-        send: (message, ctx) => send(config, message, ctx.signal),
-      }),
-    )
-    api.http.route({
-      method: 'POST',
-      path: INBOUND_PATH,
-      // The platform cannot hold the gateway token; the channel checks its own secret instead.
-      auth: 'none',
-      bodyLimit: 64 * 1024,
-      handler: (request, reply) => {
-        if (config.inboundSecret !== undefined && !sameSecret(request.headers['x-channel-secret'], config.inboundSecret)) throw new __ERR_PREFIX___ERR_INBOUND_SECRET()
-        const post = InboundPost.safeParse(request.body)
-        if (!post.success) throw new __ERR_PREFIX___ERR_INBOUND_INVALID(post.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '))
-        receive(api.gateway, api.log, post.data)
-        return reply.code(202).send({ ok: true, accepted: post.data.id })
-      },
-    })
-  },
-})
+/** The plugin, as a factory: each call is one instance (keep per-gateway state in its closure). */
+export default function channelPlugin() {
+  return definePlugin<ChannelConfig>({
+    id: PLUGIN_NAME,
+    version: '0.1.0',
+    kind: 'channel',
+    apiVersion: '__API_RANGE__',
+    description: 'A chat channel backed by an HTTP API: inbound webhook, outbound send',
+    configKey: `channels.${CHANNEL_ID}`,
+    config: ChannelConfig,
+    dependsOn: ['core:http'],
+    register(api) {
+      const config = api.config
+      api.channels.register(
+        defineChannel({
+          id: CHANNEL_ID,
+          label: '__SHORT_NAME__',
+          capabilities: { markdown: false, media: false, buttons: false, cards: false, threads: false },
+          send: (message, ctx) => send(config, message, ctx.signal),
+        }),
+      )
+      api.http.route({
+        method: 'POST',
+        path: INBOUND_PATH,
+        // The platform cannot hold the gateway token; the channel checks its own secret instead.
+        auth: 'none',
+        bodyLimit: 64 * 1024,
+        handler: (request, reply) => {
+          if (config.inboundSecret !== undefined && !sameSecret(request.headers['x-channel-secret'], config.inboundSecret)) throw new __ERR_PREFIX___ERR_INBOUND_SECRET()
+          const post = InboundPost.safeParse(request.body)
+          if (!post.success) throw new __ERR_PREFIX___ERR_INBOUND_INVALID(post.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '))
+          receive(api.gateway, api.log, post.data)
+          return reply.code(202).send({ ok: true, accepted: post.data.id })
+        },
+      })
+    },
+  })
+}

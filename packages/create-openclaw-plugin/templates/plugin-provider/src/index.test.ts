@@ -43,7 +43,7 @@ afterEach(async () => {
 
 function start(): Promise<TestGateway> {
   return createTestGateway({
-    plugins: [plugin],
+    plugins: [plugin()],
     config: {
       models: { providers: { [PROVIDER_ID]: { baseUrl: upstream.url, apiKey: 'test-key' } } },
       agents: { defaults: { model: `${PROVIDER_ID}/simple-model` } },
@@ -82,7 +82,7 @@ describe(PROVIDER_ID, () => {
   })
 
   it('should refuse a config without a valid baseUrl before anything starts', async () => {
-    await expect(createTestGateway({ plugins: [plugin], config: { models: { providers: { [PROVIDER_ID]: { baseUrl: 'not a url' } } } } })).rejects.toMatchObject({
+    await expect(createTestGateway({ plugins: [plugin()], config: { models: { providers: { [PROVIDER_ID]: { baseUrl: 'not a url' } } } } })).rejects.toMatchObject({
       code: 'CORE_ERR_CONFIG_INVALID',
     })
   })

@@ -65,15 +65,18 @@ export function createSimpleProvider(config: ProviderConfig) {
   })
 }
 
-export default definePlugin<ProviderConfig>({
-  id: PLUGIN_NAME,
-  version: '0.1.0',
-  kind: 'provider',
-  apiVersion: '__API_RANGE__',
-  description: 'A model provider for a simple JSON HTTP API',
-  configKey: `models.providers.${PROVIDER_ID}`,
-  config: ProviderConfig,
-  register(api) {
-    api.providers.register(createSimpleProvider(api.config))
-  },
-})
+/** The plugin, as a factory: each call is one instance (keep per-gateway state in its closure). */
+export default function providerPlugin() {
+  return definePlugin<ProviderConfig>({
+    id: PLUGIN_NAME,
+    version: '0.1.0',
+    kind: 'provider',
+    apiVersion: '__API_RANGE__',
+    description: 'A model provider for a simple JSON HTTP API',
+    configKey: `models.providers.${PROVIDER_ID}`,
+    config: ProviderConfig,
+    register(api) {
+      api.providers.register(createSimpleProvider(api.config))
+    },
+  })
+}

@@ -12,7 +12,7 @@ afterEach(async () => {
 describe(`skill @${SKILL_SLUG}`, () => {
   it('should be listed to the model, and its tools stay off until a message mentions it', async () => {
     const model = createScriptedProvider()
-    gateway = await createTestGateway({ plugins: [plugin, model.plugin] })
+    gateway = await createTestGateway({ plugins: [plugin(), model.plugin] })
     expect(gateway.registry.skills.keys()).toContain(SKILL_SLUG)
     await gateway.agent.run({ message: 'hello', sessionKey: 'agent:main:test' })
     expect(model.requests[0]?.system).toContain(`@${SKILL_SLUG}`)
@@ -22,7 +22,7 @@ describe(`skill @${SKILL_SLUG}`, () => {
   it('should put its prompt and its typed tool in the turn that mentions it, and run the handler', async () => {
     const model = createScriptedProvider()
     model.reply({ toolCalls: [{ name: 'lookup_word', arguments: { word: 'Gateway' } }] }).reply({ text: 'A gateway sits between clients and services.' })
-    gateway = await createTestGateway({ plugins: [plugin, model.plugin] })
+    gateway = await createTestGateway({ plugins: [plugin(), model.plugin] })
     const run = await gateway.agent.run({ message: `@${SKILL_SLUG} what is a gateway?`, sessionKey: 'agent:main:test' })
     expect(run.status).toBe('ok')
     expect(model.requests[0]?.system).toContain('call lookup_word')
@@ -35,7 +35,7 @@ describe(`skill @${SKILL_SLUG}`, () => {
   it('should refuse arguments that do not match the JSON Schema before the handler runs', async () => {
     const model = createScriptedProvider()
     model.reply({ toolCalls: [{ name: 'lookup_word', arguments: { language: 'de' } }] }).reply({ text: 'sorry' })
-    gateway = await createTestGateway({ plugins: [plugin, model.plugin] })
+    gateway = await createTestGateway({ plugins: [plugin(), model.plugin] })
     await gateway.agent.run({ message: `@${SKILL_SLUG} ?`, sessionKey: 'agent:main:test' })
     expect(model.requests[1]?.messages.at(-1)).toMatchObject({ role: 'tool', isError: true })
   })

@@ -32,13 +32,16 @@ const tools: ToolDefinition[] = skill.tools.map((spec) => {
   return { name: spec.name, description: spec.description, parameters: spec.parameters as JsonSchema, execute: (args: unknown) => handler(args) }
 })
 
-export default definePlugin({
-  id: PLUGIN_NAME,
-  version: '0.1.0',
-  kind: 'skill',
-  apiVersion: '__API_RANGE__',
-  description: 'A JSON skill with typed tools',
-  register(api) {
-    api.skills.register(defineSkill({ slug: skill.slug, name: skill.name, description: skill.description, prompt: skill.prompt, tools }))
-  },
-})
+/** The plugin, as a factory: each call is one instance (keep per-gateway state in its closure). */
+export default function skillPlugin() {
+  return definePlugin({
+    id: PLUGIN_NAME,
+    version: '0.1.0',
+    kind: 'skill',
+    apiVersion: '__API_RANGE__',
+    description: 'A JSON skill with typed tools',
+    register(api) {
+      api.skills.register(defineSkill({ slug: skill.slug, name: skill.name, description: skill.description, prompt: skill.prompt, tools }))
+    },
+  })
+}

@@ -11,13 +11,13 @@ afterEach(async () => {
 
 describe(PLUGIN_NAME, () => {
   it('should register the greet tool, callable like /tools/invoke calls it', async () => {
-    gateway = await createTestGateway({ plugins: [plugin] })
+    gateway = await createTestGateway({ plugins: [plugin()] })
     const result = await gateway.tools.invoke({ name: 'greet', args: { name: 'Ada' }, via: 'http' })
     expect(result).toMatchObject({ ok: true, output: { message: 'Hello, Ada!' } })
   })
 
   it('should refuse bad arguments with an error result, not a throw', async () => {
-    gateway = await createTestGateway({ plugins: [plugin] })
+    gateway = await createTestGateway({ plugins: [plugin()] })
     const result = await gateway.tools.invoke({ name: 'greet', args: { name: '' }, via: 'http' })
     expect(result.ok).toBe(false)
   })
@@ -26,7 +26,7 @@ describe(PLUGIN_NAME, () => {
     const model = createScriptedProvider()
     model.reply({ toolCalls: [{ name: 'greet', arguments: { name: 'Grace' } }] }).reply({ text: 'Greeted.' })
     gateway = await createTestGateway({
-      plugins: [plugin, model.plugin],
+      plugins: [plugin(), model.plugin],
       config: { plugins: { entries: { [PLUGIN_NAME]: { config: { greeting: 'Hi' } } } } },
     })
     const run = await gateway.agent.run({ message: 'greet Grace', sessionKey: 'agent:main:test' })

@@ -17,14 +17,17 @@ export const greetTool = (config: GreetConfig) =>
     execute: ({ name }) => ({ message: `${config.greeting}, ${name}!` }),
   })
 
-export default definePlugin<GreetConfig>({
-  id: PLUGIN_NAME,
-  version: '0.1.0',
-  kind: 'tool',
-  apiVersion: '__API_RANGE__',
-  description: 'A greet tool the agent can call',
-  config: GreetConfig,
-  register(api) {
-    api.tools.register(greetTool(api.config))
-  },
-})
+/** The plugin, as a factory: each call is one instance (keep per-gateway state in its closure). */
+export default function greetPlugin() {
+  return definePlugin<GreetConfig>({
+    id: PLUGIN_NAME,
+    version: '0.1.0',
+    kind: 'tool',
+    apiVersion: '__API_RANGE__',
+    description: 'A greet tool the agent can call',
+    config: GreetConfig,
+    register(api) {
+      api.tools.register(greetTool(api.config))
+    },
+  })
+}
