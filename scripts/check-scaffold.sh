@@ -49,7 +49,7 @@ for kind in "${KINDS[@]}"; do
   mkdir -p "$WORK/$kind"
   step "$kind: 2. scaffold into $dir"
   T_SCAFFOLD=$(now)
-  (cd "$WORK/$kind" && node "$CREATE" --kind "$kind" --name "openclaw-plugin-demo-$kind" --from "$WORK/packs" --yes >/dev/null)
+  (cd "$WORK/$kind" && node "$CREATE" --kind "$kind" --name "openclaw-plugin-demo-$kind" --dir "$dir" --from "$WORK/packs" --yes >/dev/null)
   T_SCAFFOLDED=$(now)
   step "$kind: 3. npm install"
   T0=$(now)
