@@ -44,7 +44,7 @@ export default definePlugin({
 })
 `)
   if (options.manifest !== false) {
-    writeFileSync(join(folder, 'openclaw.plugin.json'), JSON.stringify({ id, version: '0.3.0', kind: 'tool', apiVersion: options.apiVersion ?? '^1.0.0', entry: './dist/index.js' }))
+    writeFileSync(join(folder, 'openclaw.plugin.json'), JSON.stringify({ id, version: '0.3.0', kind: 'tool', apiVersion: options.apiVersion ?? '^2.0.0', entry: './dist/index.js' }))
   }
   return folder
 }
@@ -95,7 +95,7 @@ describe('openclaw plugins install and friends', () => {
     const list = JSON.parse((await binary('plugins', 'list', '--json')).stdout) as { id: string; state: string; source: string }[]
     expect(list.find((p) => p.id === 'tool:fixture')).toMatchObject({ state: 'loaded', source: join(state, 'extensions', 'node_modules', 'openclaw-plugin-fixture') })
     const info = JSON.parse((await binary('plugins', 'info', 'tool:fixture', '--json')).stdout)
-    expect(info).toMatchObject({ id: 'tool:fixture', version: '0.3.0', apiVersion: '^1.0.0', installed: { package: 'openclaw-plugin-fixture' } })
+    expect(info).toMatchObject({ id: 'tool:fixture', version: '0.3.0', apiVersion: '^2.0.0', installed: { package: 'openclaw-plugin-fixture' } })
 
     // 3. skills list shows the plugin's skill and a JSON skill from the skills folder
     mkdirSync(join(state, 'skills'))
@@ -141,7 +141,7 @@ describe('openclaw plugins install and friends', () => {
   it('should refuse a plugin whose API range this core does not satisfy, before installing anything', async () => {
     const result = await cli('plugins', 'install', fixturePlugin({ apiVersion: '^9.0.0' }))
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe("error [CORE_ERR_PLUGIN_API_VERSION]: Plugin 'tool:fixture' needs plugin API ^9.0.0, but this core provides 1.0.0\n")
+    expect(result.stderr).toBe("error [CORE_ERR_PLUGIN_API_VERSION]: Plugin 'tool:fixture' needs plugin API ^9.0.0, but this core provides 2.0.0\n")
     expect(existsSync(join(state, 'extensions', 'node_modules', 'openclaw-plugin-fixture'))).toBe(false)
   }, 30_000)
 
