@@ -2,7 +2,7 @@
 // lists each one. Bundled plugins import this exactly as third-party plugins do.
 
 // ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
-export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
+export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider, defineModelApi } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
 export { createToken, isCodedError, Tokens } from '@openclaw/core'
 export { createError } from './create-error.js'
@@ -51,6 +51,7 @@ export type {
   JsonSchema,
   SkillDefinition,
   ModelProvider,
+  ModelApi,
   ModelRequest,
   ModelMessage,
   ModelStreamEvent,
@@ -77,8 +78,6 @@ export type {
 export type {
   HttpRouteDefinition,
   HttpUpgradeDefinition,
-  HttpInjectRequest,
-  HttpInjectResponse,
   GatewayAuth,
   RouteRequest,
   RouteReply,

@@ -24,8 +24,8 @@ describe('@openclaw/plugin-sdk public surface', () => {
   const config = exportedNames('./config/index.ts')
 
   it('stays small: well under 80 exports', () => {
-    // 74 since Plugin API 2 (CoreErrors, PluginFactory); 77 with HttpInjectRequest/Response (the test
-    // gateway's http.inject) and CodedErrorConstructor (so plugins' .d.ts name only the SDK).
+    // 74 since Plugin API 2 (CoreErrors, PluginFactory); 76 with wire API adapters (defineModelApi, ModelApi);
+    // 77 with CodedErrorConstructor (so plugins' .d.ts name only the SDK).
     expect(main.length).toBeLessThanOrEqual(77)
     expect(new Set(main).size).toBe(main.length)
   })

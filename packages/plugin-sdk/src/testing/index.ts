@@ -2,6 +2,7 @@
 
 export { createTestGateway } from './create-test-gateway.js'
 export type { TestGateway, TestGatewayOptions } from './create-test-gateway.js'
+export type { HttpInjectRequest, HttpInjectResponse } from '@openclaw/core'
 export { InMemoryChannel } from './in-memory-channel.js'
 export type { InMemoryChannelOptions } from './in-memory-channel.js'
 export { collectEvents, failureOf } from './collect-events.js'
