@@ -2,15 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify'
-import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type PluginApi, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
+import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type PluginApi, type RouteReply, type RouteRequest, type Token, type Tokens } from '@openclaw/plugin-sdk'
 import type { AuthLimiter } from './auth-limiter.js'
-import type { Token } from '@openclaw/plugin-sdk'
-import { Tokens } from '@openclaw/plugin-sdk'
-
-/** What `Tokens.HttpServer` holds (the core's HttpServerInfo), and its `inject` request and answer. */
-type HttpServerInfo = typeof Tokens.HttpServer extends Token<infer T> ? T : never
-export type HttpInjectRequest = Parameters<HttpServerInfo['inject']>[0]
-export type HttpInjectResponse = Awaited<ReturnType<HttpServerInfo['inject']>>
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { answerClientError } from './client-error.js'
 import { errorBody, type ServerError } from './error-body.js'
@@ -45,6 +38,12 @@ export interface OwnedGuard {
   readonly name: string
   readonly check: HttpGuardCheck
 }
+
+
+/** What `Tokens.HttpServer` holds (the core's HttpServerInfo), and its `inject` request and answer. */
+type HttpServerInfo = typeof Tokens.HttpServer extends Token<infer T> ? T : never
+export type HttpInjectRequest = Parameters<HttpServerInfo['inject']>[0]
+export type HttpInjectResponse = Awaited<ReturnType<HttpServerInfo['inject']>>
 
 /** A route or upgrade as the registry holds it, with the plugin that registered it. */
 export interface OwnedRoute {
