@@ -215,8 +215,10 @@ export class SqliteStateStore implements StateStore, SqlStore {
       if (this.#extensions.has(key)) return
       this.#assertOpen()
       try {
-        if (wanted.entryPoint === undefined) this.#db.loadExtension(wanted.path)
-        else this.#db.loadExtension(wanted.path, wanted.entryPoint)
+        // better-sqlite3 takes an entry point as a second argument; its types list only the path.
+        const load = this.#db.loadExtension as (path: string, entryPoint?: string) => Database.Database
+        if (wanted.entryPoint === undefined) load.call(this.#db, wanted.path)
+        else load.call(this.#db, wanted.path, wanted.entryPoint)
       } catch (err) {
         throw new CORE_ERR_STORE_EXTENSION(wanted.path, { cause: err })
       }
