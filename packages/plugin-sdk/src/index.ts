@@ -79,6 +79,7 @@ export type {
   RpcMethodDefinition,
   RpcCallContext,
   OwnerStore,
+  SqlTransaction,
   Migration,
   GatewayConfig,
 } from '@openclaw/core'
