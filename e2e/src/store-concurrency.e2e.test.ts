@@ -71,7 +71,7 @@ describe('the async store under concurrent turns', () => {
       // Two handles on one file: what two replicas on one database look like (no state-dir lock: the store is injected).
       const store = SqliteStateStore.open(join(stateDir, 'state.db'))
       const gateway = await createGateway({
-        stateDir, env: {}, logger: createSilentLogger(), plugins: [providerOpenAi], store,
+        stateDir, env: {}, logger: createSilentLogger(), plugins: [providerOpenAi()], store,
         config: { models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } }, agents: { defaults: { model: 'openai/m' } } },
       })
       await gateway.start()
@@ -98,7 +98,7 @@ describe('the async store under concurrent turns', () => {
     const model = await createScriptedModelServer({ defaultText: 'ran again' })
     cleanups.push(() => model.close())
     const make = () => createGateway({
-      stateDir, env: {}, logger: createSilentLogger(), plugins: [providerOpenAi],
+      stateDir, env: {}, logger: createSilentLogger(), plugins: [providerOpenAi()],
       config: { models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } }, agents: { defaults: { model: 'openai/m' } } },
     })
     const first = await make()
