@@ -84,6 +84,7 @@ export type {
   RpcMethodDefinition,
   RpcCallContext,
   OwnerStore,
+  SqlTransaction,
   Migration,
   GatewayConfig,
 } from '@openclaw/core'
