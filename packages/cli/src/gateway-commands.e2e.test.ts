@@ -60,7 +60,12 @@ beforeAll(async () => {
   const configPath = join(dir, 'openclaw.json')
   writeFileSync(configPath, JSON.stringify({
     gateway: { auth: { token: TOKEN } },
-    models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0 } } },
+    models: {
+      providers: {
+        openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0, models: ['scripted-model'] },
+        ollama: { baseUrl: model.baseUrl, apiKey: 'ollama', api: 'openai-completions', models: [{ id: 'llama3.2', name: 'Llama 3.2', contextWindow: 128000 }] },
+      },
+    },
     agents: { defaults: { model: 'openai/scripted-model' } },
     plugins: { load: { paths: [join(dir, 'channel-file')] } },
   }))
@@ -153,7 +158,7 @@ describe('gateway-backed commands against a running gateway', () => {
 
     const unknown = captureIo()
     expect(await runCli(remote('gateway', 'call', 'no.such.method'), unknown.io)).toBe(1)
-    expect(unknown.stderr()).toBe("error [NOT_FOUND]: unknown method 'no.such.method' (RPC_ERR_METHOD_UNKNOWN)\n")
+    expect(unknown.stderr()).toBe('error [INVALID_REQUEST]: unknown method: no.such.method (RPC_ERR_METHOD_UNKNOWN)\n')
 
     const invalid = captureIo()
     expect(await runCli(remote('gateway', 'call', 'health', '--params', '{"bogus":1}'), invalid.io)).toBe(1)
@@ -221,6 +226,18 @@ describe('gateway-backed commands against a running gateway', () => {
     expect(captured.stderr()).toMatch(/^error \[CORE_ERR_RUN_ABORTED\]/m)
   })
 
+  it('models list: the configured catalogue, the default model tagged', async () => {
+    const table = captureIo()
+    expect(await runCli(remote('models', 'list'), table.io)).toBe(0)
+    expect(table.stdout()).toMatch(/^MODEL +NAME +INPUT +CTX +TAGS\n/)
+    expect(table.stdout()).toMatch(/\nopenai\/scripted-model +scripted-model +text +- +default,configured\n/)
+    expect(table.stdout()).toMatch(/\nollama\/llama3\.2 +Llama 3\.2 +text +128k +configured\n/)
+
+    const json = captureIo()
+    expect(await runCli(remote('models', 'list', '--provider', 'ollama', '--json'), json.io)).toBe(0)
+    expect(JSON.parse(json.stdout())).toEqual({ models: [{ id: 'llama3.2', name: 'Llama 3.2', provider: 'ollama', tags: ['configured'], contextWindow: 128000, input: ['text'] }] })
+  })
+
   it('sessions list / history / reset: the session of an agent run, its messages, then cleared', async () => {
     model.reply({ text: 'noted' })
     expect(await runCli(remote('agent', '-m', 'remember this', '--session-id', 'e2e-sessions'), captureIo().io)).toBe(0)
@@ -248,7 +265,8 @@ describe('gateway-backed commands against a running gateway', () => {
 
     const missing = captureIo()
     expect(await runCli(remote('sessions', 'reset', 'never-existed'), missing.io)).toBe(1)
-    expect(missing.stderr()).toContain('error [NOT_FOUND]')
+    expect(missing.stderr()).toContain('error [INVALID_REQUEST]')
+    expect(missing.stderr()).toContain('(RPC_ERR_SESSION_NOT_FOUND)')
   })
 
   it('message send --channel nope: exits 1 naming the channel', async () => {

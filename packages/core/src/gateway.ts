@@ -2,27 +2,38 @@ import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
-import { IdempotencyStore } from './agent/idempotency-store.js'
+import { mergeToolAction } from './agent/tool-action.js'
 import { ToolExecutor } from './agent/tool-executor.js'
 import { systemClock, type Clock } from './clock/clock.js'
 import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from './config/config-schema.js'
 import { formatIssues } from './config/format-issues.js'
 import { readConfigFile, resolvePaths } from './config/load-config.js'
 import { substituteEnv } from './config/substitute-env.js'
+import { singleProcessCoordination, type CoordinationFactory, type GatewayCoordination } from './coordination/gateway-coordination.js'
 import { DependencyManager, type Services } from './di/dependency-manager.js'
 import { Tokens } from './di/tokens.js'
 import { Outbox } from './delivery/outbox.js'
-import { CORE_ERR_CONFIG_INVALID, CORE_ERR_GATEWAY_STATE, CORE_ERR_PLUGIN_API_CLOSED } from './errors/codes.js'
+import {
+  CORE_ERR_CONFIG_INVALID,
+  CORE_ERR_GATEWAY_STATE,
+  CORE_ERR_HTTP_GUARD_RESERVED,
+  CORE_ERR_HTTP_GUARD_UNKNOWN,
+  CORE_ERR_PLUGIN_API_CLOSED,
+} from './errors/codes.js'
 import { HookMetrics, instrumentHooks, type TapStats } from './hooks/hook-metrics.js'
-import { createKernelHooks, createPluginHooks, HOOK_NAMES, type KernelHooks } from './hooks/kernel-hooks.js'
+import { createKernelHooks, createPluginHooks, type KernelHooks } from './hooks/kernel-hooks.js'
+import { TapBuffer } from './hooks/tap-buffer.js'
 import { InboundRouter } from './inbound/inbound-router.js'
 import { createLogger, type Logger } from './logging/logger.js'
 import { discoverPluginDirs } from './plugins/discover-plugins.js'
 import { planPlugins } from './plugins/plan-plugins.js'
 import type { GatewayRuntime, PluginApi, Registries, ToolRuntime } from './plugins/plugin-api.js'
 import type { PluginConfigProblem, PluginInfo, PluginInput } from './plugins/plugin-definition.js'
-import { PluginHost } from './plugins/plugin-host.js'
+import { PluginHost, type RegisteringApi } from './plugins/plugin-host.js'
+import { createSealedRuntime } from './plugins/sealed-runtime.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
+import { buildProviders } from './providers/build-providers.js'
+import { modelCatalog } from './providers/model-catalog.js'
 import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
@@ -31,10 +42,11 @@ import { LocalCluster } from './cluster/local-cluster.js'
 import type { ClusterHost, SingletonStart } from './cluster/cluster.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
+import { stateDirOpenToOthers } from './store/state-dir-permissions.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
-import type { HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
-import type { ModelProvider } from './types/providers.js'
+import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
+import type { ModelApi, ModelProvider } from './types/providers.js'
 import type { RpcMethodDefinition } from './types/rpc.js'
 import type { SkillDefinition } from './types/skills.js'
 import type { ToolDefinition } from './types/tools.js'
@@ -55,6 +67,11 @@ export interface CreateGatewayOptions {
   readonly store?: StateStore | ':memory:'
   /** The replicas this gateway runs with (a PostgreSQL cluster); default: this gateway alone. */
   readonly cluster?: ClusterHost
+  /**
+   * The services that assume one gateway per database (turn queue, idempotency claims, run tracker,
+   * deliveries in flight). Default: {@link singleProcessCoordination}. A store shared by replicas needs its own.
+   */
+  readonly coordination?: CoordinationFactory
   readonly logger?: Logger
   readonly clock?: Clock
   readonly env?: NodeJS.ProcessEnv
@@ -77,6 +94,8 @@ export interface Gateway extends GatewayRuntime {
   hookStats(): TapStats[]
   /** Skill files that were invalid and skipped, with the reason. */
   skillErrors(): readonly Error[]
+  /** Skills loaded from `<stateDir>/skills` at start (plugins' skills are in `registry.skills`). */
+  diskSkills(): readonly SkillDefinition[]
   /**
    * Run every registered plugin's `checkConfig` (the checks `start()` makes first) without starting
    * anything: what `openclaw config validate` adds to the schema. Empty when every plugin accepts its
@@ -126,15 +145,24 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   // The state database is this gateway's alone while it lives (an in-memory or injected store is not shared).
   const lock = options.store === undefined ? StateDirLock.acquire(paths.stateDir) : undefined
+  const ownsStore = typeof options.store !== 'object'
+  let store: StateStore | undefined
   try {
-    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock })
+    store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(paths.stateDir, 'state.db'))
+    await store.forOwner('core').migrate(CORE_MIGRATIONS)
+    const exclusive = lock !== undefined || options.store === ':memory:'
+    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock, store, ownsStore, exclusive })
     await gateway.registerPlugins()
     return gateway
   } catch (err) {
+    if (ownsStore) await store?.close()
     lock?.release()
     throw err
   }
 }
+
+/** Route guards the HTTP server implements itself; any other `auth` names a guard a plugin registered. */
+const BUILTIN_GUARDS: ReadonlySet<string> = new Set(['gateway', 'none'])
 
 class GatewayKernel implements Gateway {
   readonly version = CORE_VERSION
@@ -148,6 +176,7 @@ class GatewayKernel implements Gateway {
   readonly agent: AgentRunner
   readonly sessions: SessionStore
   readonly tools: ToolRuntime
+  readonly models: GatewayRuntime['models']
   readonly inbound: GatewayRuntime['inbound']
   readonly delivery: GatewayRuntime['delivery']
 
@@ -155,35 +184,54 @@ class GatewayKernel implements Gateway {
   readonly #metrics = new HookMetrics()
   readonly #host: PluginHost
   readonly #outbox: Outbox
+  readonly #coordination: GatewayCoordination
   readonly #clock: Clock
   readonly #ownsStore: boolean
   readonly #cluster: ClusterHost
   readonly #lock: StateDirLock | undefined
+  readonly #env: NodeJS.ProcessEnv
   readonly #registries: {
     channels: Registry<ChannelDefinition>
     tools: Registry<ToolDefinition>
     skills: Registry<SkillDefinition>
     providers: Registry<ModelProvider>
+    modelApis: Registry<ModelApi>
     httpRoutes: Registry<HttpRouteDefinition>
     httpUpgrades: Registry<HttpUpgradeDefinition>
+    httpGuards: Registry<HttpGuardDefinition>
     rpcMethods: Registry<RpcMethodDefinition>
   }
+  /** What plugins get as `api.gateway` (and `Tokens.Gateway`): never `this`. */
+  readonly #runtime: GatewayRuntime
   #diskSkills: SkillDefinition[] = []
   #skillErrors: Error[] = []
   #stopPromise: Promise<void> | undefined
 
-  constructor(input: { options: CreateGatewayOptions; config: GatewayConfig; rawConfig: unknown; stateDir: string; records: PluginRecord[]; lock: StateDirLock | undefined }) {
+  constructor(input: {
+    options: CreateGatewayOptions
+    config: GatewayConfig
+    rawConfig: unknown
+    stateDir: string
+    records: PluginRecord[]
+    lock: StateDirLock | undefined
+    /** Opened and migrated. */
+    store: StateStore
+    ownsStore: boolean
+    exclusive: boolean
+  }) {
     const { options, config } = input
     this.#lock = input.lock
     this.config = config
     this.stateDir = input.stateDir
     this.#clock = options.clock ?? systemClock
     this.log = options.logger ?? createLogger({ level: config.logging.level })
-    this.#ownsStore = typeof options.store !== 'object'
+    this.#ownsStore = input.ownsStore
+    this.store = input.store
     this.#cluster = options.cluster ?? new LocalCluster((name, err) => this.log.error({ err, singleton: name }, 'a cluster singleton failed to start'))
-    this.store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(this.stateDir, 'state.db'))
     const core = this.store.forOwner('core')
-    core.migrate(CORE_MIGRATIONS)
+    this.#coordination = (options.coordination ?? singleProcessCoordination)({
+      store: core, config, clock: this.#clock, holder: `gw_${randomUUID()}`, exclusive: input.exclusive,
+    })
 
     this.hooks = createKernelHooks()
     instrumentHooks(this.hooks, this.#metrics)
@@ -193,17 +241,19 @@ class GatewayKernel implements Gateway {
       tools: new Registry('Tool'),
       skills: new Registry('Skill'),
       providers: new Registry('Model provider'),
+      modelApis: new Registry('Model API'),
       httpRoutes: new Registry('HTTP route'),
       httpUpgrades: new Registry('HTTP upgrade'),
+      httpGuards: new Registry('HTTP guard'),
       rpcMethods: new Registry('RPC method'),
     }
     this.registry = this.#registries
 
     this.sessions = new SessionStore(core, this.#clock)
-    this.#outbox = new Outbox(core, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
+    this.#outbox = new Outbox(core, this.#coordination.deliveries, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
     this.delivery = { send: (message) => this.#outbox.send(message) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
-    const coreTools = createCoreTools(this.sessions)
+    const coreTools = createCoreTools(this.sessions, config.session.tools)
     for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
     this.agent = new AgentRunner({
       config,
@@ -212,7 +262,9 @@ class GatewayKernel implements Gateway {
       skills: this.#registries.skills,
       providers: this.#registries.providers,
       sessions: this.sessions,
-      idempotency: new IdempotencyStore(core, this.#clock, config.session.idempotencyTtlHours * 3_600_000),
+      idempotency: this.#coordination.idempotency,
+      turns: this.#coordination.turns,
+      runs: this.#coordination.runs,
       executor,
       clock: this.#clock,
       log: this.log.child({ part: 'agent' }),
@@ -226,23 +278,42 @@ class GatewayKernel implements Gateway {
           ...(request.agentId ? { agentId: request.agentId } : {}),
           ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}),
         })
+        const tool = this.#registries.tools.get(request.name)
+        const args = mergeToolAction(tool, request.args, request.action)
         return executor.execute({
-          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: request.args }, via: request.via },
-          tool: this.#registries.tools.get(request.name),
+          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: args }, via: request.via },
+          tool,
           policy: this.agent.toolPolicy(agentId),
           signal: request.signal ?? new AbortController().signal,
         })
       },
     }
+    this.models = { list: () => modelCatalog(this.#registries.providers.values()) }
     const router = new InboundRouter(core, this.hooks, this.agent, this.#clock, this.log.child({ part: 'inbound' }))
     this.inbound = { receive: (message) => router.receive(message) }
 
+    this.#runtime = createSealedRuntime({
+      version: this.version,
+      stateDir: this.stateDir,
+      config,
+      registries: this.#registries,
+      agent: this.agent,
+      sessions: this.sessions,
+      tools: this.tools,
+      models: this.models,
+      inbound: this.inbound,
+      delivery: this.delivery,
+      plugins: () => this.plugins,
+      isReady: () => this.isReady(),
+    })
+
+    // What every plugin can resolve. The root store (every owner's tables) and the kernel are not here.
     this.services.registerInstance(Tokens.Logger, this.log)
     this.services.registerInstance(Tokens.Config, config)
     this.services.registerInstance(Tokens.Clock, this.#clock)
-    this.services.registerInstance(Tokens.Store, this.store)
-    this.services.registerInstance(Tokens.Gateway, this)
+    this.services.registerInstance(Tokens.Gateway, this.#runtime)
 
+    this.#env = options.env ?? process.env
     this.#host = new PluginHost(input.records, {
       log: this.log,
       rawConfig: input.rawConfig,
@@ -272,12 +343,48 @@ class GatewayKernel implements Gateway {
     return this.#skillErrors
   }
 
+  diskSkills(): readonly SkillDefinition[] {
+    return this.#diskSkills
+  }
+
   async registerPlugins(): Promise<void> {
     await this.#host.registerAll()
     const failure = this.#host.requiredFailure()
     if (failure) {
       await this.#teardown()
       throw failure
+    }
+    try {
+      this.#buildProviders()
+    } catch (err) {
+      await this.#teardown()
+      throw err
+    }
+  }
+
+  /** One provider per `models.providers` entry, from the adapter its `api` names; a bad entry stops start-up. */
+  #buildProviders(): void {
+    const r = this.#registries
+    const claimed = new Set(
+      this.#host.records.map((rec) => rec.configKey).filter((key) => key.startsWith('models.providers.')).map((key) => key.slice('models.providers.'.length)),
+    )
+    const built = buildProviders({
+      entries: this.config.models.providers,
+      adapters: r.modelApis.entries().map(([, { owner, value }]) => ({ owner, adapter: value })),
+      registered: new Map(r.providers.entries().map(([key, { owner }]) => [key, owner])),
+      claimed,
+      env: this.#env,
+    })
+    if (built.problems.length > 0) throw new CORE_ERR_CONFIG_INVALID(built.problems.join('\n'))
+    for (const warning of built.warnings) this.log.warn(warning)
+    const { defaults, entries } = this.config.agents
+    const used = [defaults, ...Object.values(entries)].map((agent) => agent.model).filter((m): m is string => m !== undefined)
+    for (const { owner, provider, builtin, baseUrl, apiKey } of built.providers) {
+      r.providers.add(owner, provider.id, provider)
+      // A built-in provider on its official endpoint without a key fails every call: say so once, if an agent uses it.
+      if (builtin?.apiKeyEnv && baseUrl === builtin.baseUrl && apiKey() === undefined && used.some((m) => m.startsWith(`${provider.id}/`))) {
+        this.log.warn(`No API key for provider '${provider.id}': set models.providers.${provider.id}.apiKey or ${builtin.apiKeyEnv}`)
+      }
     }
   }
 
@@ -289,6 +396,10 @@ class GatewayKernel implements Gateway {
   async start(): Promise<void> {
     if (this.#state !== 'created') throw new CORE_ERR_GATEWAY_STATE('start', this.#state)
     this.#state = 'starting'
+    const openMode = stateDirOpenToOthers(this.stateDir)
+    if (openMode !== undefined) {
+      this.log.warn({ stateDir: this.stateDir, mode: openMode }, `The state dir ${this.stateDir} (mode ${openMode}) is open to other users; it holds transcripts and secrets: chmod 700 it`)
+    }
     const skills = loadSkillsDir(join(this.stateDir, 'skills'), (name) => this.#registries.tools.get(name))
     this.#diskSkills = skills.skills
     this.#skillErrors = skills.errors
@@ -303,7 +414,9 @@ class GatewayKernel implements Gateway {
       this.#state = 'stopped'
       throw failure
     }
-    this.#outbox.resumePending()
+    const abandoned = await this.#coordination.idempotency.recover()
+    if (abandoned > 0) this.log.warn({ runs: abandoned }, 'released the idempotency keys of runs a previous process left unfinished')
+    await this.#outbox.resumePending()
     this.#state = 'started'
     await this.hooks.gatewayStart.promise({ plugins: this.plugins.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
       this.log.error({ err }, 'a gatewayStart tap failed')
@@ -335,11 +448,11 @@ class GatewayKernel implements Gateway {
   async #teardown(): Promise<void> {
     for (const record of this.#host.records) record.abort.abort()
     await this.services.dispose().catch((err: unknown) => this.log.error({ err }, 'disposing services failed'))
-    if (this.#ownsStore) this.store.close()
+    if (this.#ownsStore) await this.store.close()
     this.#lock?.release()
   }
 
-  #createApi(record: PluginRecord): PluginApi<unknown> {
+  #createApi(record: PluginRecord): RegisteringApi {
     const id = record.id
     const services = this.services.createChild(id)
     record.services = services
@@ -349,48 +462,55 @@ class GatewayKernel implements Gateway {
       fn(...args)
     }
     const r = this.#registries
+    const taps = new TapBuffer()
     const api: PluginApi<unknown> = Object.freeze({
       id,
       config: record.config,
       log: this.log.child({ plugin: id }),
       services,
-      hooks: createPluginHooks(this.hooks, id),
+      hooks: createPluginHooks(this.hooks, id, taps),
       store: this.store.forOwner(id.replace(/[^A-Za-z0-9_:-]/g, '_')),
-      gateway: this,
+      gateway: this.#runtime,
       cluster: Object.freeze({
         mode: this.#cluster.mode,
         singleton: (name: string, start: SingletonStart) => this.#cluster.singleton(`${id}:${name}`, start),
       }),
       signal: record.abort.signal,
-      http: {
+      http: Object.freeze({
         route: guard('http.route', (def: HttpRouteDefinition) => {
-          for (const method of [def.method].flat()) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
+          const methods = [def.method].flat()
+          if (!BUILTIN_GUARDS.has(def.auth) && !r.httpGuards.has(def.auth)) {
+            throw new CORE_ERR_HTTP_GUARD_UNKNOWN(`${methods.join(',')} ${def.path}`, def.auth, [...BUILTIN_GUARDS, ...r.httpGuards.keys()].join(', '))
+          }
+          for (const method of methods) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
         }),
         upgrade: guard('http.upgrade', (def: HttpUpgradeDefinition) => r.httpUpgrades.add(id, def.path, def)),
-      },
-      rpc: { method: guard('rpc.method', (def: RpcMethodDefinition<never, unknown>) => r.rpcMethods.add(id, def.name, def as RpcMethodDefinition)) },
-      channels: { register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) },
-      tools: { register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) },
-      skills: { register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) },
-      providers: { register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)) },
+        guard: guard('http.guard', (name: string, check: HttpGuardCheck) => {
+          if (BUILTIN_GUARDS.has(name)) throw new CORE_ERR_HTTP_GUARD_RESERVED(id, name)
+          r.httpGuards.add(id, name, Object.freeze({ name, check }))
+        }),
+      }),
+      rpc: Object.freeze({ method: guard('rpc.method', (def: RpcMethodDefinition<never, unknown>) => r.rpcMethods.add(id, def.name, def as RpcMethodDefinition)) }),
+      channels: Object.freeze({ register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) }),
+      tools: Object.freeze({ register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) }),
+      skills: Object.freeze({ register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) }),
+      providers: Object.freeze({
+        register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)),
+        adapter: guard('providers.adapter', (def: ModelApi<never>) => r.modelApis.add(id, def.api, def as ModelApi)),
+      }),
     }) as PluginApi<unknown>
-    // Registration is open only while register() runs.
-    queueMicrotask(() => {
-      open = false
-    })
-    return api
+    return {
+      api,
+      close: () => {
+        open = false
+      },
+      commit: () => taps.commit(),
+      discard: () => taps.drop(),
+    }
   }
 
   async #rollback(record: PluginRecord): Promise<void> {
     for (const registry of Object.values(this.#registries)) (registry as Registry<unknown>).removeOwner(record.id)
-    for (const name of HOOK_NAMES) {
-      const hook = this.hooks[name] as unknown as { taps: { plugin?: string }[]; _resetCompilation?: () => void }
-      const kept = hook.taps.filter((tap) => tap.plugin !== record.id)
-      if (kept.length !== hook.taps.length) {
-        hook.taps = kept
-        hook._resetCompilation?.()
-      }
-    }
     await record.services?.dispose().catch(() => {})
   }
 }

@@ -15,7 +15,8 @@ export type { Clock, ClockTimer } from './clock/clock.js'
 
 // ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
-export type { PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
+export { supportsPluginApi } from './plugins/plugin-api-range.js'
+export type { PluginFactory, PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
 export type {
   PluginApi, GatewayRuntime, AgentRuntime, StartedRun, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
 } from './plugins/plugin-api.js'
@@ -38,8 +39,22 @@ export { Tokens } from './di/tokens.js'
 
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────
 export { SqliteStateStore } from './store/sqlite-state-store.js'
+export type { SqliteStateStoreOptions } from './store/sqlite-state-store.js'
 export { PostgresStateStore } from './store/postgres-state-store.js'
 export type { PostgresStateStoreOptions } from './store/postgres-state-store.js'
+export type {
+  StateStore, OwnerStore, SqlStore, SqlQueries, SqlTransaction, SqlDialect, DialectSql, StoreExtension, Migration, SqlParams, RunResult,
+} from './store/state-store.js'
+
+// ── Coordination: what assumes one gateway per database ─────────────────────────────────────────
+export { singleProcessCoordination } from './coordination/gateway-coordination.js'
+export type { GatewayCoordination, CoordinationFactory, CoordinationContext } from './coordination/gateway-coordination.js'
+export type { TurnQueue } from './coordination/turn-queue.js'
+export type { IdempotencyStore, IdempotencyClaim } from './coordination/idempotency-store.js'
+export type { RunTracker, TrackedRun } from './coordination/run-tracker.js'
+export type { DeliveryInFlight } from './coordination/delivery-in-flight.js'
+
+// ── Cluster: several replicas on one PostgreSQL ─────────────────────────────────────────────────
 export { LocalCluster } from './cluster/local-cluster.js'
 export { PgCluster } from './cluster/pg-cluster.js'
 export type { PgClusterOptions } from './cluster/pg-cluster.js'
@@ -48,7 +63,6 @@ export type { PgLeaseQueueOptions } from './cluster/pg-lease-queue.js'
 export { migratePostgres } from './cluster/pg-migrate.js'
 export type { PgMigration } from './cluster/pg-migrate.js'
 export type { Cluster, ClusterHost, ClusterSingleton, SingletonStart } from './cluster/cluster.js'
-export type { StateStore, OwnerStore, SqlStore, Migration, SqlParams, RunResult } from './store/state-store.js'
 
 // ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────
 export { resolveSessionKey } from './sessions/session-key.js'
@@ -59,18 +73,24 @@ export { sessionKeyFor } from './inbound/inbound-router.js'
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
-export type { CodedError, CodedErrorConstructor } from './errors/create-error.js'
+export type { CodedError, CodedErrorConstructor, CodedErrorOptions } from './errors/create-error.js'
 export * as errors from './errors/codes.js'
+export { CoreErrors, CoreErrorCodes, isCoreErrorCode } from './errors/core-error-codes.js'
+export type { CoreErrorCode } from './errors/core-error-codes.js'
 
 // ── Types shared with plugins ────────────────────────────────────────────────────────────────────
 export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt } from './types/messages.js'
 export type { ChannelDefinition, ChannelCapabilities, ChannelSendContext } from './types/channels.js'
 export type { ToolDefinition, ToolContext, ToolCall, ToolResult, JsonSchema } from './types/tools.js'
 export type { SkillDefinition } from './types/skills.js'
-export type { ModelProvider, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel } from './types/providers.js'
+export type { ModelProvider, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel, ModelApi, ModelApiProvider, ModelInfo } from './types/providers.js'
+export type { ModelCatalogEntry } from './providers/model-catalog.js'
 export type {
   AgentRunOptions, AgentRunResult, AgentEvent, AgentRunPlan, AgentRunOutcome, ToolCallContext, ToolCallDecision, TurnContext, DeliveryTarget, RunStatus,
 } from './types/agent.js'
 export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOptions } from './types/sessions.js'
-export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
+export type {
+  HttpGuardCheck, HttpGuardCredentials, HttpGuardDefinition, HttpGuardRequest, HttpGuardVerdict,
+} from './types/http.js'
+export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, HttpInjectRequest, HttpInjectResponse, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
 export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

@@ -2,9 +2,12 @@
 // lists each one. Bundled plugins import this exactly as third-party plugins do.
 
 // ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
-export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
+export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider, defineModelApi } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
-export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
+export { createToken, isCodedError, Tokens } from '@openclaw/core'
+export { createError } from './create-error.js'
+export type { CodedErrorConstructor } from './create-error.js'
+export { CoreErrors } from '@openclaw/core'
 
 // ── Helpers for provider and channel authors ────────────────────────────────────────────────────
 export { parseSse } from './parse-sse.js'
@@ -16,6 +19,7 @@ export { streamModelCall } from './stream-model-call.js'
 
 export type {
   PluginDefinition,
+  PluginFactory,
   PluginApi,
   CodedError,
   PluginInfo,
@@ -47,6 +51,7 @@ export type {
   JsonSchema,
   SkillDefinition,
   ModelProvider,
+  ModelApi,
   ModelRequest,
   ModelMessage,
   ModelStreamEvent,
@@ -79,7 +84,7 @@ export type {
   RpcMethodDefinition,
   RpcCallContext,
   OwnerStore,
-  Cluster,
+  SqlTransaction,
   Migration,
   GatewayConfig,
 } from '@openclaw/core'

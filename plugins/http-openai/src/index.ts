@@ -1,6 +1,7 @@
 // @openclaw/plugin-http-openai: OpenAI-compatible `/v1/chat/completions`, OpenResponses `/v1/responses`
 // and `/v1/models` on the gateway's HTTP server. Explicit names only.
-import { definePlugin, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginDefinition, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { CallerSubjects, loadSubjectKey } from './caller-subject.js'
 import { createChatCompletionsRoute } from './chat-completions-route.js'
 import { createModelsRoutes } from './models-routes.js'
 import { OpenAiEndpointsConfigSchema, type OpenAiEndpointsConfig } from './openai-endpoints-config.js'
@@ -26,12 +27,15 @@ function clockOf(api: PluginApi<OpenAiEndpointsConfig>): () => number {
  * The OpenAI-compatible HTTP surface. Config lives at `gateway.http.endpoints`; both endpoints are
  * off by default, and a disabled endpoint registers no route (the server answers 404).
  */
-const httpOpenAi = definePlugin<OpenAiEndpointsConfig>({
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
+  return definePlugin<OpenAiEndpointsConfig>({
   id: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   name: 'OpenAI-compatible HTTP API',
   description: '/v1/chat/completions, /v1/responses (OpenResponses) and /v1/models, backed by OpenClaw agents',
   kind: 'surface',
+  apiVersion: '^2.0.0',
   dependsOn: ['core:http'],
   configKey: 'gateway.http.endpoints',
   config: OpenAiEndpointsConfigSchema,
@@ -39,6 +43,8 @@ const httpOpenAi = definePlugin<OpenAiEndpointsConfig>({
     const { chatCompletions, responses } = api.config
     if (!chatCompletions.enabled && !responses.enabled) return
     let store: ResponseSessionStore | undefined
+    let subjectKey: Buffer | undefined
+    const subjects = new CallerSubjects(() => (subjectKey ??= loadSubjectKey(api.gateway.stateDir)))
     const now = clockOf(api)
     const ctx: OpenAiRouteContext = {
       gateway: api.gateway,
@@ -46,21 +52,21 @@ const httpOpenAi = definePlugin<OpenAiEndpointsConfig>({
       config: api.config,
       now,
       responseSessions: () => (store ??= createStore(api, now)),
+      subject: (headers) => subjects.of(headers),
     }
     if (chatCompletions.enabled) api.http.route(createChatCompletionsRoute(ctx))
     if (responses.enabled) api.http.route(createResponsesRoute(ctx))
     for (const route of createModelsRoutes(ctx)) api.http.route(route)
   },
-  start(api) {
+  async start(api) {
     if (!api.config.responses.enabled) return
     const store = createStore(api, clockOf(api))
-    store.migrate()
-    const pruned = store.prune()
+    await store.migrate()
+    const pruned = await store.prune()
     if (pruned > 0) api.log.debug({ pruned }, 'pruned expired response sessions')
   },
 })
-
-export default httpOpenAi
+}
 
 export { PLUGIN_NAME }
 export { OpenAiEndpointsConfigSchema, ChatCompletionsConfigSchema, ResponsesConfigSchema } from './openai-endpoints-config.js'

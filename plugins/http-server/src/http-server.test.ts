@@ -1,6 +1,6 @@
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -9,7 +9,6 @@ import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testin
 import httpServer, { GATEWAY_TOKEN_FILE, readGatewayToken } from './index.js'
 
 const TOKEN = 'test-gateway-token-0123456789'
-const HOOKS_TOKEN = 'test-hooks-token-9876543210'
 
 interface LogEntry {
   level: string
@@ -58,7 +57,7 @@ async function start(options: { config?: Record<string, unknown>; plugins?: Plug
   const { gateway: gatewayConfig = {}, ...rest } = options.config ?? {}
   const gw = await createTestGateway({
     config: { ...rest, gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, ...(gatewayConfig as object) } },
-    plugins: [httpServer, ...(options.plugins ?? [])],
+    plugins: [httpServer(), ...(options.plugins ?? [])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })
@@ -87,9 +86,9 @@ function startError(gw: TestGateway): { code: string; message: string; causeCode
 }
 
 /** Send a raw upgrade request; resolves with the status line the server wrote. */
-function upgradeStatus(url: string, path: string): Promise<number> {
+function upgradeStatus(url: string, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } })
+    const req = httpRequest(`${url}${path}`, { headers: { ...headers, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } })
     req.on('upgrade', (res, socket) => {
       socket.destroy()
       resolve(res.statusCode ?? 0)
@@ -133,9 +132,13 @@ afterEach(async () => {
 })
 
 describe('core:http probes', () => {
+  /** A request as a reverse proxy on this host forwards it: the peer is loopback, the client is not local. */
+  const proxied = { 'x-forwarded-for': '203.0.113.7' }
+  const eventLoop = { delayP50Ms: expect.any(Number), delayP99Ms: expect.any(Number), delayMaxMs: expect.any(Number), utilization: expect.any(Number), degraded: expect.any(Boolean), intervalMs: expect.any(Number) }
+
   it('should answer /healthz with 200 live, and HEAD without a body', async () => {
     const gw = await start()
-    const get = await fetch(`${gw.url}/healthz`)
+    const get = await fetch(`${gw.url}/healthz`, { headers: proxied })
     expect(get.status).toBe(200)
     expectSecurityHeaders(get)
     expect(await get.json()).toEqual({ ok: true, status: 'live' })
@@ -144,15 +147,62 @@ describe('core:http probes', () => {
     expect(await head.text()).toBe('')
   })
 
-  it('should answer /readyz with 200 once the gateway is ready', async () => {
+  it('should answer a remote caller without the credential ok and status only, on every probe', async () => {
     const gw = await start()
+    const bodies = await Promise.all(['/healthz', '/health', '/startupz', '/startup', '/readyz', '/ready'].map(async (path) => {
+      const res = await fetch(`${gw.url}${path}`, { headers: proxied })
+      return [path, res.status, await res.json()]
+    }))
+    expect(bodies).toEqual([
+      ['/healthz', 200, { ok: true, status: 'live' }],
+      ['/health', 200, { ok: true, status: 'live' }],
+      ['/startupz', 200, { ok: true, status: 'started' }],
+      ['/startup', 200, { ok: true, status: 'started' }],
+      ['/readyz', 200, { ok: true, status: 'ready' }],
+      ['/ready', 200, { ok: true, status: 'ready' }],
+    ])
+  })
+
+  it('should give a local caller the version, uptime, readiness details and the event-loop block', async () => {
+    const gw = await start()
+    const live = await fetch(`${gw.url}/healthz`)
+    expect(await live.json()).toEqual({ ok: true, status: 'live', version: gw.version, uptimeMs: expect.any(Number), eventLoop })
+    const ready = await fetch(`${gw.url}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ ok: true, status: 'ready', ready: true, failing: [], version: gw.version, uptimeMs: expect.any(Number), eventLoop })
+    expect(await (await fetch(`${gw.url}/startupz`)).json()).toEqual({ ok: true, status: 'started', version: gw.version, uptimeMs: expect.any(Number), eventLoop })
+  })
+
+  it('should give a remote caller with the gateway credential the details, and count a wrong one toward the lockout', async () => {
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { authRateLimit: { maxFailures: 2, failureDelayMs: 0 } } } })
+    const authed = await fetch(`${gw.url}/readyz`, { headers: { ...proxied, ...bearer(TOKEN) } })
+    expect(await authed.json()).toMatchObject({ ok: true, status: 'ready', ready: true, failing: [], version: gw.version, eventLoop })
+    for (const guess of ['wrong-1', 'wrong-2']) {
+      const res = await fetch(`${gw.url}/readyz`, { headers: { ...proxied, ...bearer(guess) } })
+      expect(await res.json()).toEqual({ ok: true, status: 'ready' })
+    }
+    // Two wrong guesses through the probes locked the address out of the authenticated routes too.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong-3'))).status).toBe(429)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should show details only to local callers in auth mode none', async () => {
+    const gw = await start({ config: { gateway: { auth: { mode: 'none' } } } })
+    expect(await (await fetch(`${gw.url}/readyz`, { headers: { ...proxied, ...bearer('anything') } })).json()).toEqual({ ok: true, status: 'ready' })
+    expect(await (await fetch(`${gw.url}/readyz`)).json()).toMatchObject({ ready: true, version: gw.version })
+  })
+
+  it('should list plugins that failed to start in the readiness details, while staying ready', async () => {
+    const Broken = createError<'TEST_ERR_BROKEN'>('TEST_ERR_BROKEN', 'broken')
+    const broken = definePlugin({ id: 'test:broken', version: '1.0.0', register() {}, start() { throw new Broken() } })
+    const gw = await start({ plugins: [broken] })
     const res = await fetch(`${gw.url}/readyz`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ok: true, status: 'ready' })
+    expect(await res.json()).toMatchObject({ ok: true, status: 'ready', ready: true, failing: [], failedPlugins: ['test:broken'] })
   })
 
   it('should answer probes but 503 other routes while the gateway is still starting', async () => {
-    const seen: Record<string, number> = {}
+    const seen: Record<string, unknown> = {}
     const probe = definePlugin({
       id: 'test:probe-during-start',
       version: '1.0.0',
@@ -160,15 +210,21 @@ describe('core:http probes', () => {
       register() {},
       async start(api) {
         const { url } = api.services.resolve(Tokens.HttpServer)
-        for (const path of ['/healthz', '/readyz', '/open']) {
+        for (const path of ['/healthz', '/startupz', '/readyz', '/open']) {
           const res = await fetch(`${url}${path}`)
           seen[path] = res.status
           if (path === '/open') seen.retryAfter = Number(res.headers.get('retry-after'))
         }
+        seen.local = await (await fetch(`${url}/readyz`)).json()
+        seen.remote = await (await fetch(`${url}/startupz`, { headers: proxied })).json()
       },
     })
     const gw = await start({ plugins: [routes([open]), probe] })
-    expect(seen).toEqual({ '/healthz': 200, '/readyz': 503, '/open': 503, retryAfter: 1 })
+    expect(seen).toEqual({
+      '/healthz': 200, '/startupz': 503, '/readyz': 503, '/open': 503, retryAfter: 1,
+      local: { ok: false, status: 'starting', ready: false, failing: ['startup-plugins'], pendingReason: 'startup-plugins', version: gw.version, uptimeMs: expect.any(Number), eventLoop },
+      remote: { ok: false, status: 'starting' },
+    })
     expect((await fetch(`${gw.url}/open`)).status).toBe(200)
   })
 })
@@ -404,22 +460,27 @@ describe('core:http auth', () => {
     expect(gw.url).toBe('')
   })
 
-  it('should lock a client out with 429 and Retry-After after maxFailures wrong tokens, even with the right token', async () => {
+  it('should lock a client out with 429 and Retry-After after maxFailures wrong tokens, but still serve the right token', async () => {
     const gw = await start({
       plugins: [routes([echo])],
       config: { gateway: { authRateLimit: { maxFailures: 3, windowMs: 60_000, lockoutMs: 30_000, failureDelayMs: 0 } } },
     })
     for (let i = 0; i < 3; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
-    const locked = await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))
+    const locked = await postJson(`${gw.url}/echo`, {}, bearer('wrong'))
     expect(locked.status).toBe(429)
     expect(locked.headers.get('retry-after')).toBe('30')
     expectSecurityHeaders(locked)
     expect(await locked.json()).toMatchObject({ ok: false, error: { type: 'rate_limited' } })
-    gw.clock!.advance(30_001)
+    expect((await postJson(`${gw.url}/echo`, {})).status).toBe(429)
+    // The owner is never locked out by someone else's guesses from the same address.
     expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+    // …and the owner's success gives the guesser no fresh budget.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(429)
+    gw.clock!.advance(30_001)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
   })
 
-  it('should not count a missing credential, and a success should reset the count', async () => {
+  it('should not count a missing credential', async () => {
     const gw = await start({
       plugins: [routes([echo])],
       config: { gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } },
@@ -427,8 +488,16 @@ describe('core:http auth', () => {
     for (let i = 0; i < 5; i++) expect((await postJson(`${gw.url}/echo`, {})).status).toBe(401)
     for (let i = 0; i < 2; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
     expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
-    for (let i = 0; i < 2; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
-    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should log failed authentications and the lockout, never the credential', async () => {
+    const logger = captureLogger()
+    const gw = await start({ plugins: [routes([echo])], logger, config: { gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } } })
+    for (let i = 0; i < 5; i++) await postJson(`${gw.url}/echo`, {}, bearer(`guess-${i}`))
+    const lines = logger.entries.filter((e) => e.bindings.scope === 'gateway')
+    expect(lines.map((l) => l.message)).toEqual(['failed gateway authentication from 127.0.0.1', 'client 127.0.0.1 locked out after 3 failed gateway authentications'])
+    expect(lines.every((l) => l.level === 'warn' && l.bindings.client === '127.0.0.1')).toBe(true)
+    expect(JSON.stringify(logger.entries)).not.toContain('guess-')
   })
 
   it('should slow repeated failures down without blocking other requests', async () => {
@@ -444,20 +513,104 @@ describe('core:http auth', () => {
     expect(live.at).toBeLessThan(failed.at)
   })
 
-  it('should take the hooks token only from Authorization or X-OpenClaw-Token, never from the query', async () => {
-    const hook: HttpRouteDefinition = { method: 'POST', path: '/hooks/x', auth: 'hooks', handler: () => ({ ok: true }) }
-    const gw = await start({ plugins: [routes([hook])], config: { hooks: { token: HOOKS_TOKEN } } })
-    expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(HOOKS_TOKEN))).status).toBe(200)
-    expect((await postJson(`${gw.url}/hooks/x`, {}, { 'x-openclaw-token': HOOKS_TOKEN })).status).toBe(200)
-    const query = await postJson(`${gw.url}/hooks/x?token=${HOOKS_TOKEN}`, {}, bearer(HOOKS_TOKEN))
-    expect(query.status).toBe(400)
-    expect(await query.json()).toMatchObject({ error: { type: 'invalid_request', message: expect.stringContaining('query parameters are not allowed') } })
-    expect((await postJson(`${gw.url}/hooks/x?hooksToken=${HOOKS_TOKEN}`, {})).status).toBe(400)
-    // A secret in the query under any name, the hooks token or the gateway's.
-    expect((await postJson(`${gw.url}/hooks/x?key=${HOOKS_TOKEN}`, {}, bearer(HOOKS_TOKEN))).status).toBe(400)
-    expect((await postJson(`${gw.url}/hooks/x?auth=${TOKEN}`, {}, bearer(HOOKS_TOKEN))).status).toBe(400)
-    expect((await postJson(`${gw.url}/hooks/x?source=github`, {}, bearer(HOOKS_TOKEN))).status).toBe(200)
-    expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(TOKEN))).status).toBe(401)
+  it('should admit a route through the guard a plugin registered, with its own lockout', async () => {
+    const SECRET = 'guard-secret-0123456789'
+    const signed = definePlugin({
+      id: 'test:signed',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register(api) {
+        api.http.guard('signed', (request, credentials) => {
+          if (request.url.includes('refuse')) return { ok: false, reason: 'refused', error: { statusCode: 400, code: 'TEST_ERR_REFUSED', message: 'refused by the guard' } }
+          const header = request.headers['x-signature']
+          return credentials.check(SECRET, request.bearer ?? (typeof header === 'string' ? header : undefined))
+        })
+        api.http.route({ method: 'POST', path: '/signed', auth: 'signed', handler: () => ({ ok: true }) })
+      },
+    })
+    const gw = await start({ plugins: [signed, routes([echo])], config: { gateway: { authRateLimit: { maxFailures: 2, failureDelayMs: 0 } } } })
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(SECRET))).status).toBe(200)
+    expect((await postJson(`${gw.url}/signed`, {}, { 'x-signature': SECRET })).status).toBe(200)
+    const refused = await postJson(`${gw.url}/signed?refuse=1`, {}, bearer(SECRET))
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({ ok: false, error: { message: 'refused by the guard' } })
+    expect((await postJson(`${gw.url}/signed`, {})).status).toBe(401)
+    // The gateway token is no credential here, and wrong guesses lock this guard only.
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(TOKEN))).status).toBe(401)
+    expect((await postJson(`${gw.url}/signed`, {}, bearer('wrong'))).status).toBe(401)
+    expect((await postJson(`${gw.url}/signed`, {}, bearer('wrong again'))).status).toBe(429)
+    // Locked out for guesses, never for the right credential.
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(SECRET))).status).toBe(200)
+    // The gateway's own lockout is another one.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should refuse a route that names a guard no plugin registered, with a coded error', async () => {
+    const gw = await start({ plugins: [routes([{ method: 'POST', path: '/x', auth: 'nobody', handler: () => ({ ok: true }) }])] })
+    const failed = gw.plugins.find((p) => p.id === 'test:routes')!
+    expect(failed.state).toBe('failed')
+    expect((failed.error?.cause as { code?: string }).code).toBe('CORE_ERR_HTTP_GUARD_UNKNOWN')
+    expect(failed.error?.message).toContain("asks for guard 'nobody'")
+  })
+
+  it('should refuse a plugin guard named like one of the server\'s own', async () => {
+    const gw = await start({ plugins: [routes([], { register: (api) => api.http.guard('gateway', () => ({ ok: true })) })] })
+    expect((gw.plugins.find((p) => p.id === 'test:routes')!.error?.cause as { code?: string }).code).toBe('CORE_ERR_HTTP_GUARD_RESERVED')
+  })
+
+  it('should answer 503 on routes whose guard belongs to a plugin that failed to start', async () => {
+    const guard = definePlugin({
+      id: 'test:guard',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register: (api) => api.http.guard('flaky', () => ({ ok: true })),
+      start: () => {
+        throw new Error('no')
+      },
+    })
+    const gw = await start({ plugins: [guard, routes([{ method: 'GET', path: '/guarded', auth: 'flaky', handler: () => ({ ok: true }) }])] })
+    expect((await fetch(`${gw.url}/guarded`)).status).toBe(503)
+  })
+
+  it('should hand a route that asks for it the raw body bytes next to the parsed body', async () => {
+    const seen: { raw?: string | undefined; body?: unknown }[] = []
+    const raw: HttpRouteDefinition = {
+      method: 'POST', path: '/raw', auth: 'none', rawBody: true,
+      handler: (request) => {
+        seen.push({ raw: request.rawBody?.toString('utf8'), body: request.body })
+        return { ok: true }
+      },
+    }
+    const gw = await start({ plugins: [routes([raw, { ...echo, auth: 'none' }])] })
+    // Spacing and key order exactly as sent: what a signature is computed over.
+    const text = '{ "b":1,  "a": "é" }'
+    expect((await postJson(`${gw.url}/raw`, text)).status).toBe(200)
+    expect(seen).toEqual([{ raw: text, body: { b: 1, a: 'é' } }])
+    // Routes that do not ask get no raw body.
+    let other: unknown = 'unset'
+    const gw2 = await start({ plugins: [routes([{ method: 'POST', path: '/plain', auth: 'none', handler: (r) => { other = r.rawBody; return { ok: true } } }])] })
+    expect((await postJson(`${gw2.url}/plain`, text)).status).toBe(200)
+    expect(other).toBeUndefined()
+  })
+
+  it('should parse application/x-www-form-urlencoded only for routes that accept it', async () => {
+    const seen: unknown[] = []
+    const form: HttpRouteDefinition = {
+      method: 'POST', path: '/form', auth: 'none', form: true, rawBody: true,
+      handler: (request) => {
+        seen.push({ body: request.body, raw: request.rawBody?.toString('utf8') })
+        return { ok: true }
+      },
+    }
+    const gw = await start({ plugins: [routes([form, { method: 'POST', path: '/json', auth: 'none', handler: () => ({ ok: true }) }])] })
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' }
+    const body = 'a=1&b=two+words&a=3&__proto__=x'
+    expect((await fetch(`${gw.url}/form`, { method: 'POST', headers, body })).status).toBe(200)
+    expect(seen).toEqual([{ body: { a: ['1', '3'], b: 'two words', ['__proto__']: 'x' }, raw: body }])
+    expect(Object.getPrototypeOf((seen[0] as { body: object }).body)).toBe(Object.prototype)
+    const refused = await fetch(`${gw.url}/json`, { method: 'POST', headers, body })
+    expect(refused.status).toBe(415)
+    expect(await refused.json()).toMatchObject({ ok: false })
   })
 })
 
@@ -524,11 +677,12 @@ describe('core:http lifecycle', () => {
   })
 
   it('should stop idempotently', async () => {
-    let api: Parameters<typeof httpServer.register>[0] | undefined
-    const spy = { ...httpServer, register: (a: Parameters<typeof httpServer.register>[0]) => { api = a; httpServer.register(a) } }
+    const plugin = httpServer()
+    let api: Parameters<typeof plugin.register>[0] | undefined
+    const spy = { ...plugin, register: (a: Parameters<typeof plugin.register>[0]) => { api = a; plugin.register(a) } }
     const gw = await createTestGateway({ config: { gateway: { port: 0, auth: { mode: 'token', token: TOKEN } } }, plugins: [spy] })
     await gw.stop()
-    await expect(Promise.all([httpServer.stop!(api!), httpServer.stop!(api!)])).resolves.toBeDefined()
+    await expect(Promise.all([plugin.stop!(api!), plugin.stop!(api!)])).resolves.toBeDefined()
   })
 
   it('should close connections still busy after shutdownTimeoutMs', async () => {
@@ -540,5 +694,68 @@ describe('core:http lifecycle', () => {
     await gw.stop()
     expect(Date.now() - started).toBeLessThan(2000)
     expect(await pending).toBe('closed')
+  })
+})
+
+describe('core:http security (issue 18)', () => {
+  it('should release the descriptors of 500 silent sockets after the 408', { timeout: 40_000 }, async () => {
+    const gw = await start({ config: { gateway: { http: { headersTimeoutMs: 500 } } } })
+    const { port } = new URL(gw.url)
+    const descriptors = () => readdirSync('/proc/self/fd').length
+    const before = descriptors()
+    const sockets: Socket[] = []
+    try {
+      // Half-open clients: they never answer the server's FIN, so only the server can free its end.
+      await Promise.all(Array.from({ length: 500 }, () => new Promise<void>((resolve, reject) => {
+        const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true }, () => resolve())
+        socket.on('error', reject)
+        socket.on('data', () => {})
+        sockets.push(socket)
+      })))
+      // Both ends of each connection live in this process, once the server has accepted them.
+      await vi.waitFor(() => expect(descriptors()).toBeGreaterThanOrEqual(before + 900), { timeout: 5_000, interval: 20 })
+      const deadline = Date.now() + 20_000
+      while (descriptors() > before + 500 + 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250))
+      // What is left is the clients' own ends.
+      expect(descriptors()).toBeLessThanOrEqual(before + 500 + 20)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+    }
+  })
+
+  describe('origins and hosts', () => {
+    const upgradeTarget = definePlugin({
+      id: 'test:ws',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register(api) {
+        api.http.upgrade({ path: '/ws', handler: (_req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n') })
+      },
+    })
+
+    it('should refuse WebSocket upgrades and requests from a browser origin that is not listed', async () => {
+      const gw = await start({ plugins: [routes([echo]), upgradeTarget], config: { gateway: { controlUi: { allowedOrigins: ['https://ui.example.com'] } } } })
+      expect(await upgradeStatus(gw.url, '/ws', { origin: 'https://evil.example' })).toBe(403)
+      expect(await upgradeStatus(gw.url, '/ws', { origin: 'null' })).toBe(403)
+      expect(await upgradeStatus(gw.url, '/ws', { origin: 'https://UI.example.com' })).toBe(101)
+      // Clients that are not browsers send no Origin.
+      expect(await upgradeStatus(gw.url, '/ws')).toBe(101)
+      const http = await postJson(`${gw.url}/echo`, {}, { ...bearer(TOKEN), origin: 'https://evil.example' })
+      expect(http.status).toBe(403)
+      expect(await http.json()).toMatchObject({ error: { message: expect.stringContaining('gateway.controlUi.allowedOrigins') } })
+      expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+    })
+
+    it('should refuse a Host that is not the loopback or configured on a loopback bind (DNS rebinding)', async () => {
+      const gw = await start({ plugins: [routes([echo]), upgradeTarget], config: { gateway: { allowedHosts: ['gw.internal'] } } })
+      const { port } = new URL(gw.url)
+      expect(await upgradeStatus(gw.url, '/ws', { host: `rebound.example:${port}` })).toBe(403)
+      expect(await upgradeStatus(gw.url, '/ws', { host: `localhost:${port}` })).toBe(101)
+      const raw = (host: string) => rawExchange(gw.url, `POST /echo HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
+      expect((await raw(`rebound.example:${port}`)).status).toBe(403)
+      expect((await raw(`gw.internal:${port}`)).status).toBe(200)
+      expect((await raw(`[::1]:${port}`)).status).toBe(200)
+      expect((await raw(`127.0.0.1:${port}`)).status).toBe(200)
+    })
   })
 })

@@ -1,4 +1,4 @@
-import { isCodedError, type GatewayRuntime, type HttpRouteDefinition, type Logger, type RouteReply } from '@openclaw/plugin-sdk'
+import { CoreErrors, isCodedError, type GatewayRuntime, type HttpRouteDefinition, type Logger, type RouteReply } from '@openclaw/plugin-sdk'
 import type { HttpToolPolicy } from './http-tool-policy.js'
 import { InvokeRequestSchema } from './invoke-request.js'
 
@@ -9,11 +9,20 @@ type ErrorType = 'invalid_request' | 'not_found' | 'tool_error'
 const STATUS: Readonly<Record<ErrorType, number>> = { invalid_request: 400, not_found: 404, tool_error: 500 }
 
 /** Tool error codes (from the gateway's tool runtime) that mean "no such tool here". */
-const NOT_FOUND_CODES = new Set(['CORE_ERR_TOOL_UNKNOWN', 'CORE_ERR_TOOL_DENIED'])
-const INVALID_ARGS_CODE = 'CORE_ERR_TOOL_INVALID_ARGS'
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set([CoreErrors.CORE_ERR_TOOL_UNKNOWN.code, CoreErrors.CORE_ERR_TOOL_DENIED.code])
+const INVALID_ARGS_CODE = CoreErrors.CORE_ERR_TOOL_INVALID_ARGS.code
 
 function fail(reply: RouteReply, type: ErrorType, message: string): RouteReply {
   return reply.code(STATUS[type]).send({ ok: false, error: { type, message } })
+}
+
+/**
+ * A tool's output as OpenClaw's tool result: `{ content: [{ type: 'text', text }], details }`, the text
+ * being a string output as it is and anything else as JSON; `details` is the output itself.
+ */
+function toolResultOf(output: unknown): { content: { type: 'text'; text: string }[]; details: unknown } {
+  const details = output ?? null
+  return { content: [{ type: 'text', text: typeof details === 'string' ? details : JSON.stringify(details) }], details }
 }
 
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
@@ -44,7 +53,6 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
       const name = (body.name ?? body.tool)!
       const denied = policy.check(name, gateway.registry.tools.get(name))
       if (denied !== undefined) return fail(reply, 'not_found', denied)
-      const args = body.action !== undefined ? { action: body.action, ...body.args } : (body.args ?? {})
 
       // The call is cancelled when the client goes away before the answer.
       const controller = new AbortController()
@@ -56,7 +64,8 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
       try {
         result = await gateway.tools.invoke({
           name,
-          args,
+          args: body.args ?? {},
+          ...(body.action !== undefined ? { action: body.action } : {}),
           sessionKey: body.sessionKey ?? 'main',
           ...(body.agentId !== undefined ? { agentId: body.agentId } : {}),
           via: 'http',
@@ -71,8 +80,8 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
       } finally {
         reply.raw.removeListener('close', onClose)
       }
-      if (result.ok) return reply.send({ ok: true, result: result.output ?? null })
-      const error = result.error ?? { code: 'CORE_ERR_TOOL_FAILED', message: `Tool '${name}' failed` }
+      if (result.ok) return reply.send({ ok: true, result: toolResultOf(result.output) })
+      const error = result.error ?? { code: CoreErrors.CORE_ERR_TOOL_FAILED.code, message: `Tool '${name}' failed` }
       if (NOT_FOUND_CODES.has(error.code)) return fail(reply, 'not_found', error.message)
       if (error.code === INVALID_ARGS_CODE) return fail(reply, 'invalid_request', error.message)
       log.debug({ tool: name, code: error.code }, 'tool invoked over HTTP failed')

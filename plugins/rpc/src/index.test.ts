@@ -1,7 +1,9 @@
 import type { PluginApi, RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { describe, expect, it } from 'vitest'
-import rpc, { PLUGIN_NAME, RpcConfigSchema } from './index.js'
+import createRpc, { PLUGIN_NAME, RpcConfigSchema } from './index.js'
 import type { RpcConfig } from './rpc-config.js'
+
+const rpc = createRpc()
 
 /** Just enough of a PluginApi for register(): what it registers is recorded. */
 function fakeApi(): { api: PluginApi<RpcConfig>; methods: RpcMethodDefinition[]; upgrades: string[] } {
@@ -30,8 +32,8 @@ describe('rpc plugin', () => {
     expect(returned).toBeUndefined()
     expect(upgrades).toEqual(['/', '/ws'])
     expect(methods.map((m) => m.name)).toEqual([
-      'health', 'status', 'agent', 'agent.wait', 'send', 'wake', 'chat.send', 'chat.history', 'chat.abort',
-      'sessions.list', 'sessions.reset', 'sessions.delete', 'tools.invoke',
+      'health', 'status', 'agent', 'agent.wait', 'send', 'message.action', 'wake', 'chat.send', 'chat.history', 'chat.abort',
+      'sessions.list', 'sessions.reset', 'sessions.delete', 'tools.invoke', 'models.list',
     ])
     for (const method of methods) expect(method.params, method.name).toBeDefined()
   })

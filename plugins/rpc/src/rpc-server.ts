@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream'
 import type { GatewayAuth, GatewayRuntime, Logger, RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CallContext, RESPONDED } from './call-context.js'
-import { ConnectParamsSchema, PROTOCOL_VERSION, type ConnectParams } from './connect-params.js'
+import { ConnectParamsSchema, type ConnectParams } from './connect-params.js'
+import { PROTOCOL_VERSION, SERVER_CAPABILITIES, SERVER_EVENTS } from './protocol.js'
 import { describeParamsError } from './describe-params-error.js'
 import {
   RPC_ERR_ALREADY_CONNECTED,
@@ -19,6 +20,7 @@ import {
   RPC_ERR_PROTOCOL_MISMATCH,
 } from './errors.js'
 import type { RequestId } from './frame-encoder.js'
+import { MAX_FRAME_DEPTH, nestedDeeperThan } from './json-depth.js'
 import type { RpcConfig } from './rpc-config.js'
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, RpcConnection } from './rpc-connection.js'
 import { toRpcError, type RpcError } from './to-rpc-error.js'
@@ -27,8 +29,6 @@ import { toRpcError, type RpcError } from './to-rpc-error.js'
 const PRE_AUTH_MAX_BYTES = 64 * 1024
 /** How long `stop()` waits for clients to answer the close frame before cutting their sockets. */
 const STOP_GRACE_MS = 1000
-/** Events the server may send (`features.events` of `hello-ok`). */
-const SERVER_EVENTS = ['connect.challenge', 'tick', 'agent', 'chat', 'shutdown'] as const
 /** What a shared-secret operator may do: everything (OpenClaw grants full operator scopes to the gateway secret). */
 const OPERATOR_SCOPES = ['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.read', 'operator.talk.secrets', 'operator.write'] as const
 
@@ -177,6 +177,9 @@ export class RpcServer {
       return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME('not valid JSON')))
     }
     if (!isFrame(frame)) return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME('expected a JSON object')))
+    if (nestedDeeperThan(frame, MAX_FRAME_DEPTH)) {
+      return void connection.sendError(requestIdOf(frame), codedError(new RPC_ERR_INVALID_FRAME(`JSON nested deeper than ${MAX_FRAME_DEPTH} levels`)))
+    }
     const type = frame.type
     if (type === 'req') {
       const id = requestIdOf(frame)
@@ -195,7 +198,9 @@ export class RpcServer {
     if (method === undefined) {
       if (name === 'connect') return void connection.sendError(id, codedError(new RPC_ERR_ALREADY_CONNECTED()))
       // The name as sent, but not a 100 KB one echoed back.
-      return void connection.sendError(id, codedError(new RPC_ERR_METHOD_UNKNOWN(name.length > 100 ? `${name.slice(0, 100)}…` : name)))
+      // OpenClaw's answer (`INVALID_REQUEST`, `unknown method: <name>`; its clients match that text), with the name as sent, but not a 100 KB one echoed back.
+      const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name
+      return void connection.sendError(id, codedError(new RPC_ERR_METHOD_UNKNOWN(shown, { details: { method: shown } })))
     }
     let input = params
     if (method.params !== undefined) {
@@ -203,7 +208,7 @@ export class RpcServer {
       if (!parsed.success) {
         const error = codedError(new RPC_ERR_INVALID_PARAMS(name, describeParamsError(parsed.error)))
         const issues = parsed.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String), message: issue.message }))
-        return void connection.sendError(id, { ...error, details: { ...error.details, issues } })
+        return void connection.sendError(id, { ...error, details: { ...error.details, method: name, issues } })
       }
       input = parsed.data
     }
@@ -222,7 +227,8 @@ export class RpcServer {
     let settled = false
     const timer = setTimeout(() => {
       settled = true
-      connection.sendError(id, codedError(new RPC_ERR_METHOD_TIMEOUT(method.name, timeoutMs)))
+      const error = codedError(new RPC_ERR_METHOD_TIMEOUT(method.name, timeoutMs))
+      connection.sendError(id, { ...error, details: { ...error.details, method: method.name } })
     }, timeoutMs)
     pending.then(
       (output) => {
@@ -252,7 +258,9 @@ export class RpcServer {
   }
 
   #fail(connection: RpcConnection, id: RequestId, method: RpcMethodDefinition, err: unknown): void {
-    const { error, unexpected } = toRpcError(err)
+    const { error: mapped, unexpected } = toRpcError(err)
+    // Which method failed, as OpenClaw's clients read it (`details.method`), unless the error names its own.
+    const error = mapped.details?.method === undefined ? { ...mapped, details: { ...mapped.details, method: method.name } } : mapped
     if (unexpected) {
       const owner = this.#methods.owner(method.name)
       this.#options.log.error({ err, method: method.name, plugin: owner }, `RPC method '${method.name}' of plugin '${owner ?? 'unknown'}' failed`)
@@ -281,7 +289,7 @@ export class RpcServer {
     if (!parsed.success) return this.#refuse(connection, id, new RPC_ERR_INVALID_PARAMS('connect', describeParamsError(parsed.error)), 'invalid connect params')
     const params = parsed.data
     if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
-      const err = Object.assign(new RPC_ERR_PROTOCOL_MISMATCH(params.minProtocol, params.maxProtocol, PROTOCOL_VERSION), {
+      const err = new RPC_ERR_PROTOCOL_MISMATCH(params.minProtocol, params.maxProtocol, PROTOCOL_VERSION, {
         details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: PROTOCOL_VERSION, minProtocol: params.minProtocol, maxProtocol: params.maxProtocol },
       })
       return this.#refuse(connection, id, err, 'protocol mismatch')
@@ -324,22 +332,22 @@ export class RpcServer {
       case 'locked':
         return {
           delayMs: 0,
-          error: Object.assign(new RPC_ERR_AUTH_RATE_LIMITED(), {
-            retryAfterMs: verdict.retryAfterMs,
-            details: { code: 'AUTH_RATE_LIMITED', authReason: 'rate_limited', recommendedNextStep: 'wait_then_retry' },
-          }),
+          error: Object.assign(
+            new RPC_ERR_AUTH_RATE_LIMITED({ details: { code: 'AUTH_RATE_LIMITED', authReason: 'rate_limited', recommendedNextStep: 'wait_then_retry' } }),
+            { retryAfterMs: verdict.retryAfterMs },
+          ),
         }
       case 'missing':
         return {
           delayMs: 0,
-          error: Object.assign(new RPC_ERR_AUTH_MISSING(field), {
+          error: new RPC_ERR_AUTH_MISSING(field, {
             details: { code: field === 'token' ? 'AUTH_TOKEN_MISSING' : 'AUTH_PASSWORD_MISSING', authReason: `${field}_missing`, recommendedNextStep: 'update_auth_configuration' },
           }),
         }
       case 'mismatch':
         return {
           delayMs: verdict.delayMs,
-          error: Object.assign(new RPC_ERR_AUTH_MISMATCH(field), {
+          error: new RPC_ERR_AUTH_MISMATCH(field, {
             details: { code: field === 'token' ? 'AUTH_TOKEN_MISMATCH' : 'AUTH_PASSWORD_MISMATCH', authReason: `${field}_mismatch`, recommendedNextStep: 'update_auth_credentials' },
           }),
         }
@@ -360,7 +368,7 @@ export class RpcServer {
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
       server: { version: gateway.version, connId: connection.id },
-      features: { methods: this.#methods.keys(), events: SERVER_EVENTS },
+      features: { methods: this.#methods.keys(), events: SERVER_EVENTS, capabilities: SERVER_CAPABILITIES },
       snapshot: { presence: [], health: { ok: gateway.isReady() }, stateVersion: { presence: 0, health: 0 }, uptimeMs },
       auth: { role: params.role ?? 'operator', scopes: OPERATOR_SCOPES },
       policy: { maxPayload: config.maxPayload, maxBufferedBytes: config.maxBufferedBytes, tickIntervalMs: config.tickIntervalMs },

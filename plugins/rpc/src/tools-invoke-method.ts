@@ -1,5 +1,5 @@
 import type { RpcMethodDefinition } from '@openclaw/plugin-sdk'
-import { createError } from '@openclaw/plugin-sdk'
+import { CoreErrors, createError } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { RPC_ERR_TOOL_NAME_MISSING } from './errors.js'
 import type { RpcMethodDeps } from './rpc-method-deps.js'
@@ -9,7 +9,7 @@ const ToolsInvokeParams = z.strictObject({
   /** Wins over `tool`. */
   name: z.string().min(1).max(128).optional(),
   args: z.unknown().optional(),
-  /** Merged into `args.action` when `args` is an object. */
+  /** Becomes `args.action` when the tool's parameters have one (the kernel's rule, as on HTTP). */
   action: z.string().min(1).max(128).optional(),
   sessionKey: z.string().min(1).max(512).optional(),
   agentId: z.string().min(1).max(64).optional(),
@@ -30,8 +30,8 @@ function toolError(code: string, message: string): Error {
 
 /**
  * `tools.invoke {tool|name, args, sessionKey?}` → `{ ok: true, result }`, through the same policy,
- * validation and hooks as an agent's call. An unknown or denied tool is `NOT_FOUND`, bad arguments
- * `INVALID_REQUEST`, a tool timeout `TIMEOUT`.
+ * validation and hooks as an agent's call. An unknown or denied tool is `INVALID_REQUEST` (`details.code` says which), bad arguments
+ * `INVALID_REQUEST`, a tool timeout `UNAVAILABLE` (retryable).
  */
 export function createToolsInvokeMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.output<typeof ToolsInvokeParams>, object> {
   return {
@@ -41,17 +41,16 @@ export function createToolsInvokeMethod(deps: RpcMethodDeps): RpcMethodDefinitio
     async handler(params, ctx) {
       const name = params.name ?? params.tool
       if (name === undefined) throw new RPC_ERR_TOOL_NAME_MISSING()
-      let args = params.args ?? {}
-      if (params.action !== undefined && typeof args === 'object' && args !== null && !Array.isArray(args)) args = { ...args, action: params.action }
       const result = await deps.gateway.tools.invoke({
         name,
-        args,
+        args: params.args ?? {},
+        ...(params.action !== undefined ? { action: params.action } : {}),
         via: 'rpc',
         signal: ctx.signal,
         ...(params.sessionKey ? { sessionKey: params.sessionKey } : {}),
         ...(params.agentId ? { agentId: params.agentId } : {}),
       })
-      if (!result.ok) throw toolError(result.error?.code ?? 'CORE_ERR_TOOL_FAILED', result.error?.message ?? `Tool '${name}' failed`)
+      if (!result.ok) throw toolError(result.error?.code ?? CoreErrors.CORE_ERR_TOOL_FAILED.code, result.error?.message ?? `Tool '${name}' failed`)
       return { ok: true, result: result.output ?? null, toolCallId: result.toolCallId, durationMs: Math.round(result.durationMs) }
     },
   }

@@ -6,9 +6,10 @@ import type { Cluster } from '../cluster/cluster.js'
 import type { OwnerStore } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
 import type { ChannelDefinition } from '../types/channels.js'
-import type { HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
+import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
-import type { ModelProvider } from '../types/providers.js'
+import type { ModelCatalogEntry } from '../providers/model-catalog.js'
+import type { ModelApi, ModelProvider } from '../types/providers.js'
 import type { RpcMethodDefinition } from '../types/rpc.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
 import type { SkillDefinition } from '../types/skills.js'
@@ -29,10 +30,14 @@ export interface Registries {
   readonly tools: RegistryView<ToolDefinition>
   readonly skills: RegistryView<SkillDefinition>
   readonly providers: RegistryView<ModelProvider>
+  /** Wire API adapters, keyed by `api` name (`openai-completions`…). */
+  readonly modelApis: RegistryView<ModelApi>
   /** Keyed `METHOD path`. */
   readonly httpRoutes: RegistryView<HttpRouteDefinition>
   /** Keyed by path. */
   readonly httpUpgrades: RegistryView<HttpUpgradeDefinition>
+  /** Route guards plugins registered (`api.http.guard`), keyed by name; `gateway` and `none` are the server's own. */
+  readonly httpGuards: RegistryView<HttpGuardDefinition>
   readonly rpcMethods: RegistryView<RpcMethodDefinition>
 }
 
@@ -55,9 +60,9 @@ export interface AgentRuntime {
   /**
    * Start a run, or join the one with the same idempotency key (`joined: true`); a finished key
    * answers its stored result. The run's id is known at once; `events.subscribe()` replays what
-   * happened so far and follows live. Throws only for bad input.
+   * happened so far and follows live. Rejects only for bad input.
    */
-  start(options: AgentRunOptions): StartedRun
+  start(options: AgentRunOptions): Promise<StartedRun>
   /** Wait for a run started elsewhere; `undefined` if the run id is unknown. */
   wait(runId: string, options?: { timeoutMs?: number }): Promise<AgentRunResult | undefined>
   /** Abort a running run. Resolves `true` if it was running. */
@@ -69,12 +74,12 @@ export interface AgentRuntime {
 }
 
 export interface SessionRuntime {
-  list(options?: ListSessionsOptions): Page<SessionInfo>
-  get(key: string): SessionInfo | undefined
-  history(key: string, options?: HistoryOptions): Page<TranscriptEntry>
+  list(options?: ListSessionsOptions): Promise<Page<SessionInfo>>
+  get(key: string): Promise<SessionInfo | undefined>
+  history(key: string, options?: HistoryOptions): Promise<Page<TranscriptEntry>>
   /** Clear the transcript, keep the session. */
-  reset(key: string): boolean
-  delete(key: string): boolean
+  reset(key: string): Promise<boolean>
+  delete(key: string): Promise<boolean>
 }
 
 export interface InboundOutcome {
@@ -95,10 +100,22 @@ export interface ToolRuntime {
    * Invoke a registered tool outside a run (HTTP `/tools/invoke`, RPC `tools.invoke`), through the
    * same validation, policy and hooks as an agent's call.
    */
-  invoke(request: { name: string; args: unknown; sessionKey?: string; agentId?: string; via: 'http' | 'rpc'; signal?: AbortSignal }): Promise<ToolResult>
+  invoke(request: {
+    name: string
+    args: unknown
+    /** OpenClaw's `action`: becomes `args.action` when the tool's parameters have one (one rule for every surface). */
+    action?: string
+    sessionKey?: string
+    agentId?: string
+    via: 'http' | 'rpc'
+    signal?: AbortSignal
+  }): Promise<ToolResult>
 }
 
-/** What the kernel offers plugins at runtime, as `api.gateway`. */
+/**
+ * What the kernel offers plugins at runtime, as `api.gateway`: a frozen object of what a plugin may
+ * do, never the kernel (no hook calls, no root services, no `stop()`).
+ */
 export interface GatewayRuntime {
   readonly version: string
   readonly stateDir: string
@@ -107,6 +124,8 @@ export interface GatewayRuntime {
   readonly agent: AgentRuntime
   readonly sessions: SessionRuntime
   readonly tools: ToolRuntime
+  /** The configured model catalogue: every model the providers list (`models.providers.<id>.models`). */
+  readonly models: { list(): ModelCatalogEntry[] }
   /** Channels call this with every message they receive. */
   readonly inbound: { receive(message: InboundMessage): Promise<InboundOutcome> }
   /** Send a message to a channel through the durable outbox (never twice for one `deliveryKey`). */
@@ -138,10 +157,21 @@ export interface PluginApi<Config = unknown> {
   readonly cluster: Cluster
   /** Aborted when the gateway stops. */
   readonly signal: AbortSignal
-  readonly http: { route(definition: HttpRouteDefinition): void; upgrade(definition: HttpUpgradeDefinition): void }
+  readonly http: {
+    /** Serve a route on the gateway port; its `auth` names a guard: `gateway`, `none`, or one registered with `guard()`. */
+    route(definition: HttpRouteDefinition): void
+    upgrade(definition: HttpUpgradeDefinition): void
+    /** Register a route guard under `name`, for any plugin's routes to name as their `auth`. */
+    guard(name: string, check: HttpGuardCheck): void
+  }
   readonly rpc: { method<P, R>(definition: RpcMethodDefinition<P, R>): void }
   readonly channels: { register(definition: ChannelDefinition): void }
   readonly tools: { register<A, R>(definition: ToolDefinition<A, R>): void }
   readonly skills: { register(definition: SkillDefinition): void }
-  readonly providers: { register(provider: ModelProvider): void }
+  readonly providers: {
+    /** A provider with a fixed id, configured by the plugin itself. */
+    register(provider: ModelProvider): void
+    /** A wire API: the core makes one provider per `models.providers.<id>` entry whose `api` names it. */
+    adapter<Options>(adapter: ModelApi<Options>): void
+  }
 }

@@ -1,4 +1,4 @@
-import { createGateway, createSilentLogger, type Gateway, type Logger, type PluginInput } from '@openclaw/core'
+import { createGateway, createSilentLogger, Tokens, type Gateway, type HttpInjectRequest, type HttpInjectResponse, type Logger, type PluginInput } from '@openclaw/core'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,11 +14,18 @@ export interface TestGatewayOptions {
   readonly stateDir?: string
   /** Default true: call `start()` before returning. */
   readonly start?: boolean
+  /** Where `${VAR}` in the config and built-in providers' keys (`OPENAI_API_KEY`…) are read. Default: empty. */
+  readonly env?: NodeJS.ProcessEnv
 }
 
 export interface TestGateway extends Gateway {
   /** The fake clock (absent with `realClock`). */
   readonly clock: FakeClock | undefined
+  /**
+   * The gateway's HTTP routes in process (fastify's inject): no socket, same auth, limits and error
+   * bodies. Needs the HTTP server plugin (`core:http`, `@openclaw/plugin-http-server`) among the plugins.
+   */
+  readonly http: { inject(request: HttpInjectRequest): Promise<HttpInjectResponse> }
 }
 
 /**
@@ -33,9 +40,10 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
     plugins: options.plugins ?? [],
     store: ':memory:',
     logger: options.logger ?? createSilentLogger(),
-    env: {},
+    env: options.env ?? {},
     ...(clock ? { clock } : {}),
   })
   if (options.start ?? true) await gateway.start()
-  return Object.assign(gateway, { clock }) as TestGateway
+  const http = { inject: (request: HttpInjectRequest) => gateway.services.resolve(Tokens.HttpServer).inject(request) }
+  return Object.assign(gateway, { clock, http }) as TestGateway
 }
