@@ -39,7 +39,11 @@ import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
 import { LocalCluster } from './cluster/local-cluster.js'
+import { PgCluster } from './cluster/pg-cluster.js'
+import { postgresCoordination } from './cluster/postgres-coordination.js'
 import type { ClusterHost, SingletonStart } from './cluster/cluster.js'
+import { PostgresStateStore } from './store/postgres-state-store.js'
+import { resolveStorage } from './store/resolve-storage.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
 import { stateDirOpenToOthers } from './store/state-dir-permissions.js'
@@ -143,18 +147,39 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const records = planPlugins({ inline: options.plugins ?? [], pluginDirs, config, rawConfig, configProblems })
   if (configProblems.length > 0) throw new CORE_ERR_CONFIG_INVALID(configProblems.join('\n'))
 
-  // The state database is this gateway's alone while it lives (an in-memory or injected store is not shared).
-  const lock = options.store === undefined ? StateDirLock.acquire(paths.stateDir) : undefined
+  const storage = options.store === undefined ? resolveStorage(config, env) : { driver: 'sqlite' as const }
+  // On SQLite the state database is this gateway's alone while it lives (an in-memory or injected
+  // store is not shared); on PostgreSQL several gateways are the point.
+  const lock = options.store === undefined && storage.driver === 'sqlite' ? StateDirLock.acquire(paths.stateDir) : undefined
   const ownsStore = typeof options.store !== 'object'
   let store: StateStore | undefined
+  let cluster: PgCluster | undefined
   try {
-    store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(paths.stateDir, 'state.db'))
-    await store.forOwner('core').migrate(CORE_MIGRATIONS)
+    if (storage.driver === 'postgres') {
+      const pgStore = await PostgresStateStore.open(storage.options)
+      store = pgStore
+      await store.forOwner('core').migrate(CORE_MIGRATIONS)
+      const log = options.logger ?? createLogger({ level: config.logging.level })
+      cluster = new PgCluster({
+        store: pgStore,
+        maxWaitingPerSession: config.session.maxQueue,
+        onError: (what, err) => log.error({ err }, `cluster: ${what} failed`),
+        onConnection: (state, err) => {
+          if (state === 'lost') log.warn({ err }, 'cluster connection to PostgreSQL lost: reconnecting (singletons held here stop)')
+          else log.info({ database: pgStore.location }, 'cluster connection to PostgreSQL open')
+        },
+      })
+      await cluster.start()
+    } else {
+      store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(paths.stateDir, 'state.db'))
+      await store.forOwner('core').migrate(CORE_MIGRATIONS)
+    }
     const exclusive = lock !== undefined || options.store === ':memory:'
-    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock, store, ownsStore, exclusive })
+    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock, store, ownsStore, exclusive, cluster })
     await gateway.registerPlugins()
     return gateway
   } catch (err) {
+    await cluster?.stop().catch(() => {})
     if (ownsStore) await store?.close()
     lock?.release()
     throw err
@@ -188,6 +213,8 @@ class GatewayKernel implements Gateway {
   readonly #clock: Clock
   readonly #ownsStore: boolean
   readonly #cluster: ClusterHost
+  readonly #ownedCluster: PgCluster | undefined
+  #resumeTimer: NodeJS.Timeout | undefined
   readonly #lock: StateDirLock | undefined
   readonly #env: NodeJS.ProcessEnv
   readonly #registries: {
@@ -218,6 +245,8 @@ class GatewayKernel implements Gateway {
     store: StateStore
     ownsStore: boolean
     exclusive: boolean
+    /** The replicas this gateway runs with, when it opened a PostgreSQL store itself (it stops it). */
+    cluster?: PgCluster
   }) {
     const { options, config } = input
     this.#lock = input.lock
@@ -227,9 +256,10 @@ class GatewayKernel implements Gateway {
     this.log = options.logger ?? createLogger({ level: config.logging.level })
     this.#ownsStore = input.ownsStore
     this.store = input.store
-    this.#cluster = options.cluster ?? new LocalCluster((name, err) => this.log.error({ err, singleton: name }, 'a cluster singleton failed to start'))
+    this.#cluster = options.cluster ?? input.cluster ?? new LocalCluster((name, err) => this.log.error({ err, singleton: name }, 'a cluster singleton failed to start'))
     const core = this.store.forOwner('core')
-    this.#coordination = (options.coordination ?? singleProcessCoordination)({
+    this.#ownedCluster = input.cluster
+    this.#coordination = (options.coordination ?? (input.cluster ? postgresCoordination(input.cluster) : singleProcessCoordination))({
       store: core, config, clock: this.#clock, holder: `gw_${randomUUID()}`, exclusive: input.exclusive,
     })
 
@@ -417,6 +447,13 @@ class GatewayKernel implements Gateway {
     const abandoned = await this.#coordination.idempotency.recover()
     if (abandoned > 0) this.log.warn({ runs: abandoned }, 'released the idempotency keys of runs a previous process left unfinished')
     await this.#outbox.resumePending()
+    const resumeEvery = this.#coordination.resumeEveryMs
+    if (resumeEvery !== undefined) {
+      this.#resumeTimer = setInterval(() => {
+        this.#outbox.resumePending().catch((err: unknown) => this.log.warn({ err }, 'looking for pending deliveries failed'))
+      }, resumeEvery)
+      this.#resumeTimer.unref()
+    }
     this.#state = 'started'
     await this.hooks.gatewayStart.promise({ plugins: this.plugins.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
       this.log.error({ err }, 'a gatewayStart tap failed')
@@ -438,6 +475,7 @@ class GatewayKernel implements Gateway {
     }
     // Singletons stop before the plugins that run them, so another replica can take them over.
     await this.#cluster.stopSingletons().catch((err: unknown) => this.log.error({ err }, 'stopping cluster singletons failed'))
+    clearInterval(this.#resumeTimer)
     await this.#host.stopAll()
     await this.agent.abortAll('the gateway is stopping')
     await this.#outbox.stop()
@@ -448,6 +486,7 @@ class GatewayKernel implements Gateway {
   async #teardown(): Promise<void> {
     for (const record of this.#host.records) record.abort.abort()
     await this.services.dispose().catch((err: unknown) => this.log.error({ err }, 'disposing services failed'))
+    await this.#ownedCluster?.stop().catch((err: unknown) => this.log.error({ err }, 'leaving the cluster failed'))
     if (this.#ownsStore) await this.store.close()
     this.#lock?.release()
   }

@@ -60,8 +60,7 @@ export { PgCluster } from './cluster/pg-cluster.js'
 export type { PgClusterOptions } from './cluster/pg-cluster.js'
 export { PgLeaseQueue } from './cluster/pg-lease-queue.js'
 export type { PgLeaseQueueOptions } from './cluster/pg-lease-queue.js'
-export { migratePostgres } from './cluster/pg-migrate.js'
-export type { PgMigration } from './cluster/pg-migrate.js'
+export { postgresCoordination } from './cluster/postgres-coordination.js'
 export type { Cluster, ClusterHost, ClusterSingleton, SingletonStart } from './cluster/cluster.js'
 
 // ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────

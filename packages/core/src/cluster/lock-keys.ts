@@ -20,3 +20,13 @@ export const LockClass = {
 export const LIVE_REPLICAS_SQL = `SELECT l.objid::bigint FROM pg_locks l
   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.classid = ${LockClass.PRESENCE}
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`
+
+/** This replica's name as a claim holder (`holder` columns of portable tables such as core_runs). */
+export function replicaHolder(replicaKey: number): string {
+  return `replica:${replicaKey}`
+}
+
+/** The holder names ({@link replicaHolder}) of the replicas alive now. */
+export const LIVE_HOLDERS_SQL = `SELECT 'replica:' || l.objid::text FROM pg_locks l
+  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.classid = ${LockClass.PRESENCE}
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`

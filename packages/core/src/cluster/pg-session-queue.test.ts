@@ -65,13 +65,13 @@ describe('PgSessionQueue (turns of one session across replicas)', () => {
       })
       await running.opened
       const waiting = [small[1]!.cluster.sessions.run('agent:main:busy', async () => 'b'), small[2]!.cluster.sessions.run('agent:main:busy', async () => 'c')]
-      await expect.poll(() => small[0]!.cluster.sessions.depth('agent:main:busy')).toBe(3)
+      await expect.poll(() => small[0]!.cluster.sessions.clusterDepth('agent:main:busy')).toBe(3)
       const refused = await small[0]!.cluster.sessions.run('agent:main:busy', async () => 'd').catch((e: unknown) => e)
       expect(isCodedError(refused, 'CORE_ERR_SESSION_BUSY')).toBe(true)
       hold.open()
       await first
       expect(await Promise.all(waiting)).toEqual(['b', 'c'])
-      expect(await small[1]!.cluster.sessions.depth('agent:main:busy')).toBe(0)
+      expect(await small[1]!.cluster.sessions.clusterDepth('agent:main:busy')).toBe(0)
     } finally {
       await Promise.all(small.map((replica) => replica.stop()))
     }
@@ -87,12 +87,12 @@ describe('PgSessionQueue (turns of one session across replicas)', () => {
       }).catch(() => {})
       await running.opened
       void doomed!.cluster.sessions.run('agent:main:dies', async () => 'never').catch(() => {})
-      await expect.poll(() => survivor!.cluster.sessions.depth('agent:main:dies')).toBe(2)
+      await expect.poll(() => survivor!.cluster.sessions.clusterDepth('agent:main:dies')).toBe(2)
       await doomed!.die()
       const started = performance.now()
       expect(await survivor!.cluster.sessions.run('agent:main:dies', async () => 'ran')).toBe('ran')
       expect(performance.now() - started).toBeLessThan(2000)
-      expect(await survivor!.cluster.sessions.depth('agent:main:dies')).toBe(0)
+      expect(await survivor!.cluster.sessions.clusterDepth('agent:main:dies')).toBe(0)
     } finally {
       await survivor!.stop()
       await doomed!.stop()

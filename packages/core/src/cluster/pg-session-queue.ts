@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { TurnQueue } from '../coordination/turn-queue.js'
 import { CORE_ERR_SESSION_BUSY } from '../errors/codes.js'
 import type { ClusterConnection } from './cluster-connection.js'
 import { LIVE_REPLICAS_SQL, LockClass } from './lock-keys.js'
@@ -21,8 +22,10 @@ export interface PgSessionQueueOptions {
  * More than `maxWaiting` live tickets behind the running one and a new turn is refused with
  * `CORE_ERR_SESSION_BUSY`: the limit is cluster-wide.
  */
-export class PgSessionQueue {
+export class PgSessionQueue implements TurnQueue {
   readonly #waiters = new Map<string, Set<() => void>>()
+  /** Turns running or waiting here, per session (what {@link depth} counts). */
+  readonly #local = new Map<string, number>()
   readonly #pollMs: number
   #unsubscribe: (() => void) | undefined
 
@@ -47,17 +50,30 @@ export class PgSessionQueue {
   }
 
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const { id, ahead } = await this.#enqueue(key)
+    this.#local.set(key, (this.#local.get(key) ?? 0) + 1)
     try {
-      if (ahead > 0) await this.#waitTurn(key, id)
-      return await task()
+      const { id, ahead } = await this.#enqueue(key)
+      try {
+        if (ahead > 0) await this.#waitTurn(key, id)
+        return await task()
+      } finally {
+        // The database gone for a moment: try once more later rather than fail a turn that ran.
+        await this.#release(key, id).catch(() => setTimeout(() => void this.#release(key, id).catch(() => {}), 1000).unref())
+      }
     } finally {
-      await this.#release(key, id)
+      const left = this.#local.get(key)! - 1
+      if (left === 0) this.#local.delete(key)
+      else this.#local.set(key, left)
     }
   }
 
+  /** Turns running or waiting for a session on this replica. */
+  depth(key: string): number {
+    return this.#local.get(key) ?? 0
+  }
+
   /** Turns running or waiting for a session, on every live replica. */
-  async depth(key: string): Promise<number> {
+  async clusterDepth(key: string): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM core_session_turns WHERE session_key = $1 AND replica_key IN (${LIVE_REPLICAS_SQL})`, [key])
     return Number(rows[0]?.n ?? 0)

@@ -21,6 +21,11 @@ export interface GatewayCoordination {
   readonly runs: RunTracker
   /** Sends going on: one delivery key is never sent twice at once. */
   readonly deliveries: DeliveryInFlight
+  /**
+   * How often to look again for deliveries left pending by a gateway that is gone (several replicas:
+   * one may die mid-send). Left out: only at start.
+   */
+  readonly resumeEveryMs?: number
 }
 
 export interface CoordinationContext {

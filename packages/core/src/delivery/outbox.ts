@@ -100,7 +100,12 @@ export class Outbox {
         missing.set(message.channel, (missing.get(message.channel) ?? 0) + 1)
         continue
       }
-      void this.inFlight.track(row.delivery_key, () => this.#deliver(channel, message, row.attempts))
+      void this.inFlight.track(row.delivery_key, async () => {
+        // Read again once the key is ours: another replica may have sent it in between.
+        const current = await this.#row(row.delivery_key)
+        if (!current || current.state !== 'pending') return current ? this.#outcomeOf(current, true) : { status: 'cancelled' }
+        return this.#deliver(channel, message, current.attempts)
+      })
     }
     for (const [channel, count] of missing) {
       this.log.warn({ channel, pending: count }, `${count} pending deliveries wait for channel '${channel}', which this gateway does not have`)

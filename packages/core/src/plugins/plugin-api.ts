@@ -63,10 +63,13 @@ export interface AgentRuntime {
    * happened so far and follows live. Rejects only for bad input.
    */
   start(options: AgentRunOptions): Promise<StartedRun>
-  /** Wait for a run started elsewhere; `undefined` if the run id is unknown. */
+  /**
+   * Wait for a run started elsewhere (on several replicas, also on another replica: by run id or
+   * idempotency key); `undefined` if the run id is unknown (or `timeoutMs` passed).
+   */
   wait(runId: string, options?: { timeoutMs?: number }): Promise<AgentRunResult | undefined>
-  /** Abort a running run. Resolves `true` if it was running. */
-  abort(runId: string): boolean
+  /** Abort a running run, here or (several replicas) on the replica running it. Resolves `true` if it was running. */
+  abort(runId: string): Promise<boolean>
   /** Ids of the configured agents; `main` always exists. */
   agentIds(): string[]
   /** The agent's id for a key like `agent:<id>:...`, after normalising; throws a coded error when they disagree. */
