@@ -27,6 +27,7 @@ export type {
   Token,
   Logger,
   PluginHooks,
+  Clock,
 } from '@openclaw/core'
 
 // ── Messages and channels ────────────────────────────────────────────────────────────────────────

@@ -28,3 +28,6 @@ export const CRON_ERR_RUN_INTERRUPTED = createError<'CRON_ERR_RUN_INTERRUPTED'>(
 /** `cron.run {mode: "due"}` on a job that is not due (answered `{ok: true, ran: false}` by RPC, thrown by the API). */
 export const CRON_ERR_NOT_DUE = createError<'CRON_ERR_NOT_DUE', [id: string]>(
   'CRON_ERR_NOT_DUE', "job '%s' is not due", 409)
+/** A due job moved while its fire was being claimed (another ticker got there first); the batch is retried. */
+export const CRON_ERR_FIRE_RACE = createError<'CRON_ERR_FIRE_RACE', [id: string]>(
+  'CRON_ERR_FIRE_RACE', "job '%s' moved while its fire was being claimed", 409)
