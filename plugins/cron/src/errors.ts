@@ -25,9 +25,6 @@ export const CRON_ERR_RUN_TIMEOUT = createError<'CRON_ERR_RUN_TIMEOUT', [ms: num
 /** A run whose gateway died (or lost its lease) before it finished; it is not run again. */
 export const CRON_ERR_RUN_INTERRUPTED = createError<'CRON_ERR_RUN_INTERRUPTED'>(
   'CRON_ERR_RUN_INTERRUPTED', 'the run was interrupted: its gateway stopped or died before it finished')
-/** `cron.run {mode: "due"}` on a job that is not due (answered `{ok: true, ran: false}` by RPC, thrown by the API). */
-export const CRON_ERR_NOT_DUE = createError<'CRON_ERR_NOT_DUE', [id: string]>(
-  'CRON_ERR_NOT_DUE', "job '%s' is not due", 409)
 /** A due job moved while its fire was being claimed (another ticker got there first); the batch is retried. */
 export const CRON_ERR_FIRE_RACE = createError<'CRON_ERR_FIRE_RACE', [id: string]>(
   'CRON_ERR_FIRE_RACE', "job '%s' moved while its fire was being claimed", 409)
