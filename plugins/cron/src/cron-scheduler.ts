@@ -134,6 +134,8 @@ export class CronScheduler {
       } finally {
         this.#ticking = undefined
       }
+      // A nudge that came in after the last batch (during pruning) ticks again instead of being lost.
+      if (this.#again && this.#running) return void this.tick()
       await this.#arm()
     })()
     return this.#ticking
