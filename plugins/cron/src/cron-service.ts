@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { GatewayRuntime, Logger } from '@openclaw/plugin-sdk'
 import type { CronJob, CronJobState, JobInput, JobPatch } from './cron-job.js'
 import type { CronScheduler } from './cron-scheduler.js'
@@ -90,12 +90,17 @@ export class CronService {
     return { ok: true, removed }
   }
 
-  async list(query: ListJobsQuery = {}): Promise<{ jobs: CronJob[]; total: number; offset: number; limit: number; hasMore: boolean }> {
+  /**
+   * A page of jobs, as OpenClaw's CLI reads it: `snapshotRevision` (a hash of the whole filtered,
+   * sorted list, so a reader paging through notices a change), `total`, `offset`, `limit`,
+   * `hasMore` and `nextOffset` (`null` on the last page).
+   */
+  async list(query: ListJobsQuery = {}): Promise<{ jobs: CronJob[]; snapshotRevision: string; total: number; offset: number; limit: number; hasMore: boolean; nextOffset: number | null }> {
     const filter = query.enabled ?? (query.includeDisabled ? 'all' : 'enabled')
     const text = query.query?.toLowerCase()
     let jobs = (await this.deps.store.listJobs()).map((r) => r.job).filter((job) =>
       (filter === 'all' || (filter === 'enabled') === job.enabled) &&
-      (!text || job.name.toLowerCase().includes(text) || job.id.includes(text)) &&
+      (!text || [job.id, job.name, job.description ?? '', job.agentId].join(' ').toLowerCase().includes(text)) &&
       (!query.scheduleKind || job.schedule.kind === query.scheduleKind) &&
       (!query.lastRunStatus || job.state.lastRunStatus === query.lastRunStatus) &&
       (!query.agentId || job.agentId === query.agentId))
@@ -103,9 +108,13 @@ export class CronService {
     const key = (job: CronJob): number | string => by === 'name' ? job.name : by === 'updatedAtMs' ? job.updatedAtMs : job.state.nextRunAtMs ?? Number.MAX_SAFE_INTEGER
     const dir = query.sortDir === 'desc' ? -1 : 1
     jobs = jobs.sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : 0))
-    const offset = query.offset ?? 0
+    const total = jobs.length
+    const offset = Math.min(query.offset ?? 0, total)
     const limit = query.limit ?? 200
-    return { jobs: jobs.slice(offset, offset + limit), total: jobs.length, offset, limit, hasMore: offset + limit < jobs.length }
+    const page = jobs.slice(offset, offset + limit)
+    const next = offset + page.length
+    const snapshotRevision = `sha256:${createHash('sha256').update(JSON.stringify(jobs.map((j) => [j.id, j.updatedAtMs, j.enabled]))).digest('base64url')}`
+    return { jobs: page, snapshotRevision, total, offset, limit, hasMore: next < total, nextOffset: next < total ? next : null }
   }
 
   async status(): Promise<{ enabled: boolean; jobs: number; enabledJobs: number; running: number; nextWakeAtMs: number | null }> {

@@ -10,9 +10,9 @@ export const CRON_ERR_INVALID_JOB = createError<'CRON_ERR_INVALID_JOB', [reason:
 /** A cron expression croner cannot parse, or a time zone `Intl` does not know. */
 export const CRON_ERR_INVALID_SCHEDULE = createError<'CRON_ERR_INVALID_SCHEDULE', [reason: string]>(
   'CRON_ERR_INVALID_SCHEDULE', 'invalid schedule: %s', 400)
-/** `cron.get/update/remove/run/runs` named a job id that does not exist. */
+/** `cron.get/update/remove/run/runs` named a job id that does not exist (RPC `INVALID_REQUEST`, with OpenClaw's message, which its CLI reads). */
 export const CRON_ERR_JOB_NOT_FOUND = createError<'CRON_ERR_JOB_NOT_FOUND', [id: string]>(
-  'CRON_ERR_JOB_NOT_FOUND', "job '%s' not found", 404)
+  'CRON_ERR_JOB_NOT_FOUND', 'cron job not found: %s', 400)
 /** A change to a system-owned job (the heartbeat): edit `agents.*.heartbeat` instead. */
 export const CRON_ERR_SYSTEM_JOB = createError<'CRON_ERR_SYSTEM_JOB', [id: string]>(
   'CRON_ERR_SYSTEM_JOB', "job '%s' is system-owned (a heartbeat): change agents.*.heartbeat in the config instead", 400)
