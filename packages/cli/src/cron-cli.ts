@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
 import type { CliIo } from './cli-io.js'
 
 // `openclaw cron …` (alias `automations`): OpenClaw's automation commands against a running gateway.

@@ -291,9 +291,13 @@ export class CronStore {
   async listRuns(query: RunsQuery): Promise<{ runs: CronRun[]; total: number }> {
     const where: string[] = []
     const params: unknown[] = []
-    if (query.jobId !== undefined) (where.push('job_id = ?'), params.push(query.jobId))
-    if (query.runId !== undefined) (where.push('run_id = ?'), params.push(query.runId))
-    if (query.statuses && query.statuses.length > 0) (where.push(`status IN (${query.statuses.map(() => '?').join(', ')})`), params.push(...query.statuses))
+    const filter = (clause: string, ...values: unknown[]) => {
+      where.push(clause)
+      params.push(...values)
+    }
+    if (query.jobId !== undefined) filter('job_id = ?', query.jobId)
+    if (query.runId !== undefined) filter('run_id = ?', query.runId)
+    if (query.statuses && query.statuses.length > 0) filter(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses)
     const clause = where.length ? ` WHERE ${where.join(' AND ')}` : ''
     const dir = query.sortDir === 'asc' ? 'ASC' : 'DESC'
     const rows = await this.store.all<Row>(`SELECT * FROM ${RUNS}${clause} ORDER BY started_at ${dir}, run_id ${dir} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset])
