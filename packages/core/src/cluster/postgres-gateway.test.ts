@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../../../scripts/test-database.js'
+import { isCodedError } from '../errors/create-error.js'
+import { createGateway, parseConfig, type Gateway } from '../gateway.js'
+import { createLogger } from '../logging/logger.js'
+import { resolveStorage } from '../store/resolve-storage.js'
+
+let db: TestDatabase
+let dir: string
+beforeAll(async () => {
+  db = await createTestDatabase('gateway')
+  dir = mkdtempSync(join(tmpdir(), 'openclaw-pg-gateway-'))
+})
+afterAll(async () => {
+  await db.drop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('resolveStorage', () => {
+  it('takes storage.driver, else postgres when OPENCLAW_DATABASE_URL is set, else sqlite', () => {
+    const url = 'postgres://u:p@127.0.0.1:5432/db'
+    expect(resolveStorage(parseConfig({}), {})).toEqual({ driver: 'sqlite' })
+    expect(resolveStorage(parseConfig({}), { OPENCLAW_DATABASE_URL: url })).toEqual({ driver: 'postgres', options: { url } })
+    expect(resolveStorage(parseConfig({ storage: { driver: 'sqlite' } }), { OPENCLAW_DATABASE_URL: url })).toEqual({ driver: 'sqlite' })
+    expect(resolveStorage(parseConfig({ storage: { driver: 'postgres', postgres: { url, poolSize: 4, schema: 'gw' } } }), {}))
+      .toEqual({ driver: 'postgres', options: { url, poolSize: 4, schema: 'gw' } })
+  })
+
+  it('refuses postgres without a URL, and a URL that is not postgres://, without echoing it', () => {
+    const missing = (() => resolveStorage(parseConfig({ storage: { driver: 'postgres' } }), {})) as () => never
+    expect(missing).toThrow(/storage\.postgres\.url: required/)
+    try {
+      resolveStorage(parseConfig({ storage: { postgres: { url: 'mysql://root:hunter2@db/x' }, driver: 'postgres' } }), {})
+      expect.unreachable()
+    } catch (error) {
+      expect(isCodedError(error, 'CORE_ERR_CONFIG_INVALID')).toBe(true)
+      expect((error as Error).message).not.toContain('hunter2')
+    }
+    expect(() => parseConfig({ storage: { postgres: { schema: 'bad name' } } })).toThrow(/storage\.postgres\.schema/)
+  })
+})
+
+describe('createGateway on PostgreSQL', () => {
+  it('lets two gateways share one state dir and one database (no state-dir lock), in api.cluster postgres mode, and logs no password', async () => {
+    const lines: string[] = []
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } })
+    const gateways: Gateway[] = []
+    const modes: string[] = []
+    const plugin = { id: 'probe', version: '1.0.0', apiVersion: '^2.0.0', register: (api: { cluster: { mode: string } }) => void modes.push(api.cluster.mode) }
+    try {
+      for (let i = 0; i < 2; i++) {
+        const gateway = await createGateway({ stateDir: dir, logger, env: { OPENCLAW_DATABASE_URL: db.url }, plugins: [plugin as never], config: {} })
+        gateways.push(gateway)
+        await gateway.start()
+      }
+      expect(gateways.map((g) => g.store.dialect)).toEqual(['postgres', 'postgres'])
+      expect(modes).toEqual(['postgres', 'postgres'])
+      const result = await gateways[0]!.sessions.append('agent:main:shared', [{ role: 'user', content: 'from one' }], { agentId: 'main' }).then(() => gateways[1]!.sessions.transcript('agent:main:shared'))
+      expect(result.map((m) => (m as { content: unknown }).content)).toEqual(['from one'])
+    } finally {
+      for (const gateway of gateways) await gateway.stop()
+    }
+    const password = new URL(db.url).password
+    expect(password).not.toBe('')
+    expect(lines.join('')).toContain('cluster connection to PostgreSQL open')
+    expect(lines.join('')).toContain(':***@')
+    expect(lines.join('')).not.toContain(`:${password}@`)
+  })
+})
