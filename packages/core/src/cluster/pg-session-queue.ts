@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { TurnQueue } from '../coordination/turn-queue.js'
 import { CORE_ERR_SESSION_BUSY } from '../errors/codes.js'
 import type { ClusterConnection } from './cluster-connection.js'
-import { LIVE_REPLICAS_SQL, LockClass } from './lock-keys.js'
+import { LIVE_REPLICAS_SQL } from './lock-keys.js'
 import type { PgEventBus } from './pg-event-bus.js'
 
 const TURN_DONE = 'session.turn-done'
@@ -80,30 +80,13 @@ export class PgSessionQueue implements TurnQueue {
   }
 
   async #enqueue(key: string): Promise<{ id: string; ahead: number }> {
-    const client = await this.pool.connect()
-    try {
-      await client.query('BEGIN')
-      // Serialise ticket-taking per session, so that the busy count and the insert are one step.
-      await client.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [LockClass.SESSION_QUEUE, key])
-      await client.query(`DELETE FROM core_session_turns WHERE session_key = $1 AND replica_key NOT IN (${LIVE_REPLICAS_SQL})`, [key])
-      const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM core_session_turns WHERE session_key = $1', [key])
-      const ahead = Number(rows[0]?.n ?? 0)
-      if (ahead > this.options.maxWaiting) {
-        await client.query('ROLLBACK')
-        throw new CORE_ERR_SESSION_BUSY(key, this.options.maxWaiting)
-      }
-      const inserted = await client.query<{ id: string }>(
-        'INSERT INTO core_session_turns (session_key, replica_key, enqueued_at) VALUES ($1, $2, $3) RETURNING id',
-        [key, this.connection.replicaKey, Date.now()],
-      )
-      await client.query('COMMIT')
-      return { id: inserted.rows[0]!.id, ahead }
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw error
-    } finally {
-      client.release()
-    }
+    // One round trip (core_session_enqueue): the busy count and the insert are one step under the session's lock.
+    const { rows } = await this.pool.query<{ id: string | null; ahead: number }>('SELECT id, ahead FROM core_session_enqueue($1, $2, $3, $4)', [
+      key, this.connection.replicaKey, this.options.maxWaiting, Date.now(),
+    ])
+    const row = rows[0]!
+    if (row.id === null) throw new CORE_ERR_SESSION_BUSY(key, this.options.maxWaiting)
+    return { id: row.id, ahead: row.ahead }
   }
 
   async #waitTurn(key: string, id: string): Promise<void> {
