@@ -47,14 +47,33 @@ export type { JsonSkill } from './skills/skill-loader.js'
 export { generateSkillTypes } from './skills/skill-types.js'
 export { sessionKeyFor } from './inbound/inbound-router.js'
 
+// ── Channels: session keys, access control, text for channels ───────────────────────────────────
+export { channelSessionKey } from './channels/channel-session-key.js'
+export type { DmScope, GroupScope, ChannelSessionKeyInput } from './channels/channel-session-key.js'
+export { ChannelAccessShape, ChannelAccessSchema, DmPolicySchema, GroupPolicySchema } from './channels/channel-access-config.js'
+export type { ChannelAccessConfig, ChannelAccessConfigInput } from './channels/channel-access-config.js'
+export { decideAccess } from './channels/channel-access.js'
+export type { AccessDecision } from './channels/channel-access.js'
+export { createPairingCode, normalisePairingCode, PAIRING_CODE_TTL_MS, PAIRING_MAX_PENDING } from './channels/pairing-code.js'
+export { formatMarkdown } from './delivery/format-markdown.js'
+export { splitText } from './delivery/split-text.js'
+export type { SplitOptions } from './delivery/split-text.js'
+export { TokenBucket } from './delivery/token-bucket.js'
+
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
 export type { CodedError, CodedErrorConstructor } from './errors/create-error.js'
 export * as errors from './errors/codes.js'
 
 // ── Types shared with plugins ────────────────────────────────────────────────────────────────────
-export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt } from './types/messages.js'
-export type { ChannelDefinition, ChannelCapabilities, ChannelSendContext } from './types/channels.js'
+export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt, MediaKind } from './types/messages.js'
+export { DEFAULT_TEXT_CAPABILITY } from './types/channels.js'
+export type {
+  ChannelDefinition, ChannelCapabilities, ChannelSendContext, ChannelSendResult, ChannelRateLimit, TextFormat, FetchedMedia, ChannelAccountProgress,
+} from './types/channels.js'
+export type {
+  ChannelEvent, ChannelMessageEvent, ChannelEditedEvent, ChannelButtonEvent, ChannelChat, ChannelSender, InboundMediaRef, AcceptOutcome,
+} from './types/channel-events.js'
 export type { ToolDefinition, ToolContext, ToolCall, ToolResult, JsonSchema } from './types/tools.js'
 export type { SkillDefinition } from './types/skills.js'
 export type { ModelProvider, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel } from './types/providers.js'

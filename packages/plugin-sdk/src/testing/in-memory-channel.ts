@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ChannelDefinition, GatewayRuntime, InboundMessage, InboundOutcome, OutboundMessage, PluginDefinition } from '@openclaw/core'
+import type { ChannelCapabilities, ChannelDefinition, GatewayRuntime, InboundMessage, InboundOutcome, OutboundMessage, PluginDefinition } from '@openclaw/core'
 
 export interface InMemoryChannelOptions {
   /** Channel id; default `memory`. */
@@ -16,7 +16,14 @@ export interface InMemoryChannelOptions {
 export class InMemoryChannel implements ChannelDefinition {
   readonly id: string
   readonly label = 'In-memory channel'
-  readonly capabilities = { media: true, buttons: true, cards: true, threads: true, markdown: true }
+  readonly capabilities: ChannelCapabilities = {
+    text: { maxLength: 100_000, format: 'markdown' },
+    media: { kinds: ['image', 'audio', 'video', 'file'], maxBytes: 20 * 1024 * 1024 },
+    buttons: true,
+    cards: true,
+    threads: true,
+    replyTo: true,
+  }
   /** Every message the gateway delivered, in order. */
   readonly delivered: OutboundMessage[] = []
   /** Send attempts, including failed ones. */
