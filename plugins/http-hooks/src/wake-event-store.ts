@@ -6,13 +6,22 @@ const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'wake events waiting for the next heartbeat',
-    up: `CREATE TABLE ${TABLE} (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      agent_id TEXT NOT NULL,
-      session_key TEXT NOT NULL,
-      text TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    )`,
+    up: {
+      sqlite: `CREATE TABLE ${TABLE} (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      postgres: `CREATE TABLE ${TABLE} (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+    },
   },
 ]
 
@@ -31,21 +40,21 @@ export interface WakeEvent {
 export class WakeEventStore {
   constructor(private readonly store: OwnerStore) {}
 
-  migrate(): void {
-    this.store.migrate(MIGRATIONS)
+  migrate(): Promise<void> {
+    return this.store.migrate(MIGRATIONS)
   }
 
-  record(event: Omit<WakeEvent, 'id'>): number {
-    const result = this.store.run(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?)`, [
+  async record(event: Omit<WakeEvent, 'id'>): Promise<number> {
+    const row = await this.store.get<{ id: number }>(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?) RETURNING id`, [
       event.agentId, event.sessionKey, event.text, event.createdAt,
     ])
-    return Number(result.lastInsertRowid)
+    return Number(row!.id)
   }
 
-  pending(sessionKey?: string): WakeEvent[] {
+  async pending(sessionKey?: string): Promise<WakeEvent[]> {
     const rows = sessionKey === undefined
-      ? this.store.all<Record<string, unknown>>(`SELECT * FROM ${TABLE} ORDER BY id`)
-      : this.store.all<Record<string, unknown>>(`SELECT * FROM ${TABLE} WHERE session_key = ? ORDER BY id`, [sessionKey])
+      ? await this.store.all<Record<string, unknown>>(`SELECT * FROM ${TABLE} ORDER BY id`)
+      : await this.store.all<Record<string, unknown>>(`SELECT * FROM ${TABLE} WHERE session_key = ? ORDER BY id`, [sessionKey])
     return rows.map((r) => ({ id: Number(r.id), agentId: String(r.agent_id), sessionKey: String(r.session_key), text: String(r.text), createdAt: Number(r.created_at) }))
   }
 }

@@ -24,7 +24,7 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
     path,
     auth: 'hooks',
     bodyLimit: config.maxBodyBytes,
-    handler(request, reply) {
+    async handler(request, reply) {
       const parsed = WakeRequestSchema.safeParse(request.body ?? {})
       if (!parsed.success) return replyInvalidBody(reply, parsed.error)
       const { text, mode, agentId, sessionKey } = parsed.data
@@ -36,7 +36,7 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
         return replyCodedError(reply, err)
       }
       if (mode === 'next-heartbeat') {
-        wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() })
+        await wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() })
         return reply.send({ ok: true, mode })
       }
       gateway.agent

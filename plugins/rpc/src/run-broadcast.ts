@@ -4,7 +4,7 @@ import type { RpcConnection } from './rpc-connection.js'
 import { RunPayloads } from './run-payloads.js'
 
 /** What `api.gateway.agent.start()` returns. */
-export type StartedRun = ReturnType<GatewayRuntime['agent']['start']>
+export type StartedRun = Awaited<ReturnType<GatewayRuntime['agent']['start']>>
 
 /** `chat` deltas go out at most this often per run; the rest is coalesced (and flushed before `final`). */
 const CHAT_DELTA_INTERVAL_MS = 150

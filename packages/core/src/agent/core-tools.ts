@@ -31,9 +31,9 @@ export function createCoreTools(sessions: SessionStore): ToolDefinition[] {
     name: 'session_status',
     description: 'Status of a session (defaults to the current one): agent, message count, created and updated times, last delivery route.',
     parameters: z.strictObject({ sessionKey: z.string().optional() }),
-    execute: (args, ctx) => {
+    execute: async (args, ctx) => {
       const key = (args.sessionKey ?? ctx.sessionKey ?? '').toLowerCase()
-      return sessions.get(key) ?? { key, exists: false }
+      return (await sessions.get(key)) ?? { key, exists: false }
     },
   }
   return [sessionsList, sessionsHistory, sessionStatus] as ToolDefinition[]
