@@ -62,7 +62,7 @@ export interface AgentRunResult {
   /** `tool_calls` when the run stopped to let the client run its own tools. */
   readonly finishReason: FinishReason
   /** Set when the run was asked to deliver its reply: whether the channel got it. */
-  readonly delivery?: { readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'skipped'; readonly error?: { readonly code: string; readonly message: string } }
+  readonly delivery?: { readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'skipped' | 'queued'; readonly error?: { readonly code: string; readonly message: string } }
   /**
    * Why the run failed; `statusCode` is what an HTTP surface should answer with, when the error has
    * one; `retryAfterMs`, how long the caller should wait before trying again (a rate-limited model).

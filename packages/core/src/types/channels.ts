@@ -1,3 +1,4 @@
+import type { ChannelAccessConfig } from '../channels/channel-access-config.js'
 import type { Logger } from '../logging/logger.js'
 import type { MediaKind, OutboundMessage } from './messages.js'
 
@@ -59,6 +60,20 @@ export interface FetchedMedia {
 export interface ChannelAccountProgress {
   /** Last successful receive or poll (epoch ms). A poller that is stuck stops moving this. */
   readonly lastReceiveAt?: number
+  /** A poller: no progress for this long is unhealthy (`stale`), however alive the process. */
+  readonly staleAfterMs?: number
+  readonly lastError?: { readonly message: string; readonly at: number }
+}
+
+/** One channel account's liveness, as `channels.status` and `/readyz` report it. */
+export interface ChannelAccountStatus {
+  readonly channel: string
+  readonly accountId: string
+  /** `ok`; `idle` (nothing yet); `stale` (a poller made no progress within `staleAfterMs`); `error` (the last thing that happened failed). */
+  readonly state: 'ok' | 'idle' | 'stale' | 'error'
+  readonly healthy: boolean
+  readonly lastReceiveAt?: number
+  readonly lastSendAt?: number
   readonly lastError?: { readonly message: string; readonly at: number }
 }
 
@@ -84,6 +99,11 @@ export interface ChannelDefinition {
   answerButton?(press: { readonly accountId: string; readonly callbackId: string; readonly text?: string }): Promise<void>
   /** Resolve an inbound media reference to bytes, at most `maxBytes` (throw beyond). */
   fetchMedia?(ref: string, options: { readonly accountId: string; readonly maxBytes: number; readonly signal: AbortSignal }): Promise<FetchedMedia>
+  /**
+   * An account's access rules (`dmPolicy`, `allowFrom`, `groupPolicy`, `groupAllowFrom`, `groups`),
+   * applied by the core before an event runs. Without it every accepted event runs.
+   */
+  access?(accountId: string): ChannelAccessConfig | undefined
   /** The accounts this channel runs, with their progress; the core adds sends and errors it saw. */
   status?(): readonly ({ readonly accountId: string } & ChannelAccountProgress)[]
 }
