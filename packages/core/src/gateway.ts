@@ -436,6 +436,7 @@ class GatewayKernel implements Gateway {
     await this.#inboxWorker.stop(this.config.inbound.drainTimeoutMs)
     await this.agent.abortAll('the gateway is stopping')
     await this.#deliveryWorker.stop(wasStarted ? this.config.delivery.flushTimeoutMs : 0)
+    this.#outbox.releaseWaiters()
     await this.#host.stopAll()
     await this.#teardown()
     this.#state = 'stopped'

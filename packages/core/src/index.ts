@@ -59,6 +59,12 @@ export { formatMarkdown } from './delivery/format-markdown.js'
 export { splitText } from './delivery/split-text.js'
 export type { SplitOptions } from './delivery/split-text.js'
 export { TokenBucket } from './delivery/token-bucket.js'
+export type { DeadLetter, OutboxCounts } from './delivery/outbox.js'
+export type { PairingRequest, PairingAsk } from './channels/pairing-store.js'
+export type { InboxEntry } from './inbound/inbox.js'
+export type { WorkQueue, WorkQueueOptions } from './coordination/work-queue.js'
+export { SqlWorkQueue } from './coordination/work-queue.js'
+export type { InboundFailure } from './hooks/kernel-hooks.js'
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
@@ -71,7 +77,7 @@ export type { CoreErrorCode } from './errors/core-error-codes.js'
 export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt, MediaKind } from './types/messages.js'
 export { DEFAULT_TEXT_CAPABILITY } from './types/channels.js'
 export type {
-  ChannelDefinition, ChannelCapabilities, ChannelSendContext, ChannelSendResult, ChannelRateLimit, TextFormat, FetchedMedia, ChannelAccountProgress,
+  ChannelDefinition, ChannelCapabilities, ChannelSendContext, ChannelSendResult, ChannelRateLimit, TextFormat, FetchedMedia, ChannelAccountProgress, ChannelAccountStatus,
 } from './types/channels.js'
 export type {
   ChannelEvent, ChannelMessageEvent, ChannelEditedEvent, ChannelButtonEvent, ChannelChat, ChannelSender, InboundMediaRef, AcceptOutcome,

@@ -130,7 +130,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
     api.services.expose(Tokens.GatewayAuth)
     // Reading them now (config, environment, an existing token file) lets checkConfig ask before start.
     auth.knowSources(credentialSources(api))
-    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => draining })
+    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => draining, channels: () => api.gateway.channels.status() })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
       const failed = new Set(info.plugins.filter((p) => p.state !== 'started').map((p) => p.id))

@@ -1,10 +1,13 @@
 import type { HttpRouteDefinition } from '@openclaw/plugin-sdk'
+import type { ChannelAccountStatus } from '@openclaw/plugin-sdk/channels'
 
 export interface ProbeState {
   /** True once every required plugin has started (`api.gateway.isReady()`). */
   isReady(): boolean
   /** True once the gateway has begun to stop. */
   isDraining(): boolean
+  /** Every channel account's liveness (for `/readyz?deep=1`). */
+  channels(): readonly ChannelAccountStatus[]
 }
 
 const LIVE = Object.freeze({ ok: true, status: 'live' })
@@ -18,10 +21,15 @@ const DRAINING = Object.freeze({ ok: false, status: 'draining' })
  */
 export function createProbeRoutes(state: ProbeState): HttpRouteDefinition[] {
   const live: HttpRouteDefinition['handler'] = (_request, reply) => reply.header('cache-control', 'no-store').send(LIVE)
-  const ready: HttpRouteDefinition['handler'] = (_request, reply) => {
+  const ready: HttpRouteDefinition['handler'] = (request, reply) => {
     reply.header('cache-control', 'no-store')
     if (state.isDraining()) return reply.code(503).send(DRAINING)
-    return state.isReady() ? reply.send(READY) : reply.code(503).send(STARTING)
+    if (!state.isReady()) return reply.code(503).send(STARTING)
+    // Deep readiness: every channel account must be making progress (a stuck poller is not ready).
+    const query = request.query as Record<string, unknown> | undefined
+    if (query?.deep === undefined) return reply.send(READY)
+    const channels = state.channels().map((c) => ({ channel: c.channel, accountId: c.accountId, state: c.state, healthy: c.healthy }))
+    return channels.every((c) => c.healthy) ? reply.send({ ...READY, channels }) : reply.code(503).send({ ok: false, status: 'degraded', channels })
   }
   const methods = ['GET', 'HEAD'] as const
   return [

@@ -136,6 +136,12 @@ export class Outbox {
     })
   }
 
+  /** The gateway is stopping: whoever waits hears `queued` (the rows stay for the next start). */
+  releaseWaiters(): void {
+    for (const list of this.#waiters.values()) for (const waiter of list) waiter({ status: 'queued' })
+    this.#waiters.clear()
+  }
+
   /** Tell this process's waiters that a row settled. */
   settle(key: string, outcome: DeliveryOutcome): void {
     for (const waiter of this.#waiters.get(key) ?? []) waiter(outcome)
