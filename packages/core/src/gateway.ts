@@ -434,10 +434,11 @@ class GatewayKernel implements Gateway {
     // timeout); flush the outbox (or park what is left for the next start); then stop the channels.
     this.#inbox.close()
     await this.#inboxWorker.stop(this.config.inbound.drainTimeoutMs)
-    await this.agent.abortAll('the gateway is stopping')
     await this.#deliveryWorker.stop(wasStarted ? this.config.delivery.flushTimeoutMs : 0)
     this.#outbox.releaseWaiters()
+    // Surfaces (HTTP, RPC) drain their own requests as their plugins stop; what still runs is aborted.
     await this.#host.stopAll()
+    await this.agent.abortAll('the gateway is stopping')
     await this.#teardown()
     this.#state = 'stopped'
   }
