@@ -182,7 +182,7 @@ describe('agent runner', () => {
     h = await startHarness()
     h.model.reply({ text: 'a slow answer', delayMs: 300 })
     const running = h.gateway.agent.run({ sessionKey: 'doomed', message: 'hi' })
-    await vi.waitFor(() => expect(h!.gateway.sessions.get('agent:main:doomed')).toBeDefined())
+    await vi.waitFor(async () => expect(await h!.gateway.sessions.get('agent:main:doomed')).toBeDefined())
     expect(await h.gateway.sessions.delete('agent:main:doomed')).toBe(true)
     expect((await running).status).toBe('ok')
     expect(await h.gateway.sessions.get('agent:main:doomed')).toBeUndefined()

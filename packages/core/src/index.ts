@@ -38,7 +38,18 @@ export { Tokens } from './di/tokens.js'
 
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────
 export { SqliteStateStore } from './store/sqlite-state-store.js'
-export type { StateStore, OwnerStore, SqlStore, Migration, SqlParams, RunResult } from './store/state-store.js'
+export type { SqliteStateStoreOptions } from './store/sqlite-state-store.js'
+export type {
+  StateStore, OwnerStore, SqlStore, SqlQueries, SqlTransaction, SqlDialect, DialectSql, StoreExtension, Migration, SqlParams, RunResult,
+} from './store/state-store.js'
+
+// ── Coordination: what assumes one gateway per database ─────────────────────────────────────────
+export { singleProcessCoordination } from './coordination/gateway-coordination.js'
+export type { GatewayCoordination, CoordinationFactory, CoordinationContext } from './coordination/gateway-coordination.js'
+export type { TurnQueue } from './coordination/turn-queue.js'
+export type { IdempotencyStore, IdempotencyClaim } from './coordination/idempotency-store.js'
+export type { RunTracker, TrackedRun } from './coordination/run-tracker.js'
+export type { DeliveryInFlight } from './coordination/delivery-in-flight.js'
 
 // ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────
 export { resolveSessionKey } from './sessions/session-key.js'

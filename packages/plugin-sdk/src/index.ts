@@ -81,6 +81,7 @@ export type {
   RpcMethodDefinition,
   RpcCallContext,
   OwnerStore,
+  SqlTransaction,
   Migration,
   GatewayConfig,
 } from '@openclaw/core'

@@ -121,6 +121,8 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
     name: 'idempotency keys claimed when a run starts',
     // core_runs held finished runs only (result and finished_at NOT NULL); a run now claims its key
     // when it starts, under a holder and until a lease ends. Rebuilt, since SQLite cannot drop NOT NULL.
+    // No index on finished_at any more: every turn writes the row twice (claim, finish), and only the
+    // hourly prune scans by it.
     up: `
       CREATE TABLE core_runs_v2 (
         idempotency_key TEXT PRIMARY KEY,
@@ -137,7 +139,6 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
         SELECT idempotency_key, run_id, session_key, status, finished_at, finished_at, result FROM core_runs;
       DROP TABLE core_runs;
       ALTER TABLE core_runs_v2 RENAME TO core_runs;
-      CREATE INDEX core_runs_finished ON core_runs (finished_at);
       CREATE INDEX core_runs_run ON core_runs (run_id);
     `,
   },

@@ -180,7 +180,7 @@ export class SqliteStateStore implements StateStore, SqlStore {
   }
 
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    await this.#lock.acquire()
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire()
     try {
       this.execStatement('BEGIN')
       const tx = new SqliteTransaction(this, 0)
