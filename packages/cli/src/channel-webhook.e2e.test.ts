@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NEXT_SECRET, postSigned, startWebhookGateway, TOKEN, type WebhookGateway } from '../test/webhook-kit.js'
@@ -156,6 +159,28 @@ describe('webhook channel: replies', () => {
     } finally {
       await new Promise<void>((r) => files.close(() => r()))
     }
+  })
+})
+
+describe('webhook channel: the message tool', () => {
+  it('lets the agent send buttons and a workspace file on the current conversation, and refuses a path outside it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'openclaw-msgtool-'))
+    mkdirSync(join(stateDir, 'workspace'))
+    writeFileSync(join(stateDir, 'workspace', 'report.pdf'), '%PDF-1.7\nhello\n')
+    gw = await startWebhookGateway({ stateDir })
+    gw.model
+      .reply({ toolCalls: [{ id: 'call_1', name: 'message', arguments: { text: 'Here it is', buttons: [[{ text: 'Thanks', data: 'ok' }]], media: [{ path: 'report.pdf' }] } }] })
+      .reply({ toolCalls: [{ id: 'call_2', name: 'message', arguments: { text: 'x', media: [{ path: '../openclaw.json' }] } }] })
+      .reply({ text: 'Sent.' })
+    await postSigned(gw.http, 'main', { from: { id: 'u5' }, text: 'send me the report' })
+    const replies = await gw.receiver.waitFor(2)
+    expect(replies[0]!.body).toMatchObject({
+      to: 'u5', text: 'Here it is', buttons: [[{ text: 'Thanks', data: 'ok' }]],
+      attachments: [{ kind: 'file', mimeType: 'application/pdf', name: 'report.pdf', data: Buffer.from('%PDF-1.7\nhello\n').toString('base64') }],
+    })
+    expect(replies[1]!.body).toMatchObject({ to: 'u5', text: 'Sent.' })
+    const secondTurn = JSON.stringify(modelCalls(gw)[2]!.body)
+    expect(secondTurn).toContain('is not a file inside the agent workspace')
   })
 })
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
+import { createMessageTool } from './agent/message-tool.js'
 import { ToolExecutor } from './agent/tool-executor.js'
 import { systemClock, type Clock } from './clock/clock.js'
 import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from './config/config-schema.js'
@@ -270,6 +271,12 @@ class GatewayKernel implements Gateway {
     this.pairing = { list: (channel) => pairing.list(channel), approve: (channel, code, accountId) => pairing.approve(channel, code, accountId) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
     const coreTools = createCoreTools(this.sessions)
+    coreTools.push(createMessageTool({
+      outbox: this.#outbox,
+      channels: this.#registries.channels,
+      workspaceDir: join(this.stateDir, 'workspace'),
+      crossChannel: config.delivery.crossChannel,
+    }) as ToolDefinition)
     for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
     this.agent = new AgentRunner({
       config,

@@ -118,8 +118,10 @@ export const CoreConfigSchema = z.strictObject({
       retentionHours: z.number().positive().max(24 * 365).default(72),
       /** How long `stop()` keeps sending due rows before it parks the rest for the next start. */
       flushTimeoutMs: timerMs().min(0).default(5000),
+      /** May the `message` tool send to another channel than the conversation it answers? */
+      crossChannel: z.boolean().default(false),
     })
-    .default({ maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000, concurrency: 16, leaseMs: 60_000, retentionHours: 72, flushTimeoutMs: 5000 }),
+    .default({ maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000, concurrency: 16, leaseMs: 60_000, retentionHours: 72, flushTimeoutMs: 5000, crossChannel: false }),
   /** Replies streamed to channels that can edit: a draft message updated at most every `throttleMs`. */
   streaming: z
     .strictObject({ enabled: z.boolean().default(true), throttleMs: timerMs().min(50).default(1000) })

@@ -229,6 +229,7 @@ export class InboxWorker {
           ...(attachments.length > 0 ? { attachments } : {}),
           idempotencyKey: `inbox:${row.id}`,
           origin: { channel: row.channel, peer: event.chat.id },
+          route: target,
           signal: controller.signal,
         })
         reply.follow(started.events.subscribe())
