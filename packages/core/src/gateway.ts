@@ -271,12 +271,6 @@ class GatewayKernel implements Gateway {
     this.pairing = { list: (channel) => pairing.list(channel), approve: (channel, code, accountId) => pairing.approve(channel, code, accountId) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
     const coreTools = createCoreTools(this.sessions)
-    coreTools.push(createMessageTool({
-      outbox: this.#outbox,
-      channels: this.#registries.channels,
-      workspaceDir: join(this.stateDir, 'workspace'),
-      crossChannel: config.delivery.crossChannel,
-    }) as ToolDefinition)
     for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
     this.agent = new AgentRunner({
       config,
@@ -416,6 +410,15 @@ class GatewayKernel implements Gateway {
     }
     const abandoned = await this.#coordination.idempotency.recover()
     if (abandoned > 0) this.log.warn({ runs: abandoned }, 'released the idempotency keys of runs a previous process left unfinished')
+    // The message tool, when there is a channel to send on.
+    if (this.#registries.channels.keys().length > 0 && !this.#registries.tools.has('message')) {
+      this.#registries.tools.add('core', 'message', createMessageTool({
+        outbox: this.#outbox,
+        channels: this.#registries.channels,
+        workspaceDir: join(this.stateDir, 'workspace'),
+        crossChannel: this.config.delivery.crossChannel,
+      }) as ToolDefinition)
+    }
     this.#deliveryWorker.start()
     this.#inboxWorker.start()
     this.#state = 'started'
