@@ -25,8 +25,8 @@ describe('@openclaw/plugin-sdk public surface', () => {
   const channels = exportedNames('./channels/index.ts')
 
   it('stays small: well under 80 exports', () => {
-    // 75 since Plugin API 2 (CoreErrors, PluginFactory, SqlTransaction).
-    expect(main.length).toBeLessThanOrEqual(75)
+    // 74 since Plugin API 2 (CoreErrors, PluginFactory); 76 with wire API adapters (defineModelApi, ModelApi); 77 with SqlTransaction.
+    expect(main.length).toBeLessThanOrEqual(77)
     expect(new Set(main).size).toBe(main.length)
   })
 

@@ -44,11 +44,19 @@ export class WakeEventStore {
     return this.store.migrate(MIGRATIONS)
   }
 
-  async record(event: Omit<WakeEvent, 'id'>): Promise<number> {
-    const row = await this.store.get<{ id: number }>(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?) RETURNING id`, [
-      event.agentId, event.sessionKey, event.text, event.createdAt,
-    ])
-    return Number(row!.id)
+  /** Record a wake event; beyond `maxPerSession` waiting for its session, the oldest go. Returns how many went. */
+  async record(event: Omit<WakeEvent, 'id'>, maxPerSession: number): Promise<number> {
+    return this.store.transaction(async (tx) => {
+      await tx.run(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?)`, [
+        event.agentId, event.sessionKey, event.text, event.createdAt,
+      ])
+      // Bounded: with no heartbeat to take them yet, they would pile up for ever.
+      const { changes } = await tx.run(
+        `DELETE FROM ${TABLE} WHERE session_key = ? AND id NOT IN (SELECT id FROM ${TABLE} WHERE session_key = ? ORDER BY id DESC LIMIT ?)`,
+        [event.sessionKey, event.sessionKey, maxPerSession],
+      )
+      return changes
+    })
   }
 
   async pending(sessionKey?: string): Promise<WakeEvent[]> {

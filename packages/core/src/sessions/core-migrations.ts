@@ -118,6 +118,17 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    name: 'transcript size per session',
+    // Portable SQL: BIGINT, a correlated subquery for the sizes already stored.
+    up: `
+      ALTER TABLE core_sessions ADD COLUMN transcript_bytes BIGINT NOT NULL DEFAULT 0;
+      UPDATE core_sessions SET transcript_bytes = (
+        SELECT COALESCE(SUM(LENGTH(data)), 0) FROM core_transcript WHERE core_transcript.session_key = core_sessions.key
+      );
+    `,
+  },
+  {
+    version: 3,
     name: 'idempotency keys claimed when a run starts',
     // core_runs held finished runs only (result and finished_at NOT NULL); a run now claims its key
     // when it starts, under a holder and until a lease ends. Rebuilt, since SQLite cannot drop NOT NULL.
@@ -143,7 +154,7 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 3,
+    version: 4,
     name: 'channels: durable inbox, outbox leases and per-chat order, pairing',
     // Work rows carry `lease_owner`/`lease_until` (NULL when free): claimed in the database, never
     // in a map, so a lease queue (FOR UPDATE SKIP LOCKED on PostgreSQL) hands them out.

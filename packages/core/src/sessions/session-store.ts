@@ -104,12 +104,27 @@ export class SessionStore {
         if (row === undefined) return false
         seq = row.next_seq - entries.length
       }
+      let bytes = 0
       for (const entry of entries) {
         const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
-        await tx.run(INSERT_ENTRY, [key, seq++, now, runId ?? null, role, JSON.stringify(data)])
+        const json = JSON.stringify(data)
+        bytes += Buffer.byteLength(json)
+        await tx.run(INSERT_ENTRY, [key, seq++, now, runId ?? null, role, json])
       }
+      // Transcript size, for session.maxTranscriptBytes / maxTotalTranscriptBytes (transcript-limits.ts).
+      await tx.run('UPDATE core_sessions SET transcript_bytes = transcript_bytes + ? WHERE key = ?', [bytes, key])
       return created
     })
+  }
+
+  /** Bytes of transcript a session holds (0 when it does not exist). */
+  async transcriptBytes(key: string): Promise<number> {
+    return Number((await this.db.get<{ b: number | null }>('SELECT transcript_bytes AS b FROM core_sessions WHERE key = ?', [key]))?.b ?? 0)
+  }
+
+  /** Bytes of transcript all sessions hold together. */
+  async totalTranscriptBytes(): Promise<number> {
+    return Number((await this.db.get<{ b: number | null }>('SELECT SUM(transcript_bytes) AS b FROM core_sessions'))?.b ?? 0)
   }
 
   /** The whole transcript in order, for building a model request. */
@@ -150,7 +165,7 @@ export class SessionStore {
 
   reset(key: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const { changes } = await tx.run('UPDATE core_sessions SET message_count = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key])
+      const { changes } = await tx.run('UPDATE core_sessions SET message_count = 0, transcript_bytes = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key])
       await tx.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
       return changes > 0
     })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +13,20 @@ describeStateStoreContract('SqliteStateStore (:memory:)', () => SqliteStateStore
 describeStateStoreContract('SqliteStateStore (file, WAL)', () => SqliteStateStore.open(dbPath()))
 
 describe('SqliteStateStore', () => {
+  it('creates the database and its WAL and SHM files readable by the owner only (0600)', async () => {
+    const path = dbPath()
+    const store = SqliteStateStore.open(path)
+    await store.exec('CREATE TABLE t (x TEXT)')
+    await store.run('INSERT INTO t (x) VALUES (?)', ['a transcript'])
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect((statSync(file).mode & 0o777).toString(8)).toBe('600')
+    await store.close()
+    // A database created 0644 by an older version is tightened when opened.
+    const old = dbPath()
+    writeFileSync(old, '', { mode: 0o644 })
+    await SqliteStateStore.open(old).close()
+    expect((statSync(old).mode & 0o777).toString(8)).toBe('600')
+  })
+
   it('keeps data and migration state across reopen, in WAL mode', async () => {
     const path = dbPath()
     const first = SqliteStateStore.open(path)

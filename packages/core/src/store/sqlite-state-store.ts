@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import {
@@ -74,6 +74,12 @@ function bind(statement: Statement, params: SqlParams | undefined, op: 'run' | '
   return params === undefined || params.length === 0 ? statement[op]() : statement[op](params)
 }
 
+/** Mode 0600 for the database file and any -wal/-shm left from before (not on Windows, which has no modes). */
+function restrictToOwner(location: string): void {
+  if (process.platform === 'win32') return
+  for (const path of [location, `${location}-wal`, `${location}-shm`]) if (existsSync(path)) chmodSync(path, 0o600)
+}
+
 /**
  * The embedded state store: one SQLite database in WAL mode, on one connection. Queries run at once
  * (better-sqlite3 is synchronous) unless a transaction holds the connection: then they wait in
@@ -102,8 +108,10 @@ export class SqliteStateStore implements StateStore, SqlStore {
   static open(location: string, options: SqliteStateStoreOptions = {}): SqliteStateStore {
     let db: Database.Database
     try {
-      if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true })
+      if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 })
       db = new Database(location)
+      // Every transcript is in here: owner only. SQLite gives the -wal and -shm files the database's mode.
+      if (location !== ':memory:') restrictToOwner(location)
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
       db.pragma('foreign_keys = ON')
