@@ -97,6 +97,8 @@ export interface Gateway extends GatewayRuntime {
   hookStats(): TapStats[]
   /** Skill files that were invalid and skipped, with the reason. */
   skillErrors(): readonly Error[]
+  /** Skills loaded from `<stateDir>/skills` at start (plugins' skills are in `registry.skills`). */
+  diskSkills(): readonly SkillDefinition[]
   /**
    * Run every registered plugin's `checkConfig` (the checks `start()` makes first) without starting
    * anything: what `openclaw config validate` adds to the schema. Empty when every plugin accepts its
@@ -388,6 +390,10 @@ class GatewayKernel implements Gateway {
 
   skillErrors(): readonly Error[] {
     return this.#skillErrors
+  }
+
+  diskSkills(): readonly SkillDefinition[] {
+    return this.#diskSkills
   }
 
   async registerPlugins(): Promise<void> {

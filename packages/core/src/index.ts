@@ -15,6 +15,7 @@ export type { Clock, ClockTimer } from './clock/clock.js'
 
 // ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
+export { supportsPluginApi } from './plugins/plugin-api-range.js'
 export type { PluginFactory, PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
 export type {
   PluginApi, GatewayRuntime, AgentRuntime, StartedRun, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
@@ -104,5 +105,5 @@ export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOp
 export type {
   HttpGuardCheck, HttpGuardCredentials, HttpGuardDefinition, HttpGuardRequest, HttpGuardVerdict,
 } from './types/http.js'
-export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
+export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, HttpInjectRequest, HttpInjectResponse, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
 export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

@@ -2,6 +2,8 @@
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
 import { CoreErrors, definePlugin, Tokens, type GatewayAuth, type PluginApi, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { AuthAuditLog } from './auth-audit-log.js'
+import { HTTP_ERR_NOT_READY } from './errors.js'
+import type { HttpInjectRequest, HttpInjectResponse } from './http-server.js'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
@@ -20,6 +22,12 @@ class ListenAddress {
   host = ''
   port = 0
   url = ''
+  server: HttpServer | undefined
+
+  inject(request: HttpInjectRequest): Promise<HttpInjectResponse> {
+    if (!this.server) return Promise.reject(new HTTP_ERR_NOT_READY())
+    return this.server.inject(request)
+  }
 }
 
 /** A value that is a gateway credential somewhere, and where (`credentialSource` names it). */
@@ -182,6 +190,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
       }),
       log: api.log,
     })
+    address.server = server
     const bound = await server.listen(host, config.port)
     address.host = bound.address
     address.port = bound.port
