@@ -185,3 +185,40 @@ describe('delivery worker', () => {
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(250)
   })
 })
+
+describe('event kinds and typing', () => {
+  it('runs an edited message and a button press (answered), with a typing indicator while the run is busy', async () => {
+    const typing: number[] = []
+    const answered: string[] = []
+    const delivered: string[] = []
+    let gateway: Parameters<Parameters<typeof definePlugin>[0]['register']>[0]['gateway'] | undefined
+    const ch = definePlugin({ id: 'channel:kinds', version: '1.0.0', register(api) {
+      gateway = api.gateway
+      api.channels.register({
+        id: 'kinds',
+        capabilities: { typing: true, buttons: true },
+        async send(message) {
+          delivered.push(message.text)
+          return { messageId: String(delivered.length) }
+        },
+        async typing() {
+          typing.push(Date.now())
+        },
+        async answerButton(press) {
+          answered.push(press.callbackId)
+        },
+      })
+    } })
+    h = await startHarness({ plugins: [ch] })
+    h.model.reply({ text: 'noted the edit', delayMs: 300 }).reply({ text: 'pressed' })
+    const base = { channel: 'kinds', chat: { id: 'u1', kind: 'direct' as const }, sender: { id: 'u1' } }
+    await gateway!.inbound.accept({ ...base, kind: 'edited', id: 'ev1', messageId: 'm1', text: 'fixed typo' })
+    await gateway!.inbound.accept({ ...base, kind: 'button', id: 'ev2', data: 'choice:a', callbackId: 'cb-1' })
+    await until(() => delivered.length === 2)
+    expect(delivered).toEqual(['noted the edit', 'pressed'])
+    expect(answered).toEqual(['cb-1'])
+    expect(typing.length).toBeGreaterThanOrEqual(1)
+    const users = h.model.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => (r.body as { messages: { role: string; content: string }[] }).messages.at(-1)!.content)
+    expect(users).toEqual(['(edited message m1) fixed typo', '(button pressed) choice:a'])
+  })
+})
