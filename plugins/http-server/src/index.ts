@@ -12,6 +12,8 @@ import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gate
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedGuard, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
 import { OriginPolicy } from './origin-policy.js'
+import { EventLoopMonitor } from './event-loop-monitor.js'
+import { probeShowsDetails } from './probe-caller.js'
 import { createProbeRoutes } from './probe-routes.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
@@ -122,6 +124,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
   const auth = new SharedGatewayAuth()
   let server: HttpServer | undefined
   let draining = false
+  const eventLoop = new EventLoopMonitor()
 
   return definePlugin<HttpServerConfig>({
   id: PLUGIN_NAME,
@@ -140,7 +143,17 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
     api.services.expose(Tokens.GatewayAuth)
     // Reading them now (config, environment, an existing token file) lets checkConfig ask before start.
     auth.knowSources(credentialSources(api))
-    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => draining, channels: () => api.gateway.channels.status() })
+    const startedAt = Date.now()
+    const probes = createProbeRoutes({
+      isReady: () => api.gateway.isReady(),
+      isDraining: () => draining,
+      showsDetails: (request) => probeShowsDetails(auth, request),
+      version: api.gateway.version,
+      uptimeMs: () => Date.now() - startedAt,
+      failedPlugins: () => api.gateway.plugins.filter((p) => p.state === 'failed').map((p) => p.id),
+      eventLoop: () => eventLoop.snapshot(),
+      channels: () => api.gateway.channels.status(),
+    })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
       const failed = new Set(info.plugins.filter((p) => p.state !== 'started').map((p) => p.id))
@@ -191,6 +204,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
       log: api.log,
     })
     address.server = server
+    eventLoop.start()
     const bound = await server.listen(host, config.port)
     address.host = bound.address
     address.port = bound.port
@@ -203,6 +217,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
   async stop(api) {
     draining = true
     await server?.close(api.config.shutdownTimeoutMs)
+    eventLoop.stop()
   },
   })
 }
