@@ -29,6 +29,8 @@ describe('durable inbound: accept()', () => {
     expect(channel.delivered).toHaveLength(0)
     await channel.waitForDeliveries(1)
     expect(channel.delivered[0]).toMatchObject({ to: 'U1', text: 'late answer', sessionKey: 'agent:main:memory:direct:u1' })
+    await until(async () => (await h!.gateway.sessions.get('agent:main:memory:direct:u1'))?.lastRoute?.to === 'U1')
+    expect((await h.gateway.sessions.get('agent:main:memory:direct:u1'))?.lastRoute).toEqual({ channel: 'memory', to: 'U1', accountId: 'default' })
   })
 
   it('de-duplicates by channel, account and event id', async () => {

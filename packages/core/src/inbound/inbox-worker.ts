@@ -29,6 +29,8 @@ export interface InboxWorkerDeps {
   readonly media: MediaStore
   readonly channels: Registry<ChannelDefinition>
   readonly agent: AgentRuntime
+  /** To record the conversation as the session's last route (`deliver: true`, cron's `last`). */
+  readonly setLastRoute: (sessionKey: string, route: { channel: string; to: string; accountId?: string; threadId?: string }) => Promise<void>
   readonly hooks: KernelHooks
   readonly config: GatewayConfig
   readonly clock: Clock
@@ -242,6 +244,7 @@ export class InboxWorker {
       if (result.status === 'error' && result.error?.code === CORE_ERR_SESSION_BUSY.code) return await this.#later(row)
       if (result.status === 'aborted' && controller.signal.aborted) return await this.#finish(row, {}) // stopping: pending for the next start
       await reply.finish(result)
+      await this.deps.setLastRoute(result.sessionKey, target).catch((err: unknown) => log.debug({ err }, 'last route not recorded'))
       await this.#finish(row, { state: 'done', attempts: Number(row.attempts) + 1 })
     } finally {
       clearInterval(lease)
