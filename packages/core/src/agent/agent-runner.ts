@@ -95,6 +95,8 @@ interface RunRequest {
   readonly options: AgentRunOptions
   readonly streaming: boolean
   readonly timeoutMs: number
+  /** The run of a replica that died holding this idempotency key: its transcript entries are undone first. */
+  readonly takenOver?: string
 }
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 }
@@ -312,7 +314,7 @@ export class AgentRunner implements AgentRuntime {
     if (claim.status === 'running') return this.#follow(key, claim, request)
     try {
       await this.#assertRoom(request)
-      return this.#launch(request, key)
+      return this.#launch(claim.takenOver ? { ...request, takenOver: claim.takenOver } : request, key)
     } catch (err) {
       // Never started (no room in the transcripts, or the session's queue is full): the key is free again.
       await this.deps.idempotency.release(key, request.runId).catch(() => undefined)
@@ -474,6 +476,8 @@ export class AgentRunner implements AgentRuntime {
       // Aborted while it waited in the session's queue (its caller went away): it never started, so it
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
       if (controller.signal.aborted) throw controller.signal.reason
+      // The same turn, cut off on a replica that died: what it wrote goes, so the turn is in the transcript once.
+      if (ctx.takenOver) await deps.sessions.dropRun(sessionKey, ctx.takenOver)
       // A client's own history seeds a session that has none yet; a session with a transcript is the truth.
       const existing = options.toolResults?.length || options.history?.length ? await deps.sessions.transcript(sessionKey) : undefined
       const incoming: NewTranscriptEntry[] = options.history?.length && existing?.length === 0 ? historyEntries(options.history, runId) : []
@@ -578,7 +582,7 @@ export class AgentRunner implements AgentRuntime {
         const results = await Promise.all(
           serverCalls.map((call) =>
             deps.executor.execute({
-              context: { runId, agentId, sessionKey, call, via: 'agent' },
+              context: { runId, agentId, sessionKey, call, via: 'agent', ...(ctx.options.route ? { route: ctx.options.route } : {}) },
               tool: toolsByName.get(call.name),
               policy,
               signal: controller.signal,

@@ -10,7 +10,7 @@ export const CLUSTER_OWNER = 'core:cluster'
 export const CLUSTER_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: 'session turns, delivery claims, spilled events',
+    name: 'session turns, spilled events',
     up: {
       postgres: `
       CREATE TABLE core_session_turns (
@@ -21,11 +21,6 @@ export const CLUSTER_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX core_session_turns_key ON core_session_turns (session_key, id);
       CREATE INDEX core_session_turns_replica ON core_session_turns (replica_key);
-      CREATE TABLE core_cluster_deliveries (
-        delivery_key TEXT PRIMARY KEY,
-        replica_key BIGINT NOT NULL,
-        lease_until BIGINT NOT NULL
-      );
       CREATE TABLE core_cluster_events (
         id BIGSERIAL PRIMARY KEY,
         payload TEXT NOT NULL,

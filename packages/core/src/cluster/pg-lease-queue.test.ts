@@ -11,7 +11,7 @@ describe('PgLeaseQueue (outbox and inbox claims)', () => {
   let db: TestDatabase
   let replicas: TestReplica[]
   const queue = (replica: TestReplica, options: Partial<PgLeaseQueueOptions> = {}) =>
-    new PgLeaseQueue<{ id: string; chat: string }>(replica.store.pool, replica.cluster.connection, { ...OPTIONS, ...options })
+    new PgLeaseQueue<{ id: string; chat: string }>(replica.store, replica.cluster.connection, { ...OPTIONS, ...options })
 
   beforeAll(async () => {
     db = await createTestDatabase('lease_queue')
@@ -46,12 +46,15 @@ describe('PgLeaseQueue (outbox and inbox claims)', () => {
         }
         for (const row of rows) {
           sentOrder.set(row.chat, [...(sentOrder.get(row.chat) ?? []), row.id])
-          expect(await q.complete(row.id, "state = 'sent', sends = sends + 1, sent_by = $3", [replica.cluster.replicaKey])).toBe(true)
+          expect(await q.complete(row.id, { state: 'sent', sends: 1, sent_by: replica.cluster.replicaKey })).toBe(true)
         }
       }
     }))
     const { rows } = await replicas[0]!.store.pool.query<{ sends: number; n: number }>('SELECT sends, count(*)::int AS n FROM work GROUP BY sends')
     expect(rows).toEqual([{ sends: 1, n: 120 }])
+    // Each row handed out once, whichever replica claimed it.
+    expect(new Set([...sentOrder.values()].flat()).size).toBe(120)
+    expect([...sentOrder.values()].flat()).toHaveLength(120)
     for (const ids of sentOrder.values()) expect(ids).toEqual([...ids].sort())
     const { rows: byReplica } = await replicas[0]!.store.pool.query('SELECT DISTINCT sent_by FROM work')
     expect(byReplica.length).toBeGreaterThan(1)
@@ -78,7 +81,7 @@ describe('PgLeaseQueue (outbox and inbox claims)', () => {
     expect(await a.renew(['y1'], 900)).toEqual(['y1']) // now held until 1900
     expect(await b.claim(1, 1500)).toEqual([])
     expect((await b.claim(1, 2000)).map((row) => row.id)).toEqual(['y1'])
-    expect(await a.complete('y1', "state = 'sent'")).toBe(false)
-    expect(await b.complete('y1', "state = 'sent'")).toBe(true)
+    expect(await a.complete('y1', { state: 'sent' })).toBe(false)
+    expect(await b.complete('y1', { state: 'sent' })).toBe(true)
   })
 })

@@ -1,37 +1,24 @@
-import type pg from 'pg'
+import { completeRow, type WorkQueue, type WorkQueueOptions } from '../coordination/work-queue.js'
+import type { PostgresStateStore } from '../store/postgres-state-store.js'
 import type { ClusterConnection } from './cluster-connection.js'
 import { quoteIdent } from './cluster-connection.js'
 import { LIVE_REPLICAS_SQL } from './lock-keys.js'
 
-export interface PgLeaseQueueOptions {
-  /** The table of work rows. It has `lease_owner BIGINT` and `lease_until BIGINT` columns (both NULL when free). */
-  readonly table: string
-  /** Its primary key column. */
-  readonly key: string
-  /** The column of the epoch ms from which a row is due. */
-  readonly due: string
-  /** Which rows are work at all (e.g. `state = 'pending'`), as SQL over the table's columns, unqualified. */
-  readonly pending: string
-  /** Columns that make a group (e.g. one chat): only each group's first pending row, by `order`, is handed out. */
-  readonly groupBy?: readonly string[]
-  /** The column that orders rows within a group (creation time); `due` when left out. */
-  readonly order?: string
-  /** How long a claim lasts unless renewed. */
-  readonly leaseMs: number
-}
+/** The options of a {@link WorkQueue}: the table, its key, due and pending rows, groups, the lease. */
+export type PgLeaseQueueOptions = WorkQueueOptions
 
 /**
  * Hands out due rows of a work table (the outbox, an inbox) to one replica at a time: claimed with
  * `FOR UPDATE SKIP LOCKED` and a lease. A claim whose lease ran out, or whose replica died (its
  * presence lock is gone), is handed out again; a replica that lost its claim cannot complete it.
  */
-export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, unknown>> {
+export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, unknown>> implements WorkQueue<Row> {
   readonly #t: string
   readonly #k: string
   readonly #claimSql: string
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly store: PostgresStateStore,
     private readonly connection: ClusterConnection,
     private readonly options: PgLeaseQueueOptions,
   ) {
@@ -55,27 +42,21 @@ export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, u
 
   /** Claim up to `limit` due rows for this replica. */
   async claim(limit: number, now = Date.now()): Promise<Row[]> {
-    const { rows } = await this.pool.query<Row>(this.#claimSql, [now, this.connection.replicaKey, this.options.leaseMs, limit])
+    const { rows } = await this.store.pool.query<Row>(this.#claimSql, [now, this.connection.replicaKey, this.options.leaseMs, limit])
     return rows
   }
 
   /** Extend the leases of rows this replica still holds; returns the keys it still holds. */
   async renew(keys: readonly unknown[], now = Date.now()): Promise<unknown[]> {
     if (keys.length === 0) return []
-    const { rows } = await this.pool.query<{ k: unknown }>(
+    const { rows } = await this.store.pool.query<{ k: unknown }>(
       `UPDATE ${this.#t} SET lease_until = $1::bigint + $2::bigint WHERE ${this.#k} = ANY($3) AND lease_owner = $4 RETURNING ${this.#k} AS k`,
       [now, this.options.leaseMs, keys, this.connection.replicaKey])
     return rows.map((row) => row.k)
   }
 
-  /**
-   * Finish a claimed row: apply `set` (SQL assignments, parameters from $3) and free the lease, only
-   * if this replica still holds it. False when the claim was lost (another replica has the row).
-   */
-  async complete(key: unknown, set: string, params: readonly unknown[] = []): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE ${this.#t} SET ${set}${set ? ', ' : ''}lease_owner = NULL, lease_until = NULL WHERE ${this.#k} = $1 AND lease_owner = $2`,
-      [key, this.connection.replicaKey, ...params])
-    return rowCount === 1
+  /** Apply `set` (column → value) to a row this replica still holds and free it. False when the claim was lost. */
+  complete(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean> {
+    return completeRow(this.store, this.options.table, this.options.key, key, set, this.connection.replicaKey)
   }
 }

@@ -4,8 +4,11 @@ import type { AgentRunResult } from '../types/agent.js'
 
 /** What claiming an idempotency key found. */
 export type IdempotencyClaim =
-  /** The key is this run's now: start it. */
-  | { readonly status: 'claimed' }
+  /**
+   * The key is this run's now: start it. `takenOver`: the run that held the key before, whose holder
+   * is gone (a replica that died mid-run): what it wrote to the transcript is to be undone.
+   */
+  | { readonly status: 'claimed'; readonly takenOver?: string }
   /** A run with the key finished within the TTL: answer its result. */
   | { readonly status: 'finished'; readonly result: AgentRunResult }
   /** A run with the key is going on under another holder (a replica), until `leaseUntil` at the latest. */
@@ -75,8 +78,10 @@ export class SqlIdempotencyStore implements IdempotencyStore {
 
   async claim(run: { key: string; runId: string; sessionKey: string; leaseMs: number }): Promise<IdempotencyClaim> {
     const now = this.clock.now()
+    // Several replicas: a claim may take over a run whose replica died; which one, it has to know.
+    const before = this.liveHolders ? await this.db.get<ClaimRow>(CURRENT, [run.key]) : undefined
     const won = await this.db.get<{ run_id: string }>(this.#claim, [run.key, run.runId, run.sessionKey, this.holder, now, now + run.leaseMs, now - this.ttlMs, now])
-    if (won?.run_id === run.runId) return { status: 'claimed' }
+    if (won?.run_id === run.runId) return before?.status === 'running' ? { status: 'claimed', takenOver: before.run_id } : { status: 'claimed' }
     const row = await this.db.get<ClaimRow>(CURRENT, [run.key])
     // Gone in between (released or pruned): try once more.
     if (row === undefined) return this.claim(run)
