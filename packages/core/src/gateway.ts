@@ -26,6 +26,7 @@ import {
   CORE_ERR_HTTP_GUARD_RESERVED,
   CORE_ERR_HTTP_GUARD_UNKNOWN,
   CORE_ERR_PLUGIN_API_CLOSED,
+  CORE_ERR_RUN_ABORTED,
 } from './errors/codes.js'
 import { HookMetrics, instrumentHooks, type TapStats } from './hooks/hook-metrics.js'
 import { createKernelHooks, createPluginHooks, type KernelHooks } from './hooks/kernel-hooks.js'
@@ -332,6 +333,11 @@ class GatewayKernel implements Gateway {
       log: this.log.child({ part: 'agent' }),
       diskSkills: () => this.#diskSkills,
       deliver: (message) => this.#outbox.send(message),
+    })
+    // Fencing: without its cluster connection, the other replicas count this one as dead and take its
+    // sessions and claims over; its runs must not go on beside theirs.
+    input.cluster?.connection.onLost(() => {
+      for (const run of this.#coordination.runs.values()) run.controller.abort(new CORE_ERR_RUN_ABORTED('this replica lost its connection to the cluster'))
     })
     this.#inbox = new Inbox(core, config, statusBoard, this.#clock)
     this.#inboxWorker = new InboxWorker({

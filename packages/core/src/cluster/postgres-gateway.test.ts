@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../../scripts/test-database.js'
 import { isCodedError } from '../errors/create-error.js'
 import { createGateway, parseConfig, type Gateway } from '../gateway.js'
 import { createLogger } from '../logging/logger.js'
 import { resolveStorage } from '../store/resolve-storage.js'
+import { LockClass } from './lock-keys.js'
 
 let db: TestDatabase
 let dir: string
@@ -70,5 +72,36 @@ describe('createGateway on PostgreSQL', () => {
     expect(lines.join('')).toContain('cluster connection to PostgreSQL open')
     expect(lines.join('')).toContain(':***@')
     expect(lines.join('')).not.toContain(`:${password}@`)
+  })
+
+  it('aborts its runs when it loses its cluster connection (the others count it as dead then)', async () => {
+    const hanging = {
+      id: 'hang', models: ['m'],
+      // Waits until the run is aborted, as a slow model would.
+      stream: (request: { signal: AbortSignal }) => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => new Promise<IteratorResult<never>>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true })),
+        }),
+      }),
+    }
+    const plugin = { id: 'hang', version: '1.0.0', apiVersion: '^2.0.0', register: (api: { providers: { register(p: unknown): void } }) => api.providers.register(hanging) }
+    const gateway = await createGateway({ stateDir: dir, logger: createLogger({ level: 'silent' }), env: { OPENCLAW_DATABASE_URL: db.url }, plugins: [plugin as never], config: { agents: { defaults: { model: 'hang/m' } } } })
+    try {
+      await gateway.start()
+      const run = gateway.agent.run({ message: 'hi', sessionKey: 'agent:main:fenced', idempotencyKey: 'fenced' })
+      const admin = new pg.Client({ connectionString: db.url })
+      await admin.connect()
+      try {
+        // The run is going on once its key is claimed; then the presence lock's connection is cut.
+        await expect.poll(async () => (await admin.query("SELECT 1 FROM core_runs WHERE idempotency_key = 'fenced' AND status = 'running'")).rowCount).toBe(1)
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = ${LockClass.PRESENCE} AND granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+      } finally {
+        await admin.end()
+      }
+      expect(await run).toMatchObject({ status: 'aborted' })
+    } finally {
+      await gateway.stop()
+    }
   })
 })
