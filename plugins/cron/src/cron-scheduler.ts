@@ -342,7 +342,8 @@ export class CronScheduler {
   async #maybePrune(): Promise<void> {
     const now = this.#deps.clock.now()
     const { retention } = this.#options
-    if (now - this.#lastPruneMs < retention.everyMs) return
+    // Due an hour after the last prune, or at once when the wall clock went back past it.
+    if (now >= this.#lastPruneMs && now - this.#lastPruneMs < retention.everyMs) return
     this.#lastPruneMs = now
     const removed = await this.#deps.store.pruneRuns(now, retention.maxAgeMs, retention.maxRunsPerJob)
     if (removed > 0) this.#deps.log.debug({ removed }, `cron: pruned ${removed} run rows`)
