@@ -129,4 +129,16 @@ describe('the ticker on a fake clock', () => {
     await expect.poll(() => minutes(often.id)).toEqual([116, 117, 118, 119, 120])
     expect(await minutes(rare.id)).toEqual([100, 110, 120])
   })
+
+  it('should wake for a failed one-shot\'s retry when its backoff ends, not at the ticker\'s longest sleep', async () => {
+    const gw = await start({ maxSleepMs: 10 * MIN })
+    // No model provider is configured: the agent turn fails at once.
+    const job = await callMethod(gw, 'cron.add', { name: 'fails', schedule: { kind: 'at', at: '10s' }, payload: { kind: 'agentTurn', message: 'x' } })
+    await advance(gw, 50_000)
+    await expect.poll(async () => (await runs(gw, job.id)).map((r) => r.status)).toEqual(['error', 'error'])
+    const [first, retry] = (await callMethod(gw, 'cron.runs', { id: job.id, sortDir: 'asc' })).entries
+    expect(retry.scheduledAtMs - first.ts).toBe(30_000) // the first backoff step
+    expect(retry.runAtMs - retry.scheduledAtMs).toBeLessThanOrEqual(1000) // woken on time (steps of 1 s)
+  })
 })
+
