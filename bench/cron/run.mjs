@@ -63,11 +63,21 @@ function startGateway() {
       const match = /listening on http:\/\/(127\.0\.0\.1:\d+)/.exec(out)
       if (match && !child.url) {
         child.url = `ws://${match[1]}`
-        resolve({ child, readyMs: performance.now() - t0 })
+        resolve({ child, readyMs: performance.now() - t0, cronStartMs: () => cronStartMs(err) })
       }
     })
     child.once('exit', (code, signal) => reject(new Error(`the gateway exited (${signal ?? code}) before listening:\n${out}\n${err}`)))
   })
+}
+
+/**
+ * How long the cron plugin's start took (migrations, heartbeat sync, orphan recovery, the first tick
+ * and re-arm), from the gateway's JSON log: the plugin started before it (rpc) logs, then cron does.
+ */
+function cronStartMs(log) {
+  const lines = log.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))
+  const cron = lines.findIndex((l) => l.plugin === 'cron' && /^scheduler started/.test(l.msg))
+  return cron > 0 ? lines[cron].time - lines[cron - 1].time : NaN
 }
 
 async function stopGateway(child) {
@@ -215,10 +225,13 @@ let child
 try {
   // 0 jobs: start-up and idle baseline.
   const emptyStarts = []
+  const emptyCron = []
   for (let i = 0; i < STARTS; i++) {
     const started = await startGateway()
     emptyStarts.push(started.readyMs)
     child = started.child
+    await sleep(200)
+    emptyCron.push(started.cronStartMs())
     if (i < STARTS - 1) await stopGateway(child)
   }
   const emptyIdle = await idle(child, IDLE_MS)
@@ -235,10 +248,13 @@ try {
 
   // With the jobs: start-up (the re-arm) and idle.
   const fullStarts = []
+  const fullCron = []
   for (let i = 0; i < STARTS; i++) {
     const started = await startGateway()
     fullStarts.push(started.readyMs)
     child = started.child
+    await sleep(200)
+    fullCron.push(started.cronStartMs())
     if (i < STARTS - 1) await stopGateway(child)
   }
   const fullIdle = await idle(child, IDLE_MS)
@@ -255,6 +271,7 @@ try {
   console.log('| measure                              |  0 jobs | ' + `${JOBS} jobs`.padStart(11) + ' | target            |')
   console.log('|--------------------------------------|--------:|------------:|-------------------|')
   console.log(`| spawn to "listening on" (ms)         | ${empty.toFixed(0).padStart(7)} | ${full.toFixed(0).padStart(11)} | re-arm cost: ${(full - empty).toFixed(0)} ms |`)
+  console.log(`| cron plugin start (ms, from its log) | ${median(emptyCron).toFixed(0).padStart(7)} | ${median(fullCron).toFixed(0).padStart(11)} | re-arm cost: ${(median(fullCron) - median(emptyCron)).toFixed(0)} ms |`)
   console.log(`| idle CPU (% of one core)             | ${emptyIdle.cpuPct.toFixed(2).padStart(7)} | ${fullIdle.cpuPct.toFixed(2).padStart(11)} | < 1 % ${fullIdle.cpuPct < 1 ? 'OK' : 'MISSED'}          |`)
   console.log(`| RSS while idle (MB)                  | ${mb(emptyIdle.rss).padStart(7)} | ${mb(fullIdle.rss).padStart(11)} | (+${mb(fullIdle.rss - emptyIdle.rss)} MB)         |`)
   console.log(`\nfire lateness with ${JOBS} other jobs in the store (ms after the scheduled time; claim = run row written, payload = system event queued)\n`)
