@@ -1,4 +1,5 @@
 import type { PluginDefinition } from '@openclaw/core'
+import channelWebhook from '@openclaw/plugin-channel-webhook'
 import cron from '@openclaw/plugin-cron'
 import httpHooks from '@openclaw/plugin-http-hooks'
 import httpOpenAi from '@openclaw/plugin-http-openai'
@@ -14,5 +15,5 @@ import { providerPlugins } from './provider-plugins.js'
  * call: each gateway gets plugins of its own.
  */
 export function defaultPlugins(): PluginDefinition<unknown>[] {
-  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), cron(), ...providerPlugins()] as PluginDefinition<unknown>[]
+  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), channelWebhook(), cron(), ...providerPlugins()] as PluginDefinition<unknown>[]
 }
