@@ -131,6 +131,9 @@ beforeAll(async () => {
 }, 90_000)
 
 afterAll(async () => {
+  // What the replicas logged at warn and above (a lost cluster connection, a failed query): the first
+  // thing to read when an assertion above failed.
+  for (const replica of replicas) if (replica.log.trim()) console.warn(`replica ${replica.index} logged:\n${replica.log.slice(-4000)}`)
   await Promise.all(replicas.map(async (replica) => {
     const child = replica.process
     if (child && child.exitCode === null && child.signalCode === null) {
