@@ -26,7 +26,7 @@ export interface RankingOptions {
   readonly rrfK: number
 }
 
-/** A BM25 score (FTS5: negative, lower is better) mapped onto [0, 1): r / (1 + r). */
+/** A BM25 score (FTS5: negative, lower is better) mapped onto [0, 1): r / (1 + r), for a single score. */
 export function bm25ToScore(bm25: number): number {
   const r = Math.max(0, -bm25)
   return r / (1 + r)
@@ -34,7 +34,7 @@ export function bm25ToScore(bm25: number): number {
 
 /**
  * Merge the keyword and vector legs into one relevance per chunk. `weighted` (OpenClaw's default):
- * `vectorWeight × cosine + textWeight × bm25Score`. `rrf`: reciprocal rank fusion, Σ 1/(k + rank),
+ * `vectorWeight × cosine + textWeight × bm25 / best bm25`. `rrf`: reciprocal rank fusion, Σ 1/(k + rank),
  * scaled so the best possible score (first in both legs) is 1.
  */
 export function mergeHybrid(keyword: readonly Candidate[], vector: readonly Candidate[], options: RankingOptions): Map<number, number> {
@@ -52,7 +52,9 @@ export function mergeHybrid(keyword: readonly Candidate[], vector: readonly Cand
   const vw = keyword.length === 0 ? 1 : options.vectorWeight
   const tw = vector.length === 0 ? 1 : options.textWeight
   for (const c of vector) scores.set(c.id, vw * Math.max(0, c.vectorScore ?? 0))
-  for (const c of keyword) scores.set(c.id, (scores.get(c.id) ?? 0) + tw * bm25ToScore(c.bm25 ?? 0))
+  // BM25 is relative to the corpus (tiny corpora give near-zero scores): normalise by the best match.
+  const best = Math.max(0, ...keyword.map((c) => -(c.bm25 ?? 0)))
+  for (const c of keyword) scores.set(c.id, (scores.get(c.id) ?? 0) + tw * (best > 0 ? Math.max(0, -(c.bm25 ?? 0)) / best : 1))
   return scores
 }
 

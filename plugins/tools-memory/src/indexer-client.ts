@@ -1,13 +1,22 @@
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { MEM_ERR_INDEXER_FAILED } from './errors.js'
 import type { FileResult, FileToIndex, WorkerRequest, WorkerResponse } from './indexer-protocol.js'
 
 type Pending = { onFiles?: (results: readonly FileResult[]) => Promise<void>; resolve: (value: number) => void; reject: (err: Error) => void; chain: Promise<void> }
 
-/** Where the worker's code is: the built `.js` beside this file, or the `.ts` source under tsx (tests). */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const source = import.meta.url.endsWith('.ts')
-  return { url: new URL(source ? './indexer-worker.ts' : './indexer-worker.js', import.meta.url), execArgv: source ? ['--import', 'tsx'] : [] }
+/**
+ * Start the worker: the built `.js` beside this file, or, when running from the `.ts` source (tests,
+ * the bench against sources), the source through tsx's loader registered inside the worker.
+ */
+function spawnWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./indexer-worker.js', import.meta.url))
+  const tsx = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')
+  const entry = new URL('./indexer-worker.ts', import.meta.url).href
+  const boot = `import(${JSON.stringify(pathToFileURL(tsx).href)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
+  return new Worker(boot, { eval: true })
 }
 
 /** The plugin's side of the indexer worker thread; one request at a time per caller is not required. */
@@ -18,8 +27,7 @@ export class IndexerClient {
 
   #spawn(): Worker {
     if (this.#worker) return this.#worker
-    const { url, execArgv } = workerEntry()
-    const worker = new Worker(url, { execArgv })
+    const worker = spawnWorker()
     worker.unref()
     worker.on('message', (message: WorkerResponse) => this.#onMessage(message))
     const fail = (err: Error) => {
@@ -39,9 +47,6 @@ export class IndexerClient {
     if (message.type === 'error') {
       this.#pending.delete(message.id)
       pending.reject(new MEM_ERR_INDEXER_FAILED(message.message))
-    } else if (message.type === 'built') {
-      this.#pending.delete(message.id)
-      pending.resolve(message.count)
     } else {
       // File results are applied in order, one batch after the other.
       pending.chain = pending.chain.then(() => pending.onFiles?.(message.results))
@@ -52,13 +57,13 @@ export class IndexerClient {
     }
   }
 
-  #request(build: (id: number) => WorkerRequest, onFiles?: Pending['onFiles'], transfer: ArrayBuffer[] = []): Promise<number> {
+  #request(build: (id: number) => WorkerRequest, onFiles?: Pending['onFiles']): Promise<number> {
     const worker = this.#spawn()
     const id = this.#nextId++
     return new Promise<number>((resolve, reject) => {
       this.#pending.set(id, { ...(onFiles ? { onFiles } : {}), resolve, reject, chain: Promise.resolve() })
       worker.ref()
-      worker.postMessage(build(id), transfer)
+      worker.postMessage(build(id))
     }).finally(() => {
       if (this.#pending.size === 0) this.#worker?.unref()
     })
@@ -67,11 +72,6 @@ export class IndexerClient {
   /** Read, hash, chunk and (with `hashingDims` > 0) embed files in the worker; `onFiles` gets each batch. */
   chunk(files: readonly FileToIndex[], options: { tokens: number; overlap: number; hashingDims: number }, onFiles: (results: readonly FileResult[]) => Promise<void>): Promise<number> {
     return this.#request((id) => ({ type: 'chunk', id, files, ...options }), onFiles)
-  }
-
-  /** Build an ANN index file in the worker (the vectors' buffer is transferred, not copied). */
-  buildAnn(dims: number, keys: BigUint64Array, vectors: Float32Array, file: string): Promise<number> {
-    return this.#request((id) => ({ type: 'build-ann', id, dims, keys, vectors, file }), undefined, [keys.buffer as ArrayBuffer, vectors.buffer as ArrayBuffer])
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,6 @@ export interface IndexedChunk {
 
 export type WorkerRequest =
   | { readonly type: 'chunk'; readonly id: number; readonly files: readonly FileToIndex[]; readonly tokens: number; readonly overlap: number; readonly hashingDims: number }
-  | { readonly type: 'build-ann'; readonly id: number; readonly dims: number; readonly keys: BigUint64Array; readonly vectors: Float32Array; readonly file: string }
 
 /** One file's outcome. `vectors` (hashing embeddings, row-major) is there when `hashingDims > 0`. */
 export type FileResult =
@@ -27,5 +26,4 @@ export type FileResult =
 
 export type WorkerResponse =
   | { readonly type: 'files'; readonly id: number; readonly results: readonly FileResult[]; readonly done: boolean }
-  | { readonly type: 'built'; readonly id: number; readonly count: number }
   | { readonly type: 'error'; readonly id: number; readonly message: string }

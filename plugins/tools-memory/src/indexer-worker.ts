@@ -1,12 +1,12 @@
 // The indexer's worker thread: reads, hashes, chunks and (with the local model) embeds memory files,
-// and builds ANN indexes, so none of that CPU work runs on the gateway's event loop.
+// so none of that CPU work runs on the gateway's event loop. (ANN builds run in a child process:
+// usearch's native addon does not load in worker threads.)
 import { readFile, stat } from 'node:fs/promises'
 import { parentPort } from 'node:worker_threads'
 import { contentHash } from './content-hash.js'
 import { hashingEmbed } from './hashing-embedder.js'
 import type { FileResult, WorkerRequest, WorkerResponse } from './indexer-protocol.js'
 import { chunkMarkdown } from './markdown-chunker.js'
-import { buildAnnFile } from './ann-build.js'
 
 const BATCH = 16
 
@@ -35,11 +35,6 @@ const port = parentPort!
 port.on('message', (request: WorkerRequest) => {
   void (async () => {
     try {
-      if (request.type === 'build-ann') {
-        buildAnnFile(request.dims, request.keys, request.vectors, request.file)
-        port.postMessage({ type: 'built', id: request.id, count: request.keys.length } satisfies WorkerResponse)
-        return
-      }
       for (let at = 0; at < request.files.length || at === 0; at += BATCH) {
         const results = await Promise.all(request.files.slice(at, at + BATCH).map((f) => indexFile(request, f)))
         const done = at + BATCH >= request.files.length

@@ -7,6 +7,7 @@ import type { Embedder } from './embedder.js'
 import { mergeHybrid, mmrOrder, recencyDecay, RANKING_DEFAULTS, type RankingOptions } from './hybrid-ranking.js'
 import type { IndexerClient } from './indexer-client.js'
 import type { FileResult, IndexedChunk } from './indexer-protocol.js'
+import { buildAnnInChild } from './ann-builder.js'
 import { contentHash } from './content-hash.js'
 import { listMemoryFiles } from './memory-files.js'
 import type { MemoryIndexStore } from './memory-index-store.js'
@@ -210,7 +211,7 @@ export class MemoryIndex {
     await mkdir(this.annDir, { recursive: true })
     const generation = this.#annGeneration + 1
     const file = this.#annFile(generation)
-    await this.worker.buildAnn(embedder.dims, BigUint64Array.from(ids, (id) => BigInt(id)), vectors, file)
+    await buildAnnInChild(embedder.dims, BigUint64Array.from(ids, (id) => BigInt(id)), vectors, file)
     this.#vectors.swap(file)
     const old = this.#annFile(this.#annGeneration)
     this.#annGeneration = generation

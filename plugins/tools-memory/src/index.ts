@@ -1,0 +1,167 @@
+// @openclaw/plugin-tools-memory: memory tools over the agent workspace's Markdown memory and stored
+// keys, with keyword (FTS5 BM25) search by default and hybrid vector search when an embedding model
+// is configured. docs/memory.md explains it.
+import { homedir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
+import { createToken, definePlugin, type GatewayRuntime } from '@openclaw/plugin-sdk'
+import { z } from 'zod'
+import { createHashingEmbedder, type Embedder } from './embedder.js'
+import { IndexerClient } from './indexer-client.js'
+import { MemoryConfigSchema, type MemoryConfig } from './memory-config.js'
+import { MemoryIndex, type MemorySearchSettings } from './memory-index.js'
+import { MemoryIndexStore } from './memory-index-store.js'
+import { MEMORY_MIGRATIONS } from './memory-migrations.js'
+import { createMemoryTools } from './memory-tools.js'
+import { createRemoteEmbedder } from './remote-embedder.js'
+
+const PLUGIN_NAME = 'tool:memory'
+
+/** What the plugin keeps per gateway: each agent's memory index, opened on first use. */
+export interface MemoryService {
+  indexFor(agentId: string | undefined): Promise<MemoryIndex>
+  close(): Promise<void>
+}
+export const MemoryService = createToken<MemoryService>('tool:memory.service')
+
+const expandHome = (p: string) => p.replace(/^~(?=$|[\\/])/, homedir())
+
+/** The agent's workspace: `agents.entries.<id>.workspace`, `agents.defaults.workspace`, else `<stateDir>/workspace`. */
+export function resolveWorkspace(gateway: Pick<GatewayRuntime, 'config' | 'stateDir'>, agentId: string): string {
+  const configured = gateway.config.agents.entries[agentId]?.workspace ?? gateway.config.agents.defaults.workspace
+  return configured ? resolve(expandHome(configured)) : join(gateway.stateDir, 'workspace')
+}
+
+function settingsOf(config: MemoryConfig): MemorySearchSettings {
+  const q = config.search.query
+  return {
+    maxResults: q.maxResults,
+    minScore: q.minScore,
+    ranking: { mode: q.hybrid.mode, vectorWeight: q.hybrid.vectorWeight, textWeight: q.hybrid.textWeight, rrfK: 60 },
+    candidateMultiplier: q.hybrid.candidateMultiplier,
+    mmr: q.hybrid.mmr,
+    temporalDecay: q.hybrid.temporalDecay,
+    chunking: config.search.chunking,
+    watchDebounceMs: config.search.sync.watchDebounceMs,
+  }
+}
+
+function embedderOf(config: MemoryConfig): Embedder | undefined {
+  const s = config.search
+  if (s.provider === 'local') return createHashingEmbedder()
+  if (s.provider === 'openai-compatible' && s.remote) {
+    return createRemoteEmbedder({ baseUrl: s.remote.baseUrl, ...(s.remote.apiKey ? { apiKey: s.remote.apiKey } : {}), model: s.model ?? 'text-embedding-3-small', dims: s.remote.dimensions ?? 1536 })
+  }
+  return undefined
+}
+
+const AgentParams = z.strictObject({ agentId: z.string().optional() })
+
+const toolsMemory = definePlugin<MemoryConfig>({
+  id: PLUGIN_NAME,
+  version: '1.0.0',
+  name: 'Memory tools',
+  description: 'memory_search, memory_get, memory_store, memory_delete: hybrid search over the workspace memory files and stored keys',
+  kind: 'memory',
+  configKey: 'memory',
+  config: MemoryConfigSchema,
+  register(api) {
+    // Per-gateway state lives here, in register()'s closure.
+    const indexes = new Map<string, Promise<MemoryIndex>>()
+    const worker = new IndexerClient()
+    const store = new MemoryIndexStore(api.store)
+    const settings = settingsOf(api.config)
+    const embedder = embedderOf(api.config)
+    let migrated = false
+    if (api.config.search.provider === 'openai-compatible' && !api.config.search.remote) {
+      api.log.warn('memory.search.provider is "openai-compatible" but memory.search.remote.baseUrl is not set: keyword search only')
+    }
+
+    const indexFor = (agentId: string | undefined): Promise<MemoryIndex> => {
+      const id = agentId ?? 'main'
+      let pending = indexes.get(id)
+      if (!pending) {
+        pending = (async () => {
+          if (!migrated) {
+            api.store.migrate(MEMORY_MIGRATIONS)
+            migrated = true
+          }
+          const workspace = resolveWorkspace(api.gateway, id)
+          const extraPaths = api.config.search.extraPaths.map((p) => (isAbsolute(expandHome(p)) ? resolve(expandHome(p)) : resolve(workspace, p)))
+          const index = new MemoryIndex(id, { workspace, extraPaths }, store, worker, embedder, settings, join(api.gateway.stateDir, 'memory'), api.log.child({ agent: id }))
+          await index.open()
+          if (api.config.search.sync.watch) index.watch()
+          return index
+        })()
+        indexes.set(id, pending)
+        pending.catch(() => indexes.delete(id))
+      }
+      return pending
+    }
+
+    for (const tool of createMemoryTools(indexFor)) api.tools.register(tool)
+
+    api.rpc.method({
+      name: 'memory.status',
+      description: 'Memory index status: chunks, last index, embedding model, backend',
+      params: AgentParams.optional(),
+      handler: async (params) => (await indexFor(params?.agentId)).status(),
+    })
+    api.rpc.method({
+      name: 'memory.index',
+      description: 'Reindex the memory files (force: every file, not only changed ones)',
+      params: z.strictObject({ agentId: z.string().optional(), force: z.boolean().optional() }).optional(),
+      handler: async (params) => {
+        const index = await indexFor(params?.agentId)
+        return { ...(await index.sync({ force: params?.force ?? false })), status: await index.status() }
+      },
+    })
+    api.rpc.method({
+      name: 'memory.search',
+      description: 'Search memory as memory_search does',
+      params: z.strictObject({ query: z.string().min(1), agentId: z.string().optional(), maxResults: z.number().int().min(1).max(100).optional(), minScore: z.number().min(0).max(1).optional() }),
+      handler: async (params) => (await indexFor(params.agentId)).search(params.query, {
+        ...(params.maxResults !== undefined ? { maxResults: params.maxResults } : {}),
+        ...(params.minScore !== undefined ? { minScore: params.minScore } : {}),
+      }),
+    })
+
+    api.services.registerInstance(MemoryService, {
+      indexFor,
+      async close() {
+        for (const pending of indexes.values()) await (await pending.catch(() => undefined))?.close()
+        indexes.clear()
+        await worker.close()
+      },
+    })
+    if (!embedder) api.log.info('memory search: keyword only (FTS5 BM25); set memory.search.provider to add vectors')
+  },
+  start(api) {
+    // Index the main agent's memory in the background; the first search waits for that first index.
+    api.services.resolve(MemoryService).indexFor('main').catch((err: unknown) => api.log.warn({ err }, 'indexing memory failed'))
+  },
+  async stop(api) {
+    await api.services.resolve(MemoryService).close()
+  },
+})
+
+export default toolsMemory
+
+export { PLUGIN_NAME }
+export { MemoryConfigSchema } from './memory-config.js'
+export { chunkMarkdown, DEFAULT_CHUNK_TOKENS, DEFAULT_CHUNK_OVERLAP } from './markdown-chunker.js'
+export { hashingEmbed, HASHING_DIMENSIONS, HASHING_MODEL } from './hashing-embedder.js'
+export { mergeHybrid, mmrOrder, recencyDecay, bm25ToScore, RANKING_DEFAULTS } from './hybrid-ranking.js'
+export { MemoryIndex, DEFAULT_SEARCH_SETTINGS } from './memory-index.js'
+export { MemoryIndexStore } from './memory-index-store.js'
+export { MEMORY_MIGRATIONS } from './memory-migrations.js'
+export { IndexerClient } from './indexer-client.js'
+export { createHashingEmbedder } from './embedder.js'
+export { createRemoteEmbedder } from './remote-embedder.js'
+export { VectorIndex } from './vector-index.js'
+export { resolveMemoryPath } from './memory-paths.js'
+export { MEM_ERR_PATH_REFUSED, MEM_ERR_KEY_INVALID, MEM_ERR_INDEXER_FAILED, MEM_ERR_EMBEDDINGS_FAILED } from './errors.js'
+
+export type { MemoryConfig, MemoryConfigInput } from './memory-config.js'
+export type { MemorySearchResult, MemorySearchSettings, MemoryStatus } from './memory-index.js'
+export type { MarkdownChunk, ChunkOptions } from './markdown-chunker.js'
+export type { Embedder } from './embedder.js'
