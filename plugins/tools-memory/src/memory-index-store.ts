@@ -26,10 +26,10 @@ export interface KeyRow {
 const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)
 const fromBlob = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
 
-/** An FTS5 query from free text: every word as a quoted prefix-free term, OR'ed; undefined when no word. */
-export function ftsQuery(text: string): string | undefined {
+/** An FTS5 query from free text: every word quoted, joined with AND (or OR); undefined when no word. */
+export function ftsQuery(text: string, join: 'AND' | 'OR' = 'AND'): string | undefined {
   const words = [...new Set(tokenize(text))].slice(0, 32)
-  return words.length > 0 ? words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' OR ') : undefined
+  return words.length > 0 ? words.map((w) => `"${w.replace(/"/g, '""')}"`).join(` ${join} `) : undefined
 }
 
 /**
@@ -102,15 +102,22 @@ export class MemoryIndexStore {
     return ids
   }
 
-  /** BM25 keyword candidates, best first (`bm25` negative, lower is better). */
+  /**
+   * BM25 keyword candidates, best first (`bm25` negative, lower is better). Every word must match
+   * (AND, as OpenClaw's builtin engine does); when no chunk has them all, any word may (OR). AND
+   * keeps the scored set small: OR over common words scores most of the corpus.
+   */
   async keyword(agentId: string, query: string, limit: number): Promise<{ id: number; bm25: number }[]> {
-    const match = ftsQuery(query)
-    if (!match) return []
-    return this.db.all<{ id: number; bm25: number }>(
+    const run = (match: string) => this.db.all<{ id: number; bm25: number }>(
       `SELECT f.rowid AS id, bm25(memory_fts) AS bm25 FROM memory_fts f JOIN memory_chunks c ON c.id = f.rowid
        WHERE memory_fts MATCH ? AND c.agent_id = ? ORDER BY bm25(memory_fts) LIMIT ?`,
       [match, agentId, limit],
     )
+    const all = ftsQuery(query, 'AND')
+    if (!all) return []
+    const found = run(all)
+    const any = ftsQuery(query, 'OR')
+    return found.length > 0 || any === all ? found : run(any!)
   }
 
   async chunks(ids: readonly number[]): Promise<Map<number, ChunkRow>> {

@@ -194,24 +194,21 @@ export class MemoryIndex {
   async #rebuildAnn(): Promise<void> {
     const embedder = this.embedder
     if (!embedder || !this.#vectors) return
-    const ids: number[] = []
-    const parts: Float32Array[] = []
-    for (let after = 0; ; ) {
-      const page = await this.store.vectorPage(this.agentId, embedder.model, after, 4096)
-      if (page.length === 0) break
-      for (const row of page) {
-        ids.push(row.id)
-        parts.push(row.vector)
+    const store = this.store
+    const agentId = this.agentId
+    async function* pages() {
+      for (let after = 0; ; ) {
+        const page = await store.vectorPage(agentId, embedder!.model, after, 2048)
+        if (page.length === 0) return
+        yield page
+        after = page.at(-1)!.id
+        await yieldToLoop()
       }
-      after = page.at(-1)!.id
-      await yieldToLoop()
     }
-    const vectors = new Float32Array(ids.length * embedder.dims)
-    parts.forEach((v, i) => vectors.set(v, i * embedder.dims))
     await mkdir(this.annDir, { recursive: true })
     const generation = this.#annGeneration + 1
     const file = this.#annFile(generation)
-    await buildAnnInChild(embedder.dims, BigUint64Array.from(ids, (id) => BigInt(id)), vectors, file)
+    await buildAnnInChild(embedder.dims, pages(), file)
     this.#vectors.swap(file)
     const old = this.#annFile(this.#annGeneration)
     this.#annGeneration = generation
