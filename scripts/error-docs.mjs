@@ -17,6 +17,7 @@ const PACKAGES = [
   ['plugins/rpc/src/errors.ts', 'WebSocket RPC (`rpc`)', 'rpc.md'],
   ['plugins/provider-openai/src/errors.ts', 'OpenAI provider (`provider:openai`)', '../plugins/provider-openai/README.md'],
   ['plugins/provider-anthropic/src/errors.ts', 'Anthropic provider (`provider:anthropic`)', '../plugins/provider-anthropic/README.md'],
+  ['plugins/tools-memory/src/errors.ts', 'Memory tools (`tool:memory`)', 'memory.md'],
 ]
 
 const DEFINITION = /(?:\/\*\*([\s\S]*?)\*\/\s*)?export const ([A-Z]+_ERR_[A-Z0-9_]+) = createError<[\s\S]*?>\(\s*'[A-Z0-9_]+',\s*((?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`)(?:\s*\+\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))*)\s*(?:,\s*(\d{3}))?\s*,?\s*\)/g

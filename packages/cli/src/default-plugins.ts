@@ -4,11 +4,12 @@ import httpOpenAi from '@openclaw/plugin-http-openai'
 import httpServer from '@openclaw/plugin-http-server'
 import httpTools from '@openclaw/plugin-http-tools'
 import rpc from '@openclaw/plugin-rpc'
+import toolsMemory from '@openclaw/plugin-tools-memory'
 import { PROVIDER_PLUGINS } from './provider-plugins.js'
 
 /**
  * The first-party plugin set `openclaw gateway` runs: the HTTP server (`core:http`), the surfaces
- * served on its port, and the model providers. The CLI is the only package that imports plugins;
+ * served on its port, the memory tools (`tool:memory`), and the model providers. The CLI is the only package that imports plugins;
  * the core sorts them by dependency, so the order here does not matter.
  */
 export const DEFAULT_PLUGINS: readonly PluginDefinition<unknown>[] = Object.freeze([
@@ -17,5 +18,6 @@ export const DEFAULT_PLUGINS: readonly PluginDefinition<unknown>[] = Object.free
   httpTools,
   httpHooks,
   rpc,
+  toolsMemory,
   ...PROVIDER_PLUGINS,
 ])
