@@ -162,7 +162,7 @@ describe('agent runner', () => {
     const providerOpenAi = (await import('@openclaw/plugin-provider-openai')).default
     const model = await createScriptedModelServer({ defaultText: 'stored' })
     const make = () => createGateway({
-      stateDir, env: {}, logger: createSilentLogger(), plugins: [providerOpenAi],
+      stateDir, env: {}, logger: createSilentLogger(), plugins: [providerOpenAi()],
       config: { models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } }, agents: { defaults: { model: 'openai/m' } } },
     })
     const a = await make()

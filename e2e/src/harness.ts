@@ -28,7 +28,7 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
   const gateway = await createTestGateway({
     realClock: true,
     config,
-    plugins: [anthropic ? providerAnthropic : providerOpenAi, ...(options.plugins ?? [])],
+    plugins: [anthropic ? providerAnthropic() : providerOpenAi(), ...(options.plugins ?? [])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   })
   return {

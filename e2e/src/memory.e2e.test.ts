@@ -37,7 +37,7 @@ async function start(ws: string, search: Record<string, unknown> = {}, extra: { 
       memory: { search: { sync: { watchDebounceMs: 30 }, ...search } },
       ...(extra.model ? { models: { providers: { openai: { baseUrl: extra.model.baseUrl, apiKey: 'k' } } } } : {}),
     },
-    plugins: [httpServer, httpTools, toolsMemory, providerOpenAi],
+    plugins: [httpServer(), httpTools(), toolsMemory(), providerOpenAi()],
   })
   gateways.push(gw)
   const url = `${gw.services.resolve(Tokens.HttpServer).url}/tools/invoke`

@@ -5,19 +5,14 @@ import httpServer from '@openclaw/plugin-http-server'
 import httpTools from '@openclaw/plugin-http-tools'
 import rpc from '@openclaw/plugin-rpc'
 import toolsMemory from '@openclaw/plugin-tools-memory'
-import { PROVIDER_PLUGINS } from './provider-plugins.js'
+import { providerPlugins } from './provider-plugins.js'
 
 /**
  * The first-party plugin set `openclaw gateway` runs: the HTTP server (`core:http`), the surfaces
- * served on its port, the memory tools (`tool:memory`), and the model providers. The CLI is the only package that imports plugins;
- * the core sorts them by dependency, so the order here does not matter.
+ * served on its port, the memory tools (`tool:memory`), and the model providers. The CLI is the
+ * only package that imports plugins; the core sorts them by dependency, so the order here does not
+ * matter. Fresh instances on every call: each gateway gets plugins of its own.
  */
-export const DEFAULT_PLUGINS: readonly PluginDefinition<unknown>[] = Object.freeze([
-  httpServer,
-  httpOpenAi,
-  httpTools,
-  httpHooks,
-  rpc,
-  toolsMemory,
-  ...PROVIDER_PLUGINS,
-])
+export function defaultPlugins(): PluginDefinition<unknown>[] {
+  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), toolsMemory(), ...providerPlugins()] as PluginDefinition<unknown>[]
+}

@@ -1,3 +1,4 @@
+import { errors } from '@openclaw/core'
 import type { ShutdownSignal } from './cli-io.js'
 
 /** Exit codes of the `openclaw` command. */
@@ -13,7 +14,7 @@ export const EXIT_CONFIG = 78
 export const EXIT_SIGNAL: Readonly<Record<ShutdownSignal, number>> = Object.freeze({ SIGINT: 130, SIGTERM: 143 })
 
 /** Codes, besides `CORE_ERR_CONFIG_*`, that mean "fix the config": a restart cannot succeed. */
-const CONFIG_CODES = new Set(['CORE_ERR_PLUGIN_CONFIG_INVALID', 'HTTP_ERR_AUTH_REQUIRED', 'HTTP_ERR_PASSWORD_MISSING', 'CLI_ERR_PORT_ENV_INVALID'])
+const CONFIG_CODES = new Set<string>([errors.CORE_ERR_PLUGIN_CONFIG_INVALID.code, 'HTTP_ERR_AUTH_REQUIRED', 'HTTP_ERR_PASSWORD_MISSING', 'CLI_ERR_PORT_ENV_INVALID'])
 
 /** Codes that mean "the command line asked for something that cannot be done": fix the arguments. */
 const USAGE_CODES = new Set(['CLI_ERR_MEDIA_PATH_UNSUPPORTED', 'CLI_ERR_GATEWAY_URL_INVALID'])

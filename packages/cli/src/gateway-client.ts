@@ -3,9 +3,10 @@ import { WebSocket, type RawData } from 'ws'
 import { CLI_ERR_GATEWAY_AUTH, CLI_ERR_GATEWAY_CLOSED, CLI_ERR_GATEWAY_HANDSHAKE, CLI_ERR_GATEWAY_TIMEOUT, CLI_ERR_GATEWAY_UNREACHABLE } from './errors.js'
 import type { GatewayCredential } from './gateway-credentials.js'
 import { GatewayRpcError, isRpcErrorShape, type RpcErrorShape } from './gateway-rpc-error.js'
+import { PROTOCOL_VERSION, type Frame as ProtocolFrame, type HelloOk } from '@openclaw/plugin-rpc'
 
-/** The gateway protocol this client speaks (`minProtocol` = `maxProtocol`). */
-export const PROTOCOL_VERSION = 4
+/** The gateway protocol this client speaks (`minProtocol` = `maxProtocol`): the rpc plugin's, from one module. */
+export { PROTOCOL_VERSION }
 /** Methods whose params need an `idempotencyKey`; the client generates one unless the caller gave it. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['agent', 'chat.send', 'send'])
 /** Methods that answer twice on one id: an ack (`accepted` / `in_flight`), then the final answer. */
@@ -31,15 +32,7 @@ export interface GatewayEvent {
   readonly seq?: number
 }
 
-/** The `hello-ok` payload of a successful handshake. */
-export interface HelloOk {
-  readonly type: 'hello-ok'
-  readonly protocol: number
-  readonly server: { readonly version: string; readonly connId: string }
-  readonly features: { readonly methods: readonly string[]; readonly events: readonly string[] }
-  readonly policy: { readonly maxPayload?: number; readonly maxBufferedBytes?: number; readonly tickIntervalMs?: number }
-  readonly [key: string]: unknown
-}
+export type { HelloOk }
 
 export interface GatewayClientOptions {
   /** `ws://` or `wss://`. */
@@ -65,15 +58,8 @@ export interface CallOptions {
   readonly expectFinal?: boolean
 }
 
-interface Frame {
-  readonly type?: unknown
-  readonly id?: unknown
-  readonly ok?: unknown
-  readonly payload?: unknown
-  readonly error?: unknown
-  readonly event?: unknown
-  readonly seq?: unknown
-}
+/** A frame as received: the protocol's shape, not yet checked field by field. */
+type Frame = { readonly [K in 'type' | 'id' | 'ok' | 'payload' | 'error' | 'event' | 'seq']?: unknown } & Partial<Pick<ProtocolFrame, 'type'>>
 
 interface PendingCall {
   readonly method: string
@@ -222,7 +208,7 @@ export class GatewayClient {
           resolve(new GatewayClient(ws, frame.payload as unknown as HelloOk, options))
           return
         }
-        const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'INTERNAL', message: 'the gateway refused the handshake without saying why' }
+        const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'INTERNAL' as const, message: 'the gateway refused the handshake without saying why' }
         const retry = error.retryAfterMs !== undefined ? `; retry in ${Math.ceil(error.retryAfterMs / 1000)} s` : ''
         if (isAuthRefusal(error)) fail(new CLI_ERR_GATEWAY_AUTH(url, `${error.message}${retry}`, authHint(options.credential, error)))
         else fail(new CLI_ERR_GATEWAY_HANDSHAKE(url, `${error.code}: ${error.message}${retry}`))
@@ -312,7 +298,7 @@ export class GatewayClient {
     if (id === undefined || pending === undefined) return
     if (frame.ok !== true) {
       this.#settle(id, pending)
-      const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'INTERNAL', message: `the gateway answered '${pending.method}' with an error it did not describe` }
+      const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'INTERNAL' as const, message: `the gateway answered '${pending.method}' with an error it did not describe` }
       pending.reject(new GatewayRpcError(pending.method, error))
       return
     }

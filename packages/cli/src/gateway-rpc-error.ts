@@ -1,13 +1,7 @@
-/** The `error` of a protocol v4 `res` frame. */
-export interface RpcErrorShape {
-  /** The protocol code: `INVALID_REQUEST`, `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `UNAVAILABLE`, `RATE_LIMITED`, `TIMEOUT`, `INTERNAL`. */
-  readonly code: string
-  readonly message: string
-  /** `details.code` is the gateway's own coded error (`RPC_ERR_…`, `CORE_ERR_…`) or an auth code. */
-  readonly details?: { readonly code?: string; readonly [key: string]: unknown }
-  readonly retryable?: boolean
-  readonly retryAfterMs?: number
-}
+import { isRpcError, type RpcError } from '@openclaw/plugin-rpc'
+
+/** The `error` of a protocol v4 `res` frame, as the rpc plugin defines it. */
+export type RpcErrorShape = RpcError
 
 /**
  * A gateway's error answer to a call, as the CLI reports it: `error [<protocol code>]: <message>
@@ -34,6 +28,4 @@ export class GatewayRpcError extends Error {
 }
 
 /** True for a frame's `error` that looks like the protocol's error shape. */
-export function isRpcErrorShape(value: unknown): value is RpcErrorShape {
-  return typeof value === 'object' && value !== null && typeof (value as RpcErrorShape).code === 'string' && typeof (value as RpcErrorShape).message === 'string'
-}
+export const isRpcErrorShape = isRpcError

@@ -4,6 +4,8 @@ import providerOpenAi from '@openclaw/plugin-provider-openai'
 
 /**
  * The first-party model providers: all `openclaw agent --local` needs. Kept apart from the
- * surfaces so an embedded run does not load the HTTP server and its routes.
+ * surfaces so an embedded run does not load the HTTP server and its routes. Fresh instances per call.
  */
-export const PROVIDER_PLUGINS: readonly PluginDefinition<unknown>[] = Object.freeze([providerOpenAi, providerAnthropic])
+export function providerPlugins(): PluginDefinition<unknown>[] {
+  return [providerOpenAi(), providerAnthropic()] as PluginDefinition<unknown>[]
+}

@@ -12,16 +12,24 @@ import { substituteEnv } from './config/substitute-env.js'
 import { DependencyManager, type Services } from './di/dependency-manager.js'
 import { Tokens } from './di/tokens.js'
 import { Outbox } from './delivery/outbox.js'
-import { CORE_ERR_CONFIG_INVALID, CORE_ERR_GATEWAY_STATE, CORE_ERR_PLUGIN_API_CLOSED } from './errors/codes.js'
+import {
+  CORE_ERR_CONFIG_INVALID,
+  CORE_ERR_GATEWAY_STATE,
+  CORE_ERR_HTTP_GUARD_RESERVED,
+  CORE_ERR_HTTP_GUARD_UNKNOWN,
+  CORE_ERR_PLUGIN_API_CLOSED,
+} from './errors/codes.js'
 import { HookMetrics, instrumentHooks, type TapStats } from './hooks/hook-metrics.js'
-import { createKernelHooks, createPluginHooks, HOOK_NAMES, type KernelHooks } from './hooks/kernel-hooks.js'
+import { createKernelHooks, createPluginHooks, type KernelHooks } from './hooks/kernel-hooks.js'
+import { TapBuffer } from './hooks/tap-buffer.js'
 import { InboundRouter } from './inbound/inbound-router.js'
 import { createLogger, type Logger } from './logging/logger.js'
 import { discoverPluginDirs } from './plugins/discover-plugins.js'
 import { planPlugins } from './plugins/plan-plugins.js'
 import type { GatewayRuntime, PluginApi, Registries, ToolRuntime } from './plugins/plugin-api.js'
 import type { PluginConfigProblem, PluginInfo, PluginInput } from './plugins/plugin-definition.js'
-import { PluginHost } from './plugins/plugin-host.js'
+import { PluginHost, type RegisteringApi } from './plugins/plugin-host.js'
+import { createSealedRuntime } from './plugins/sealed-runtime.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
 import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
@@ -31,7 +39,7 @@ import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
-import type { HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
+import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
 import type { ModelProvider } from './types/providers.js'
 import type { RpcMethodDefinition } from './types/rpc.js'
 import type { SkillDefinition } from './types/skills.js'
@@ -132,6 +140,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
 }
 
+/** Route guards the HTTP server implements itself; any other `auth` names a guard a plugin registered. */
+const BUILTIN_GUARDS: ReadonlySet<string> = new Set(['gateway', 'none'])
+
 class GatewayKernel implements Gateway {
   readonly version = CORE_VERSION
   readonly stateDir: string
@@ -161,8 +172,11 @@ class GatewayKernel implements Gateway {
     providers: Registry<ModelProvider>
     httpRoutes: Registry<HttpRouteDefinition>
     httpUpgrades: Registry<HttpUpgradeDefinition>
+    httpGuards: Registry<HttpGuardDefinition>
     rpcMethods: Registry<RpcMethodDefinition>
   }
+  /** What plugins get as `api.gateway` (and `Tokens.Gateway`): never `this`. */
+  readonly #runtime: GatewayRuntime
   #diskSkills: SkillDefinition[] = []
   #skillErrors: Error[] = []
   #stopPromise: Promise<void> | undefined
@@ -189,6 +203,7 @@ class GatewayKernel implements Gateway {
       providers: new Registry('Model provider'),
       httpRoutes: new Registry('HTTP route'),
       httpUpgrades: new Registry('HTTP upgrade'),
+      httpGuards: new Registry('HTTP guard'),
       rpcMethods: new Registry('RPC method'),
     }
     this.registry = this.#registries
@@ -231,11 +246,25 @@ class GatewayKernel implements Gateway {
     const router = new InboundRouter(core, this.hooks, this.agent, this.#clock, this.log.child({ part: 'inbound' }))
     this.inbound = { receive: (message) => router.receive(message) }
 
+    this.#runtime = createSealedRuntime({
+      version: this.version,
+      stateDir: this.stateDir,
+      config,
+      registries: this.#registries,
+      agent: this.agent,
+      sessions: this.sessions,
+      tools: this.tools,
+      inbound: this.inbound,
+      delivery: this.delivery,
+      plugins: () => this.plugins,
+      isReady: () => this.isReady(),
+    })
+
+    // What every plugin can resolve. The root store (every owner's tables) and the kernel are not here.
     this.services.registerInstance(Tokens.Logger, this.log)
     this.services.registerInstance(Tokens.Config, config)
     this.services.registerInstance(Tokens.Clock, this.#clock)
-    this.services.registerInstance(Tokens.Store, this.store)
-    this.services.registerInstance(Tokens.Gateway, this)
+    this.services.registerInstance(Tokens.Gateway, this.#runtime)
 
     this.#host = new PluginHost(input.records, {
       log: this.log,
@@ -331,7 +360,7 @@ class GatewayKernel implements Gateway {
     this.#lock?.release()
   }
 
-  #createApi(record: PluginRecord): PluginApi<unknown> {
+  #createApi(record: PluginRecord): RegisteringApi {
     const id = record.id
     const services = this.services.createChild(id)
     record.services = services
@@ -341,44 +370,48 @@ class GatewayKernel implements Gateway {
       fn(...args)
     }
     const r = this.#registries
+    const taps = new TapBuffer()
     const api: PluginApi<unknown> = Object.freeze({
       id,
       config: record.config,
       log: this.log.child({ plugin: id }),
       services,
-      hooks: createPluginHooks(this.hooks, id),
+      hooks: createPluginHooks(this.hooks, id, taps),
       store: this.store.forOwner(id.replace(/[^A-Za-z0-9_:-]/g, '_')),
-      gateway: this,
+      gateway: this.#runtime,
       signal: record.abort.signal,
-      http: {
+      http: Object.freeze({
         route: guard('http.route', (def: HttpRouteDefinition) => {
-          for (const method of [def.method].flat()) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
+          const methods = [def.method].flat()
+          if (!BUILTIN_GUARDS.has(def.auth) && !r.httpGuards.has(def.auth)) {
+            throw new CORE_ERR_HTTP_GUARD_UNKNOWN(`${methods.join(',')} ${def.path}`, def.auth, [...BUILTIN_GUARDS, ...r.httpGuards.keys()].join(', '))
+          }
+          for (const method of methods) r.httpRoutes.add(id, `${method} ${def.path}`, { ...def, method })
         }),
         upgrade: guard('http.upgrade', (def: HttpUpgradeDefinition) => r.httpUpgrades.add(id, def.path, def)),
-      },
-      rpc: { method: guard('rpc.method', (def: RpcMethodDefinition<never, unknown>) => r.rpcMethods.add(id, def.name, def as RpcMethodDefinition)) },
-      channels: { register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) },
-      tools: { register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) },
-      skills: { register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) },
-      providers: { register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)) },
+        guard: guard('http.guard', (name: string, check: HttpGuardCheck) => {
+          if (BUILTIN_GUARDS.has(name)) throw new CORE_ERR_HTTP_GUARD_RESERVED(id, name)
+          r.httpGuards.add(id, name, Object.freeze({ name, check }))
+        }),
+      }),
+      rpc: Object.freeze({ method: guard('rpc.method', (def: RpcMethodDefinition<never, unknown>) => r.rpcMethods.add(id, def.name, def as RpcMethodDefinition)) }),
+      channels: Object.freeze({ register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) }),
+      tools: Object.freeze({ register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) }),
+      skills: Object.freeze({ register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) }),
+      providers: Object.freeze({ register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)) }),
     }) as PluginApi<unknown>
-    // Registration is open only while register() runs.
-    queueMicrotask(() => {
-      open = false
-    })
-    return api
+    return {
+      api,
+      close: () => {
+        open = false
+      },
+      commit: () => taps.commit(),
+      discard: () => taps.drop(),
+    }
   }
 
   async #rollback(record: PluginRecord): Promise<void> {
     for (const registry of Object.values(this.#registries)) (registry as Registry<unknown>).removeOwner(record.id)
-    for (const name of HOOK_NAMES) {
-      const hook = this.hooks[name] as unknown as { taps: { plugin?: string }[]; _resetCompilation?: () => void }
-      const kept = hook.taps.filter((tap) => tap.plugin !== record.id)
-      if (kept.length !== hook.taps.length) {
-        hook.taps = kept
-        hook._resetCompilation?.()
-      }
-    }
     await record.services?.dispose().catch(() => {})
   }
 }

@@ -15,7 +15,7 @@ export type { Clock, ClockTimer } from './clock/clock.js'
 
 // ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
-export type { PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
+export type { PluginFactory, PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
 export type {
   PluginApi, GatewayRuntime, AgentRuntime, StartedRun, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
 } from './plugins/plugin-api.js'
@@ -49,8 +49,10 @@ export { sessionKeyFor } from './inbound/inbound-router.js'
 
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
-export type { CodedError, CodedErrorConstructor } from './errors/create-error.js'
+export type { CodedError, CodedErrorConstructor, CodedErrorOptions } from './errors/create-error.js'
 export * as errors from './errors/codes.js'
+export { CoreErrors, CoreErrorCodes, isCoreErrorCode } from './errors/core-error-codes.js'
+export type { CoreErrorCode } from './errors/core-error-codes.js'
 
 // ── Types shared with plugins ────────────────────────────────────────────────────────────────────
 export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt } from './types/messages.js'
@@ -62,5 +64,8 @@ export type {
   AgentRunOptions, AgentRunResult, AgentEvent, AgentRunPlan, AgentRunOutcome, ToolCallContext, ToolCallDecision, TurnContext, DeliveryTarget, RunStatus,
 } from './types/agent.js'
 export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOptions } from './types/sessions.js'
+export type {
+  HttpGuardCheck, HttpGuardCredentials, HttpGuardDefinition, HttpGuardRequest, HttpGuardVerdict,
+} from './types/http.js'
 export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
 export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

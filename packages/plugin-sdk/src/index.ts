@@ -5,6 +5,7 @@
 export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
 export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
+export { CoreErrors } from '@openclaw/core'
 
 // ── Helpers for provider and channel authors ────────────────────────────────────────────────────
 export { parseSse } from './parse-sse.js'
@@ -16,6 +17,7 @@ export { streamModelCall } from './stream-model-call.js'
 
 export type {
   PluginDefinition,
+  PluginFactory,
   PluginApi,
   CodedError,
   PluginInfo,

@@ -15,3 +15,8 @@ export const HOOKS_ERR_TOKEN_REUSED = createError<'HOOKS_ERR_TOKEN_REUSED', [sou
 /** A webhook request the plugin refuses (answered 400 `invalid_request`). */
 export const HOOKS_ERR_INVALID_REQUEST = createError<'HOOKS_ERR_INVALID_REQUEST', [reason: string]>(
   'HOOKS_ERR_INVALID_REQUEST', '%s', 400)
+/** A webhook request that carries a credential in its query string (answered 400, before any check). */
+export const HOOKS_ERR_QUERY_TOKEN = createError<'HOOKS_ERR_QUERY_TOKEN'>(
+  'HOOKS_ERR_QUERY_TOKEN',
+  'Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).',
+  400)

@@ -91,7 +91,7 @@ async function start(options: { hooks?: Record<string, unknown>; gateway?: Recor
       hooks: { enabled: true, token: HOOKS_TOKEN, ...options.hooks },
       agents: { defaults: { model: 'test/m' }, ...(options.config?.agents as object) },
     },
-    plugins: [httpServer, httpHooks, ...(options.plugins ?? [scriptedProvider().plugin])],
+    plugins: [httpServer(), httpHooks(), ...(options.plugins ?? [scriptedProvider().plugin])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
   })
   gateways.push(gw)
@@ -156,6 +156,18 @@ describe('http:hooks auth', () => {
     const res = await post(`${url}/hooks/wake?token=${HOOKS_TOKEN}`, { text: 'x' }, {})
     expect(res.status).toBe(400)
     expect(res.body.error.message).toContain('query parameters are not allowed')
+    const wake = { text: 'x', mode: 'next-heartbeat' }
+    expect((await post(`${url}/hooks/wake?hooksToken=${HOOKS_TOKEN}`, wake, {})).status).toBe(400)
+    // A secret in the query under any name, the hooks token or the gateway's, even with the right header.
+    expect((await post(`${url}/hooks/wake?key=${HOOKS_TOKEN}`, wake)).status).toBe(400)
+    expect((await post(`${url}/hooks/wake?auth=${GATEWAY_TOKEN}`, wake)).status).toBe(400)
+    expect((await post(`${url}/hooks/wake?source=github`, wake)).status).toBe(200)
+  })
+
+  it('should register its own guard, named hooks, which core:http knows nothing of', async () => {
+    const { gw } = await start()
+    expect(gw.registry.httpGuards.keys()).toEqual(['hooks'])
+    expect(gw.registry.httpGuards.owner('hooks')).toBe('http:hooks')
   })
 
   it('should answer 401 to the gateway token', async () => {

@@ -13,13 +13,13 @@ afterEach(async () => {
 })
 
 async function routesFor(endpoints: Record<string, unknown>): Promise<string[]> {
-  gateway = await createTestGateway({ config: { gateway: { http: { endpoints } } }, plugins: [fakeHttp, httpOpenAi] })
+  gateway = await createTestGateway({ config: { gateway: { http: { endpoints } } }, plugins: [fakeHttp, httpOpenAi()] })
   return gateway.registry.httpRoutes.keys().filter((key) => gateway!.registry.httpRoutes.owner(key) === 'http:openai').sort()
 }
 
 describe('http:openai plugin', () => {
   it('should declare its id, dependency and config key', () => {
-    expect(httpOpenAi).toMatchObject({ id: 'http:openai', dependsOn: ['core:http'], configKey: 'gateway.http.endpoints', kind: 'surface' })
+    expect(httpOpenAi()).toMatchObject({ id: 'http:openai', dependsOn: ['core:http'], configKey: 'gateway.http.endpoints', kind: 'surface' })
   })
 
   it('should default to both endpoints off, with the documented limits', () => {
@@ -48,7 +48,7 @@ describe('http:openai plugin', () => {
   })
 
   it('should refuse an invalid config at startup', async () => {
-    await expect(createTestGateway({ config: { gateway: { http: { endpoints: { chatCompletions: { enabled: 'yes' } } } } }, plugins: [fakeHttp, httpOpenAi] })).rejects.toThrow(
+    await expect(createTestGateway({ config: { gateway: { http: { endpoints: { chatCompletions: { enabled: 'yes' } } } } }, plugins: [fakeHttp, httpOpenAi()] })).rejects.toThrow(
       /gateway\.http\.endpoints\.chatCompletions\.enabled/,
     )
   })

@@ -1,6 +1,6 @@
 // @openclaw/plugin-http-openai: OpenAI-compatible `/v1/chat/completions`, OpenResponses `/v1/responses`
 // and `/v1/models` on the gateway's HTTP server. Explicit names only.
-import { definePlugin, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginDefinition, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
 import { createChatCompletionsRoute } from './chat-completions-route.js'
 import { createModelsRoutes } from './models-routes.js'
 import { OpenAiEndpointsConfigSchema, type OpenAiEndpointsConfig } from './openai-endpoints-config.js'
@@ -26,12 +26,15 @@ function clockOf(api: PluginApi<OpenAiEndpointsConfig>): () => number {
  * The OpenAI-compatible HTTP surface. Config lives at `gateway.http.endpoints`; both endpoints are
  * off by default, and a disabled endpoint registers no route (the server answers 404).
  */
-const httpOpenAi = definePlugin<OpenAiEndpointsConfig>({
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
+  return definePlugin<OpenAiEndpointsConfig>({
   id: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   name: 'OpenAI-compatible HTTP API',
   description: '/v1/chat/completions, /v1/responses (OpenResponses) and /v1/models, backed by OpenClaw agents',
   kind: 'surface',
+  apiVersion: '^2.0.0',
   dependsOn: ['core:http'],
   configKey: 'gateway.http.endpoints',
   config: OpenAiEndpointsConfigSchema,
@@ -59,8 +62,7 @@ const httpOpenAi = definePlugin<OpenAiEndpointsConfig>({
     if (pruned > 0) api.log.debug({ pruned }, 'pruned expired response sessions')
   },
 })
-
-export default httpOpenAi
+}
 
 export { PLUGIN_NAME }
 export { OpenAiEndpointsConfigSchema, ChatCompletionsConfigSchema, ResponsesConfigSchema } from './openai-endpoints-config.js'

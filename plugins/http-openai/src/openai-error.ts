@@ -1,4 +1,4 @@
-import { isCodedError } from '@openclaw/plugin-sdk'
+import { CoreErrors, isCodedError } from '@openclaw/plugin-sdk'
 import type { RouteReply } from '@openclaw/plugin-sdk'
 import { OAI_ERR_INTERNAL, OAI_ERR_INVALID_PARAM } from './errors.js'
 
@@ -25,7 +25,7 @@ const SESSION_BUSY_RETRY_MS = 1000
 
 function retryAfterOf(error: { readonly code: string; readonly retryAfterMs?: unknown }): { retryAfterMs?: number } {
   if (typeof error.retryAfterMs === 'number' && error.retryAfterMs >= 0) return { retryAfterMs: error.retryAfterMs }
-  return error.code === 'CORE_ERR_SESSION_BUSY' ? { retryAfterMs: SESSION_BUSY_RETRY_MS } : {}
+  return error.code === CoreErrors.CORE_ERR_SESSION_BUSY.code ? { retryAfterMs: SESSION_BUSY_RETRY_MS } : {}
 }
 
 const PARAMS = new WeakMap<Error, string>()
@@ -85,7 +85,7 @@ export function runErrorToOpenAi(error: { readonly code: string; readonly messag
 
 /** A run that did not end `ok` as status + OpenAI body: its `error`, or a model failure naming its status. */
 export function runFailureToOpenAi(result: { readonly status: string; readonly error?: Parameters<typeof runErrorToOpenAi>[0] }): OpenAiError {
-  return runErrorToOpenAi(result.error ?? { code: 'CORE_ERR_MODEL_FAILED', message: `run ${result.status}` })
+  return runErrorToOpenAi(result.error ?? { code: CoreErrors.CORE_ERR_MODEL_FAILED.code, message: `run ${result.status}` })
 }
 
 /** `formatError` of every route: errors the HTTP server raises for us (auth, bad JSON, 413…) in OpenAI's shape. */

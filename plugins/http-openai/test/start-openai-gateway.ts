@@ -63,7 +63,7 @@ export async function startOpenAiGateway(options: StartOpenAiGatewayOptions = {}
         agents: { defaults: options.noProvider ? {} : { model: `openai/${SCRIPTED_MODEL}` }, entries: options.agents ?? {} },
         models: { providers: options.noProvider ? {} : { openai: { baseUrl: model.baseUrl, apiKey: 'sk-scripted', maxRetries: 0, ...options.provider } } },
       },
-      plugins: [httpServer, httpOpenAi, ...(options.noProvider ? [] : [providerOpenAi]), ...(options.plugins ?? [])],
+      plugins: [httpServer(), httpOpenAi(), ...(options.noProvider ? [] : [providerOpenAi()]), ...(options.plugins ?? [])],
     })
     await gateway.start()
   } catch (error) {

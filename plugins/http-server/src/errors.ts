@@ -2,7 +2,7 @@ import { createError } from '@openclaw/plugin-sdk'
 
 // Every code the HTTP server plugin (`core:http`) throws or answers with. Each key equals its code.
 // Messages never carry a token or password. Retired codes are never reused; list them here when one goes:
-// (none retired yet)
+// HTTP_ERR_QUERY_TOKEN (Plugin API 2: the hooks guard moved to http:hooks, which answers HOOKS_ERR_QUERY_TOKEN)
 
 // ── start-up ─────────────────────────────────────────────────────────────────────────────────────
 /** A non-loopback bind with `gateway.auth.mode: none` would expose the gateway to the network unauthenticated. */
@@ -30,10 +30,6 @@ export const HTTP_ERR_NOT_FOUND = createError<'HTTP_ERR_NOT_FOUND'>('HTTP_ERR_NO
 export const HTTP_ERR_METHOD_NOT_ALLOWED = createError<'HTTP_ERR_METHOD_NOT_ALLOWED', [method: string, allowed: string]>(
   'HTTP_ERR_METHOD_NOT_ALLOWED', 'Method %s is not allowed here; allowed: %s', 405)
 export const HTTP_ERR_UNAUTHORIZED = createError<'HTTP_ERR_UNAUTHORIZED'>('HTTP_ERR_UNAUTHORIZED', 'Unauthorized', 401)
-export const HTTP_ERR_QUERY_TOKEN = createError<'HTTP_ERR_QUERY_TOKEN'>(
-  'HTTP_ERR_QUERY_TOKEN',
-  'Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).',
-  400)
 export const HTTP_ERR_RATE_LIMITED = createError<'HTTP_ERR_RATE_LIMITED'>(
   'HTTP_ERR_RATE_LIMITED', 'Too many failed authentication attempts. Please try again later.', 429)
 export const HTTP_ERR_BODY_TOO_LARGE = createError<'HTTP_ERR_BODY_TOO_LARGE'>('HTTP_ERR_BODY_TOO_LARGE', 'Payload too large', 413)

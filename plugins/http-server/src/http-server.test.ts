@@ -9,7 +9,6 @@ import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testin
 import httpServer, { GATEWAY_TOKEN_FILE, readGatewayToken } from './index.js'
 
 const TOKEN = 'test-gateway-token-0123456789'
-const HOOKS_TOKEN = 'test-hooks-token-9876543210'
 
 interface LogEntry {
   level: string
@@ -58,7 +57,7 @@ async function start(options: { config?: Record<string, unknown>; plugins?: Plug
   const { gateway: gatewayConfig = {}, ...rest } = options.config ?? {}
   const gw = await createTestGateway({
     config: { ...rest, gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, ...(gatewayConfig as object) } },
-    plugins: [httpServer, ...(options.plugins ?? [])],
+    plugins: [httpServer(), ...(options.plugins ?? [])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   })
@@ -444,20 +443,102 @@ describe('core:http auth', () => {
     expect(live.at).toBeLessThan(failed.at)
   })
 
-  it('should take the hooks token only from Authorization or X-OpenClaw-Token, never from the query', async () => {
-    const hook: HttpRouteDefinition = { method: 'POST', path: '/hooks/x', auth: 'hooks', handler: () => ({ ok: true }) }
-    const gw = await start({ plugins: [routes([hook])], config: { hooks: { token: HOOKS_TOKEN } } })
-    expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(HOOKS_TOKEN))).status).toBe(200)
-    expect((await postJson(`${gw.url}/hooks/x`, {}, { 'x-openclaw-token': HOOKS_TOKEN })).status).toBe(200)
-    const query = await postJson(`${gw.url}/hooks/x?token=${HOOKS_TOKEN}`, {}, bearer(HOOKS_TOKEN))
-    expect(query.status).toBe(400)
-    expect(await query.json()).toMatchObject({ error: { type: 'invalid_request', message: expect.stringContaining('query parameters are not allowed') } })
-    expect((await postJson(`${gw.url}/hooks/x?hooksToken=${HOOKS_TOKEN}`, {})).status).toBe(400)
-    // A secret in the query under any name, the hooks token or the gateway's.
-    expect((await postJson(`${gw.url}/hooks/x?key=${HOOKS_TOKEN}`, {}, bearer(HOOKS_TOKEN))).status).toBe(400)
-    expect((await postJson(`${gw.url}/hooks/x?auth=${TOKEN}`, {}, bearer(HOOKS_TOKEN))).status).toBe(400)
-    expect((await postJson(`${gw.url}/hooks/x?source=github`, {}, bearer(HOOKS_TOKEN))).status).toBe(200)
-    expect((await postJson(`${gw.url}/hooks/x`, {}, bearer(TOKEN))).status).toBe(401)
+  it('should admit a route through the guard a plugin registered, with its own lockout', async () => {
+    const SECRET = 'guard-secret-0123456789'
+    const signed = definePlugin({
+      id: 'test:signed',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register(api) {
+        api.http.guard('signed', (request, credentials) => {
+          if (request.url.includes('refuse')) return { ok: false, reason: 'refused', error: { statusCode: 400, code: 'TEST_ERR_REFUSED', message: 'refused by the guard' } }
+          const header = request.headers['x-signature']
+          return credentials.check(SECRET, request.bearer ?? (typeof header === 'string' ? header : undefined))
+        })
+        api.http.route({ method: 'POST', path: '/signed', auth: 'signed', handler: () => ({ ok: true }) })
+      },
+    })
+    const gw = await start({ plugins: [signed, routes([echo])], config: { gateway: { authRateLimit: { maxFailures: 2, failureDelayMs: 0 } } } })
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(SECRET))).status).toBe(200)
+    expect((await postJson(`${gw.url}/signed`, {}, { 'x-signature': SECRET })).status).toBe(200)
+    const refused = await postJson(`${gw.url}/signed?refuse=1`, {}, bearer(SECRET))
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({ ok: false, error: { message: 'refused by the guard' } })
+    expect((await postJson(`${gw.url}/signed`, {})).status).toBe(401)
+    // The gateway token is no credential here, and wrong guesses lock this guard only.
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(TOKEN))).status).toBe(401)
+    expect((await postJson(`${gw.url}/signed`, {}, bearer('wrong'))).status).toBe(401)
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(SECRET))).status).toBe(429)
+    // The gateway's own lockout is another one.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should refuse a route that names a guard no plugin registered, with a coded error', async () => {
+    const gw = await start({ plugins: [routes([{ method: 'POST', path: '/x', auth: 'nobody', handler: () => ({ ok: true }) }])] })
+    const failed = gw.plugins.find((p) => p.id === 'test:routes')!
+    expect(failed.state).toBe('failed')
+    expect((failed.error?.cause as { code?: string }).code).toBe('CORE_ERR_HTTP_GUARD_UNKNOWN')
+    expect(failed.error?.message).toContain("asks for guard 'nobody'")
+  })
+
+  it('should refuse a plugin guard named like one of the server\'s own', async () => {
+    const gw = await start({ plugins: [routes([], { register: (api) => api.http.guard('gateway', () => ({ ok: true })) })] })
+    expect((gw.plugins.find((p) => p.id === 'test:routes')!.error?.cause as { code?: string }).code).toBe('CORE_ERR_HTTP_GUARD_RESERVED')
+  })
+
+  it('should answer 503 on routes whose guard belongs to a plugin that failed to start', async () => {
+    const guard = definePlugin({
+      id: 'test:guard',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register: (api) => api.http.guard('flaky', () => ({ ok: true })),
+      start: () => {
+        throw new Error('no')
+      },
+    })
+    const gw = await start({ plugins: [guard, routes([{ method: 'GET', path: '/guarded', auth: 'flaky', handler: () => ({ ok: true }) }])] })
+    expect((await fetch(`${gw.url}/guarded`)).status).toBe(503)
+  })
+
+  it('should hand a route that asks for it the raw body bytes next to the parsed body', async () => {
+    const seen: { raw?: string | undefined; body?: unknown }[] = []
+    const raw: HttpRouteDefinition = {
+      method: 'POST', path: '/raw', auth: 'none', rawBody: true,
+      handler: (request) => {
+        seen.push({ raw: request.rawBody?.toString('utf8'), body: request.body })
+        return { ok: true }
+      },
+    }
+    const gw = await start({ plugins: [routes([raw, { ...echo, auth: 'none' }])] })
+    // Spacing and key order exactly as sent: what a signature is computed over.
+    const text = '{ "b":1,  "a": "é" }'
+    expect((await postJson(`${gw.url}/raw`, text)).status).toBe(200)
+    expect(seen).toEqual([{ raw: text, body: { b: 1, a: 'é' } }])
+    // Routes that do not ask get no raw body.
+    let other: unknown = 'unset'
+    const gw2 = await start({ plugins: [routes([{ method: 'POST', path: '/plain', auth: 'none', handler: (r) => { other = r.rawBody; return { ok: true } } }])] })
+    expect((await postJson(`${gw2.url}/plain`, text)).status).toBe(200)
+    expect(other).toBeUndefined()
+  })
+
+  it('should parse application/x-www-form-urlencoded only for routes that accept it', async () => {
+    const seen: unknown[] = []
+    const form: HttpRouteDefinition = {
+      method: 'POST', path: '/form', auth: 'none', form: true, rawBody: true,
+      handler: (request) => {
+        seen.push({ body: request.body, raw: request.rawBody?.toString('utf8') })
+        return { ok: true }
+      },
+    }
+    const gw = await start({ plugins: [routes([form, { method: 'POST', path: '/json', auth: 'none', handler: () => ({ ok: true }) }])] })
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' }
+    const body = 'a=1&b=two+words&a=3&__proto__=x'
+    expect((await fetch(`${gw.url}/form`, { method: 'POST', headers, body })).status).toBe(200)
+    expect(seen).toEqual([{ body: { a: ['1', '3'], b: 'two words', ['__proto__']: 'x' }, raw: body }])
+    expect(Object.getPrototypeOf((seen[0] as { body: object }).body)).toBe(Object.prototype)
+    const refused = await fetch(`${gw.url}/json`, { method: 'POST', headers, body })
+    expect(refused.status).toBe(415)
+    expect(await refused.json()).toMatchObject({ ok: false })
   })
 })
 
@@ -524,11 +605,12 @@ describe('core:http lifecycle', () => {
   })
 
   it('should stop idempotently', async () => {
-    let api: Parameters<typeof httpServer.register>[0] | undefined
-    const spy = { ...httpServer, register: (a: Parameters<typeof httpServer.register>[0]) => { api = a; httpServer.register(a) } }
+    const plugin = httpServer()
+    let api: Parameters<typeof plugin.register>[0] | undefined
+    const spy = { ...plugin, register: (a: Parameters<typeof plugin.register>[0]) => { api = a; plugin.register(a) } }
     const gw = await createTestGateway({ config: { gateway: { port: 0, auth: { mode: 'token', token: TOKEN } } }, plugins: [spy] })
     await gw.stop()
-    await expect(Promise.all([httpServer.stop!(api!), httpServer.stop!(api!)])).resolves.toBeDefined()
+    await expect(Promise.all([plugin.stop!(api!), plugin.stop!(api!)])).resolves.toBeDefined()
   })
 
   it('should close connections still busy after shutdownTimeoutMs', async () => {

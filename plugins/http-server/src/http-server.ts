@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify'
-import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
+import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type PluginApi, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
 import type { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { answerClientError } from './client-error.js'
@@ -20,13 +20,23 @@ import {
   HTTP_ERR_NOT_READY,
   HTTP_ERR_PLUGIN_UNAVAILABLE,
   HTTP_ERR_PORT_IN_USE,
-  HTTP_ERR_QUERY_TOKEN,
   HTTP_ERR_RATE_LIMITED,
   HTTP_ERR_UNAUTHORIZED,
   HTTP_ERR_UNSUPPORTED_MEDIA_TYPE,
 } from './errors.js'
 import { parseBearer } from './parse-bearer.js'
-import type { SecretMatcher } from './secret-matcher.js'
+import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
+
+type HttpGuardCheck = Parameters<PluginApi['http']['guard']>[1]
+type HttpGuardCredentials = Parameters<HttpGuardCheck>[1]
+type HttpGuardVerdict = ReturnType<HttpGuardCheck>
+
+/** A route guard a plugin registered (`api.http.guard`), with the plugin that owns it. */
+export interface OwnedGuard {
+  readonly owner: string
+  readonly name: string
+  readonly check: HttpGuardCheck
+}
 
 /** A route or upgrade as the registry holds it, with the plugin that registered it. */
 export interface OwnedRoute {
@@ -47,11 +57,13 @@ export interface HttpServerOptions {
   readonly maxBodyBytes: number
   readonly headersTimeoutMs: number
   readonly requestTimeoutMs: number
+  /** Guards plugins registered, by name; routes name them as `auth` (besides `gateway` and `none`). */
+  readonly guards: ReadonlyMap<string, OwnedGuard>
   /** `undefined` when `gateway.auth.mode` is `none`. */
   readonly gatewaySecret: SecretMatcher | undefined
-  readonly hooksSecret: SecretMatcher
   readonly gatewayLimiter: AuthLimiter
-  readonly hooksLimiter: AuthLimiter
+  /** A fresh lockout with the gateway's limits: one per plugin guard. */
+  createLimiter(): AuthLimiter
   readonly log: Logger
 }
 
@@ -72,8 +84,51 @@ const ALL_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH
 interface MountedRoute {
   readonly owner: string
   readonly definition: HttpRouteDefinition | undefined
-  /** False once the owning plugin has failed. */
+  /** The plugin whose guard admits requests, when not the server's own. */
+  readonly guardOwner?: string | undefined
+  /** False once the owning plugin (or its guard's) has failed. */
   available: boolean
+}
+
+/** What a route's parsers need to know, set as fastify's route `config`. */
+interface BodyOptions {
+  readonly rawBody?: boolean | undefined
+  readonly form?: boolean | undefined
+}
+
+function bodyOptions(request: FastifyRequest): BodyOptions {
+  return (request.routeOptions.config ?? {}) as BodyOptions
+}
+
+/** A form body: an object of strings, an array for a repeated key; `__proto__` is a plain key. */
+function parseForm(text: string): Record<string, string | string[]> {
+  const fields = new Map<string, string | string[]>()
+  for (const [key, value] of new URLSearchParams(text)) {
+    const seen = fields.get(key)
+    fields.set(key, seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value])
+  }
+  return Object.fromEntries(fields)
+}
+
+/** A guard's credential check before it knows the client: `check` takes the client's address too. */
+interface GuardCredentials {
+  check(secret: string | undefined, presented: string | undefined, client: string): AuthVerdict
+  matches: HttpGuardCredentials['matches']
+}
+
+/** The guard credential check: constant-time compares (matchers cached per secret) and this guard's lockout. */
+function guardCredentials(limiter: AuthLimiter): GuardCredentials {
+  const matchers = new Map<string, SecretMatcher>()
+  const matcher = (secret: string | undefined): SecretMatcher => {
+    if (secret === undefined || secret === '') return () => false
+    let m = matchers.get(secret)
+    if (!m) matchers.set(secret, (m = createSecretMatcher(secret)))
+    return m
+  }
+  return {
+    check: (secret, presented, client) => checkCredential(limiter, matcher(secret), client, presented),
+    matches: (secret, presented) => matcher(secret)(presented),
+  }
 }
 
 type Gate = (request: FastifyRequest, reply: FastifyReply, done: () => void) => void
@@ -84,19 +139,6 @@ function sendError(reply: FastifyReply, route: HttpRouteDefinition | undefined, 
 
 function serverError(err: { statusCode?: number | undefined; code: string; message: string }): ServerError {
   return { statusCode: err.statusCode ?? 500, code: err.code, message: err.message }
-}
-
-/**
- * True when the query string carries something named like a token (`?token=`, `?hooksToken=`…), or
- * any value that is a secret of the gateway, whatever its name (`?key=<hooks token>`).
- */
-function hasQueryToken(url: string, secrets: readonly (SecretMatcher | undefined)[]): boolean {
-  const q = url.indexOf('?')
-  if (q === -1) return false
-  for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
-    if (/token/i.test(key) || (value !== '' && secrets.some((matches) => matches?.(value)))) return true
-  }
-  return false
 }
 
 /** Deepest nesting of objects and arrays a JSON body may have. */
@@ -162,6 +204,7 @@ export class HttpServer {
   readonly #mounted: MountedRoute[] = []
   readonly #upgrades = new Map<string, OwnedUpgrade & { available: boolean }>()
   readonly #upgraded = new Set<Duplex>()
+  #guardCredentials: ReadonlyMap<string, GuardCredentials> = new Map()
   #phase: Phase = STARTING
   #closing: Promise<void> | undefined
 
@@ -196,15 +239,28 @@ export class HttpServer {
     // takes any depth, but what handles the value later (schemas, JSON.stringify) recurses and would
     // fail with a stack overflow far from the request. JSON sent as text/plain (clients that cannot set
     // a content type) is read as JSON too; fastify would hand routes a string.
+    // Bodies are read as bytes so a route with `rawBody: true` gets them as received (signature checks).
     const parseJson = this.#app.getDefaultJsonParser('error', 'error')
+    this.#app.decorateRequest('rawBody', undefined)
     this.#app.removeContentTypeParser(['application/json', 'text/plain'])
-    this.#app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, (request, body, done) => {
-      const text = body as string // parseAs: 'string'
+    this.#app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer' }, (request, body, done) => {
+      const bytes = body as Buffer // parseAs: 'buffer'
+      if (bodyOptions(request).rawBody) (request as { rawBody?: Buffer }).rawBody = bytes
+      const text = bytes.toString('utf8')
       if (jsonNestedDeeperThan(text, MAX_JSON_DEPTH)) return done(new HTTP_ERR_BAD_REQUEST(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), undefined)
       parseJson(request, text, done)
     })
+    // Form bodies only for routes that ask (`form: true`); the others answer 415 as for any other type.
+    this.#app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (request, body, done) => {
+      const options = bodyOptions(request)
+      if (!options.form) return done(new HTTP_ERR_UNSUPPORTED_MEDIA_TYPE(), undefined)
+      const bytes = body as Buffer // parseAs: 'buffer'
+      if (options.rawBody) (request as { rawBody?: Buffer }).rawBody = bytes
+      done(null, parseForm(bytes.toString('utf8')))
+    })
     this.#app.setNotFoundHandler((_request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_NOT_FOUND())))
     this.#app.setErrorHandler((err: FastifyError, request, reply) => this.#onError(err, request, reply, undefined))
+    this.#guardCredentials = new Map([...options.guards.keys()].map((name) => [name, guardCredentials(options.createLimiter())]))
     this.#mountRoutes(options.routes)
     for (const upgrade of options.upgrades) this.#upgrades.set(upgrade.definition.path, { ...upgrade, available: true })
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onUpgrade(req, socket, head))
@@ -229,7 +285,7 @@ export class HttpServer {
   /** The gateway has started: serve every route, except those of plugins that failed. */
   markStarted(failedPlugins: ReadonlySet<string>): void {
     if (this.#phase === DRAINING) return
-    for (const route of this.#mounted) route.available = !failedPlugins.has(route.owner)
+    for (const route of this.#mounted) route.available = !failedPlugins.has(route.owner) && !(route.guardOwner !== undefined && failedPlugins.has(route.guardOwner))
     for (const upgrade of this.#upgrades.values()) upgrade.available = !failedPlugins.has(upgrade.owner)
     this.#phase = STARTED
   }
@@ -298,13 +354,15 @@ export class HttpServer {
 
   #mount(path: string, methods: readonly HttpMethod[], route: OwnedRoute): void {
     const { definition, owner } = route
-    const mounted: MountedRoute = { owner, definition, available: true }
+    const mounted: MountedRoute = { owner, definition, guardOwner: this.#options.guards.get(definition.auth)?.owner, available: true }
     this.#mounted.push(mounted)
     const handler = definition.handler
     const gate = owner === this.#options.selfId ? undefined : this.#gate(mounted, definition.auth)
+    const config: BodyOptions = { rawBody: definition.rawBody === true, form: definition.form === true }
     this.#app.route({
       method: methods as HTTPMethods[],
       url: path,
+      config,
       bodyLimit: definition.bodyLimit ?? this.#options.maxBodyBytes,
       ...(gate ? { onRequest: gate } : {}),
       errorHandler: (err, request, reply) => this.#onError(err, request, reply, mounted),
@@ -320,7 +378,12 @@ export class HttpServer {
   #mountMethodNotAllowed(path: string, methods: readonly HttpMethod[], allowed: readonly HttpMethod[], routes: readonly OwnedRoute[]): void {
     const first = routes[0]!
     const sameAuth = routes.every((r) => r.definition.auth === first.definition.auth)
-    const mounted: MountedRoute = { owner: first.owner, definition: first.definition.formatError ? first.definition : undefined, available: true }
+    const mounted: MountedRoute = {
+      owner: first.owner,
+      definition: first.definition.formatError ? first.definition : undefined,
+      guardOwner: sameAuth ? this.#options.guards.get(first.definition.auth)?.owner : undefined,
+      available: true,
+    }
     this.#mounted.push(mounted)
     const gate = first.owner === this.#options.selfId ? undefined : this.#gate(mounted, sameAuth ? first.definition.auth : 'none')
     const allow = allowed.join(', ')
@@ -341,7 +404,7 @@ export class HttpServer {
    * its auth. Runs before the body is read, so unauthenticated bodies are never parsed.
    */
   #gate(route: MountedRoute, auth: HttpRouteDefinition['auth']): Gate {
-    const { gatewaySecret, hooksSecret, gatewayLimiter, hooksLimiter } = this.#options
+    const { gatewaySecret, gatewayLimiter } = this.#options
     const definition = route.definition
     const unavailable = (reply: FastifyReply): void => {
       const err = this.#phase === STARTING ? new HTTP_ERR_NOT_READY() : this.#phase === DRAINING ? new HTTP_ERR_DRAINING() : new HTTP_ERR_PLUGIN_UNAVAILABLE()
@@ -349,9 +412,13 @@ export class HttpServer {
       if (this.#phase === DRAINING) reply.header('connection', 'close')
       sendError(reply, definition, serverError(err))
     }
-    /** Let the request through, or answer what `checkCredential` decided. */
-    const admit = (verdict: AuthVerdict, reply: FastifyReply, done: () => void): void => {
+    /** Let the request through, or answer what `checkCredential` (or a plugin's guard) decided. */
+    const admit = (verdict: AuthVerdict | HttpGuardVerdict, reply: FastifyReply, done: () => void): void => {
       if (verdict.ok) return done()
+      if (verdict.reason === 'refused') {
+        const { code, message, statusCode } = verdict.error // often an Error: its message is not enumerable
+        return sendError(reply, definition, { statusCode: statusCode ?? 400, code, message })
+      }
       if (verdict.reason === 'locked') {
         reply.header('retry-after', String(Math.ceil(verdict.retryAfterMs / 1000)))
         return sendError(reply, definition, serverError(new HTTP_ERR_RATE_LIMITED()))
@@ -375,12 +442,27 @@ export class HttpServer {
         admit(checkCredential(gatewayLimiter, matches, request.ip, parseBearer(request.headers.authorization)), reply, done)
       }
     }
+    // A guard a plugin registered (the core checked the name when the route was registered).
+    const guard = this.#options.guards.get(auth)
+    const credentials = this.#guardCredentials.get(auth)
+    if (guard === undefined || credentials === undefined) {
+      // Its plugin was rolled back since: fail closed.
+      return (_request, reply) => unavailable(reply)
+    }
     return (request, reply, done) => {
       if (this.#phase !== STARTED || !route.available) return unavailable(reply)
-      if (hasQueryToken(request.url, [hooksSecret, gatewaySecret])) return sendError(reply, definition, serverError(new HTTP_ERR_QUERY_TOKEN()))
-      const header = request.headers['x-openclaw-token']
-      const credential = parseBearer(request.headers.authorization) ?? (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined)
-      admit(checkCredential(hooksLimiter, hooksSecret, request.ip, credential), reply, done)
+      const client = request.ip
+      let verdict: HttpGuardVerdict
+      try {
+        verdict = guard.check(
+          { method: request.method, url: request.url, headers: request.headers, ip: client, bearer: parseBearer(request.headers.authorization) },
+          { check: (secret, presented) => credentials.check(secret, presented, client), matches: credentials.matches },
+        )
+      } catch (err) {
+        this.#options.log.error({ owner: guard.owner, guard: guard.name, err }, `HTTP guard '${guard.name}' of plugin '${guard.owner}' failed`)
+        return sendError(reply, definition, serverError(new HTTP_ERR_INTERNAL()))
+      }
+      admit(verdict, reply, done)
     }
   }
 

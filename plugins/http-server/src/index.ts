@@ -1,13 +1,13 @@
 // @openclaw/plugin-http-server: the gateway's one HTTP port (`core:http`). It knows no route by name:
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
-import { definePlugin, Tokens, type GatewayAuth, type PluginApi } from '@openclaw/plugin-sdk'
+import { CoreErrors, definePlugin, Tokens, type GatewayAuth, type PluginApi, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { formatUrl, resolveBindHost } from './bind-host.js'
 import { configuredCredential, envValue, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
 import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
-import { HttpServer, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
+import { HttpServer, type OwnedGuard, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
 import { createProbeRoutes } from './probe-routes.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
@@ -61,26 +61,6 @@ class SharedGatewayAuth implements GatewayAuth {
   }
 }
 
-/** What one gateway's instance of this plugin holds between register, start and stop. */
-interface Instance {
-  readonly address: ListenAddress
-  readonly auth: SharedGatewayAuth
-  server: HttpServer | undefined
-  draining: boolean
-}
-
-// Keyed by the plugin API: one plugin object may serve several gateways in one process (tests, embedding).
-const instances = new WeakMap<object, Instance>()
-
-function instanceOf(api: PluginApi<HttpServerConfig>): Instance {
-  let instance = instances.get(api)
-  if (!instance) {
-    instance = { address: new ListenAddress(), auth: new SharedGatewayAuth(), server: undefined, draining: false }
-    instances.set(api, instance)
-  }
-  return instance
-}
-
 /** Every place a gateway credential may be set; a value is undefined where none is. */
 function credentialSources(api: PluginApi<HttpServerConfig>): CredentialSource[] {
   const { auth } = api.config
@@ -111,12 +91,29 @@ function resolveGatewaySecret(api: PluginApi<HttpServerConfig>): SecretMatcher |
   return createSecretMatcher(stored.token)
 }
 
-function hooksToken(api: PluginApi<HttpServerConfig>): string | undefined {
-  const token = (api.gateway.config.hooks as { token?: unknown }).token
-  return typeof token === 'string' && token !== '' ? token : undefined
+/** The guards plugins registered, by name; a route naming one that is gone (its plugin rolled back) is refused. */
+function collectGuards(api: PluginApi<HttpServerConfig>, routes: readonly OwnedRoute[]): Map<string, OwnedGuard> {
+  const registry = api.gateway.registry.httpGuards
+  const guards = new Map<string, OwnedGuard>(registry.keys().map((name) => [name, { owner: registry.owner(name)!, name, check: registry.get(name)!.check }]))
+  for (const { definition } of routes) {
+    if (definition.auth === 'gateway' || definition.auth === 'none' || guards.has(definition.auth)) continue
+    const known = ['gateway', 'none', ...guards.keys()].join(', ')
+    throw new CoreErrors.CORE_ERR_HTTP_GUARD_UNKNOWN(`${[definition.method].flat().join(',')} ${definition.path}`, definition.auth, known)
+  }
+  return guards
 }
 
-const httpServer = definePlugin<HttpServerConfig>({
+/**
+ * The HTTP server plugin. A factory: each call makes a plugin with its own state (listen address,
+ * credential check, server), so two gateways in one process never share one.
+ */
+export default function httpServer(): PluginDefinition<HttpServerConfig> {
+  const address = new ListenAddress()
+  const auth = new SharedGatewayAuth()
+  let server: HttpServer | undefined
+  let draining = false
+
+  return definePlugin<HttpServerConfig>({
   id: PLUGIN_NAME,
   version: '1.0.0',
   name: 'HTTP server',
@@ -124,24 +121,24 @@ const httpServer = definePlugin<HttpServerConfig>({
   kind: 'surface',
   configKey: 'gateway',
   config: HttpServerConfigSchema,
+  apiVersion: '^2.0.0',
   dependsOn: [],
   register(api) {
-    const instance = instanceOf(api)
-    api.services.registerInstance(Tokens.HttpServer, instance.address)
+    api.services.registerInstance(Tokens.HttpServer, address)
     api.services.expose(Tokens.HttpServer)
-    api.services.registerInstance(Tokens.GatewayAuth, instance.auth)
+    api.services.registerInstance(Tokens.GatewayAuth, auth)
     api.services.expose(Tokens.GatewayAuth)
     // Reading them now (config, environment, an existing token file) lets checkConfig ask before start.
-    instance.auth.knowSources(credentialSources(api))
-    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => instance.draining })
+    auth.knowSources(credentialSources(api))
+    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => draining })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
       const failed = new Set(info.plugins.filter((p) => p.state !== 'started').map((p) => p.id))
-      instance.server?.markStarted(failed)
+      server?.markStarted(failed)
     })
     api.hooks.gatewayStop.tap(PLUGIN_NAME, () => {
-      instance.draining = true
-      instance.server?.markDraining()
+      draining = true
+      server?.markDraining()
     })
   },
   checkConfig(api) {
@@ -149,59 +146,48 @@ const httpServer = definePlugin<HttpServerConfig>({
     configuredCredential(api.config)
   },
   async start(api) {
-    const instance = instanceOf(api)
     const config = api.config
     const host = resolveBindHost(config.bind)
+    const registry = api.gateway.registry
+    const routes: OwnedRoute[] = registry.httpRoutes.keys().map((key) => ({ owner: registry.httpRoutes.owner(key)!, definition: registry.httpRoutes.get(key)! }))
+    const upgrades: OwnedUpgrade[] = registry.httpUpgrades.keys().map((key) => ({ owner: registry.httpUpgrades.owner(key)!, definition: registry.httpUpgrades.get(key)! }))
+    const guards = collectGuards(api, routes)
+
     const gatewaySecret = resolveGatewaySecret(api)
-    const { auth } = config
     const clock = api.services.resolve(Tokens.Clock)
     const limits = { ...config.authRateLimit, now: () => clock.now() }
     const gatewayLimiter = new AuthLimiter(limits)
     // Read again: the token file may have just been generated.
-    instance.auth.arm(auth.mode, gatewaySecret, gatewayLimiter, credentialSources(api))
+    auth.arm(config.auth.mode, gatewaySecret, gatewayLimiter, credentialSources(api))
 
-    let hooksSecret = createSecretMatcher(hooksToken(api))
-    const hooks = hooksToken(api)
-    if (hooks !== undefined && gatewaySecret?.(hooks)) {
-      // The hooks plugin refuses this too; fail closed here whatever plugin serves hooks routes.
-      api.log.error('hooks.token equals the gateway credential; routes with hooks auth refuse every request until they differ')
-      hooksSecret = createSecretMatcher(undefined)
-    }
-
-    const registry = api.gateway.registry
-    const routes: OwnedRoute[] = registry.httpRoutes.keys().map((key) => ({ owner: registry.httpRoutes.owner(key)!, definition: registry.httpRoutes.get(key)! }))
-    const upgrades: OwnedUpgrade[] = registry.httpUpgrades.keys().map((key) => ({ owner: registry.httpUpgrades.owner(key)!, definition: registry.httpUpgrades.get(key)! }))
-    const server = new HttpServer({
+    server = new HttpServer({
       routes,
       upgrades,
+      guards,
       selfId: PLUGIN_NAME,
       maxBodyBytes: config.http.maxBodyBytes,
       headersTimeoutMs: config.http.headersTimeoutMs,
       requestTimeoutMs: config.http.requestTimeoutMs,
       gatewaySecret,
-      hooksSecret,
       gatewayLimiter,
-      hooksLimiter: new AuthLimiter(limits),
+      createLimiter: () => new AuthLimiter(limits),
       log: api.log,
     })
-    instance.server = server
     const bound = await server.listen(host, config.port)
-    instance.address.host = bound.address
-    instance.address.port = bound.port
-    instance.address.url = formatUrl(bound.address, bound.port)
+    address.host = bound.address
+    address.port = bound.port
+    address.url = formatUrl(bound.address, bound.port)
     api.log.info(
-      { url: instance.address.url, auth: config.auth.mode, routes: routes.length, upgrades: upgrades.length },
-      `HTTP server listening on ${instance.address.url}`,
+      { url: address.url, auth: config.auth.mode, routes: routes.length, upgrades: upgrades.length, guards: [...guards.keys()] },
+      `HTTP server listening on ${address.url}`,
     )
   },
   async stop(api) {
-    const instance = instanceOf(api)
-    instance.draining = true
-    await instance.server?.close(api.config.shutdownTimeoutMs)
+    draining = true
+    await server?.close(api.config.shutdownTimeoutMs)
   },
-})
-
-export default httpServer
+  })
+}
 
 export { PLUGIN_NAME }
 export { HttpServerConfigSchema, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES } from './http-server-config.js'
@@ -216,7 +202,6 @@ export {
   HTTP_ERR_NOT_FOUND,
   HTTP_ERR_METHOD_NOT_ALLOWED,
   HTTP_ERR_UNAUTHORIZED,
-  HTTP_ERR_QUERY_TOKEN,
   HTTP_ERR_RATE_LIMITED,
   HTTP_ERR_BODY_TOO_LARGE,
   HTTP_ERR_INVALID_JSON,

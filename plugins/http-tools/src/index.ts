@@ -1,18 +1,21 @@
 // @openclaw/plugin-http-tools: `POST /tools/invoke`, calling one gateway tool over HTTP with the
 // gateway credential. Always on. Explicit names only.
-import { definePlugin } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { HttpToolPolicy } from './http-tool-policy.js'
 import { HttpToolsConfigSchema, type HttpToolsConfig } from './http-tools-config.js'
 import { createInvokeRoute } from './invoke-route.js'
 
 const PLUGIN_NAME = 'http:tools'
 
-const httpTools = definePlugin<HttpToolsConfig>({
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function httpTools(): PluginDefinition<HttpToolsConfig> {
+  return definePlugin<HttpToolsConfig>({
   id: PLUGIN_NAME,
   version: '1.0.0',
   name: 'HTTP tools',
   description: 'POST /tools/invoke: call a gateway tool over HTTP',
   kind: 'surface',
+  apiVersion: '^2.0.0',
   configKey: 'gateway.tools',
   config: HttpToolsConfigSchema,
   dependsOn: ['core:http'],
@@ -27,8 +30,7 @@ const httpTools = definePlugin<HttpToolsConfig>({
     )
   },
 })
-
-export default httpTools
+}
 
 export { PLUGIN_NAME }
 export { HttpToolsConfigSchema, DEFAULT_TOOLS_BODY_BYTES } from './http-tools-config.js'

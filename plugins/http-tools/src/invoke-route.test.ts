@@ -63,7 +63,7 @@ async function start(config: Record<string, unknown> = {}, plugins: PluginDefini
   const { gateway = {}, ...rest } = config
   const gw = await createTestGateway({
     config: { ...rest, gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, ...(gateway as object) } },
-    plugins: [httpServer, httpTools, toolsPlugin, ...plugins],
+    plugins: [httpServer(), httpTools(), toolsPlugin, ...plugins],
   })
   gateways.push(gw)
   return `${gw.services.resolve(Tokens.HttpServer).url}/tools/invoke`

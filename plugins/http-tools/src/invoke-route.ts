@@ -1,4 +1,4 @@
-import { isCodedError, type GatewayRuntime, type HttpRouteDefinition, type Logger, type RouteReply } from '@openclaw/plugin-sdk'
+import { CoreErrors, isCodedError, type GatewayRuntime, type HttpRouteDefinition, type Logger, type RouteReply } from '@openclaw/plugin-sdk'
 import type { HttpToolPolicy } from './http-tool-policy.js'
 import { InvokeRequestSchema } from './invoke-request.js'
 
@@ -9,8 +9,8 @@ type ErrorType = 'invalid_request' | 'not_found' | 'tool_error'
 const STATUS: Readonly<Record<ErrorType, number>> = { invalid_request: 400, not_found: 404, tool_error: 500 }
 
 /** Tool error codes (from the gateway's tool runtime) that mean "no such tool here". */
-const NOT_FOUND_CODES = new Set(['CORE_ERR_TOOL_UNKNOWN', 'CORE_ERR_TOOL_DENIED'])
-const INVALID_ARGS_CODE = 'CORE_ERR_TOOL_INVALID_ARGS'
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set([CoreErrors.CORE_ERR_TOOL_UNKNOWN.code, CoreErrors.CORE_ERR_TOOL_DENIED.code])
+const INVALID_ARGS_CODE = CoreErrors.CORE_ERR_TOOL_INVALID_ARGS.code
 
 function fail(reply: RouteReply, type: ErrorType, message: string): RouteReply {
   return reply.code(STATUS[type]).send({ ok: false, error: { type, message } })
@@ -72,7 +72,7 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
         reply.raw.removeListener('close', onClose)
       }
       if (result.ok) return reply.send({ ok: true, result: result.output ?? null })
-      const error = result.error ?? { code: 'CORE_ERR_TOOL_FAILED', message: `Tool '${name}' failed` }
+      const error = result.error ?? { code: CoreErrors.CORE_ERR_TOOL_FAILED.code, message: `Tool '${name}' failed` }
       if (NOT_FOUND_CODES.has(error.code)) return fail(reply, 'not_found', error.message)
       if (error.code === INVALID_ARGS_CODE) return fail(reply, 'invalid_request', error.message)
       log.debug({ tool: name, code: error.code }, 'tool invoked over HTTP failed')

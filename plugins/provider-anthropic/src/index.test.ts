@@ -1,7 +1,9 @@
 import type { Logger, ModelProvider, PluginApi } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import providerAnthropic, { AnthropicConfigSchema, PLUGIN_ID, type AnthropicConfig } from './index.js'
+import createProviderAnthropic, { AnthropicConfigSchema, PLUGIN_ID, type AnthropicConfig } from './index.js'
+
+const providerAnthropic = createProviderAnthropic()
 
 /** Just enough of a PluginApi for register/start: providers and a logger. */
 function fakeApi(input: unknown, usedBy: string | undefined = 'anthropic/some-model'): { api: PluginApi<AnthropicConfig>; providers: ModelProvider[]; warn: ReturnType<typeof vi.fn> } {

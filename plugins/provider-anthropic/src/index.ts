@@ -1,6 +1,6 @@
 // @openclaw/plugin-provider-anthropic: the `anthropic` model provider (Claude, Messages API).
 // Explicit names only.
-import { definePlugin } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { AnthropicConfigSchema, type AnthropicConfig } from './anthropic-config.js'
 import { ANTHROPIC_BASE_URL, createAnthropicProvider } from './anthropic-provider.js'
 
@@ -9,12 +9,15 @@ const PLUGIN_VERSION = '1.0.0'
 const API_KEY_ENV = 'ANTHROPIC_API_KEY'
 
 /** The Anthropic provider plugin. Config lives at `models.providers.anthropic`. */
-const providerAnthropic = definePlugin<AnthropicConfig>({
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function providerAnthropic(): PluginDefinition<AnthropicConfig> {
+  return definePlugin<AnthropicConfig>({
   id: PLUGIN_ID,
   version: PLUGIN_VERSION,
   name: 'Anthropic',
   description: 'Claude models over the Anthropic Messages API',
   kind: 'provider',
+  apiVersion: '^2.0.0',
   configKey: 'models.providers.anthropic',
   config: AnthropicConfigSchema,
   register(api) {
@@ -31,8 +34,7 @@ const providerAnthropic = definePlugin<AnthropicConfig>({
     }
   },
 })
-
-export default providerAnthropic
+}
 
 export { createAnthropicProvider, ANTHROPIC_BASE_URL, ANTHROPIC_VERSION } from './anthropic-provider.js'
 export { AnthropicConfigSchema } from './anthropic-config.js'

@@ -1,7 +1,9 @@
 import type { Logger, ModelProvider, PluginApi } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import providerOpenAi, { OpenAiConfigSchema, PLUGIN_ID, type OpenAiConfig } from './index.js'
+import createProviderOpenAi, { OpenAiConfigSchema, PLUGIN_ID, type OpenAiConfig } from './index.js'
+
+const providerOpenAi = createProviderOpenAi()
 
 /** Just enough of a PluginApi for register/start: providers and a logger. */
 function fakeApi(input: unknown, usedBy: string | undefined = 'openai/some-model'): { api: PluginApi<OpenAiConfig>; providers: ModelProvider[]; warn: ReturnType<typeof vi.fn> } {

@@ -1,6 +1,6 @@
 // @openclaw/plugin-provider-openai: the `openai` model provider, plus any OpenAI-compatible ones
 // configured under `extra`. Explicit names only.
-import { definePlugin } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { OpenAiConfigSchema, type OpenAiConfig } from './openai-config.js'
 import { createOpenAiProvider, OPENAI_BASE_URL } from './openai-provider.js'
 
@@ -9,12 +9,15 @@ const PLUGIN_VERSION = '1.0.0'
 const API_KEY_ENV = 'OPENAI_API_KEY'
 
 /** The OpenAI provider plugin. Config lives at `models.providers.openai`. */
-const providerOpenAi = definePlugin<OpenAiConfig>({
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function providerOpenAi(): PluginDefinition<OpenAiConfig> {
+  return definePlugin<OpenAiConfig>({
   id: PLUGIN_ID,
   version: PLUGIN_VERSION,
   name: 'OpenAI',
   description: 'Models over the OpenAI Chat Completions API and OpenAI-compatible servers',
   kind: 'provider',
+  apiVersion: '^2.0.0',
   configKey: 'models.providers.openai',
   config: OpenAiConfigSchema,
   register(api) {
@@ -32,8 +35,7 @@ const providerOpenAi = definePlugin<OpenAiConfig>({
     }
   },
 })
-
-export default providerOpenAi
+}
 
 export { createOpenAiProvider, OPENAI_BASE_URL } from './openai-provider.js'
 export { OpenAiConfigSchema, OpenAiCompatibleConfigSchema } from './openai-config.js'

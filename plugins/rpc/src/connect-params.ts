@@ -1,7 +1,6 @@
 import { z } from 'zod'
 
-/** The protocol version this server speaks. */
-export const PROTOCOL_VERSION = 4
+export { PROTOCOL_VERSION } from './protocol.js'
 
 /** Client modes the protocol knows. */
 const CLIENT_MODES = ['webchat', 'cli', 'ui', 'backend', 'node', 'worker', 'probe', 'test'] as const

@@ -1,7 +1,6 @@
-import type { RpcError } from './to-rpc-error.js'
+import type { RequestId, RpcError } from './protocol.js'
 
-/** A request id as the client sent it: a string (protocol) or a number (lenient). */
-export type RequestId = string | number
+export type { RequestId } from './protocol.js'
 
 /**
  * Builds frames as strings around payloads that are already JSON, so a payload sent to many sockets

@@ -1,7 +1,9 @@
 import type { PluginApi, RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { describe, expect, it } from 'vitest'
-import rpc, { PLUGIN_NAME, RpcConfigSchema } from './index.js'
+import createRpc, { PLUGIN_NAME, RpcConfigSchema } from './index.js'
 import type { RpcConfig } from './rpc-config.js'
+
+const rpc = createRpc()
 
 /** Just enough of a PluginApi for register(): what it registers is recorded. */
 function fakeApi(): { api: PluginApi<RpcConfig>; methods: RpcMethodDefinition[]; upgrades: string[] } {

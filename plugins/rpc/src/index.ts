@@ -3,7 +3,7 @@
 // `api.rpc.method()`. Explicit names only.
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { definePlugin, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { definePlugin, Tokens, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { RpcConfigSchema, type RpcConfig } from './rpc-config.js'
 import { createRpcMethods } from './rpc-methods.js'
 import { RpcServer } from './rpc-server.js'
@@ -13,29 +13,19 @@ const PLUGIN_NAME = 'rpc'
 /** Paths the WebSocket endpoint answers on; OpenClaw clients connect to the root. */
 const UPGRADE_PATHS = ['/', '/ws'] as const
 
-/** What one gateway's instance of this plugin holds between register, start and stop. */
-interface Instance {
-  server: RpcServer | undefined
-}
-
-// Keyed by the plugin API: one plugin object may serve several gateways in one process (tests, embedding).
-const instances = new WeakMap<object, Instance>()
-
-function instanceOf(api: PluginApi<RpcConfig>): Instance {
-  let instance = instances.get(api)
-  if (!instance) {
-    instance = { server: undefined }
-    instances.set(api, instance)
-  }
-  return instance
-}
-
 function unavailable(socket: Duplex): void {
   if (socket.destroyed) return
   socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n')
 }
 
-const rpc = definePlugin<RpcConfig>({
+/**
+ * The WebSocket RPC plugin. A factory: each call makes a plugin with its own server, so two gateways
+ * in one process never share one.
+ */
+export default function rpc(): PluginDefinition<RpcConfig> {
+  let server: RpcServer | undefined
+
+  return definePlugin<RpcConfig>({
   id: PLUGIN_NAME,
   version: '1.0.0',
   name: 'WebSocket RPC',
@@ -43,9 +33,9 @@ const rpc = definePlugin<RpcConfig>({
   kind: 'surface',
   configKey: 'gateway.rpc',
   config: RpcConfigSchema,
+  apiVersion: '^2.0.0',
   dependsOn: ['core:http'],
   register(api) {
-    const instance = instanceOf(api)
     const startedAt = Date.now()
     const tracker = new RunTracker(api.gateway.agent, api.log)
     const deps = {
@@ -53,21 +43,19 @@ const rpc = definePlugin<RpcConfig>({
       tracker,
       config: api.config,
       startedAt,
-      stats: () => instance.server?.stats() ?? { connections: 0, slowConsumerDisconnects: 0 },
+      stats: () => server?.stats() ?? { connections: 0, slowConsumerDisconnects: 0 },
     }
     for (const method of createRpcMethods(deps)) api.rpc.method(method)
     const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-      const server = instance.server
       if (server === undefined) return unavailable(socket)
       server.handleUpgrade(req, socket, head)
     }
     for (const path of UPGRADE_PATHS) api.http.upgrade({ path, handler })
   },
   start(api) {
-    const instance = instanceOf(api)
     // The same credential check as every HTTP route: core:http resolved the secret when it started.
     const auth = api.services.resolve(Tokens.GatewayAuth)
-    instance.server = new RpcServer({
+    server = new RpcServer({
       config: api.config,
       gateway: api.gateway,
       auth,
@@ -75,19 +63,18 @@ const rpc = definePlugin<RpcConfig>({
     })
     api.log.info({ paths: UPGRADE_PATHS, auth: auth.mode, methods: api.gateway.registry.rpcMethods.keys().length }, 'WebSocket RPC ready')
   },
-  async stop(api) {
-    const instance = instanceOf(api)
-    const server = instance.server
-    instance.server = undefined
-    await server?.stop()
+  async stop() {
+    const stopping = server
+    server = undefined
+    await stopping?.stop()
   },
-})
-
-export default rpc
+  })
+}
 
 export { PLUGIN_NAME }
 export { RpcConfigSchema, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_BUFFERED_BYTES } from './rpc-config.js'
-export { PROTOCOL_VERSION } from './connect-params.js'
+export { PROTOCOL_VERSION, SERVER_EVENTS, isRpcError } from './protocol.js'
+export type { Frame, RequestFrame, ResponseFrame, EventFrame, HelloOk, RequestId, ServerEvent } from './protocol.js'
 export {
   RPC_ERR_INVALID_FRAME,
   RPC_ERR_HANDSHAKE_REQUIRED,
@@ -111,4 +98,4 @@ export {
 } from './errors.js'
 
 export type { RpcConfig, RpcConfigInput } from './rpc-config.js'
-export type { RpcError, RpcErrorCode } from './to-rpc-error.js'
+export type { RpcError, RpcErrorCode } from './protocol.js'

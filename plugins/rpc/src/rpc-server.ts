@@ -4,7 +4,8 @@ import type { Duplex } from 'node:stream'
 import type { GatewayAuth, GatewayRuntime, Logger, RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CallContext, RESPONDED } from './call-context.js'
-import { ConnectParamsSchema, PROTOCOL_VERSION, type ConnectParams } from './connect-params.js'
+import { ConnectParamsSchema, type ConnectParams } from './connect-params.js'
+import { PROTOCOL_VERSION, SERVER_EVENTS } from './protocol.js'
 import { describeParamsError } from './describe-params-error.js'
 import {
   RPC_ERR_ALREADY_CONNECTED,
@@ -28,7 +29,6 @@ const PRE_AUTH_MAX_BYTES = 64 * 1024
 /** How long `stop()` waits for clients to answer the close frame before cutting their sockets. */
 const STOP_GRACE_MS = 1000
 /** Events the server may send (`features.events` of `hello-ok`). */
-const SERVER_EVENTS = ['connect.challenge', 'tick', 'agent', 'chat', 'shutdown'] as const
 /** What a shared-secret operator may do: everything (OpenClaw grants full operator scopes to the gateway secret). */
 const OPERATOR_SCOPES = ['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.read', 'operator.talk.secrets', 'operator.write'] as const
 
@@ -281,7 +281,7 @@ export class RpcServer {
     if (!parsed.success) return this.#refuse(connection, id, new RPC_ERR_INVALID_PARAMS('connect', describeParamsError(parsed.error)), 'invalid connect params')
     const params = parsed.data
     if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
-      const err = Object.assign(new RPC_ERR_PROTOCOL_MISMATCH(params.minProtocol, params.maxProtocol, PROTOCOL_VERSION), {
+      const err = new RPC_ERR_PROTOCOL_MISMATCH(params.minProtocol, params.maxProtocol, PROTOCOL_VERSION, {
         details: { code: 'PROTOCOL_MISMATCH', expectedProtocol: PROTOCOL_VERSION, minProtocol: params.minProtocol, maxProtocol: params.maxProtocol },
       })
       return this.#refuse(connection, id, err, 'protocol mismatch')
@@ -324,22 +324,22 @@ export class RpcServer {
       case 'locked':
         return {
           delayMs: 0,
-          error: Object.assign(new RPC_ERR_AUTH_RATE_LIMITED(), {
-            retryAfterMs: verdict.retryAfterMs,
-            details: { code: 'AUTH_RATE_LIMITED', authReason: 'rate_limited', recommendedNextStep: 'wait_then_retry' },
-          }),
+          error: Object.assign(
+            new RPC_ERR_AUTH_RATE_LIMITED({ details: { code: 'AUTH_RATE_LIMITED', authReason: 'rate_limited', recommendedNextStep: 'wait_then_retry' } }),
+            { retryAfterMs: verdict.retryAfterMs },
+          ),
         }
       case 'missing':
         return {
           delayMs: 0,
-          error: Object.assign(new RPC_ERR_AUTH_MISSING(field), {
+          error: new RPC_ERR_AUTH_MISSING(field, {
             details: { code: field === 'token' ? 'AUTH_TOKEN_MISSING' : 'AUTH_PASSWORD_MISSING', authReason: `${field}_missing`, recommendedNextStep: 'update_auth_configuration' },
           }),
         }
       case 'mismatch':
         return {
           delayMs: verdict.delayMs,
-          error: Object.assign(new RPC_ERR_AUTH_MISMATCH(field), {
+          error: new RPC_ERR_AUTH_MISMATCH(field, {
             details: { code: field === 'token' ? 'AUTH_TOKEN_MISMATCH' : 'AUTH_PASSWORD_MISMATCH', authReason: `${field}_mismatch`, recommendedNextStep: 'update_auth_credentials' },
           }),
         }

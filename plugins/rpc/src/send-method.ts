@@ -77,7 +77,7 @@ export function createSendMethod(deps: RpcMethodDeps): RpcMethodDefinition<SendP
       const channel = channelOf(deps, params.channel)
       const outcome = await deps.gateway.delivery.send(outboundOf(channel, params))
       if (outcome.status === 'failed') {
-        throw Object.assign(new RPC_ERR_SEND_FAILED(channel, outcome.error?.message ?? 'unknown error'), { details: { deliveryCode: outcome.error?.code } })
+        throw new RPC_ERR_SEND_FAILED(channel, outcome.error?.message ?? 'unknown error', { details: { deliveryCode: outcome.error?.code } })
       }
       const receipt = outcome.receipt
       return {

@@ -1,31 +1,22 @@
-import { isCodedError } from '@openclaw/plugin-sdk'
+import { CoreErrors, isCodedError } from '@openclaw/plugin-sdk'
 import { RPC_ERR_INTERNAL } from './errors.js'
+import type { RpcError, RpcErrorCode } from './protocol.js'
 
-/** The protocol's error codes; nothing else ever reaches a client. */
-export type RpcErrorCode = 'INVALID_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'TIMEOUT' | 'INTERNAL'
-
-/** The `error` of a failed `res` frame. `details.code` carries the gateway's own coded error. */
-export interface RpcError {
-  readonly code: RpcErrorCode
-  readonly message: string
-  readonly details?: Readonly<Record<string, unknown>>
-  readonly retryable?: boolean
-  readonly retryAfterMs?: number
-}
+export type { RpcError, RpcErrorCode } from './protocol.js'
 
 /** Coded errors whose protocol code is not obvious from their name or HTTP status. */
 const BY_CODE: Readonly<Record<string, RpcErrorCode>> = {
-  CORE_ERR_SESSION_BUSY: 'RATE_LIMITED',
-  CORE_ERR_AGENT_UNKNOWN: 'INVALID_REQUEST',
-  CORE_ERR_CHANNEL_UNKNOWN: 'INVALID_REQUEST',
-  CORE_ERR_TOOL_UNKNOWN: 'NOT_FOUND',
-  CORE_ERR_TOOL_DENIED: 'NOT_FOUND',
-  CORE_ERR_TOOL_FAILED: 'INTERNAL',
-  CORE_ERR_NO_PROVIDER: 'UNAVAILABLE',
-  CORE_ERR_PROVIDER_UNKNOWN: 'UNAVAILABLE',
-  CORE_ERR_MODEL_FAILED: 'UNAVAILABLE',
-  CORE_ERR_DELIVERY_FAILED: 'UNAVAILABLE',
-  CORE_ERR_RUN_ABORTED: 'UNAVAILABLE',
+  [CoreErrors.CORE_ERR_SESSION_BUSY.code]: 'RATE_LIMITED',
+  [CoreErrors.CORE_ERR_AGENT_UNKNOWN.code]: 'INVALID_REQUEST',
+  [CoreErrors.CORE_ERR_CHANNEL_UNKNOWN.code]: 'INVALID_REQUEST',
+  [CoreErrors.CORE_ERR_TOOL_UNKNOWN.code]: 'NOT_FOUND',
+  [CoreErrors.CORE_ERR_TOOL_DENIED.code]: 'NOT_FOUND',
+  [CoreErrors.CORE_ERR_TOOL_FAILED.code]: 'INTERNAL',
+  [CoreErrors.CORE_ERR_NO_PROVIDER.code]: 'UNAVAILABLE',
+  [CoreErrors.CORE_ERR_PROVIDER_UNKNOWN.code]: 'UNAVAILABLE',
+  [CoreErrors.CORE_ERR_MODEL_FAILED.code]: 'UNAVAILABLE',
+  [CoreErrors.CORE_ERR_DELIVERY_FAILED.code]: 'UNAVAILABLE',
+  [CoreErrors.CORE_ERR_RUN_ABORTED.code]: 'UNAVAILABLE',
 }
 
 const BY_STATUS: Readonly<Record<number, RpcErrorCode>> = {
@@ -66,7 +57,7 @@ export function rpcCodeOf(code: string, statusCode: number | undefined): RpcErro
 export function toRpcError(err: unknown): { error: RpcError; unexpected: boolean } {
   if (!isCodedError(err)) return { error: { code: 'INTERNAL', message: 'internal error', details: { code: RPC_ERR_INTERNAL.code } }, unexpected: true }
   const code = rpcCodeOf(err.code, err.statusCode)
-  const extra = (err as { details?: unknown }).details
+  const extra = err.details
   const details = { code: err.code, ...(extra !== null && typeof extra === 'object' ? (extra as Record<string, unknown>) : {}) }
   if (code === 'RATE_LIMITED') {
     const after = (err as { retryAfterMs?: unknown }).retryAfterMs

@@ -1,5 +1,5 @@
 import type { RpcMethodDefinition } from '@openclaw/plugin-sdk'
-import { createError } from '@openclaw/plugin-sdk'
+import { CoreErrors, createError } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { RPC_ERR_TOOL_NAME_MISSING } from './errors.js'
 import type { RpcMethodDeps } from './rpc-method-deps.js'
@@ -51,7 +51,7 @@ export function createToolsInvokeMethod(deps: RpcMethodDeps): RpcMethodDefinitio
         ...(params.sessionKey ? { sessionKey: params.sessionKey } : {}),
         ...(params.agentId ? { agentId: params.agentId } : {}),
       })
-      if (!result.ok) throw toolError(result.error?.code ?? 'CORE_ERR_TOOL_FAILED', result.error?.message ?? `Tool '${name}' failed`)
+      if (!result.ok) throw toolError(result.error?.code ?? CoreErrors.CORE_ERR_TOOL_FAILED.code, result.error?.message ?? `Tool '${name}' failed`)
       return { ok: true, result: result.output ?? null, toolCallId: result.toolCallId, durationMs: Math.round(result.durationMs) }
     },
   }

@@ -44,7 +44,7 @@ export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Pro
         models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } },
         ...(options.session ? { session: options.session } : {}),
       },
-      plugins: [httpServer, rpc, providerOpenAi, ...(options.plugins ?? [])],
+      plugins: [httpServer(), rpc(), providerOpenAi(), ...(options.plugins ?? [])],
     })
   } catch (error) {
     await model.close()

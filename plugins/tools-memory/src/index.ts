@@ -3,7 +3,7 @@
 // is configured. docs/memory.md explains it.
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import { createToken, definePlugin, type GatewayRuntime } from '@openclaw/plugin-sdk'
+import { createToken, definePlugin, type GatewayRuntime, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { createHashingEmbedder, type Embedder } from './embedder.js'
 import { IndexerClient } from './indexer-client.js'
@@ -56,12 +56,15 @@ function embedderOf(config: MemoryConfig): Embedder | undefined {
 
 const AgentParams = z.strictObject({ agentId: z.string().optional() })
 
-const toolsMemory = definePlugin<MemoryConfig>({
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function toolsMemory(): PluginDefinition<MemoryConfig> {
+  return definePlugin<MemoryConfig>({
   id: PLUGIN_NAME,
   version: '1.0.0',
   name: 'Memory tools',
   description: 'memory_search, memory_get, memory_store, memory_delete: hybrid search over the workspace memory files and stored keys',
   kind: 'memory',
+  apiVersion: '^2.0.0',
   configKey: 'memory',
   config: MemoryConfigSchema,
   register(api) {
@@ -143,8 +146,7 @@ const toolsMemory = definePlugin<MemoryConfig>({
     await api.services.resolve(MemoryService).close()
   },
 })
-
-export default toolsMemory
+}
 
 export { PLUGIN_NAME }
 export { MemoryConfigSchema } from './memory-config.js'

@@ -5,7 +5,7 @@ import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
 import { CLI_ERR_RUN_NO_RESULT } from '../errors.js'
 import { EXIT_FAILURE, EXIT_SIGNAL } from '../exit-codes.js'
-import { PROVIDER_PLUGINS } from '../provider-plugins.js'
+import { providerPlugins } from '../provider-plugins.js'
 import { watchShutdownSignals } from '../shutdown-signals.js'
 import type { AgentCommandOptions } from './agent.js'
 
@@ -32,7 +32,7 @@ function runOptions(options: AgentCommandOptions, signal: AbortSignal): AgentRun
  */
 export async function runAgentLocal(options: AgentCommandOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
-  const gateway = await createCliGateway(config, io, { plugins: PROVIDER_PLUGINS, logLevel: configuredLogLevel(config, 'warn') })
+  const gateway = await createCliGateway(config, io, { plugins: providerPlugins(), logLevel: configuredLogLevel(config, 'warn') })
   await gateway.start()
   const controller = new AbortController()
   const signals = watchShutdownSignals(io, () => controller.abort())

@@ -1,10 +1,10 @@
 import { configJsonSchema } from '@openclaw/core'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 
 /** The JSON Schema of the whole config file: the core's part with each first-party plugin's at its config key. */
 export function buildConfigSchema(): Record<string, unknown> {
-  const parts = DEFAULT_PLUGINS.flatMap((plugin) =>
+  const parts = defaultPlugins().flatMap((plugin) =>
     plugin.config ? [{ configKey: plugin.configKey ?? `plugins.entries.${plugin.id}.config`, schema: plugin.config }] : [])
   return configJsonSchema(parts)
 }

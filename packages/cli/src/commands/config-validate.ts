@@ -3,7 +3,7 @@ import { loadCliConfig, type ConfigLocation } from '../cli-config.js'
 import { createCliGateway } from '../cli-gateway.js'
 import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { EXIT_CONFIG, exitCodeForErrorCode } from '../exit-codes.js'
 
 export type ConfigValidateOptions = ConfigLocation
@@ -18,7 +18,7 @@ export async function runConfigValidate(options: ConfigValidateOptions, io: CliI
   const config = loadCliConfig(options, io.env)
   let problems: readonly PluginConfigProblem[]
   try {
-    const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: 'error', store: ':memory:' })
+    const gateway = await createCliGateway(config, io, { plugins: defaultPlugins(), logLevel: 'error', store: ':memory:' })
     try {
       problems = gateway.checkConfig()
     } finally {

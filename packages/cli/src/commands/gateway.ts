@@ -5,7 +5,7 @@ import { configuredLogLevel, loadCliConfig, withOverrides, type CliConfig, type 
 import { createCliGateway } from '../cli-gateway.js'
 import { CliExit } from '../cli-exit.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { CLI_ERR_HTTP_SERVER_FAILED } from '../errors.js'
 import { exitCodeForErrorCode } from '../exit-codes.js'
 import { errorCode, formatError } from '../format-error.js'
@@ -80,7 +80,7 @@ export async function runGateway(options: GatewayCommandOptions, io: CliIo): Pro
   const config = loadCliConfig(options, io.env)
   // `--port` wins, then `OPENCLAW_GATEWAY_PORT`, then `gateway.port` in the file.
   const raw = withOverrides(config.raw, 'gateway', { port: options.port ?? portFromEnv(io.env), bind: options.bind })
-  const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: configuredLogLevel(config, 'info'), raw, keepStacks: true })
+  const gateway = await createCliGateway(config, io, { plugins: defaultPlugins(), logLevel: configuredLogLevel(config, 'info'), raw, keepStacks: true })
 
   const signals = watchShutdownSignals(io)
   try {

@@ -2,7 +2,7 @@ import type { PluginInfo } from '@openclaw/core'
 import { configuredLogLevel, loadCliConfig, type ConfigLocation } from '../cli-config.js'
 import { createCliGateway } from '../cli-gateway.js'
 import type { CliIo } from '../cli-io.js'
-import { DEFAULT_PLUGINS } from '../default-plugins.js'
+import { defaultPlugins } from '../default-plugins.js'
 import { formatTable } from '../format-table.js'
 
 export interface PluginsListOptions extends ConfigLocation {
@@ -27,7 +27,7 @@ function formatPlugins(plugins: readonly PluginInfo[]): string {
  */
 export async function runPluginsList(options: PluginsListOptions, io: CliIo): Promise<void> {
   const config = loadCliConfig(options, io.env)
-  const gateway = await createCliGateway(config, io, { plugins: DEFAULT_PLUGINS, logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
+  const gateway = await createCliGateway(config, io, { plugins: defaultPlugins(), logLevel: configuredLogLevel(config, 'warn'), store: ':memory:' })
   const plugins = gateway.plugins
   await gateway.stop()
   io.stdout.write(options.json ? `${JSON.stringify(plugins.map(toJson), null, 2)}\n` : formatPlugins(plugins))

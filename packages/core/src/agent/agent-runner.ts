@@ -8,6 +8,7 @@ import { formatIssues } from '../config/format-issues.js'
 import {
   CORE_ERR_AGENT_UNKNOWN,
   CORE_ERR_CHANNEL_UNKNOWN,
+  CORE_ERR_DELIVERY_FAILED,
   CORE_ERR_MODEL_FAILED,
   CORE_ERR_NO_PROVIDER,
   CORE_ERR_PROVIDER_UNKNOWN,
@@ -542,7 +543,7 @@ export class AgentRunner implements AgentRuntime {
       }
       return { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) }
     } catch (err) {
-      const error = isCodedError(err) ? { code: err.code, message: err.message } : { code: 'CORE_ERR_DELIVERY_FAILED', message: String(err) }
+      const error = isCodedError(err) ? { code: err.code, message: err.message } : { code: CORE_ERR_DELIVERY_FAILED.code, message: String(err) }
       this.deps.log.error({ runId: result.runId, code: error.code }, `reply not delivered: ${error.message}`)
       return { status: 'failed', error }
     }

@@ -3,6 +3,7 @@ import { formatIssues } from '../config/format-issues.js'
 import { isCodedError } from '../errors/create-error.js'
 import {
   CORE_ERR_HOOK_TAP_FAILED,
+  CORE_ERR_RUN_ABORTED,
   CORE_ERR_TOOL_DENIED,
   CORE_ERR_TOOL_FAILED,
   CORE_ERR_TOOL_INVALID_ARGS,
@@ -114,7 +115,7 @@ export class ToolExecutor {
       if (isCodedError(err, CORE_ERR_TOOL_TIMEOUT.code)) return failure(context, started, err)
       if (controller.signal.aborted && err === controller.signal.reason) {
         const reason = err instanceof Error ? err.message : 'aborted'
-        return failure(context, started, { code: 'CORE_ERR_RUN_ABORTED', message: `Tool '${call.name}' was cancelled: ${reason}` })
+        return failure(context, started, { code: CORE_ERR_RUN_ABORTED.code, message: `Tool '${call.name}' was cancelled: ${reason}` })
       }
       const reason = err instanceof Error ? err.message : String(err)
       this.log.debug({ err, tool: call.name }, 'tool failed')

@@ -3,7 +3,6 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import type { Logger } from '../logging/logger.js'
 import type { GatewayRuntime } from '../plugins/plugin-api.js'
 import type { GatewayAuth, HttpServerInfo } from '../types/http.js'
-import type { StateStore } from '../store/state-store.js'
 import { createToken } from './token.js'
 
 /**
@@ -14,7 +13,7 @@ export const Tokens = Object.freeze({
   Logger: createToken<Logger>('openclaw:Logger', { shared: true }),
   Config: createToken<GatewayConfig>('openclaw:Config', { shared: true }),
   Clock: createToken<Clock>('openclaw:Clock', { shared: true }),
-  Store: createToken<StateStore>('openclaw:Store', { shared: true }),
+  /** The sealed runtime, the same object as `api.gateway`. */
   Gateway: createToken<GatewayRuntime>('openclaw:Gateway', { shared: true }),
   /** Registered (and exposed) by the HTTP server plugin once it listens. */
   HttpServer: createToken<HttpServerInfo>('openclaw:HttpServer', { providedBy: 'core:http', shared: true }),

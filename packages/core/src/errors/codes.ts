@@ -50,6 +50,11 @@ export const CORE_ERR_PLUGIN_REQUIRED_FAILED = createError<'CORE_ERR_PLUGIN_REQU
 export const CORE_ERR_PLUGIN_API_CLOSED = createError<'CORE_ERR_PLUGIN_API_CLOSED', [plugin: string, method: string]>(
   'CORE_ERR_PLUGIN_API_CLOSED', "Plugin '%s' called %s after register() returned; register everything synchronously in register()")
 
+export const CORE_ERR_HTTP_GUARD_UNKNOWN = createError<'CORE_ERR_HTTP_GUARD_UNKNOWN', [route: string, guard: string, known: string]>(
+  'CORE_ERR_HTTP_GUARD_UNKNOWN', "HTTP route '%s' asks for guard '%s', which no plugin registered (known guards: %s)")
+export const CORE_ERR_HTTP_GUARD_RESERVED = createError<'CORE_ERR_HTTP_GUARD_RESERVED', [plugin: string, guard: string]>(
+  'CORE_ERR_HTTP_GUARD_RESERVED', "Plugin '%s' cannot register HTTP guard '%s': the HTTP server implements it")
+
 // ── registries, hooks, services ──────────────────────────────────────────────────────────────────
 export const CORE_ERR_REGISTRY_DUPLICATE = createError<'CORE_ERR_REGISTRY_DUPLICATE', [kind: string, id: string, owner: string, existingOwner: string]>(
   'CORE_ERR_REGISTRY_DUPLICATE', "%s '%s' from plugin '%s' is already registered by plugin '%s'")

@@ -1,28 +1,39 @@
 import { format } from 'node:util'
 
 /** An error with a stable, documented code. Every error OpenClaw throws on purpose is one of these. */
-export interface CodedError<Code extends string = string> extends Error {
+export interface CodedError<Code extends string = string, Details = unknown> extends Error {
   readonly code: Code
   /** HTTP status a surface should answer with, when the error reaches a client. */
   readonly statusCode: number | undefined
+  /** Structured facts for machines (a surface may pass them to its client, e.g. RPC `error.details`). */
+  readonly details?: Details
 }
 
-export interface CodedErrorConstructor<Code extends string, Args extends unknown[]> {
-  new (...args: [...Args, options?: { cause?: unknown }]): CodedError<Code>
-  (...args: [...Args, options?: { cause?: unknown }]): CodedError<Code>
+/** The trailing options of a coded error: its `cause`, and its typed `details`. */
+export interface CodedErrorOptions<Details = unknown> {
+  readonly cause?: unknown
+  readonly details?: Details
+}
+
+export interface CodedErrorConstructor<Code extends string, Args extends unknown[], Details = Readonly<Record<string, unknown>>> {
+  new (...args: [...Args, options?: CodedErrorOptions<Details>]): CodedError<Code, Details>
+  (...args: [...Args, options?: CodedErrorOptions<Details>]): CodedError<Code, Details>
   readonly code: Code
-  readonly prototype: CodedError<Code>
+  readonly prototype: CodedError<Code, Details>
 }
 
-export class OpenClawError<Code extends string = string> extends Error implements CodedError<Code> {
+export class OpenClawError<Code extends string = string, Details = unknown> extends Error implements CodedError<Code, Details> {
   override name = 'OpenClawError'
+  // Declared, not initialised: an error without details has no `details` key at all.
+  declare readonly details?: Details
   constructor(
     readonly code: Code,
     message: string,
     readonly statusCode: number | undefined,
-    options?: { cause?: unknown },
+    options?: CodedErrorOptions<Details>,
   ) {
-    super(message, options)
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined)
+    if (options?.details !== undefined) this.details = options.details
   }
 
   override toString(): string {
@@ -30,27 +41,28 @@ export class OpenClawError<Code extends string = string> extends Error implement
   }
 }
 
-function isOptions(value: unknown): value is { cause?: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k === 'cause')
+function isOptions(value: unknown): value is CodedErrorOptions {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k === 'cause' || k === 'details')
 }
 
 /**
  * Make a coded error class, in the manner of `@fastify/error`: `%s` placeholders are filled from the
- * typed arguments and a trailing `{ cause }` is kept.
+ * typed arguments and a trailing `{ cause, details }` is kept; `details` has the type given as the
+ * third type argument.
  *
  * ```ts
- * export const CORE_ERR_X = createError<'CORE_ERR_X', [plugin: string]>('CORE_ERR_X', "Plugin '%s' broke")
- * throw new CORE_ERR_X('channel:telegram', { cause: err })
+ * export const CORE_ERR_X = createError<'CORE_ERR_X', [plugin: string], { attempt: number }>('CORE_ERR_X', "Plugin '%s' broke")
+ * throw new CORE_ERR_X('channel:telegram', { cause: err, details: { attempt: 2 } })
  * ```
  */
-export function createError<Code extends string, Args extends unknown[] = []>(
+export function createError<Code extends string, Args extends unknown[] = [], Details = Readonly<Record<string, unknown>>>(
   code: Code,
   message: string,
   statusCode?: number,
-): CodedErrorConstructor<Code, Args> {
+): CodedErrorConstructor<Code, Args, Details> {
   function Coded(this: unknown, ...args: unknown[]): CodedError<Code> {
     const last = args[args.length - 1]
-    const options = args.length > 0 && isOptions(last) && countPlaceholders(message) < args.length ? (args.pop() as { cause?: unknown }) : undefined
+    const options = args.length > 0 && isOptions(last) && countPlaceholders(message) < args.length ? (args.pop() as CodedErrorOptions) : undefined
     const text = args.length > 0 ? format(message, ...args) : message
     const err = new OpenClawError(code, text, statusCode, options)
     Error.captureStackTrace?.(err, Coded)
@@ -61,7 +73,7 @@ export function createError<Code extends string, Args extends unknown[] = []>(
   Object.defineProperty(Coded, Symbol.hasInstance, {
     value: (instance: unknown) => isCodedError(instance, code),
   })
-  return Coded as unknown as CodedErrorConstructor<Code, Args>
+  return Coded as unknown as CodedErrorConstructor<Code, Args, Details>
 }
 
 function countPlaceholders(message: string): number {

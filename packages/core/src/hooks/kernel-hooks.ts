@@ -3,6 +3,7 @@ import type { AgentRunOutcome, AgentRunPlan, ToolCallContext, ToolCallDecision, 
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolDefinition, ToolResult } from '../types/tools.js'
+import type { TapBuffer } from './tap-buffer.js'
 
 /** Extra tap option every tap carries: the plugin that added it (set by the core, not the plugin). */
 export interface TapAttribution {
@@ -107,9 +108,9 @@ export type PluginHooks = { readonly [K in HookName]: TapOnlyHook<KernelHooks[K]
 /**
  * Build a plugin's view of the hooks. It is built from `hook.withOptions()`, so `call`, `promise`
  * and `intercept` are missing at runtime as well as in the types, and every tap is stamped with
- * the plugin id.
+ * the plugin id. With a `buffer`, taps go through it (held while `register()` runs).
  */
-export function createPluginHooks(hooks: KernelHooks, pluginId: string): PluginHooks {
+export function createPluginHooks(hooks: KernelHooks, pluginId: string, buffer?: TapBuffer): PluginHooks {
   const view = {} as Record<HookName, TapOnlyHook<unknown>>
   for (const name of HOOK_NAMES) {
     const scoped = hooks[name].withOptions({ plugin: pluginId }) as unknown as {
@@ -123,8 +124,16 @@ export function createPluginHooks(hooks: KernelHooks, pluginId: string): PluginH
     }
     view[name] = Object.freeze({
       name,
-      tap: (input: string | PluginTapOptions, fn: unknown) => scoped.tap(options(input), fn),
-      tapPromise: (input: string | PluginTapOptions, fn: unknown) => scoped.tapPromise(options(input), fn),
+      tap: (input: string | PluginTapOptions, fn: unknown) => {
+        const opts = options(input)
+        if (buffer) buffer.add(() => scoped.tap(opts, fn))
+        else scoped.tap(opts, fn)
+      },
+      tapPromise: (input: string | PluginTapOptions, fn: unknown) => {
+        const opts = options(input)
+        if (buffer) buffer.add(() => scoped.tapPromise(opts, fn))
+        else scoped.tapPromise(opts, fn)
+      },
       isUsed: () => hasTaps(hooks[name]),
     })
   }

@@ -12,7 +12,7 @@ import {
   CORE_ERR_PLUGIN_INVALID,
 } from '../errors/codes.js'
 import { describeError, type PluginRecord } from './plugin-record.js'
-import { PLUGIN_API_VERSION, type PluginDefinition, type PluginInput } from './plugin-definition.js'
+import { DEFAULT_API_RANGE, PLUGIN_API_VERSION, type PluginDefinition, type PluginInput } from './plugin-definition.js'
 import { readManifest } from './plugin-manifest.js'
 import { sortPlugins } from './sort-plugins.js'
 
@@ -87,7 +87,7 @@ export function planPlugins(input: PlanInput): PluginRecord[] {
       source: 'inline',
       required: entries[def.id]?.required ?? false,
       dependsOn: [...(def.dependsOn ?? [])],
-      apiVersion: def.apiVersion ?? '^1.0.0',
+      apiVersion: def.apiVersion ?? DEFAULT_API_RANGE,
       configKey: def.configKey ?? `plugins.entries.${def.id}.config`,
       configSchema: def.config as ZodType | undefined,
       definition: def,

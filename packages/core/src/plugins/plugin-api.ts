@@ -5,7 +5,7 @@ import type { Logger } from '../logging/logger.js'
 import type { OwnerStore } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
 import type { ChannelDefinition } from '../types/channels.js'
-import type { HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
+import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
 import type { ModelProvider } from '../types/providers.js'
 import type { RpcMethodDefinition } from '../types/rpc.js'
@@ -32,6 +32,8 @@ export interface Registries {
   readonly httpRoutes: RegistryView<HttpRouteDefinition>
   /** Keyed by path. */
   readonly httpUpgrades: RegistryView<HttpUpgradeDefinition>
+  /** Route guards plugins registered (`api.http.guard`), keyed by name; `gateway` and `none` are the server's own. */
+  readonly httpGuards: RegistryView<HttpGuardDefinition>
   readonly rpcMethods: RegistryView<RpcMethodDefinition>
 }
 
@@ -97,7 +99,10 @@ export interface ToolRuntime {
   invoke(request: { name: string; args: unknown; sessionKey?: string; agentId?: string; via: 'http' | 'rpc'; signal?: AbortSignal }): Promise<ToolResult>
 }
 
-/** What the kernel offers plugins at runtime, as `api.gateway`. */
+/**
+ * What the kernel offers plugins at runtime, as `api.gateway`: a frozen object of what a plugin may
+ * do, never the kernel (no hook calls, no root services, no `stop()`).
+ */
 export interface GatewayRuntime {
   readonly version: string
   readonly stateDir: string
@@ -131,7 +136,13 @@ export interface PluginApi<Config = unknown> {
   readonly gateway: GatewayRuntime
   /** Aborted when the gateway stops. */
   readonly signal: AbortSignal
-  readonly http: { route(definition: HttpRouteDefinition): void; upgrade(definition: HttpUpgradeDefinition): void }
+  readonly http: {
+    /** Serve a route on the gateway port; its `auth` names a guard: `gateway`, `none`, or one registered with `guard()`. */
+    route(definition: HttpRouteDefinition): void
+    upgrade(definition: HttpUpgradeDefinition): void
+    /** Register a route guard under `name`, for any plugin's routes to name as their `auth`. */
+    guard(name: string, check: HttpGuardCheck): void
+  }
   readonly rpc: { method<P, R>(definition: RpcMethodDefinition<P, R>): void }
   readonly channels: { register(definition: ChannelDefinition): void }
   readonly tools: { register<A, R>(definition: ToolDefinition<A, R>): void }

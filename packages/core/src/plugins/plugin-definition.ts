@@ -2,7 +2,13 @@ import type { ZodType } from 'zod'
 import type { PluginApi } from './plugin-api.js'
 
 /** The plugin API version this core implements. Plugins declare the range they need as `apiVersion`. */
-export const PLUGIN_API_VERSION = '1.0.0'
+export const PLUGIN_API_VERSION = '2.0.0'
+
+/**
+ * The range assumed for a plugin that declares no `apiVersion`: the current major. (Plugins built
+ * for API 1 carry `^1.0.0` in their generated manifest, and are refused.)
+ */
+export const DEFAULT_API_RANGE = '^2.0.0'
 
 export type PluginKind = 'channel' | 'provider' | 'tool' | 'skill' | 'surface' | 'memory' | 'other'
 
@@ -19,7 +25,7 @@ export interface PluginDefinition<Config = unknown> {
   readonly name?: string
   readonly description?: string
   readonly kind?: PluginKind
-  /** Semver range of the plugin API this plugin works with. Default `^1.0.0`. */
+  /** Semver range of the plugin API this plugin works with. Default `^2.0.0` (the current major). */
   readonly apiVersion?: string
   /** Plugin ids that must be registered (and started) before this one. */
   readonly dependsOn?: readonly string[]
@@ -62,6 +68,13 @@ export interface PluginConfigProblem {
   readonly plugin: string
   readonly error: NonNullable<PluginInfo['error']>
 }
+
+/**
+ * What a plugin module may export as its default: a plugin, or a factory that makes a fresh one per
+ * call, so per-gateway state lives in the factory's closure. The loader calls a factory with no
+ * options (config reaches the plugin as `api.config`); embedders pass their own.
+ */
+export type PluginFactory<Options = void, Config = unknown> = (options?: Options) => PluginDefinition<Config>
 
 /** Anything `createGateway({ plugins })` accepts: plugins, nested arrays (presets), and falsy holes. */
 export type PluginInput = PluginDefinition<any> | false | null | undefined | readonly PluginInput[]

@@ -20,13 +20,24 @@ import type { PluginConfigProblem, PluginDefinition } from './plugin-definition.
 import { checkDefinition } from './plan-plugins.js'
 import { describeError, type PluginRecord } from './plugin-record.js'
 
+/** A plugin's API while its `register()` runs, with the switches the host flips when it returns. */
+export interface RegisteringApi {
+  readonly api: PluginApi<unknown>
+  /** `register()` returned or threw: registering (routes, methods, tools…) is closed from now on. */
+  close(): void
+  /** `register()` succeeded: the taps it made join the hooks. */
+  commit(): void
+  /** `register()` failed: the taps it made are dropped. */
+  discard(): void
+}
+
 /** What the host needs from the gateway to give a plugin its API and to undo a failed register. */
 export interface PluginHostDeps {
   readonly log: Logger
   readonly rawConfig: unknown
   readonly stopTimeoutMs: number
-  createApi(record: PluginRecord): PluginApi<unknown>
-  /** Remove every registry entry, tap and service a plugin added. */
+  createApi(record: PluginRecord): RegisteringApi
+  /** Remove every registry entry and service a plugin added (its taps were never added). */
   rollback(record: PluginRecord): Promise<void>
 }
 
@@ -72,6 +83,7 @@ export class PluginHost {
   async registerAll(): Promise<void> {
     for (const record of this.records) {
       if (!this.#ready(record)) continue
+      let registering: RegisteringApi | undefined
       try {
         if (!record.definition) {
           record.definition = await importEntry(record)
@@ -79,14 +91,22 @@ export class PluginHost {
           if (record.definition.config) record.configSchema = record.definition.config as ZodType
           record.config = this.#parseConfig(record)
         }
-        const api = this.deps.createApi(record)
-        record.api = api
-        const returned: unknown = record.definition.register(api)
+        registering = this.deps.createApi(record)
+        record.api = registering.api
+        let returned: unknown
+        try {
+          returned = record.definition.register(registering.api)
+        } finally {
+          // Closed the moment register() returns: a call made later (a microtask, a timer) is refused.
+          registering.close()
+        }
         if (returned && typeof (returned as Promise<unknown>).then === 'function') {
           ;(returned as Promise<unknown>).catch(() => {})
           throw new CORE_ERR_PLUGIN_REGISTER_ASYNC(record.id)
         }
+        registering.commit()
       } catch (err) {
+        registering?.discard()
         const coded = (err as { code?: string }).code
         const wrapped =
           coded === CORE_ERR_PLUGIN_ENTRY_LOAD.code || coded === CORE_ERR_PLUGIN_REGISTER_ASYNC.code || coded === CORE_ERR_PLUGIN_CONFIG_INVALID.code

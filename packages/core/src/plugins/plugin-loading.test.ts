@@ -98,12 +98,13 @@ describe('plugin loading', () => {
 
   it('refuses a plugin whose API range the core does not satisfy, naming both versions', async () => {
     const log: string[] = []
-    const g = await gw({ plugins: [plugin('old', { apiVersion: '^2.0.0' }, log), plugin('ok', {}, log)] })
+    const g = await gw({ plugins: [plugin('old', { apiVersion: '^1.0.0' }, log), plugin('ok', {}, log), plugin('next', { apiVersion: '^2.0.0' }, log)] })
     const old = g.plugins.find((p) => p.id === 'old')!
     expect(old.state).toBe('failed')
     expect(old.error?.code).toBe('CORE_ERR_PLUGIN_API_VERSION')
-    expect(old.error?.message).toBe("Plugin 'old' needs plugin API ^2.0.0, but this core provides 1.0.0")
-    expect(log).toEqual(['register:ok'])
+    expect(old.error?.message).toBe("Plugin 'old' needs plugin API ^1.0.0, but this core provides 2.0.0")
+    // No apiVersion: the current major is assumed.
+    expect(log).toEqual(['register:ok', 'register:next'])
   })
 
   it('isolates a plugin that throws in register, and undoes what it registered', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import JSON5 from 'json5'
 import { z, type ZodType } from 'zod'
-import type { PluginDefinition } from './plugin-definition.js'
+import { DEFAULT_API_RANGE, type PluginDefinition } from './plugin-definition.js'
 import { CORE_ERR_PLUGIN_MANIFEST_INVALID } from '../errors/codes.js'
 import { formatIssues } from '../config/format-issues.js'
 
@@ -15,7 +15,7 @@ export const PluginManifestSchema = z.looseObject({
   version: z.string().min(1),
   description: z.string().optional(),
   kind: z.enum(['channel', 'provider', 'tool', 'skill', 'surface', 'memory', 'other']).default('other'),
-  apiVersion: z.string().default('^1.0.0'),
+  apiVersion: z.string().default(DEFAULT_API_RANGE),
   dependsOn: z.array(z.string()).default([]),
   configKey: z.string().optional(),
   /** JSON Schema of the plugin's config. */
@@ -60,7 +60,7 @@ export function createManifest(definition: PluginDefinition<unknown>, options: {
     version: definition.version,
     ...(definition.description ?? options.description ? { description: definition.description ?? options.description } : {}),
     kind: definition.kind ?? 'other',
-    apiVersion: definition.apiVersion ?? '^1.0.0',
+    apiVersion: definition.apiVersion ?? DEFAULT_API_RANGE,
     dependsOn: [...(definition.dependsOn ?? [])],
     ...(definition.configKey ? { configKey: definition.configKey } : {}),
     configSchema,

@@ -4,10 +4,47 @@ import type { Duplex } from 'node:stream'
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
 /**
- * Who may call a route: `gateway` needs the gateway token or password, `hooks` the separate hooks
- * token (header only), `none` is open (health probes).
+ * Who may call a route, by guard name: `gateway` needs the gateway token or password, `none` is open
+ * (health probes); any other name is a guard a plugin registered with `api.http.guard()` (http:hooks
+ * registers `hooks`). A name no plugin registered is a coded error when the route is registered.
  */
-export type RouteAuth = 'gateway' | 'hooks' | 'none'
+export type RouteAuth = 'gateway' | 'none' | (string & {})
+
+/** What a guard sees of a request: its head only, since guards run before the body is read. */
+export interface HttpGuardRequest {
+  readonly method: string
+  /** Path and query, as sent. */
+  readonly url: string
+  readonly headers: IncomingHttpHeaders
+  readonly ip: string
+  /** The token of an `Authorization: Bearer <token>` header, if there is one. */
+  readonly bearer: string | undefined
+}
+
+/** What the server offers a guard to check a credential with. */
+export interface HttpGuardCredentials {
+  /**
+   * Compare `presented` with `secret` in constant time, counting wrong ones against this guard's own
+   * per-client lockout (`gateway.authRateLimit`). A missing `secret` matches nothing.
+   */
+  check(secret: string | undefined, presented: string | undefined): AuthVerdict
+  /** Constant-time compare, not counted (e.g. to spot a secret in a query string). */
+  matches(secret: string | undefined, presented: string): boolean
+}
+
+/** A guard's decision: a credential verdict, or a refusal with the coded error the client gets. */
+export type HttpGuardVerdict =
+  | AuthVerdict
+  | { readonly ok: false; readonly reason: 'refused'; readonly error: { readonly statusCode?: number | undefined; readonly code: string; readonly message: string } }
+
+/** Decide whether a request may reach a route, before its body is read. Synchronous. */
+export type HttpGuardCheck = (request: HttpGuardRequest, credentials: HttpGuardCredentials) => HttpGuardVerdict
+
+/** A guard as `api.http.guard(name, check)` registers it. */
+export interface HttpGuardDefinition {
+  readonly name: string
+  readonly check: HttpGuardCheck
+}
 
 /** The request a route handler receives. The gateway's HTTP server passes fastify's request, which fits. */
 export interface RouteRequest {
@@ -16,6 +53,8 @@ export interface RouteRequest {
   readonly url: string
   readonly headers: IncomingHttpHeaders
   readonly body: unknown
+  /** The body's bytes as received, for routes that set `rawBody: true` (signature checks); else undefined. */
+  readonly rawBody?: Buffer | undefined
   readonly params: unknown
   readonly query: unknown
   readonly ip: string
@@ -39,6 +78,13 @@ export interface HttpRouteDefinition {
   readonly auth: RouteAuth
   /** Largest accepted body in bytes; larger bodies get 413. Default: `gateway.http.maxBodyBytes`. */
   readonly bodyLimit?: number
+  /** Hand the handler the body's raw bytes as `request.rawBody`, next to the parsed `body`. */
+  readonly rawBody?: boolean
+  /**
+   * Also accept `application/x-www-form-urlencoded` bodies, parsed into an object of strings (a
+   * repeated key gives an array). Other routes answer such a body with 415.
+   */
+  readonly form?: boolean
   /**
    * The body this route's clients expect for errors the server raises on its behalf (bad JSON, 401,
    * 413, 429, 500): e.g. OpenAI's `{ error: { message, type, code } }`. Default `{ ok: false, error: { type, message } }`.

@@ -1,0 +1,71 @@
+import type { Registry } from '../registry/registry.js'
+import type { AgentRuntime, GatewayRuntime, Registries, RegistryView, SessionRuntime } from './plugin-api.js'
+import type { PluginInfo } from './plugin-definition.js'
+
+/** The kernel parts a sealed runtime forwards to. Each is called through, never handed out. */
+export interface SealedRuntimeParts {
+  readonly version: string
+  readonly stateDir: string
+  readonly config: GatewayRuntime['config']
+  readonly registries: { readonly [K in keyof Registries]: Registry<unknown> }
+  readonly agent: AgentRuntime
+  readonly sessions: SessionRuntime
+  readonly tools: GatewayRuntime['tools']
+  readonly inbound: GatewayRuntime['inbound']
+  readonly delivery: GatewayRuntime['delivery']
+  plugins(): readonly PluginInfo[]
+  isReady(): boolean
+}
+
+/** A read-only view of a registry: no `add`, no `removeOwner`. */
+function viewOf<T>(registry: Registry<T>): RegistryView<T> {
+  return Object.freeze({
+    get: (key: string) => registry.get(key),
+    has: (key: string) => registry.has(key),
+    owner: (key: string) => registry.owner(key),
+    keys: () => registry.keys(),
+    values: () => registry.values(),
+  })
+}
+
+/**
+ * What a plugin may do with the gateway, as `api.gateway`: start, run, wait for and abort agent runs;
+ * sessions; tools; delivery; inbound; read-only registries; plugin infos; readiness. A frozen object
+ * of functions that call into the kernel: the kernel itself (its hooks' `promise()`, its root
+ * services, `stop()`) is not reachable from it.
+ */
+export function createSealedRuntime(parts: SealedRuntimeParts): GatewayRuntime {
+  const { agent, sessions, tools, inbound, delivery } = parts
+  const registry = Object.freeze(
+    Object.fromEntries(Object.entries(parts.registries).map(([name, r]) => [name, viewOf(r)])),
+  ) as unknown as Registries
+  return Object.freeze({
+    version: parts.version,
+    stateDir: parts.stateDir,
+    config: parts.config,
+    registry,
+    agent: Object.freeze<AgentRuntime>({
+      run: (options) => agent.run(options),
+      stream: (options) => agent.stream(options),
+      start: (options) => agent.start(options),
+      wait: (runId, options) => agent.wait(runId, options),
+      abort: (runId) => agent.abort(runId),
+      agentIds: () => agent.agentIds(),
+      resolveSessionKey: (options) => agent.resolveSessionKey(options),
+    }),
+    sessions: Object.freeze<SessionRuntime>({
+      list: (...args: Parameters<SessionRuntime['list']>) => sessions.list(...args),
+      get: (...args: Parameters<SessionRuntime['get']>) => sessions.get(...args),
+      history: (...args: Parameters<SessionRuntime['history']>) => sessions.history(...args),
+      reset: (...args: Parameters<SessionRuntime['reset']>) => sessions.reset(...args),
+      delete: (...args: Parameters<SessionRuntime['delete']>) => sessions.delete(...args),
+    }),
+    tools: Object.freeze({ invoke: (request: Parameters<GatewayRuntime['tools']['invoke']>[0]) => tools.invoke(request) }),
+    inbound: Object.freeze({ receive: (message: Parameters<GatewayRuntime['inbound']['receive']>[0]) => inbound.receive(message) }),
+    delivery: Object.freeze({ send: (message: Parameters<GatewayRuntime['delivery']['send']>[0]) => delivery.send(message) }),
+    get plugins() {
+      return parts.plugins()
+    },
+    isReady: () => parts.isReady(),
+  })
+}
