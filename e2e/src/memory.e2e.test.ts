@@ -11,6 +11,10 @@ import toolsMemory from '@openclaw/plugin-tools-memory'
 
 const TOKEN = 'memory-e2e-token-0123456789'
 
+interface Hit { path: string; startLine: number; snippet: string; score: number; source: string; key?: string }
+/** What `/tools/invoke` answers for the memory tools (fields read by these tests). */
+interface Answer { ok: boolean; result?: { results: Hit[] } & Record<string, unknown>; error?: { type: string; message: string } }
+
 let gateways: TestGateway[] = []
 let models: ScriptedModelServer[] = []
 afterEach(async () => {
@@ -43,7 +47,7 @@ async function start(ws: string, search: Record<string, unknown> = {}, extra: { 
   const url = `${gw.services.resolve(Tokens.HttpServer).url}/tools/invoke`
   const invoke = async (name: string, args: unknown) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name, args }) })
-    return { status: res.status, body: (await res.json()) as { ok: boolean; result?: any; error?: { type: string; message: string } } }
+    return { status: res.status, body: (await res.json()) as Answer }
   }
   return { gw, invoke }
 }
@@ -54,15 +58,15 @@ describe.each([['keyword only', {}], ['hybrid (local embeddings)', { provider: '
     const res = await invoke('memory_search', { query: 'gateway host raspberry' })
     expect(res.body.error).toBeUndefined()
     expect(res.status).toBe(200)
-    expect(res.body.result.results[0]).toMatchObject({ path: 'MEMORY.md', startLine: 1, source: 'memory' })
-    expect(res.body.result.results[0].snippet).toContain('bramble')
-    expect(res.body.result.results[0].score).toBeGreaterThan(0)
+    expect(res.body.result!.results[0]).toMatchObject({ path: 'MEMORY.md', startLine: 1, source: 'memory' })
+    expect(res.body.result!.results[0]!.snippet).toContain('bramble')
+    expect(res.body.result!.results[0]!.score).toBeGreaterThan(0)
   })
 
   it('editing a file changes what search returns, and deleting it removes its chunks', async () => {
     const ws = workspace()
     const { invoke } = await start(ws, search)
-    const find = async (q: string) => (await invoke('memory_search', { query: q })).body.result.results as { path: string; snippet: string }[]
+    const find = async (q: string) => (await invoke('memory_search', { query: q })).body.result!.results
     expect(await find('invoice exporter')).toEqual([expect.objectContaining({ path: 'memory/2026-01-05.md' })])
     writeFileSync(join(ws, 'memory', '2026-01-05.md'), '# 2026-01-05\n\n## Standup\nThe invoice exporter slipped; the payroll importer ships first.\n')
     await vi.waitFor(async () => expect((await find('payroll importer'))[0]?.snippet).toContain('payroll importer'), { timeout: 5000, interval: 50 })
@@ -95,9 +99,9 @@ describe.each([['keyword only', {}], ['hybrid (local embeddings)', { provider: '
     const stored = await invoke('memory_store', { key: 'favourite-editor', value: 'The user prefers Helix with a dark theme', metadata: { from: 'test' } })
     expect(stored.body.result).toMatchObject({ key: 'favourite-editor', value: 'The user prefers Helix with a dark theme', metadata: { from: 'test' } })
     const found = await invoke('memory_search', { query: 'which editor helix' })
-    expect(found.body.result.results[0]).toMatchObject({ key: 'favourite-editor', source: 'keys', snippet: expect.stringContaining('Helix') })
+    expect(found.body.result!.results[0]).toMatchObject({ key: 'favourite-editor', source: 'keys', snippet: expect.stringContaining('Helix') })
     expect((await invoke('memory_delete', { key: 'favourite-editor' })).body.result).toEqual({ key: 'favourite-editor', deleted: true })
-    expect((await invoke('memory_search', { query: 'helix editor' })).body.result.results).toEqual([])
+    expect((await invoke('memory_search', { query: 'helix editor' })).body.result!.results).toEqual([])
     expect((await invoke('memory_delete', { key: 'favourite-editor' })).body.result).toEqual({ key: 'favourite-editor', deleted: false })
     const bad = await invoke('memory_store', { key: '  ', value: 'x' })
     expect(bad.body.ok).toBe(false)
@@ -115,7 +119,7 @@ describe('memory tools from an agent', () => {
     expect(result.status).toBe('ok')
     const call = result.toolCalls.find((c) => c.name === 'memory_search')
     expect(call?.result?.ok).toBe(true)
-    expect((call?.result?.output as any).results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('hallway closet') })
+    expect((call?.result?.output as { results: Hit[] }).results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('hallway closet') })
     const second = model.requests.filter((r) => r.format === 'openai')[1]!.body as { messages: { role: string; content: string }[] }
     expect(second.messages.find((m) => m.role === 'tool')?.content).toContain('bramble')
   })
