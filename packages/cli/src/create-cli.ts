@@ -142,6 +142,19 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
     await runStatus(options, io)
   })
 
+  const models = program.command('models').description('the running gateway\'s model catalogue')
+  addConnectionOptions(
+    models
+      .command('list')
+      .description('list the configured models: provider/model, name, input, context window, tags')
+      .option('--provider <id>', 'only this provider\'s models')
+      .option('--agent <id>', 'tag this agent\'s model as default (default: main)')
+      .option('--json', 'print the models.list answer as JSON'),
+  ).action(async (options) => {
+    const { runModelsList } = await import('./commands/models-list.js')
+    await runModelsList(options, io)
+  })
+
   const sessions = program.command('sessions').description('list, read and reset the running gateway\'s sessions')
   addConnectionOptions(
     sessions

@@ -60,7 +60,12 @@ beforeAll(async () => {
   const configPath = join(dir, 'openclaw.json')
   writeFileSync(configPath, JSON.stringify({
     gateway: { auth: { token: TOKEN } },
-    models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0 } } },
+    models: {
+      providers: {
+        openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0, models: ['scripted-model'] },
+        ollama: { baseUrl: model.baseUrl, apiKey: 'ollama', api: 'openai-completions', models: [{ id: 'llama3.2', name: 'Llama 3.2', contextWindow: 128000 }] },
+      },
+    },
     agents: { defaults: { model: 'openai/scripted-model' } },
     plugins: { load: { paths: [join(dir, 'channel-file')] } },
   }))
@@ -219,6 +224,18 @@ describe('gateway-backed commands against a running gateway', () => {
     captured.signal('SIGINT')
     expect(await running).toBe(130)
     expect(captured.stderr()).toMatch(/^error \[CORE_ERR_RUN_ABORTED\]/m)
+  })
+
+  it('models list: the configured catalogue, the default model tagged', async () => {
+    const table = captureIo()
+    expect(await runCli(remote('models', 'list'), table.io)).toBe(0)
+    expect(table.stdout()).toMatch(/^MODEL +NAME +INPUT +CTX +TAGS\n/)
+    expect(table.stdout()).toMatch(/\nopenai\/scripted-model +scripted-model +text +- +default,configured\n/)
+    expect(table.stdout()).toMatch(/\nollama\/llama3\.2 +Llama 3\.2 +text +128k +configured\n/)
+
+    const json = captureIo()
+    expect(await runCli(remote('models', 'list', '--provider', 'ollama', '--json'), json.io)).toBe(0)
+    expect(JSON.parse(json.stdout())).toEqual({ models: [{ id: 'llama3.2', name: 'Llama 3.2', provider: 'ollama', tags: ['configured'], contextWindow: 128000, input: ['text'] }] })
   })
 
   it('sessions list / history / reset: the session of an agent run, its messages, then cleared', async () => {

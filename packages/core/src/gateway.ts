@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
 import { IdempotencyStore } from './agent/idempotency-store.js'
+import { mergeToolAction } from './agent/tool-action.js'
 import { ToolExecutor } from './agent/tool-executor.js'
 import { systemClock, type Clock } from './clock/clock.js'
 import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from './config/config-schema.js'
@@ -31,16 +32,19 @@ import type { PluginConfigProblem, PluginInfo, PluginInput } from './plugins/plu
 import { PluginHost, type RegisteringApi } from './plugins/plugin-host.js'
 import { createSealedRuntime } from './plugins/sealed-runtime.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
+import { buildProviders } from './providers/build-providers.js'
+import { modelCatalog } from './providers/model-catalog.js'
 import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
+import { stateDirOpenToOthers } from './store/state-dir-permissions.js'
 import type { StateStore } from './store/state-store.js'
 import type { ChannelDefinition } from './types/channels.js'
 import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from './types/http.js'
-import type { ModelProvider } from './types/providers.js'
+import type { ModelApi, ModelProvider } from './types/providers.js'
 import type { RpcMethodDefinition } from './types/rpc.js'
 import type { SkillDefinition } from './types/skills.js'
 import type { ToolDefinition } from './types/tools.js'
@@ -155,6 +159,7 @@ class GatewayKernel implements Gateway {
   readonly agent: AgentRunner
   readonly sessions: SessionStore
   readonly tools: ToolRuntime
+  readonly models: GatewayRuntime['models']
   readonly inbound: GatewayRuntime['inbound']
   readonly delivery: GatewayRuntime['delivery']
 
@@ -165,11 +170,13 @@ class GatewayKernel implements Gateway {
   readonly #clock: Clock
   readonly #ownsStore: boolean
   readonly #lock: StateDirLock | undefined
+  readonly #env: NodeJS.ProcessEnv
   readonly #registries: {
     channels: Registry<ChannelDefinition>
     tools: Registry<ToolDefinition>
     skills: Registry<SkillDefinition>
     providers: Registry<ModelProvider>
+    modelApis: Registry<ModelApi>
     httpRoutes: Registry<HttpRouteDefinition>
     httpUpgrades: Registry<HttpUpgradeDefinition>
     httpGuards: Registry<HttpGuardDefinition>
@@ -201,6 +208,7 @@ class GatewayKernel implements Gateway {
       tools: new Registry('Tool'),
       skills: new Registry('Skill'),
       providers: new Registry('Model provider'),
+      modelApis: new Registry('Model API'),
       httpRoutes: new Registry('HTTP route'),
       httpUpgrades: new Registry('HTTP upgrade'),
       httpGuards: new Registry('HTTP guard'),
@@ -212,7 +220,7 @@ class GatewayKernel implements Gateway {
     this.#outbox = new Outbox(core, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
     this.delivery = { send: (message) => this.#outbox.send(message) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
-    const coreTools = createCoreTools(this.sessions)
+    const coreTools = createCoreTools(this.sessions, config.session.tools)
     for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
     this.agent = new AgentRunner({
       config,
@@ -235,14 +243,17 @@ class GatewayKernel implements Gateway {
           ...(request.agentId ? { agentId: request.agentId } : {}),
           ...(request.sessionKey ? { sessionKey: request.sessionKey } : {}),
         })
+        const tool = this.#registries.tools.get(request.name)
+        const args = mergeToolAction(tool, request.args, request.action)
         return executor.execute({
-          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: request.args }, via: request.via },
-          tool: this.#registries.tools.get(request.name),
+          context: { runId: undefined, agentId, sessionKey, call: { id: `call_${randomUUID()}`, name: request.name, arguments: args }, via: request.via },
+          tool,
           policy: this.agent.toolPolicy(agentId),
           signal: request.signal ?? new AbortController().signal,
         })
       },
     }
+    this.models = { list: () => modelCatalog(this.#registries.providers.values()) }
     const router = new InboundRouter(core, this.hooks, this.agent, this.#clock, this.log.child({ part: 'inbound' }))
     this.inbound = { receive: (message) => router.receive(message) }
 
@@ -254,6 +265,7 @@ class GatewayKernel implements Gateway {
       agent: this.agent,
       sessions: this.sessions,
       tools: this.tools,
+      models: this.models,
       inbound: this.inbound,
       delivery: this.delivery,
       plugins: () => this.plugins,
@@ -266,6 +278,7 @@ class GatewayKernel implements Gateway {
     this.services.registerInstance(Tokens.Clock, this.#clock)
     this.services.registerInstance(Tokens.Gateway, this.#runtime)
 
+    this.#env = options.env ?? process.env
     this.#host = new PluginHost(input.records, {
       log: this.log,
       rawConfig: input.rawConfig,
@@ -302,6 +315,38 @@ class GatewayKernel implements Gateway {
       await this.#teardown()
       throw failure
     }
+    try {
+      this.#buildProviders()
+    } catch (err) {
+      await this.#teardown()
+      throw err
+    }
+  }
+
+  /** One provider per `models.providers` entry, from the adapter its `api` names; a bad entry stops start-up. */
+  #buildProviders(): void {
+    const r = this.#registries
+    const claimed = new Set(
+      this.#host.records.map((rec) => rec.configKey).filter((key) => key.startsWith('models.providers.')).map((key) => key.slice('models.providers.'.length)),
+    )
+    const built = buildProviders({
+      entries: this.config.models.providers,
+      adapters: r.modelApis.entries().map(([, { owner, value }]) => ({ owner, adapter: value })),
+      registered: new Map(r.providers.entries().map(([key, { owner }]) => [key, owner])),
+      claimed,
+      env: this.#env,
+    })
+    if (built.problems.length > 0) throw new CORE_ERR_CONFIG_INVALID(built.problems.join('\n'))
+    for (const warning of built.warnings) this.log.warn(warning)
+    const { defaults, entries } = this.config.agents
+    const used = [defaults, ...Object.values(entries)].map((agent) => agent.model).filter((m): m is string => m !== undefined)
+    for (const { owner, provider, builtin, baseUrl, apiKey } of built.providers) {
+      r.providers.add(owner, provider.id, provider)
+      // A built-in provider on its official endpoint without a key fails every call: say so once, if an agent uses it.
+      if (builtin?.apiKeyEnv && baseUrl === builtin.baseUrl && apiKey() === undefined && used.some((m) => m.startsWith(`${provider.id}/`))) {
+        this.log.warn(`No API key for provider '${provider.id}': set models.providers.${provider.id}.apiKey or ${builtin.apiKeyEnv}`)
+      }
+    }
   }
 
   checkConfig(): readonly PluginConfigProblem[] {
@@ -312,6 +357,10 @@ class GatewayKernel implements Gateway {
   async start(): Promise<void> {
     if (this.#state !== 'created') throw new CORE_ERR_GATEWAY_STATE('start', this.#state)
     this.#state = 'starting'
+    const openMode = stateDirOpenToOthers(this.stateDir)
+    if (openMode !== undefined) {
+      this.log.warn({ stateDir: this.stateDir, mode: openMode }, `The state dir ${this.stateDir} (mode ${openMode}) is open to other users; it holds transcripts and secrets: chmod 700 it`)
+    }
     const skills = loadSkillsDir(join(this.stateDir, 'skills'), (name) => this.#registries.tools.get(name))
     this.#diskSkills = skills.skills
     this.#skillErrors = skills.errors
@@ -398,7 +447,10 @@ class GatewayKernel implements Gateway {
       channels: Object.freeze({ register: guard('channels.register', (def: ChannelDefinition) => r.channels.add(id, def.id, def)) }),
       tools: Object.freeze({ register: guard('tools.register', (def: ToolDefinition<never, unknown>) => r.tools.add(id, def.name, def as ToolDefinition)) }),
       skills: Object.freeze({ register: guard('skills.register', (def: SkillDefinition) => r.skills.add(id, def.slug, { ...def, source: def.source ?? id })) }),
-      providers: Object.freeze({ register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)) }),
+      providers: Object.freeze({
+        register: guard('providers.register', (def: ModelProvider) => r.providers.add(id, def.id, def)),
+        adapter: guard('providers.adapter', (def: ModelApi<never>) => r.modelApis.add(id, def.api, def as ModelApi)),
+      }),
     }) as PluginApi<unknown>
     return {
       api,

@@ -1,5 +1,6 @@
 import type {
   ChannelDefinition,
+  ModelApi,
   ModelProvider,
   PluginDefinition,
   SkillDefinition,
@@ -29,4 +30,9 @@ export function defineSkill(definition: SkillDefinition): SkillDefinition {
 /** Declare a model provider, for `api.providers.register()`. */
 export function defineProvider(provider: ModelProvider): ModelProvider {
   return provider
+}
+
+/** Declare a wire API adapter, for `api.providers.adapter()`: one provider per `models.providers.<id>` entry naming it. */
+export function defineModelApi<Options>(adapter: ModelApi<Options>): ModelApi<Options> {
+  return adapter
 }

@@ -2,7 +2,7 @@
 // lists each one. Bundled plugins import this exactly as third-party plugins do.
 
 // ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
-export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider } from './define.js'
+export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider, defineModelApi } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
 export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
 export { CoreErrors } from '@openclaw/core'
@@ -49,6 +49,7 @@ export type {
   JsonSchema,
   SkillDefinition,
   ModelProvider,
+  ModelApi,
   ModelRequest,
   ModelMessage,
   ModelStreamEvent,

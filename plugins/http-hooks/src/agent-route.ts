@@ -1,6 +1,6 @@
 import type { AgentRunOptions, GatewayRuntime, HttpRouteDefinition, Logger } from '@openclaw/plugin-sdk'
 import { AgentHookRequestSchema, type AgentHookRequest } from './hook-requests.js'
-import { replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
+import { formatHookError, replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
 import { resolveHookTarget } from './hook-target.js'
 import type { HttpHooksConfig } from './http-hooks-config.js'
 import { startHookRun } from './start-hook-run.js'
@@ -43,6 +43,7 @@ export function createAgentRoute({ path, config, gateway, log }: AgentRouteOptio
     path,
     auth: 'hooks',
     bodyLimit: config.maxBodyBytes,
+    formatError: formatHookError,
     async handler(request, reply) {
       const parsed = AgentHookRequestSchema.safeParse(request.body ?? {})
       if (!parsed.success) return replyInvalidBody(reply, parsed.error)

@@ -1,11 +1,19 @@
 import { isCodedError, type RouteReply } from '@openclaw/plugin-sdk'
 import type { ZodError } from 'zod'
 
-const TYPES: Readonly<Record<number, string>> = { 400: 'invalid_request', 429: 'rate_limited', 503: 'unavailable' }
+/** OpenClaw's webhook error body: `{ ok: false, error: "<message>" }`, plus our coded error's `code` when there is one. */
+export function hookErrorBody(message: string, code?: string): { ok: false; error: string; code?: string } {
+  return { ok: false, error: message, ...(code !== undefined ? { code } : {}) }
+}
 
-/** Answer a webhook with `{ ok: false, error: { type, message } }`. */
-export function replyError(reply: RouteReply, statusCode: number, message: string): RouteReply {
-  return reply.code(statusCode).send({ ok: false, error: { type: TYPES[statusCode] ?? 'invalid_request', message } })
+/** Answer a webhook with `{ ok: false, error: "<message>" }`. */
+export function replyError(reply: RouteReply, statusCode: number, message: string, code?: string): RouteReply {
+  return reply.code(statusCode).send(hookErrorBody(message, code))
+}
+
+/** `formatError` of the webhook routes: what the HTTP server answers for them (bad JSON, 413, 401…) in the same shape. */
+export function formatHookError(error: { readonly code: string; readonly message: string }): unknown {
+  return hookErrorBody(error.message, error.code)
 }
 
 /** Answer a body that failed its schema with 400, naming each bad field. */
@@ -20,7 +28,7 @@ export function replyInvalidBody(reply: RouteReply, error: ZodError): RouteReply
  */
 export function replyCodedError(reply: RouteReply, err: unknown): RouteReply {
   if (isCodedError(err) && err.statusCode !== undefined && ((err.statusCode >= 400 && err.statusCode < 500) || err.statusCode === 503)) {
-    return replyError(reply, err.statusCode, err.message)
+    return replyError(reply, err.statusCode, err.message, err.code)
   }
   throw err
 }

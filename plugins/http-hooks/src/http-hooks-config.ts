@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 export const DEFAULT_HOOKS_PATH = '/hooks'
 export const DEFAULT_HOOKS_BODY_BYTES = 256 * 1024
+export const DEFAULT_MAX_PENDING_WAKE_EVENTS = 20
 
 /**
  * `hooks` in the config file. The section is shared (`hooks.internal` belongs to file-based internal
@@ -27,6 +28,8 @@ export const HttpHooksConfigSchema = z.looseObject({
   /** Session for `/agent` calls that send none; default a fresh `hook:<uuid>` per call. */
   defaultSessionKey: z.string().min(1).optional(),
   maxBodyBytes: z.number().int().positive().default(DEFAULT_HOOKS_BODY_BYTES),
+  /** `next-heartbeat` wake events kept per session; beyond it the oldest go (logged). */
+  maxPendingWakeEvents: z.number().int().positive().default(DEFAULT_MAX_PENDING_WAKE_EVENTS),
 })
 
 export type HttpHooksConfig = z.output<typeof HttpHooksConfigSchema>

@@ -62,7 +62,9 @@ interface Answer {
   ok: boolean
   runId: string
   mode?: string
-  error: { type: string; message: string }
+  /** OpenClaw's shape: the message; `code` is the gateway's coded error. */
+  error: string
+  code?: string
 }
 
 let gateways: TestGateway[] = []
@@ -151,17 +153,38 @@ describe('http:hooks auth', () => {
     expect((await post(`${url}/hooks/wake`, { text: 'b', mode: 'next-heartbeat' }, { 'x-openclaw-token': HOOKS_TOKEN })).status).toBe(200)
   })
 
-  it('should answer 400 to a token in the query string, even the right one', async () => {
-    const { url } = await start()
+  it('should answer 400 to a query parameter named like a credential, even with the right value', async () => {
+    const { url } = await start({ gateway: { authRateLimit: { maxFailures: 100, failureDelayMs: 0 } } })
     const res = await post(`${url}/hooks/wake?token=${HOOKS_TOKEN}`, { text: 'x' }, {})
     expect(res.status).toBe(400)
-    expect(res.body.error.message).toContain('query parameters are not allowed')
+    expect(res.body.error).toContain('query parameters are not allowed')
     const wake = { text: 'x', mode: 'next-heartbeat' }
     expect((await post(`${url}/hooks/wake?hooksToken=${HOOKS_TOKEN}`, wake, {})).status).toBe(400)
-    // A secret in the query under any name, the hooks token or the gateway's, even with the right header.
-    expect((await post(`${url}/hooks/wake?key=${HOOKS_TOKEN}`, wake)).status).toBe(400)
-    expect((await post(`${url}/hooks/wake?auth=${GATEWAY_TOKEN}`, wake)).status).toBe(400)
+    // By name, whatever the value, even with the right header: token, hooks_token, access_token, key, auth…
+    for (const name of ['hooks_token', 'access_token', 'password', 'key', 'auth', 'api-key']) {
+      expect((await post(`${url}/hooks/wake?${name}=anything`, wake)).status).toBe(400)
+    }
     expect((await post(`${url}/hooks/wake?source=github`, wake)).status).toBe(200)
+  })
+
+  it('should answer a query value that equals a secret exactly as one that does not: no credential oracle', async () => {
+    const password = 'correct-horse-battery'
+    const { url } = await start({ gateway: { auth: { mode: 'password', password }, authRateLimit: { maxFailures: 100, failureDelayMs: 0 } } })
+    const answer = (query: string) => post(`${url}/hooks/wake?${query}`, { text: 'x' }, {})
+    const wrong = await answer('a=g1&b=not-the-password')
+    expect(wrong.status).toBe(401)
+    expect(await answer(`a=g1&b=${password}`)).toEqual(wrong)
+    expect(await answer(`a=g1&b=${HOOKS_TOKEN}`)).toEqual(wrong)
+    // Named like a credential: refused whatever the value.
+    expect(await answer(`token=${HOOKS_TOKEN}`)).toEqual(await answer('token=not-the-token'))
+  })
+
+  it('should count a credential in the query toward the lockout, and still serve the right token', async () => {
+    const { url } = await start({ gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } })
+    const wake = { text: 'x', mode: 'next-heartbeat' }
+    for (let i = 0; i < 3; i++) expect((await post(`${url}/hooks/wake?token=guess-${i}`, wake, {})).status).toBe(400)
+    expect((await post(`${url}/hooks/wake`, wake, { authorization: 'Bearer wrong' })).status).toBe(429)
+    expect((await post(`${url}/hooks/wake`, wake)).status).toBe(200)
   })
 
   it('should register its own guard, named hooks, which core:http knows nothing of', async () => {
@@ -173,7 +196,7 @@ describe('http:hooks auth', () => {
   it('should answer 401 to the gateway token', async () => {
     const { url } = await start()
     const res = await post(`${url}/hooks/agent`, { message: 'x' }, { authorization: `Bearer ${GATEWAY_TOKEN}` })
-    expect(res).toEqual({ status: 401, body: { ok: false, error: { type: 'unauthorized', message: 'Unauthorized' } } })
+    expect(res).toEqual({ status: 401, body: { ok: false, error: 'Unauthorized', code: 'HTTP_ERR_UNAUTHORIZED' } })
   })
 
   it('should answer other methods with 405 Allow: POST', async () => {
@@ -209,10 +232,24 @@ describe('POST /hooks/wake', () => {
     expect(provider.requests).toHaveLength(0)
   })
 
+  it('should keep at most hooks.maxPendingWakeEvents next-heartbeat events per session, dropping the oldest', async () => {
+    const { gw, url } = await start({ hooks: { maxPendingWakeEvents: 3 } })
+    for (let i = 1; i <= 5; i++) expect((await post(`${url}/hooks/wake`, { text: `e${i}`, mode: 'next-heartbeat' })).status).toBe(200)
+    const rows = gw.store.forOwner('http:hooks').all<{ text: string }>('SELECT text FROM http_hooks_wake_events ORDER BY id')
+    expect(rows.map((r) => r.text)).toEqual(['e3', 'e4', 'e5'])
+  })
+
+  it('should answer a body that is not JSON with 400 in the same { ok: false, error } shape', async () => {
+    const { url } = await start()
+    const res = await fetch(`${url}/hooks/wake`, { method: 'POST', headers: { authorization: `Bearer ${HOOKS_TOKEN}`, 'content-type': 'application/json' }, body: '{"text":' })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ ok: false, error: expect.any(String), code: 'HTTP_ERR_INVALID_JSON' })
+  })
+
   it('should answer 400 to an empty text or an unknown mode', async () => {
     const { url } = await start()
     const empty = await post(`${url}/hooks/wake`, { text: '  ' })
-    expect(empty).toEqual({ status: 400, body: { ok: false, error: { type: 'invalid_request', message: 'text: must not be empty' } } })
+    expect(empty).toEqual({ status: 400, body: { ok: false, error: 'text: must not be empty' } })
     expect((await post(`${url}/hooks/wake`, { text: 'x', mode: 'soon' })).status).toBe(400)
   })
 })
@@ -244,9 +281,9 @@ describe('POST /hooks/agent', () => {
     expect((await gw2.agent.wait(c.body.runId))?.sessionKey).toBe('agent:main:hook:ingress')
   })
 
-  it('should answer 400 invalid_request to a missing message', async () => {
+  it('should answer 400 { ok: false, error } to a missing message, as OpenClaw does', async () => {
     const { url } = await start()
-    expect(await post(`${url}/hooks/agent`, { name: 'x' })).toEqual({ status: 400, body: { ok: false, error: { type: 'invalid_request', message: expect.stringContaining('message') } } })
+    expect(await post(`${url}/hooks/agent`, { name: 'x' })).toEqual({ status: 400, body: { ok: false, error: expect.stringContaining('message') } })
   })
 
   describe('session keys', () => {
@@ -254,7 +291,7 @@ describe('POST /hooks/agent', () => {
       const { url } = await start()
       const res = await post(`${url}/hooks/agent`, { message: 'x', sessionKey: 'hook:mine' })
       expect(res.status).toBe(400)
-      expect(res.body.error.message).toContain('hooks.allowRequestSessionKey')
+      expect(res.body.error).toContain('hooks.allowRequestSessionKey')
     })
 
     it('should use an allowed sessionKey, scoped to the agent', async () => {
@@ -268,7 +305,7 @@ describe('POST /hooks/agent', () => {
       const { url } = await start({ hooks: { allowRequestSessionKey: true, allowedSessionKeyPrefixes: ['hook:'] } })
       const bad = await post(`${url}/hooks/agent`, { message: 'x', sessionKey: 'other:1' })
       expect(bad.status).toBe(400)
-      expect(bad.body.error.message).toContain('allowed prefix')
+      expect(bad.body.error).toContain('allowed prefix')
       expect((await post(`${url}/hooks/agent`, { message: 'x', sessionKey: 'hook:1' })).status).toBe(200)
       expect((await post(`${url}/hooks/agent`, { message: 'x', sessionKey: 'agent:main:hook:2' })).status).toBe(200)
     })
@@ -291,14 +328,14 @@ describe('POST /hooks/agent', () => {
       const { url } = await start()
       const res = await post(`${url}/hooks/agent`, { message: 'x', agentId: 'ghost' })
       expect(res.status).toBe(400)
-      expect(res.body.error.message).toContain("Agent 'ghost' is not configured")
+      expect(res.body.error).toContain("Agent 'ghost' is not configured")
     })
 
     it('should answer 400 to an agent outside hooks.allowedAgentIds', async () => {
       const { url } = await start({ hooks: { allowedAgentIds: ['ops'] }, config: { agents: { entries: { ops: {} } } } })
       const res = await post(`${url}/hooks/agent`, { message: 'x' })
       expect(res.status).toBe(400)
-      expect(res.body.error.message).toContain('hooks.allowedAgentIds')
+      expect(res.body.error).toContain('hooks.allowedAgentIds')
       expect((await post(`${url}/hooks/agent`, { message: 'x', agentId: 'ops' })).status).toBe(200)
     })
   })
@@ -308,7 +345,7 @@ describe('POST /hooks/agent', () => {
       const { url } = await start()
       const res = await post(`${url}/hooks/agent`, { message: 'x', deliver: true, channel: 'telegram', to: '42' })
       expect(res.status).toBe(400)
-      expect(res.body.error.message).toContain("Channel 'telegram' is not installed")
+      expect(res.body.error).toContain("Channel 'telegram' is not installed")
     })
 
     it('should answer 400 to deliver without a destination', async () => {

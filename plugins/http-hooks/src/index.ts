@@ -33,8 +33,7 @@ export default function httpHooks(): PluginDefinition<HttpHooksConfig> {
     const wakeEvents = new WakeEventStore(api.store)
     // The guard its routes ask for. A token that equals the gateway credential fails checkConfig, and
     // the routes of a failed plugin (and of its guard) are answered 503 by core:http.
-    const gatewayMatches = (value: string) => api.services.isRegistered(Tokens.GatewayAuth) && api.services.resolve(Tokens.GatewayAuth).matches(value)
-    api.http.guard(HOOKS_GUARD, createHooksGuard(config.token, gatewayMatches))
+    api.http.guard(HOOKS_GUARD, createHooksGuard(config.token))
     api.http.route(createWakeRoute({ path: `${base}/wake`, config, gateway: api.gateway, wakeEvents, log: api.log, now: () => clock.now() }))
     api.http.route(createAgentRoute({ path: `${base}/agent`, config, gateway: api.gateway, log: api.log }))
   },

@@ -35,11 +35,16 @@ export class WakeEventStore {
     this.store.migrate(MIGRATIONS)
   }
 
-  record(event: Omit<WakeEvent, 'id'>): number {
-    const result = this.store.run(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?)`, [
+  /** Record a wake event; beyond `maxPerSession` waiting for its session, the oldest go. Returns how many went. */
+  record(event: Omit<WakeEvent, 'id'>, maxPerSession: number): number {
+    this.store.run(`INSERT INTO ${TABLE} (agent_id, session_key, text, created_at) VALUES (?, ?, ?, ?)`, [
       event.agentId, event.sessionKey, event.text, event.createdAt,
     ])
-    return Number(result.lastInsertRowid)
+    // Bounded: with no heartbeat to take them yet, they would pile up for ever.
+    return this.store.run(
+      `DELETE FROM ${TABLE} WHERE session_key = ? AND id NOT IN (SELECT id FROM ${TABLE} WHERE session_key = ? ORDER BY id DESC LIMIT ?)`,
+      [event.sessionKey, event.sessionKey, maxPerSession],
+    ).changes
   }
 
   pending(sessionKey?: string): WakeEvent[] {

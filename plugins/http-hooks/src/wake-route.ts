@@ -1,6 +1,6 @@
 import type { GatewayRuntime, HttpRouteDefinition, Logger } from '@openclaw/plugin-sdk'
 import { WakeRequestSchema } from './hook-requests.js'
-import { replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
+import { formatHookError, replyCodedError, replyError, replyInvalidBody } from './hook-reply.js'
 import { resolveHookTarget } from './hook-target.js'
 import type { HttpHooksConfig } from './http-hooks-config.js'
 import type { WakeEventStore } from './wake-event-store.js'
@@ -24,6 +24,7 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
     path,
     auth: 'hooks',
     bodyLimit: config.maxBodyBytes,
+    formatError: formatHookError,
     handler(request, reply) {
       const parsed = WakeRequestSchema.safeParse(request.body ?? {})
       if (!parsed.success) return replyInvalidBody(reply, parsed.error)
@@ -36,7 +37,8 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
         return replyCodedError(reply, err)
       }
       if (mode === 'next-heartbeat') {
-        wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() })
+        const dropped = wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() }, config.maxPendingWakeEvents)
+        if (dropped > 0) log.warn({ sessionKey: target.sessionKey, dropped, limit: config.maxPendingWakeEvents }, `dropped the oldest next-heartbeat wake event of ${target.sessionKey} (hooks.maxPendingWakeEvents)`)
         return reply.send({ ok: true, mode })
       }
       gateway.agent

@@ -6,6 +6,7 @@ export interface TurnParts {
   readonly message: string
   readonly attachments: NonNullable<AgentRunOptions['attachments']>
   readonly toolResults: NonNullable<AgentRunOptions['toolResults']>
+  readonly history: NonNullable<AgentRunOptions['history']>
   readonly clientTools: NonNullable<AgentRunOptions['clientTools']>
   readonly toolChoice: AgentRunOptions['toolChoice']
   readonly instructions: string
@@ -23,6 +24,7 @@ export function agentRunOptions(run: RunContext, parts: TurnParts): AgentRunOpti
     origin: run.origin,
     ...(parts.attachments.length > 0 ? { attachments: parts.attachments } : {}),
     ...(parts.toolResults.length > 0 ? { toolResults: parts.toolResults } : {}),
+    ...(parts.history.length > 0 ? { history: parts.history } : {}),
     ...(parts.clientTools.length > 0 ? { clientTools: parts.clientTools } : {}),
     ...(parts.toolChoice !== undefined ? { toolChoice: parts.toolChoice } : {}),
     ...(parts.instructions !== '' ? { instructions: parts.instructions } : {}),

@@ -1,6 +1,7 @@
 import type { Attachment } from '@openclaw/plugin-sdk'
 import type { ChatImagePart } from './chat-completion-request.js'
 import type { ChatCompletionsConfig } from './openai-endpoints-config.js'
+import { checkMediaUrl } from './check-media-url.js'
 import { invalidParam } from './openai-error.js'
 import { parseDataUrl } from './parse-data-url.js'
 
@@ -21,7 +22,7 @@ export function toChatAttachments(parts: readonly ChatImagePart[], limits: ChatC
       if (total > limits.maxTotalBytes) throw invalidParam(part.param, `images exceed ${limits.maxTotalBytes} bytes in total`)
       return { kind: 'image', data: data.data, mimeType: data.mimeType }
     }
-    if (!/^https?:\/\//i.test(part.url)) throw invalidParam(part.param, 'expected an https:// URL or a data: URL')
+    checkMediaUrl(part.url, part.param)
     if (!limits.allowUrl) {
       throw invalidParam(part.param, 'image URLs are not accepted: send the image as a base64 data: URL (or set gateway.http.endpoints.chatCompletions.images.allowUrl)')
     }

@@ -63,7 +63,8 @@ const ToolChoiceSchema = z.union(
 
 /** The body of `POST /v1/chat/completions`. Unknown fields are accepted and ignored. */
 export const ChatCompletionRequestSchema = z.looseObject({
-  model: z.string({ error: 'is required: use "openclaw" or "openclaw/<agentId>"' }),
+  /** Left out: `openclaw`, the default agent, as in OpenClaw (the Responses endpoint requires it). */
+  model: z.string({ error: 'must be a string: "openclaw" or "openclaw/<agentId>"' }).default('openclaw'),
   messages: z.array(MessageSchema, { error: 'is required: an array of messages' }).min(1, 'must contain at least one message'),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),

@@ -37,10 +37,10 @@ interface PreparedChatRun {
 }
 
 /** Validate a chat completion request and turn it into agent run options. Throws coded errors (400s). */
-export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config'>, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedChatRun {
+export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config' | 'subject'>, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedChatRun {
   const request = parseRequestBody(ChatCompletionRequestSchema, req.body)
   const user = request.user ?? undefined
-  const run = resolveRunContext({ gateway: ctx.gateway, headers: req.headers, model: request.model, user, prefix: SESSION_PREFIX })
+  const run = resolveRunContext({ gateway: ctx.gateway, headers: req.headers, subject: ctx.subject(req.headers), model: request.model, user, prefix: SESSION_PREFIX })
   const { instructions, items } = toChatConversation(request)
   const plan = planAgentTurn(items, { hasHistory: run.session.hasHistory, field: 'messages' })
   const attachments = toChatAttachments(plan.media, ctx.config.chatCompletions.images)
@@ -48,12 +48,13 @@ export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config
   const toolChoice = toToolChoice(request, clientTools)
   const format = responseFormatInstructions(request)
   const allInstructions = [...instructions, ...(format ? [format] : [])].join('\n\n')
-  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
+  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
 
   const options = agentRunOptions(run, {
     message: plan.message,
     attachments,
     toolResults,
+    history: plan.history,
     clientTools,
     toolChoice,
     instructions: allInstructions,

@@ -42,6 +42,29 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect((gw.model.requests.at(-1)?.body as { stream?: unknown }).stream).toBe(false)
   })
 
+  it('should not echo a 1 MB model back in the error', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: `x${'y'.repeat(1_000_000)}`, messages: [{ role: 'user', content: 'hi' }] }),
+    })
+    expect(res.status).toBe(400)
+    const text = await res.text()
+    expect(text.length).toBeLessThan(2_000)
+    expect(JSON.parse(text)).toMatchObject({ error: { param: 'model', message: expect.stringContaining('(1000001 characters)') } })
+  })
+
+  it('should answer 400 to a user with a lone surrogate, and give NFC-equivalent users one session', async () => {
+    const err = (await gw.client.chat.completions.create({ model: 'openclaw', user: 'x\ud800', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e)) as APIError
+    expect(err.status).toBe(400)
+    expect(err.error).toMatchObject({ param: 'user', message: expect.stringContaining('lone UTF-16 surrogate') })
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const key = async (user: string) => (await gw.client.chat.completions.create({ model: 'openclaw', user, messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get('x-openclaw-session-key')
+    const composed = await key('Jos\u00e9')
+    expect(composed).toMatch(/^agent:main:openai-user:jos/)
+    expect(await key('Jose\u0301')).toBe(composed)
+  })
+
   it('should pass max_tokens and temperature to the model', async () => {
     gw.model.reply({ text: 'short' })
     await gw.client.chat.completions.create({ model: 'openclaw', max_tokens: 32, temperature: 0.3, messages: [{ role: 'user', content: 'Hi' }] })
@@ -133,24 +156,50 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(gw.gateway.sessions.get('agent:main:openai-user:李雷')?.messageCount).toBe(8)
   })
 
-  it('should not replay earlier messages into a session that has history, but fold them into a fresh one', async () => {
+  it('should not replay earlier messages into a session that has history, but give them to a fresh one as real messages', async () => {
     gw.model.replyWith(() => ({ text: 'ok' }))
     const history: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'first' },
       { role: 'assistant', content: 'first answer' },
       { role: 'user', content: 'second' },
     ]
-    // No user: a fresh session, so the client's history is folded into the message.
+    // No user: a fresh session, so the client's history reaches the model as the messages they are.
     await gw.client.chat.completions.create({ model: 'openclaw', messages: history })
-    const folded = modelCalls(gw.model)[0]!.messages.filter((m) => m.role !== 'system')
-    expect(folded).toHaveLength(1)
-    expect(folded[0]!.content).toBe('User: first\n\nAssistant: first answer\n\nUser: second')
+    const fresh = modelCalls(gw.model)[0]!.messages.filter((m) => m.role !== 'system')
+    expect(fresh).toEqual([
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: 'first answer' },
+      { role: 'user', content: 'second' },
+    ])
 
     // A session with history: only the latest user message is sent.
     await gw.client.chat.completions.create({ model: 'openclaw', user: 'replay', messages: [{ role: 'user', content: 'one' }] })
     await gw.client.chat.completions.create({ model: 'openclaw', user: 'replay', messages: [...history, { role: 'assistant', content: 'x' }, { role: 'user', content: 'two' }] })
     const last = modelCalls(gw.model)[2]!.messages.filter((m) => m.role !== 'system')
     expect(last.map((m) => m.content)).toEqual(['one', 'ok', 'two'])
+  })
+
+  it('should give a fresh session the client\'s tool calls and tool results as tool_calls and tool messages, and keep them', async () => {
+    gw.model.replyWith(() => ({ text: 'It is 21 degrees in Paris.' }))
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '21C' },
+    ]
+    const completion = await gw.client.chat.completions.create({ model: 'openclaw', user: 'kept-history', messages, tools: [WEATHER_TOOL] })
+    expect(completion.choices[0]?.message.content).toBe('It is 21 degrees in Paris.')
+    const sent = modelCalls(gw.model)[0]!.messages.filter((m) => m.role !== 'system')
+    expect(sent).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: '21C' },
+    ])
+
+    // The session now holds them: the next turn continues it, with nothing replayed twice.
+    await gw.client.chat.completions.create({ model: 'openclaw', user: 'kept-history', messages: [...messages, { role: 'assistant', content: 'It is 21 degrees in Paris.' }, { role: 'user', content: 'Thanks' }] })
+    const next = modelCalls(gw.model)[1]!.messages.filter((m) => m.role !== 'system')
+    expect(next.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user'])
+    expect(next.at(-1)).toEqual({ role: 'user', content: 'Thanks' })
   })
 
   it('should use a fresh session for every request without user', async () => {
@@ -225,7 +274,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       .catch((e: unknown) => e)
     expect(modelCalls(gw.model)[0]!.tool_choice).toBe('required')
     expect((error as APIError).status).toBe(502)
-    expect((error as APIError).error).toMatchObject({ type: 'server_error', code: 'OAI_ERR_TOOL_CHOICE_UNSATISFIED' })
+    expect((error as APIError).error).toMatchObject({ type: 'api_error', code: 'OAI_ERR_TOOL_CHOICE_UNSATISFIED' })
   })
 
   it('should refuse a tool_choice naming a tool that is not given', async () => {
@@ -311,20 +360,20 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       .toBe(true)
   })
 
-  it('should map a provider 429 to 429 rate_limit_error with the provider code', async () => {
+  it('should map a provider 429 to 429 rate_limited with the provider code', async () => {
     gw.model.fail({ status: 429, headers: { 'retry-after': '7' } })
     const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
-    expect((error as APIError).error).toMatchObject({ type: 'rate_limit_error', code: 'OPENAI_ERR_RATE_LIMITED' })
+    expect((error as APIError).error).toMatchObject({ type: 'rate_limited', code: 'OPENAI_ERR_RATE_LIMITED' })
     // The model's wait is passed on, for the client's retry.
     expect((error as APIError).headers?.get('retry-after')).toBe('7')
   })
 
-  it('should map a provider 500 to 502 server_error', async () => {
+  it('should map a provider 500 to 502 api_error', async () => {
     gw.model.fail({ status: 500 })
     const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     expect((error as APIError).status).toBe(502)
-    expect((error as APIError).error).toMatchObject({ type: 'server_error', code: 'OPENAI_ERR_UPSTREAM' })
+    expect((error as APIError).error).toMatchObject({ type: 'api_error', code: 'OPENAI_ERR_UPSTREAM' })
   })
 })
 
@@ -415,7 +464,7 @@ describe('POST /v1/chat/completions (streaming)', () => {
     })().catch((e: unknown) => e)
     expect(seen[0]!.choices[0]!.delta.role).toBe('assistant')
     expect(error).toBeInstanceOf(OpenAI.APIError)
-    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', type: 'server_error' })
+    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_UPSTREAM', type: 'api_error' })
   })
 
   it('should pass on an error event the model sends mid-stream, and keep serving', async () => {

@@ -23,10 +23,10 @@ export const OAI_ERR_AGENT_UNKNOWN = createError<'OAI_ERR_AGENT_UNKNOWN', [agent
 /** `x-openclaw-session-key` is in a namespace HTTP callers may not use. */
 export const OAI_ERR_SESSION_KEY_RESERVED = createError<'OAI_ERR_SESSION_KEY_RESERVED', [key: string, namespace: string]>(
   'OAI_ERR_SESSION_KEY_RESERVED', "Session key '%s' is in the reserved namespace '%s'", 400)
-/** `previous_response_id` is unknown, expired, or belongs to another caller. */
+/** `previous_response_id` is unknown, expired, or made by another caller or in another scope (`user`, session header): 404, as OpenAI answers. */
 export const OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND = createError<'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND', [responseId: string]>(
-  'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND', "Previous response with id '%s' not found.", 400)
-/** `previous_response_id` continues another agent or session than the one the request selects. */
+  'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND', "Previous response with id '%s' not found.", 404)
+/** `previous_response_id` ran on another agent than the one the request selects. */
 export const OAI_ERR_PREVIOUS_RESPONSE_MISMATCH = createError<'OAI_ERR_PREVIOUS_RESPONSE_MISMATCH', [responseId: string, reason: string]>(
   'OAI_ERR_PREVIOUS_RESPONSE_MISMATCH', "Previous response '%s' cannot be continued here: %s", 400)
 /** `tool_choice` was `required` or named a tool, and the model answered without calling it. */

@@ -52,7 +52,7 @@ describe('auth and request errors', () => {
   it('should answer 401 in OpenAI shape without a key', async () => {
     const response = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(response.status).toBe(401)
-    expect(await response.json()).toEqual(openAiError({ type: 'authentication_error', code: 'HTTP_ERR_UNAUTHORIZED', param: null }))
+    expect(await response.json()).toEqual(openAiError({ type: 'unauthorized', code: 'HTTP_ERR_UNAUTHORIZED', param: null }))
   })
 
   it('should answer 401 AuthenticationError to the SDK with a wrong key, on every route', async () => {
@@ -64,7 +64,7 @@ describe('auth and request errors', () => {
     ]) {
       const error = await call().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(OpenAI.AuthenticationError)
-      expect((error as APIError).error).toMatchObject({ type: 'authentication_error', message: 'Unauthorized' })
+      expect((error as APIError).error).toMatchObject({ type: 'unauthorized', message: 'Unauthorized' })
     }
   })
 
@@ -77,7 +77,7 @@ describe('auth and request errors', () => {
   it('should answer wrong types and out-of-range values with 400 naming the param', async () => {
     const cases: [body: object, param: string][] = [
       [{ model: 'openclaw', messages: 'hi' }, 'messages'],
-      [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+      [{ model: 42, messages: [{ role: 'user', content: 'x' }] }, 'model'],
       [{ model: 'openclaw', messages: [{ role: 'robot', content: 'x' }] }, 'messages[0].role'],
       [{ model: 'openclaw', messages: [{ role: 'user', content: 42 }] }, 'messages[0].content'],
       [{ model: 'openclaw', messages: [{ role: 'user', content: 'x' }], temperature: 5 }, 'temperature'],
@@ -92,6 +92,16 @@ describe('auth and request errors', () => {
     }
     const responses = await post(`${gw.url}/v1/responses`, JSON.stringify({ model: 'openclaw', input: [{ role: 'user', content: [{ type: 'input_audio' }] }] }))
     expect(await responses.json()).toEqual(openAiError({ param: 'input[0].content[0].type', code: 'OAI_ERR_INVALID_PARAM', message: expect.stringContaining('input_text, input_image or input_file') }))
+  })
+
+  it('should run the default agent for a chat request without model, echoing openclaw, as OpenClaw does', async () => {
+    gw.model.reply({ text: 'default agent' })
+    const response = await post(`${gw.url}/v1/chat/completions`, JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-openclaw-agent-id')).toBe('main')
+    expect(await response.json()).toMatchObject({ model: 'openclaw', choices: [{ message: { content: 'default agent' } }] })
+    const responses = await post(`${gw.url}/v1/responses`, JSON.stringify({ input: 'x' }))
+    expect(await responses.json()).toEqual(openAiError({ param: 'model', code: 'OAI_ERR_INVALID_PARAM', message: expect.stringContaining('model') }))
   })
 
   it('should answer a conversation without a user message with 400', async () => {
@@ -152,12 +162,12 @@ describe('enablement, password auth, missing provider', () => {
     }
   })
 
-  it('should answer 503 server_error when no model provider is configured', async () => {
+  it('should answer 503 api_error when no model provider is configured', async () => {
     const gw = await startOpenAiGateway({ noProvider: true })
     try {
       const error = await gw.client.chat.completions.create({ model: 'openclaw', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
       expect((error as APIError).status).toBe(503)
-      expect((error as APIError).error).toMatchObject({ type: 'server_error', code: 'CORE_ERR_NO_PROVIDER' })
+      expect((error as APIError).error).toMatchObject({ type: 'api_error', code: 'CORE_ERR_NO_PROVIDER' })
       const stream = gw.client.responses.stream({ model: 'openclaw', input: 'x' })
       const final = await stream.finalResponse()
       expect(final).toMatchObject({ status: 'failed', error: { code: 'CORE_ERR_NO_PROVIDER' } })

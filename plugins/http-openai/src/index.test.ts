@@ -39,7 +39,7 @@ describe('http:openai plugin', () => {
     for (const route of gateway!.registry.httpRoutes.values().filter((r) => r.path.startsWith('/v1/'))) {
       expect(route.auth).toBe('gateway')
       expect(route.formatError?.({ statusCode: 401, code: 'HTTP_ERR_UNAUTHORIZED', message: 'Unauthorized' })).toEqual({
-        error: { message: 'Unauthorized', type: 'authentication_error', param: null, code: 'HTTP_ERR_UNAUTHORIZED' },
+        error: { message: 'Unauthorized', type: 'unauthorized', param: null, code: 'HTTP_ERR_UNAUTHORIZED' },
       })
     }
     await gateway!.stop()

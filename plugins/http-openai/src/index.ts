@@ -1,6 +1,7 @@
 // @openclaw/plugin-http-openai: OpenAI-compatible `/v1/chat/completions`, OpenResponses `/v1/responses`
 // and `/v1/models` on the gateway's HTTP server. Explicit names only.
 import { definePlugin, type PluginDefinition, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
+import { CallerSubjects, loadSubjectKey } from './caller-subject.js'
 import { createChatCompletionsRoute } from './chat-completions-route.js'
 import { createModelsRoutes } from './models-routes.js'
 import { OpenAiEndpointsConfigSchema, type OpenAiEndpointsConfig } from './openai-endpoints-config.js'
@@ -42,6 +43,8 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
     const { chatCompletions, responses } = api.config
     if (!chatCompletions.enabled && !responses.enabled) return
     let store: ResponseSessionStore | undefined
+    let subjectKey: Buffer | undefined
+    const subjects = new CallerSubjects(() => (subjectKey ??= loadSubjectKey(api.gateway.stateDir)))
     const now = clockOf(api)
     const ctx: OpenAiRouteContext = {
       gateway: api.gateway,
@@ -49,6 +52,7 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
       config: api.config,
       now,
       responseSessions: () => (store ??= createStore(api, now)),
+      subject: (headers) => subjects.of(headers),
     }
     if (chatCompletions.enabled) api.http.route(createChatCompletionsRoute(ctx))
     if (responses.enabled) api.http.route(createResponsesRoute(ctx))

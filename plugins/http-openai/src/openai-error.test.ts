@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { invalidParam, openAiErrorType, runErrorToOpenAi, statusForCode, toOpenAiError } from './openai-error.js'
 
 describe('OpenAI errors', () => {
-  it('should name the OpenAI error type for a status', () => {
+  it('should name OpenClaw\'s error type for a status (unauthorized, rate_limited, api_error), else OpenAI\'s', () => {
     expect([400, 401, 403, 404, 413, 429, 500, 502, 503].map(openAiErrorType)).toEqual([
-      'invalid_request_error', 'authentication_error', 'permission_error', 'invalid_request_error', 'invalid_request_error',
-      'rate_limit_error', 'server_error', 'server_error', 'server_error',
+      'invalid_request_error', 'unauthorized', 'permission_error', 'invalid_request_error', 'invalid_request_error',
+      'rate_limited', 'api_error', 'api_error', 'api_error',
     ])
   })
 
@@ -17,7 +17,7 @@ describe('OpenAI errors', () => {
     expect(statusForCode('SOME_ERR_ELSE')).toBe(502)
     expect(runErrorToOpenAi({ code: 'OPENAI_ERR_RATE_LIMITED', message: 'slow down', statusCode: 429 })).toEqual({
       status: 429,
-      body: { error: { message: 'slow down', type: 'rate_limit_error', param: null, code: 'OPENAI_ERR_RATE_LIMITED' } },
+      body: { error: { message: 'slow down', type: 'rate_limited', param: null, code: 'OPENAI_ERR_RATE_LIMITED' } },
     })
   })
 

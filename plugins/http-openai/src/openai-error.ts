@@ -41,12 +41,16 @@ export function invalidParam(param: string, reason: string): Error {
   return withParam(new OAI_ERR_INVALID_PARAM(param, reason), param)
 }
 
-/** OpenAI's error `type` for an HTTP status. */
+/**
+ * The error `type` for an HTTP status: OpenClaw's values (`unauthorized`, `rate_limited`, `api_error`),
+ * which its clients match on, else OpenAI's. The OpenAI SDKs pick their error class by status, so
+ * either is read the same way there.
+ */
 export function openAiErrorType(status: number): string {
-  if (status === 401) return 'authentication_error'
+  if (status === 401) return 'unauthorized'
   if (status === 403) return 'permission_error'
-  if (status === 429) return 'rate_limit_error'
-  if (status >= 500) return 'server_error'
+  if (status === 429) return 'rate_limited'
+  if (status >= 500) return 'api_error'
   return 'invalid_request_error'
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http'
 import type { GatewayRuntime, Logger } from '@openclaw/plugin-sdk'
 import type { OpenAiEndpointsConfig } from './openai-endpoints-config.js'
 import type { ResponseSessionStore } from './response-session-store.js'
@@ -11,4 +12,6 @@ export interface OpenAiRouteContext {
   now(): number
   /** `previous_response_id` → session; available once the plugin has started. */
   responseSessions(): ResponseSessionStore
+  /** Who is calling: an HMAC of the presented credential under the install's secret. */
+  subject(headers: IncomingHttpHeaders): string
 }

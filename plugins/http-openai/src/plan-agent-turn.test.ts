@@ -8,7 +8,7 @@ const tool = (toolCallId: string, text: string): Item => ({ role: 'tool', toolCa
 
 describe('planAgentTurn', () => {
   it('should take the last user message as the message, with its media', () => {
-    expect(planAgentTurn([user('hi', ['img'])], { hasHistory: false, field: 'messages' })).toEqual({ message: 'hi', toolResults: [], media: ['img'] })
+    expect(planAgentTurn([user('hi', ['img'])], { hasHistory: false, field: 'messages' })).toEqual({ message: 'hi', toolResults: [], media: ['img'], history: [] })
   })
 
   it('should join the user messages after the last assistant message', () => {
@@ -22,22 +22,38 @@ describe('planAgentTurn', () => {
       message: '',
       toolResults: [{ toolCallId: 'c1', name: 'get_weather', content: '21' }],
       media: [],
+      history: [],
     })
   })
 
-  it('should fold earlier messages and tool results into the message when the session is empty', () => {
+  it('should hand earlier messages to a fresh session as real messages: tool calls, then their results', () => {
     const items = [user('weather?', ['old-image']), assistant('checking', [{ id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' }]), tool('c1', '21')]
     const plan = planAgentTurn(items, { hasHistory: false, field: 'messages' })
-    expect(plan.toolResults).toEqual([])
-    expect(plan.media).toEqual([])
-    expect(plan.message).toBe(
-      [
-        'User: weather? [1 attachment(s) not shown]',
-        'Assistant: checking\nAssistant called tool get_weather (c1) with {"city":"Paris"}',
-        'Tool:get_weather (c1): 21',
-        'Continue from the tool results above.',
-      ].join('\n\n'),
-    )
+    expect(plan).toEqual({
+      message: '',
+      toolResults: [{ toolCallId: 'c1', name: 'get_weather', content: '21' }],
+      media: [],
+      history: [
+        { role: 'user', content: 'weather? [1 attachment(s) not shown]' },
+        { role: 'assistant', content: 'checking', toolCalls: [{ id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+      ],
+    })
+  })
+
+  it('should keep earlier tool results as tool messages, and arguments that are not JSON as sent', () => {
+    const items = [
+      user('a'),
+      assistant('', [{ id: 'c1', name: 'lookup', arguments: 'not json' }]),
+      tool('c1', 'found'),
+      assistant('done'),
+      user('b'),
+    ]
+    expect(planAgentTurn(items, { hasHistory: false, field: 'messages' }).history).toEqual([
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'lookup', arguments: 'not json' }] },
+      { role: 'tool', toolCallId: 'c1', name: 'lookup', content: 'found' },
+      { role: 'assistant', content: 'done' },
+    ])
   })
 
   it('should refuse a conversation with no user message or tool result', () => {

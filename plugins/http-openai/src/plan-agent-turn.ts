@@ -1,3 +1,4 @@
+import type { ModelMessage } from '@openclaw/plugin-sdk'
 import { OAI_ERR_MISSING_USER_MESSAGE } from './errors.js'
 import { withParam } from './openai-error.js'
 
@@ -18,23 +19,38 @@ export type ConversationItem<M> =
 /** What the agent run gets from the conversation. */
 export interface AgentTurnPlan<M> {
   readonly message: string
+  /** Tool results of the current turn, named after the calls they answer when the request shows them. */
   readonly toolResults: readonly { readonly toolCallId: string; readonly name?: string; readonly content: string }[]
   /** Media of the current user turn; earlier media is never replayed. */
   readonly media: readonly M[]
+  /** The earlier turns as real messages, for a session without a transcript (else empty: the session holds them). */
+  readonly history: readonly ModelMessage[]
 }
 
-function foldItem<M>(item: ConversationItem<M>): string {
+/** A replayed call's arguments: the parsed JSON, or the text as sent when it is not JSON. */
+function parseArguments(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+/** One earlier item of the request as the message the model gets. */
+function toModelMessage<M>(item: ConversationItem<M>, names: ReadonlyMap<string, string>): ModelMessage {
   switch (item.role) {
     case 'user': {
-      const note = item.media.length > 0 ? ` [${item.media.length} attachment(s) not shown]` : ''
-      return `User: ${item.text}${note}`
+      const note = item.media.length > 0 ? `${item.text === '' ? '' : ' '}[${item.media.length} attachment(s) not shown]` : ''
+      return { role: 'user', content: `${item.text}${note}` }
     }
-    case 'assistant': {
-      const calls = item.toolCalls.map((c) => `Assistant called tool ${c.name} (${c.id}) with ${c.arguments}`)
-      return [...(item.text !== '' ? [`Assistant: ${item.text}`] : []), ...calls].join('\n')
-    }
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content: item.text,
+        ...(item.toolCalls.length > 0 ? { toolCalls: item.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: parseArguments(c.arguments) })) } : {}),
+      }
     case 'tool':
-      return `Tool:${item.name ?? 'unknown'} (${item.toolCallId}): ${item.text}`
+      return { role: 'tool', toolCallId: item.toolCallId, name: item.name ?? names.get(item.toolCallId) ?? 'unknown', content: item.text }
   }
 }
 
@@ -45,8 +61,10 @@ function foldItem<M>(item: ConversationItem<M>): string {
  *
  * The session is the source of truth: when it already has a transcript, earlier messages of the
  * request are not replayed (the session holds them). When it has none — a fresh session, or a client
- * that keeps the history itself — earlier messages are folded into `message` as a labelled transcript
- * (`User:`/`Assistant:`/`Tool:<name>`), and so are tool results, which have no tool call to answer.
+ * that keeps the history itself — the earlier messages go to the run as `history`, real messages:
+ * user and assistant turns, assistant tool calls followed by their `tool` results. The run writes them
+ * to the new session before this turn, so the model sees the conversation as the client does, and
+ * this turn's tool results answer calls the session now holds.
  */
 export function planAgentTurn<M>(items: readonly ConversationItem<M>[], options: { readonly hasHistory: boolean; readonly field: string }): AgentTurnPlan<M> {
   let lastAssistant = -1
@@ -63,20 +81,9 @@ export function planAgentTurn<M>(items: readonly ConversationItem<M>[], options:
 
   const names = new Map<string, string>()
   for (const item of prior) if (item.role === 'assistant') for (const call of item.toolCalls) names.set(call.id, call.name)
-
-  if (options.hasHistory) {
-    return {
-      message: userText,
-      toolResults: tools.map((t) => {
-        const name = t.name ?? names.get(t.toolCallId)
-        return { toolCallId: t.toolCallId, content: t.text, ...(name !== undefined ? { name } : {}) }
-      }),
-      media,
-    }
-  }
-
-  const folded = [...prior, ...tools].map((item) => foldItem(item.role === 'tool' && item.name === undefined ? { ...item, name: names.get(item.toolCallId) } : item))
-  if (folded.length === 0) return { message: userText, toolResults: [], media }
-  const closing = userText !== '' ? `User: ${userText}` : tools.length > 0 ? 'Continue from the tool results above.' : 'User: (see the attached media)'
-  return { message: [...folded, closing].join('\n\n'), toolResults: [], media }
+  const toolResults = tools.map((t) => {
+    const name = t.name ?? names.get(t.toolCallId)
+    return { toolCallId: t.toolCallId, content: t.text, ...(name !== undefined ? { name } : {}) }
+  })
+  return { message: userText, toolResults, media, history: options.hasHistory ? [] : prior.map((item) => toModelMessage(item, names)) }
 }

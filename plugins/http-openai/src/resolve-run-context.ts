@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { GatewayRuntime } from '@openclaw/plugin-sdk'
 import { invalidParam } from './openai-error.js'
@@ -18,7 +17,7 @@ export interface RunContext {
   readonly session: RunSession
   /** `x-openclaw-model`: the backend model for this run (`provider/model`). */
   readonly model: string | undefined
-  /** Who is calling: a hash of the credential, so ids handed out can be tied to their caller. */
+  /** Who is calling: an HMAC of the credential, so ids handed out can be tied to their caller. */
   readonly subject: string
   readonly idempotencyKey: string | undefined
   readonly origin: { readonly channel: string; readonly peer?: string }
@@ -30,28 +29,12 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return first?.trim() || undefined
 }
 
-/** Subjects of the credentials seen last: a gateway has a handful, and hashing one costs more than the lookup. */
-const recentSubjects = new Map<string, string>()
-const RECENT_SUBJECTS = 64
-
-/** A stable, non-reversible id of the caller's credential (`anonymous` without one). */
-export function authSubject(headers: IncomingHttpHeaders): string {
-  const auth = header(headers, 'authorization')
-  if (!auth) return 'anonymous'
-  let subject = recentSubjects.get(auth)
-  if (subject === undefined) {
-    const token = auth.replace(/^bearer\s+/i, '').trim()
-    subject = createHash('sha256').update(token).digest('hex')
-    if (recentSubjects.size >= RECENT_SUBJECTS) recentSubjects.delete(recentSubjects.keys().next().value!)
-    recentSubjects.set(auth, subject)
-  }
-  return subject
-}
-
 /** Resolve agent, session, model override, caller and idempotency key of a request. */
 export function resolveRunContext(input: {
   readonly gateway: Pick<GatewayRuntime, 'agent' | 'sessions' | 'registry'>
   readonly headers: IncomingHttpHeaders
+  /** Who is calling (`CallerSubjects.of`). */
+  readonly subject: string
   readonly model: string
   readonly user: string | undefined
   readonly prefix: string
@@ -76,7 +59,7 @@ export function resolveRunContext(input: {
     throw invalidParam(MODEL_HEADER, `no provider '${provider}' is installed (installed: ${providers.keys().join(', ') || 'none'})`)
   }
 
-  const subject = authSubject(headers)
+  const subject = input.subject
   const key = header(headers, IDEMPOTENCY_HEADER)
   if (key !== undefined && key.length > MAX_IDEMPOTENCY_KEY) throw invalidParam(IDEMPOTENCY_HEADER, `longer than ${MAX_IDEMPOTENCY_KEY} characters`)
   const channel = header(headers, CHANNEL_HEADER)?.toLowerCase() ?? 'openai-http'

@@ -5,7 +5,7 @@ export interface ResponseSession {
   readonly responseId: string
   readonly sessionKey: string
   readonly agentId: string
-  /** Hash of the credential that created the response; only the same caller may continue it. */
+  /** HMAC (per-install key) of the credential that created the response; only the same caller may continue it. */
   readonly subject: string
   /** Epoch milliseconds. */
   readonly createdAt: number
@@ -34,6 +34,13 @@ export const RESPONSE_SESSION_MIGRATIONS: readonly Migration[] = [
       created_at INTEGER NOT NULL
     );
     CREATE INDEX ${TABLE}_created_at ON ${TABLE} (created_at);`,
+  },
+  {
+    version: 2,
+    // Version 1 stored a plain SHA-256 of the credential; those rows can no longer match (subjects are
+    // HMACs now) and must not stay on disk.
+    name: 'forget subjects stored as plain credential hashes',
+    up: `DELETE FROM ${TABLE}`,
   },
 ]
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Attachment } from '@openclaw/plugin-sdk'
 import type { ResponsesConfig } from './openai-endpoints-config.js'
+import { checkMediaUrl } from './check-media-url.js'
 import { invalidParam } from './openai-error.js'
 import { base64Bytes, isBase64, parseDataUrl } from './parse-data-url.js'
 import type { ResponsesMediaPart } from './responses-request.js'
@@ -64,7 +65,9 @@ export function toResponsesMedia(parts: readonly ResponsesMediaPart[], config: R
   for (const part of parts) {
     const limits = part.kind === 'image' ? config.images : config.files
     if (part.url !== undefined) {
-      if (!/^https?:\/\//i.test(part.url)) throw invalidParam(part.param, 'expected an http(s) URL')
+      // The model APIs take files inline only; a file URL would reach no model.
+      if (part.kind === 'file') throw invalidParam(part.param, 'input_file by URL is not supported: the gateway does not fetch URLs and model providers take files inline; send file_data (base64)')
+      checkMediaUrl(part.url, part.param)
       if (!limits.allowUrl) throw invalidParam(part.param, `${part.kind} URLs are not accepted here; send the ${part.kind} inline as base64`)
       if (++urls > config.maxUrlParts) throw invalidParam(part.param, `at most ${config.maxUrlParts} URL parts per request`)
       attachments.push({ kind: part.kind, url: part.url, ...(part.filename ? { name: part.filename } : {}) })

@@ -21,9 +21,9 @@ import {
   type ResponsesRequest,
 } from './responses-request.js'
 import { streamResponse } from './responses-stream.js'
-import { authSubject, resolveRunContext, type RunContext } from './resolve-run-context.js'
-import type { RunSession } from './resolve-run-session.js'
-import { SESSION_KEY_HEADER, sessionHeaders, sessionKeyFromHeaders, setSessionHeaders } from './session-key-header.js'
+import { resolveRunContext, type RunContext } from './resolve-run-context.js'
+import { resolveRunSession, type RunSession } from './resolve-run-session.js'
+import { sessionHeaders, sessionKeyFromHeaders, setSessionHeaders } from './session-key-header.js'
 import { SseResponse } from './sse-response.js'
 import { startAgentStream } from './start-agent-stream.js'
 
@@ -38,20 +38,29 @@ interface PreparedResponsesRun {
   readonly toolChoice: ToolChoice | undefined
 }
 
-/** The session `previous_response_id` continues, if the caller, agent and session header agree with it. */
-function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'headers'>, responseId: string) {
+/**
+ * The session `previous_response_id` continues, if the request is in the scope the response was made
+ * in: the same credential, and the same `user` (a response made for `user` ada is not found for
+ * another user, nor for a request without `user`) and session header, when the request names them.
+ * Anything else is 404, as OpenAI answers an unknown id: the response's existence is not revealed.
+ * An agent the request selects explicitly must be the response's (400: that one is the caller's
+ * own contradiction).
+ */
+function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'headers'>, responseId: string, user: string | undefined) {
   return (target: { agentId: string; explicit: boolean }): RunSession => {
+    const notFound = () => withParam(new OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND(responseId), PREVIOUS)
     const previous = ctx.responseSessions().get(responseId)
-    if (!previous || previous.subject !== authSubject(req.headers)) throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND(responseId), PREVIOUS)
+    if (!previous || previous.subject !== ctx.subject(req.headers)) throw notFound()
     if (target.explicit && target.agentId !== previous.agentId) {
       throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran on agent '${previous.agentId}', not '${target.agentId}'`), PREVIOUS)
     }
-    const explicitKey = sessionKeyFromHeaders(req.headers)
-    if (explicitKey !== undefined) {
-      const { sessionKey } = ctx.gateway.agent.resolveSessionKey({ agentId: previous.agentId, sessionKey: explicitKey })
-      if (sessionKey !== previous.sessionKey) {
-        throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran in another session than ${SESSION_KEY_HEADER} '${sessionKey}'`), PREVIOUS)
-      }
+    const named = user?.trim() || sessionKeyFromHeaders(req.headers) !== undefined
+    if (named) {
+      // The session this request's `user` / session header names, for the response's agent.
+      const scope = resolveRunSession({ gateway: ctx.gateway, target: { ...target, agentId: previous.agentId }, headers: req.headers, user, prefix: SESSION_PREFIX })
+      if (scope.sessionKey !== previous.sessionKey) throw notFound()
+    } else if (previous.sessionKey.startsWith(`agent:${previous.agentId}:${SESSION_PREFIX}-user:`)) {
+      throw notFound()
     }
     const info = ctx.gateway.sessions.get(previous.sessionKey)
     return { agentId: previous.agentId, sessionKey: previous.sessionKey, hasHistory: (info?.messageCount ?? 0) > 0 }
@@ -65,10 +74,11 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
   const run = resolveRunContext({
     gateway: ctx.gateway,
     headers: req.headers,
+    subject: ctx.subject(req.headers),
     model: request.model,
     user: request.user ?? undefined,
     prefix: SESSION_PREFIX,
-    ...(previous !== undefined ? { continueSession: continuePrevious(ctx, req, previous) } : {}),
+    ...(previous !== undefined ? { continueSession: continuePrevious(ctx, req, previous, request.user ?? undefined) } : {}),
   })
   const { instructions, items } = toResponsesConversation(request)
   const plan = planAgentTurn(items, { hasHistory: run.session.hasHistory, field: 'input' })
@@ -82,7 +92,7 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
     ...(format ? [format] : []),
     ...media.fileTexts,
   ].join('\n\n')
-  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : []
+  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
 
   // A turn of text files alone: their text went into the instructions, so the message points there.
   const filesOnly = plan.message === '' && media.attachments.length === 0 && plan.toolResults.length === 0 && media.fileTexts.length > 0
@@ -91,6 +101,7 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
     message: filesOnly ? `(${files === 1 ? 'a file' : `${files} files`} attached: the text is in the instructions)` : plan.message,
     attachments: media.attachments,
     toolResults,
+    history: plan.history,
     clientTools,
     toolChoice,
     instructions: allInstructions,

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs'
+import { createHash, createHmac } from 'node:crypto'
+import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import OpenAI, { type APIError } from 'openai'
@@ -26,6 +27,26 @@ afterEach(() => {
 })
 
 describe('POST /v1/responses', () => {
+  it('should give a fresh session the input\'s function_call and function_call_output items as tool calls and tool messages', async () => {
+    gw.model.reply({ text: 'It is 21 degrees.' })
+    const response = await gw.client.responses.create({
+      model: 'openclaw',
+      tools: [WEATHER_TOOL],
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { type: 'function_call', call_id: 'call_9', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_9', output: '21C' },
+      ],
+    })
+    expect(response.output_text).toBe('It is 21 degrees.')
+    const sent = modelCalls(gw.model)[0]!.messages.filter((m) => m.role !== 'system')
+    expect(sent).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      { role: 'tool', tool_call_id: 'call_9', content: '21C' },
+    ])
+  })
+
   it('should answer responses.create with a completed response object', async () => {
     gw.model.reply({ text: 'Bonjour', usage: { input: 9, output: 2 } })
     const response = await gw.client.responses.create({ model: 'openclaw', input: 'Say hello in French', instructions: 'Be terse.' })
@@ -86,6 +107,33 @@ describe('POST /v1/responses', () => {
     ])
   })
 
+  it('should pass an inline PDF on to the model as a file part', async () => {
+    gw.model.reply({ text: 'ok' })
+    const pdf = Buffer.from('%PDF-1.4 tiny').toString('base64')
+    await gw.client.responses.create({
+      model: 'openclaw',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Read this' }, { type: 'input_file', filename: 'r.pdf', file_data: `data:application/pdf;base64,${pdf}` }] }],
+    })
+    expect(modelCalls(gw.model)[0]!.messages.at(-1)!.content).toEqual([
+      { type: 'text', text: 'Read this' },
+      { type: 'file', file: { filename: 'r.pdf', file_data: `data:application/pdf;base64,${pdf}` } },
+    ])
+  })
+
+  it('should answer 400 naming the part to a file by URL, and to an image URL that is not https to a public host', async () => {
+    const refused = async (part: OpenAI.Responses.ResponseInputContent) => {
+      const err = (await gw.client.responses.create({ model: 'openclaw', input: [{ role: 'user', content: [{ type: 'input_text', text: 'x' }, part] }] }).catch((e: unknown) => e)) as APIError
+      expect(err.status).toBe(400)
+      return err.error as { param: string; message: string }
+    }
+    expect(await refused({ type: 'input_file', file_url: 'https://example.com/a.pdf' })).toMatchObject({ param: 'input[0].content[1]', message: expect.stringContaining('input_file by URL is not supported') })
+    expect(await refused({ type: 'input_image', detail: 'auto', image_url: 'http://example.com/a.png' })).toMatchObject({ param: 'input[0].content[1]', message: expect.stringContaining('only https:// URLs') })
+    for (const url of ['https://127.0.0.1/a.png', 'https://localhost/a.png', 'https://[::1]/a.png', 'https://10.0.0.8/a.png', 'https://user:pw@example.com/a.png']) {
+      expect((await refused({ type: 'input_image', detail: 'auto', image_url: url })).param).toBe('input[0].content[1]')
+    }
+    expect(modelCalls(gw.model)).toHaveLength(0)
+  })
+
   it('should run a turn whose user message is a text file alone', async () => {
     gw.model.reply({ text: 'It says hello.' })
     const response = await gw.client.responses.create({
@@ -121,15 +169,31 @@ describe('POST /v1/responses', () => {
     ])
   })
 
-  it('should refuse an unknown previous_response_id, and one created with another credential', async () => {
+  it('should answer 404 in OpenAI\'s shape for an unknown previous_response_id', async () => {
     const unknown = await gw.client.responses.create({ model: 'openclaw', input: 'x', previous_response_id: 'resp_nope' }).catch((e: unknown) => e)
-    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError)
-    expect((unknown as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError)
+    expect((unknown as APIError).error).toEqual({ message: "Previous response with id 'resp_nope' not found.", type: 'invalid_request_error', param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
 
     gw.model.reply({ text: 'ok' })
     const first = await gw.client.responses.create({ model: 'openclaw', input: 'x' })
     const otherAgent = await gw.client.responses.create({ model: 'openclaw/ops', input: 'y', previous_response_id: first.id }).catch((e: unknown) => e)
     expect((otherAgent as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_MISMATCH' })
+  })
+
+  it('should bind previous_response_id to the user it was made for: another user, or none, gets 404', async () => {
+    gw.model.replyWith(() => ({ text: 'ok' }))
+    const ada = await gw.client.responses.create({ model: 'openclaw', input: 'secret of ada', user: 'ada' })
+    for (const user of ['bob', undefined]) {
+      const other = await gw.client.responses.create({ model: 'openclaw', input: 'what did ada say?', previous_response_id: ada.id, ...(user ? { user } : {}) }).catch((e: unknown) => e)
+      expect(other, String(user)).toBeInstanceOf(OpenAI.NotFoundError)
+      expect((other as APIError).error).toMatchObject({ param: 'previous_response_id', code: 'OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND' })
+    }
+    const again = await gw.client.responses.create({ model: 'openclaw', input: 'and then?', previous_response_id: ada.id, user: 'ada' })
+    expect(again.status).toBe('completed')
+    // A response made without user stays open to the same credential without user, not to a user.
+    const anon = await gw.client.responses.create({ model: 'openclaw', input: 'x' })
+    expect((await gw.client.responses.create({ model: 'openclaw', input: 'y', previous_response_id: anon.id })).status).toBe('completed')
+    expect(await gw.client.responses.create({ model: 'openclaw', input: 'y', previous_response_id: anon.id, user: 'ada' }).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.NotFoundError)
   })
 
   it('should keep previous_response_id working across a gateway restart', async () => {
@@ -150,6 +214,23 @@ describe('POST /v1/responses', () => {
       expect(modelCalls(after.model)[0]!.messages.filter((m) => m.role !== 'system').map((m) => m.content)).toEqual(['Remember 7.', 'Remembered: 7.', 'Which number?'])
     } finally {
       await after.close()
+    }
+  })
+
+  it('should store an HMAC of the credential under a per-install key (0600), never a plain hash of it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'openclaw-openai-subject-'))
+    const g = await startOpenAiGateway({ stateDir })
+    try {
+      g.model.reply({ text: 'ok' })
+      await g.client.responses.create({ model: 'openclaw', input: 'hi' })
+      const [row] = g.gateway.store.forOwner('http:openai').all<{ subject: string }>('SELECT subject FROM http_openai_response_sessions')
+      const keyFile = join(stateDir, 'http-openai.subject.key')
+      expect((statSync(keyFile).mode & 0o777).toString(8)).toBe('600')
+      const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex')
+      expect(row!.subject).not.toBe(createHash('sha256').update(TEST_TOKEN).digest('hex'))
+      expect(row!.subject).toBe(createHmac('sha256', key).update(TEST_TOKEN).digest('hex'))
+    } finally {
+      await g.close()
     }
   })
 
@@ -176,7 +257,7 @@ describe('POST /v1/responses', () => {
     gw.model.fail({ status: 429 })
     const error = await gw.client.responses.create({ model: 'openclaw', input: 'x' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
-    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_RATE_LIMITED', type: 'rate_limit_error' })
+    expect((error as APIError).error).toMatchObject({ code: 'OPENAI_ERR_RATE_LIMITED', type: 'rate_limited' })
   })
 
   it('should refuse a missing user message and non-function tools with 400', async () => {

@@ -36,6 +36,10 @@ export interface StartOpenAiGatewayOptions {
   readonly agents?: Record<string, unknown>
   /** `models.providers.openai` overrides (e.g. `maxRetries`). */
   readonly provider?: Record<string, unknown>
+  /** `models.providers` as a whole, instead of the scripted `openai` entry (`{{model}}` in a `baseUrl` is the scripted server's). */
+  readonly providers?: Record<string, Record<string, unknown>>
+  /** `agents.defaults.model`; default `openai/scripted-model`. */
+  readonly model?: string
   /** Leave the model provider out (no provider configured). */
   readonly noProvider?: boolean
   readonly plugins?: NonNullable<Parameters<typeof createGateway>[0]>['plugins']
@@ -60,8 +64,12 @@ export async function startOpenAiGateway(options: StartOpenAiGatewayOptions = {}
           ...options.gateway,
           http: { endpoints: options.endpoints ?? { chatCompletions: { enabled: true }, responses: { enabled: true } } },
         },
-        agents: { defaults: options.noProvider ? {} : { model: `openai/${SCRIPTED_MODEL}` }, entries: options.agents ?? {} },
-        models: { providers: options.noProvider ? {} : { openai: { baseUrl: model.baseUrl, apiKey: 'sk-scripted', maxRetries: 0, ...options.provider } } },
+        agents: { defaults: options.noProvider ? {} : { model: options.model ?? `openai/${SCRIPTED_MODEL}` }, entries: options.agents ?? {} },
+        models: {
+          providers: options.noProvider ? {}
+            : options.providers ? JSON.parse(JSON.stringify(options.providers).replaceAll('{{model}}', model.baseUrl)) as Record<string, unknown>
+            : { openai: { baseUrl: model.baseUrl, apiKey: 'sk-scripted', maxRetries: 0, ...options.provider } },
+        },
       },
       plugins: [httpServer(), httpOpenAi(), ...(options.noProvider ? [] : [providerOpenAi()]), ...(options.plugins ?? [])],
     })

@@ -33,15 +33,11 @@ describe('AuthLimiter', () => {
     expect(l.lockedFor('a')).toBe(0)
   })
 
-  it('should forget a client on success', () => {
-    const { l } = limiter()
-    l.fail('a')
-    l.fail('a')
-    l.succeed('a')
-    l.fail('a')
-    l.fail('a')
-    expect(l.lockedFor('a')).toBe(0)
-    expect(l.size).toBe(1)
+  it('should report each failure, and the one that locks the client out once', () => {
+    const events: [string, number, boolean][] = []
+    const { l } = limiter({ onFailure: (key, failures, lockedNow) => events.push([key, failures, lockedNow]) })
+    for (let i = 0; i < 4; i++) l.fail('a')
+    expect(events).toEqual([['a', 1, false], ['a', 2, false], ['a', 3, true], ['a', 4, false]])
   })
 
   it('should grow the delay with each failure, capped', () => {

@@ -8,6 +8,8 @@ export interface AuthLimiterOptions {
   /** Clients tracked at most; the oldest are forgotten first. Default 10 000. */
   readonly maxClients?: number
   readonly now: () => number
+  /** Told of every counted failure: the client's failures in this window, and whether this one locked it out. */
+  readonly onFailure?: (key: string, failures: number, lockedNow: boolean) => void
 }
 
 interface ClientState {
@@ -20,7 +22,8 @@ export const MAX_FAILURE_DELAY_MS = 1000
 
 /**
  * Counts failed authentications per client key (IP and credential scope). After `maxFailures`
- * within `windowMs` the client is locked out for `lockoutMs`; a success clears its count.
+ * within `windowMs` the client is locked out for `lockoutMs` (what a locked-out client may still do is
+ * `checkCredential`'s rule). Failures expire with their window; a success does not clear them.
  */
 export class AuthLimiter {
   readonly #clients = new Map<string, ClientState>()
@@ -51,12 +54,10 @@ export class AuthLimiter {
       this.#clients.set(key, state)
     }
     state.failures++
+    const wasLocked = state.lockedUntil > now
     if (state.failures >= this.options.maxFailures) state.lockedUntil = now + this.options.lockoutMs
+    this.options.onFailure?.(key, state.failures, !wasLocked && state.lockedUntil > now)
     return Math.min(this.options.failureDelayMs * state.failures, MAX_FAILURE_DELAY_MS)
-  }
-
-  succeed(key: string): void {
-    if (this.#clients.size !== 0) this.#clients.delete(key)
   }
 
   /** Clients currently tracked. */

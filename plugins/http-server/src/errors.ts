@@ -30,6 +30,10 @@ export const HTTP_ERR_NOT_FOUND = createError<'HTTP_ERR_NOT_FOUND'>('HTTP_ERR_NO
 export const HTTP_ERR_METHOD_NOT_ALLOWED = createError<'HTTP_ERR_METHOD_NOT_ALLOWED', [method: string, allowed: string]>(
   'HTTP_ERR_METHOD_NOT_ALLOWED', 'Method %s is not allowed here; allowed: %s', 405)
 export const HTTP_ERR_UNAUTHORIZED = createError<'HTTP_ERR_UNAUTHORIZED'>('HTTP_ERR_UNAUTHORIZED', 'Unauthorized', 401)
+export const HTTP_ERR_ORIGIN_NOT_ALLOWED = createError<'HTTP_ERR_ORIGIN_NOT_ALLOWED'>(
+  'HTTP_ERR_ORIGIN_NOT_ALLOWED', 'Requests from this browser origin are not allowed: list it in gateway.controlUi.allowedOrigins', 403)
+export const HTTP_ERR_HOST_NOT_ALLOWED = createError<'HTTP_ERR_HOST_NOT_ALLOWED'>(
+  'HTTP_ERR_HOST_NOT_ALLOWED', 'This Host is not allowed on a loopback-bound gateway: list it in gateway.allowedHosts', 403)
 export const HTTP_ERR_RATE_LIMITED = createError<'HTTP_ERR_RATE_LIMITED'>(
   'HTTP_ERR_RATE_LIMITED', 'Too many failed authentication attempts. Please try again later.', 429)
 export const HTTP_ERR_BODY_TOO_LARGE = createError<'HTTP_ERR_BODY_TOO_LARGE'>('HTTP_ERR_BODY_TOO_LARGE', 'Payload too large', 413)

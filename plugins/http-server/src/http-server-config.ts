@@ -35,6 +35,14 @@ export const HttpServerConfigSchema = z.looseObject({
       endpoints: z.looseObject({}).prefault({}),
     })
     .prefault({}),
+  /** Host names (besides localhost, 127.x.x.x and ::1) a loopback-bound gateway answers to, e.g. behind a local reverse proxy that keeps `Host`. */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** OpenClaw's key: browser origins allowed to call the gateway (HTTP and WebSocket). Any other `Origin` is refused. */
+  controlUi: z
+    .looseObject({
+      allowedOrigins: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   /** Failed authentications per client IP before it is locked out. */
   authRateLimit: z
     .strictObject({

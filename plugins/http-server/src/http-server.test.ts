@@ -1,6 +1,6 @@
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -86,9 +86,9 @@ function startError(gw: TestGateway): { code: string; message: string; causeCode
 }
 
 /** Send a raw upgrade request; resolves with the status line the server wrote. */
-function upgradeStatus(url: string, path: string): Promise<number> {
+function upgradeStatus(url: string, path: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } })
+    const req = httpRequest(`${url}${path}`, { headers: { ...headers, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } })
     req.on('upgrade', (res, socket) => {
       socket.destroy()
       resolve(res.statusCode ?? 0)
@@ -403,22 +403,27 @@ describe('core:http auth', () => {
     expect(gw.url).toBe('')
   })
 
-  it('should lock a client out with 429 and Retry-After after maxFailures wrong tokens, even with the right token', async () => {
+  it('should lock a client out with 429 and Retry-After after maxFailures wrong tokens, but still serve the right token', async () => {
     const gw = await start({
       plugins: [routes([echo])],
       config: { gateway: { authRateLimit: { maxFailures: 3, windowMs: 60_000, lockoutMs: 30_000, failureDelayMs: 0 } } },
     })
     for (let i = 0; i < 3; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
-    const locked = await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))
+    const locked = await postJson(`${gw.url}/echo`, {}, bearer('wrong'))
     expect(locked.status).toBe(429)
     expect(locked.headers.get('retry-after')).toBe('30')
     expectSecurityHeaders(locked)
     expect(await locked.json()).toMatchObject({ ok: false, error: { type: 'rate_limited' } })
-    gw.clock!.advance(30_001)
+    expect((await postJson(`${gw.url}/echo`, {})).status).toBe(429)
+    // The owner is never locked out by someone else's guesses from the same address.
     expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+    // …and the owner's success gives the guesser no fresh budget.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(429)
+    gw.clock!.advance(30_001)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
   })
 
-  it('should not count a missing credential, and a success should reset the count', async () => {
+  it('should not count a missing credential', async () => {
     const gw = await start({
       plugins: [routes([echo])],
       config: { gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } },
@@ -426,8 +431,16 @@ describe('core:http auth', () => {
     for (let i = 0; i < 5; i++) expect((await postJson(`${gw.url}/echo`, {})).status).toBe(401)
     for (let i = 0; i < 2; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
     expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
-    for (let i = 0; i < 2; i++) expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong'))).status).toBe(401)
-    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should log failed authentications and the lockout, never the credential', async () => {
+    const logger = captureLogger()
+    const gw = await start({ plugins: [routes([echo])], logger, config: { gateway: { authRateLimit: { maxFailures: 3, failureDelayMs: 0 } } } })
+    for (let i = 0; i < 5; i++) await postJson(`${gw.url}/echo`, {}, bearer(`guess-${i}`))
+    const lines = logger.entries.filter((e) => e.bindings.scope === 'gateway')
+    expect(lines.map((l) => l.message)).toEqual(['failed gateway authentication from 127.0.0.1', 'client 127.0.0.1 locked out after 3 failed gateway authentications'])
+    expect(lines.every((l) => l.level === 'warn' && l.bindings.client === '127.0.0.1')).toBe(true)
+    expect(JSON.stringify(logger.entries)).not.toContain('guess-')
   })
 
   it('should slow repeated failures down without blocking other requests', async () => {
@@ -468,7 +481,9 @@ describe('core:http auth', () => {
     // The gateway token is no credential here, and wrong guesses lock this guard only.
     expect((await postJson(`${gw.url}/signed`, {}, bearer(TOKEN))).status).toBe(401)
     expect((await postJson(`${gw.url}/signed`, {}, bearer('wrong'))).status).toBe(401)
-    expect((await postJson(`${gw.url}/signed`, {}, bearer(SECRET))).status).toBe(429)
+    expect((await postJson(`${gw.url}/signed`, {}, bearer('wrong again'))).status).toBe(429)
+    // Locked out for guesses, never for the right credential.
+    expect((await postJson(`${gw.url}/signed`, {}, bearer(SECRET))).status).toBe(200)
     // The gateway's own lockout is another one.
     expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
   })
@@ -622,5 +637,68 @@ describe('core:http lifecycle', () => {
     await gw.stop()
     expect(Date.now() - started).toBeLessThan(2000)
     expect(await pending).toBe('closed')
+  })
+})
+
+describe('core:http security (issue 18)', () => {
+  it('should release the descriptors of 500 silent sockets after the 408', { timeout: 40_000 }, async () => {
+    const gw = await start({ config: { gateway: { http: { headersTimeoutMs: 500 } } } })
+    const { port } = new URL(gw.url)
+    const descriptors = () => readdirSync('/proc/self/fd').length
+    const before = descriptors()
+    const sockets: Socket[] = []
+    try {
+      // Half-open clients: they never answer the server's FIN, so only the server can free its end.
+      await Promise.all(Array.from({ length: 500 }, () => new Promise<void>((resolve, reject) => {
+        const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true }, () => resolve())
+        socket.on('error', reject)
+        socket.on('data', () => {})
+        sockets.push(socket)
+      })))
+      // Both ends of each connection live in this process, once the server has accepted them.
+      await vi.waitFor(() => expect(descriptors()).toBeGreaterThanOrEqual(before + 900), { timeout: 5_000, interval: 20 })
+      const deadline = Date.now() + 20_000
+      while (descriptors() > before + 500 + 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250))
+      // What is left is the clients' own ends.
+      expect(descriptors()).toBeLessThanOrEqual(before + 500 + 20)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+    }
+  })
+
+  describe('origins and hosts', () => {
+    const upgradeTarget = definePlugin({
+      id: 'test:ws',
+      version: '1.0.0',
+      dependsOn: ['core:http'],
+      register(api) {
+        api.http.upgrade({ path: '/ws', handler: (_req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n') })
+      },
+    })
+
+    it('should refuse WebSocket upgrades and requests from a browser origin that is not listed', async () => {
+      const gw = await start({ plugins: [routes([echo]), upgradeTarget], config: { gateway: { controlUi: { allowedOrigins: ['https://ui.example.com'] } } } })
+      expect(await upgradeStatus(gw.url, '/ws', { origin: 'https://evil.example' })).toBe(403)
+      expect(await upgradeStatus(gw.url, '/ws', { origin: 'null' })).toBe(403)
+      expect(await upgradeStatus(gw.url, '/ws', { origin: 'https://UI.example.com' })).toBe(101)
+      // Clients that are not browsers send no Origin.
+      expect(await upgradeStatus(gw.url, '/ws')).toBe(101)
+      const http = await postJson(`${gw.url}/echo`, {}, { ...bearer(TOKEN), origin: 'https://evil.example' })
+      expect(http.status).toBe(403)
+      expect(await http.json()).toMatchObject({ error: { message: expect.stringContaining('gateway.controlUi.allowedOrigins') } })
+      expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+    })
+
+    it('should refuse a Host that is not the loopback or configured on a loopback bind (DNS rebinding)', async () => {
+      const gw = await start({ plugins: [routes([echo]), upgradeTarget], config: { gateway: { allowedHosts: ['gw.internal'] } } })
+      const { port } = new URL(gw.url)
+      expect(await upgradeStatus(gw.url, '/ws', { host: `rebound.example:${port}` })).toBe(403)
+      expect(await upgradeStatus(gw.url, '/ws', { host: `localhost:${port}` })).toBe(101)
+      const raw = (host: string) => rawExchange(gw.url, `POST /echo HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
+      expect((await raw(`rebound.example:${port}`)).status).toBe(403)
+      expect((await raw(`gw.internal:${port}`)).status).toBe(200)
+      expect((await raw(`[::1]:${port}`)).status).toBe(200)
+      expect((await raw(`127.0.0.1:${port}`)).status).toBe(200)
+    })
   })
 })

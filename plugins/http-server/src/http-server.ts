@@ -24,6 +24,7 @@ import {
   HTTP_ERR_UNAUTHORIZED,
   HTTP_ERR_UNSUPPORTED_MEDIA_TYPE,
 } from './errors.js'
+import type { OriginPolicy } from './origin-policy.js'
 import { parseBearer } from './parse-bearer.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
@@ -62,8 +63,10 @@ export interface HttpServerOptions {
   /** `undefined` when `gateway.auth.mode` is `none`. */
   readonly gatewaySecret: SecretMatcher | undefined
   readonly gatewayLimiter: AuthLimiter
-  /** A fresh lockout with the gateway's limits: one per plugin guard. */
-  createLimiter(): AuthLimiter
+  /** A fresh lockout with the gateway's limits: one per plugin guard, named for it (logs say which). */
+  createLimiter(scope: string): AuthLimiter
+  /** Browser origins and host names answered, on requests and upgrades. */
+  readonly originPolicy: OriginPolicy
   readonly log: Logger
 }
 
@@ -114,6 +117,7 @@ function parseForm(text: string): Record<string, string | string[]> {
 interface GuardCredentials {
   check(secret: string | undefined, presented: string | undefined, client: string): AuthVerdict
   matches: HttpGuardCredentials['matches']
+  fail(client: string): number
 }
 
 /** The guard credential check: constant-time compares (matchers cached per secret) and this guard's lockout. */
@@ -128,6 +132,7 @@ function guardCredentials(limiter: AuthLimiter): GuardCredentials {
   return {
     check: (secret, presented, client) => checkCredential(limiter, matcher(secret), client, presented),
     matches: (secret, presented) => matcher(secret)(presented),
+    fail: (client) => limiter.fail(client),
   }
 }
 
@@ -258,9 +263,16 @@ export class HttpServer {
       if (options.rawBody) (request as { rawBody?: Buffer }).rawBody = bytes
       done(null, parseForm(bytes.toString('utf8')))
     })
+    // Before any route (and the 404): a browser page of an origin not listed, or a rebound DNS name.
+    this.#app.addHook('onRequest', (request, reply, done) => {
+      const refused = options.originPolicy.refuse(request.headers)
+      if (refused === undefined) return done()
+      reply.header('connection', 'close')
+      sendError(reply, undefined, serverError(refused))
+    })
     this.#app.setNotFoundHandler((_request, reply) => sendError(reply, undefined, serverError(new HTTP_ERR_NOT_FOUND())))
     this.#app.setErrorHandler((err: FastifyError, request, reply) => this.#onError(err, request, reply, undefined))
-    this.#guardCredentials = new Map([...options.guards.keys()].map((name) => [name, guardCredentials(options.createLimiter())]))
+    this.#guardCredentials = new Map([...options.guards.keys()].map((name) => [name, guardCredentials(options.createLimiter(name))]))
     this.#mountRoutes(options.routes)
     for (const upgrade of options.upgrades) this.#upgrades.set(upgrade.definition.path, { ...upgrade, available: true })
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onUpgrade(req, socket, head))
@@ -417,7 +429,9 @@ export class HttpServer {
       if (verdict.ok) return done()
       if (verdict.reason === 'refused') {
         const { code, message, statusCode } = verdict.error // often an Error: its message is not enumerable
-        return sendError(reply, definition, { statusCode: statusCode ?? 400, code, message })
+        const refuse = (): void => sendError(reply, definition, { statusCode: statusCode ?? 400, code, message })
+        // A refusal counted as a failed authentication is answered as late as one (`delayMs`).
+        return void (verdict.delayMs ? setTimeout(refuse, verdict.delayMs) : refuse())
       }
       if (verdict.reason === 'locked') {
         reply.header('retry-after', String(Math.ceil(verdict.retryAfterMs / 1000)))
@@ -456,7 +470,7 @@ export class HttpServer {
       try {
         verdict = guard.check(
           { method: request.method, url: request.url, headers: request.headers, ip: client, bearer: parseBearer(request.headers.authorization) },
-          { check: (secret, presented) => credentials.check(secret, presented, client), matches: credentials.matches },
+          { check: (secret, presented) => credentials.check(secret, presented, client), matches: credentials.matches, fail: () => credentials.fail(client) },
         )
       } catch (err) {
         this.#options.log.error({ owner: guard.owner, guard: guard.name, err }, `HTTP guard '${guard.name}' of plugin '${guard.owner}' failed`)
@@ -481,6 +495,8 @@ export class HttpServer {
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy())
+    // Browsers may open a WebSocket to any origin: the origin and host checks are the only gate before auth.
+    if (this.#options.originPolicy.refuse(req.headers) !== undefined) return rejectUpgrade(socket, 403, 'Forbidden')
     const upgrade = this.#upgrades.get(pathOf(req.url))
     if (upgrade === undefined) return rejectUpgrade(socket, 404, 'Not Found')
     if (this.#phase !== STARTED || !upgrade.available) return rejectUpgrade(socket, 503, 'Service Unavailable')

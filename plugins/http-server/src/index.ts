@@ -1,13 +1,15 @@
 // @openclaw/plugin-http-server: the gateway's one HTTP port (`core:http`). It knows no route by name:
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
 import { CoreErrors, definePlugin, Tokens, type GatewayAuth, type PluginApi, type PluginDefinition } from '@openclaw/plugin-sdk'
+import { AuthAuditLog } from './auth-audit-log.js'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
-import { formatUrl, resolveBindHost } from './bind-host.js'
+import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
 import { configuredCredential, envValue, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
 import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedGuard, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
+import { OriginPolicy } from './origin-policy.js'
 import { createProbeRoutes } from './probe-routes.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
@@ -156,7 +158,9 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
     const gatewaySecret = resolveGatewaySecret(api)
     const clock = api.services.resolve(Tokens.Clock)
     const limits = { ...config.authRateLimit, now: () => clock.now() }
-    const gatewayLimiter = new AuthLimiter(limits)
+    // Every lockout logs its failures and lockouts (rate-limited), named for the credential guessed.
+    const createLimiter = (scope: string) => new AuthLimiter({ ...limits, onFailure: new AuthAuditLog(api.log, scope, limits).onFailure })
+    const gatewayLimiter = createLimiter('gateway')
     // Read again: the token file may have just been generated.
     auth.arm(config.auth.mode, gatewaySecret, gatewayLimiter, credentialSources(api))
 
@@ -170,7 +174,12 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
       requestTimeoutMs: config.http.requestTimeoutMs,
       gatewaySecret,
       gatewayLimiter,
-      createLimiter: () => new AuthLimiter(limits),
+      createLimiter,
+      originPolicy: new OriginPolicy({
+        allowedOrigins: config.controlUi.allowedOrigins,
+        allowedHosts: config.allowedHosts,
+        checkHost: isLoopbackHost(host),
+      }),
       log: api.log,
     })
     const bound = await server.listen(host, config.port)
@@ -203,6 +212,8 @@ export {
   HTTP_ERR_METHOD_NOT_ALLOWED,
   HTTP_ERR_UNAUTHORIZED,
   HTTP_ERR_RATE_LIMITED,
+  HTTP_ERR_ORIGIN_NOT_ALLOWED,
+  HTTP_ERR_HOST_NOT_ALLOWED,
   HTTP_ERR_BODY_TOO_LARGE,
   HTTP_ERR_INVALID_JSON,
   HTTP_ERR_BAD_REQUEST,

@@ -79,15 +79,25 @@ async function invoke(url: string, body: unknown, token: string | null = TOKEN):
 }
 
 describe('POST /tools/invoke', () => {
-  it('should call the tool and answer { ok: true, result }', async () => {
+  it('should call the tool and answer { ok: true, result } with an OpenClaw tool result: text content, the output as details', async () => {
     const url = await start()
-    expect(await invoke(url, { name: 'add', args: { a: 2, b: 3 } })).toEqual({ status: 200, body: { ok: true, result: 5 } })
+    expect(await invoke(url, { name: 'add', args: { a: 2, b: 3 } })).toEqual({ status: 200, body: { ok: true, result: { content: [{ type: 'text', text: '5' }], details: 5 } } })
+    expect(await invoke(url, { name: 'echo_args', args: { note: 'hi' } })).toEqual({
+      status: 200,
+      body: { ok: true, result: { content: [{ type: 'text', text: '{"note":"hi"}' }], details: { note: 'hi' } } },
+    })
   })
 
-  it('should accept `tool` for the name and merge `action` into the args', async () => {
+  it('should accept `tool` for the name, and apply the kernel\'s one rule for `action`', async () => {
     const url = await start()
-    const res = await invoke(url, { tool: 'echo_args', action: 'list', args: { x: 1 } })
-    expect(res).toEqual({ status: 200, body: { ok: true, result: { action: 'list', x: 1 } } })
+    // The tool's parameters have `action`: it becomes args.action.
+    expect((await invoke(url, { tool: 'echo_args', action: 'list', args: { x: 1 } })).body).toMatchObject({ ok: true, result: { details: { action: 'list', x: 1 } } })
+    expect((await invoke(url, { tool: 'echo_args', action: 'list', args: { action: 'list' } })).status).toBe(200)
+    // args.action saying otherwise is refused, not silently overridden either way.
+    const clash = await invoke(url, { tool: 'echo_args', action: 'list', args: { action: 'delete' } })
+    expect(clash).toMatchObject({ status: 400, body: { ok: false, error: { type: 'invalid_request', message: expect.stringContaining("'list' disagrees with args.action") } } })
+    // Parameters without `action`: it is ignored (a strict schema would refuse it otherwise).
+    expect((await invoke(url, { name: 'add', action: 'sum', args: { a: 1, b: 2 } })).body).toMatchObject({ ok: true, result: { details: 3 } })
   })
 
   it('should need the gateway credential', async () => {
@@ -122,8 +132,8 @@ describe('POST /tools/invoke', () => {
 
   it('should run a dangerous tool listed in gateway.tools.allowDangerous', async () => {
     const url = await start({ gateway: { tools: { allowDangerous: ['nuke', 'exec'] } } })
-    expect(await invoke(url, { name: 'nuke' })).toEqual({ status: 200, body: { ok: true, result: 'boom' } })
-    expect(await invoke(url, { name: 'exec' })).toEqual({ status: 200, body: { ok: true, result: 'ran' } })
+    expect(await invoke(url, { name: 'nuke' })).toEqual({ status: 200, body: { ok: true, result: { content: [{ type: 'text', text: 'boom' }], details: 'boom' } } })
+    expect(await invoke(url, { name: 'exec' })).toEqual({ status: 200, body: { ok: true, result: { content: [{ type: 'text', text: 'ran' }], details: 'ran' } } })
   })
 
   it('should let gateway.tools.deny win over allowDangerous', async () => {

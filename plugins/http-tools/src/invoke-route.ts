@@ -16,6 +16,15 @@ function fail(reply: RouteReply, type: ErrorType, message: string): RouteReply {
   return reply.code(STATUS[type]).send({ ok: false, error: { type, message } })
 }
 
+/**
+ * A tool's output as OpenClaw's tool result: `{ content: [{ type: 'text', text }], details }`, the text
+ * being a string output as it is and anything else as JSON; `details` is the output itself.
+ */
+function toolResultOf(output: unknown): { content: { type: 'text'; text: string }[]; details: unknown } {
+  const details = output ?? null
+  return { content: [{ type: 'text', text: typeof details === 'string' ? details : JSON.stringify(details) }], details }
+}
+
 function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
   return issues.map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : 'body'}: ${i.message}`).join('; ')
 }
@@ -44,7 +53,6 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
       const name = (body.name ?? body.tool)!
       const denied = policy.check(name, gateway.registry.tools.get(name))
       if (denied !== undefined) return fail(reply, 'not_found', denied)
-      const args = body.action !== undefined ? { action: body.action, ...body.args } : (body.args ?? {})
 
       // The call is cancelled when the client goes away before the answer.
       const controller = new AbortController()
@@ -56,7 +64,8 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
       try {
         result = await gateway.tools.invoke({
           name,
-          args,
+          args: body.args ?? {},
+          ...(body.action !== undefined ? { action: body.action } : {}),
           sessionKey: body.sessionKey ?? 'main',
           ...(body.agentId !== undefined ? { agentId: body.agentId } : {}),
           via: 'http',
@@ -71,7 +80,7 @@ export function createInvokeRoute({ gateway, policy, bodyLimit, log }: InvokeRou
       } finally {
         reply.raw.removeListener('close', onClose)
       }
-      if (result.ok) return reply.send({ ok: true, result: result.output ?? null })
+      if (result.ok) return reply.send({ ok: true, result: toolResultOf(result.output) })
       const error = result.error ?? { code: CoreErrors.CORE_ERR_TOOL_FAILED.code, message: `Tool '${name}' failed` }
       if (NOT_FOUND_CODES.has(error.code)) return fail(reply, 'not_found', error.message)
       if (error.code === INVALID_ARGS_CODE) return fail(reply, 'invalid_request', error.message)

@@ -18,7 +18,7 @@ export interface AnthropicProviderOptions extends Pick<Parameters<typeof streamM
   readonly baseUrl?: string
   /** The API key, or a function read on every request (for environment fallbacks and key rotation). */
   readonly apiKey?: string | (() => string | undefined)
-  readonly models?: readonly string[]
+  readonly models?: ModelProvider['models']
   /** Extra request headers (`anthropic-beta`, a proxy's auth…). Their values are masked in errors too. */
   readonly headers?: Readonly<Record<string, string>>
   /** `max_tokens` when the request sets none. Default 4096. */

@@ -1,43 +1,33 @@
-// @openclaw/plugin-provider-anthropic: the `anthropic` model provider (Claude, Messages API).
+// @openclaw/plugin-provider-anthropic: the `anthropic-messages` wire API (Claude, Messages API), which
+// serves the built-in `anthropic` provider and every `models.providers.<id>` entry that names it.
 // Explicit names only.
 import { definePlugin, type PluginDefinition } from '@openclaw/plugin-sdk'
-import { AnthropicConfigSchema, type AnthropicConfig } from './anthropic-config.js'
-import { ANTHROPIC_BASE_URL, createAnthropicProvider } from './anthropic-provider.js'
+import { anthropicMessagesApi } from './anthropic-messages-api.js'
 
 export const PLUGIN_ID = 'provider:anthropic'
-const PLUGIN_VERSION = '1.0.0'
-const API_KEY_ENV = 'ANTHROPIC_API_KEY'
+const PLUGIN_VERSION = '1.1.0'
 
-/** The Anthropic provider plugin. Config lives at `models.providers.anthropic`. */
-/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
-export default function providerAnthropic(): PluginDefinition<AnthropicConfig> {
-  return definePlugin<AnthropicConfig>({
-  id: PLUGIN_ID,
-  version: PLUGIN_VERSION,
-  name: 'Anthropic',
-  description: 'Claude models over the Anthropic Messages API',
-  kind: 'provider',
-  apiVersion: '^2.0.0',
-  configKey: 'models.providers.anthropic',
-  config: AnthropicConfigSchema,
-  register(api) {
-    const { apiKey, ...settings } = api.config
-    api.providers.register(createAnthropicProvider({ id: 'anthropic', ...settings, apiKey: () => apiKey ?? process.env[API_KEY_ENV] }))
-  },
-  start(api) {
-    // Warn only when an agent actually uses this provider: an unused provider needs no key.
-    const { defaults, entries } = api.gateway.config.agents
-    const used = [defaults, ...Object.values(entries)].some((agent) => agent.model?.startsWith('anthropic/'))
-    const official = new URL(api.config.baseUrl).origin === new URL(ANTHROPIC_BASE_URL).origin
-    if (used && official && api.config.apiKey === undefined && !process.env[API_KEY_ENV]) {
-      api.log.warn(`No API key for provider 'anthropic': set models.providers.anthropic.apiKey or ${API_KEY_ENV}`)
-    }
-  },
-})
+/**
+ * The Anthropic provider plugin: registers the `anthropic-messages` adapter; the core builds the providers.
+ * A factory: each call makes a fresh plugin, so gateways in one process share nothing.
+ */
+export default function providerAnthropic(): PluginDefinition<undefined> {
+  return definePlugin({
+    id: PLUGIN_ID,
+    version: PLUGIN_VERSION,
+    name: 'Anthropic',
+    description: 'Claude models over the Anthropic Messages API (api: anthropic-messages)',
+    kind: 'provider',
+    apiVersion: '^2.0.0',
+    register(api) {
+      api.providers.adapter(anthropicMessagesApi)
+    },
+  })
 }
 
 export { createAnthropicProvider, ANTHROPIC_BASE_URL, ANTHROPIC_VERSION } from './anthropic-provider.js'
-export { AnthropicConfigSchema } from './anthropic-config.js'
+export { anthropicMessagesApi, ANTHROPIC_MESSAGES_API, ANTHROPIC_API_KEY_ENV } from './anthropic-messages-api.js'
+export { AnthropicOptionsSchema } from './anthropic-config.js'
 export { DEFAULT_THINKING_BUDGETS } from './messages-request.js'
 export {
   ANTHROPIC_ERR_AUTH,
@@ -49,6 +39,6 @@ export {
 } from './errors.js'
 
 export type { AnthropicProviderOptions } from './anthropic-provider.js'
-export type { AnthropicConfig } from './anthropic-config.js'
+export type { AnthropicOptions } from './anthropic-config.js'
 export type { ThinkingBudgets } from './messages-request.js'
 export type { UpstreamError, UpstreamErrorDetails } from './upstream-error.js'

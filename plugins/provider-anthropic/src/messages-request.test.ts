@@ -91,7 +91,7 @@ describe('toMessagesRequest', () => {
     ])
   })
 
-  it('should send image attachments as image blocks before the text', () => {
+  it('should send images and PDFs as blocks before the text, and say so for what it cannot pass', () => {
     const body = toMessagesRequest(
       request({
         messages: [
@@ -101,6 +101,7 @@ describe('toMessagesRequest', () => {
             attachments: [
               { kind: 'image', data: 'AAAA', mimeType: 'image/jpeg' },
               { kind: 'image', url: 'https://example.test/cat.png' },
+              { kind: 'file', data: 'JVBERi0=', mimeType: 'application/pdf', name: 'report.pdf' },
               { kind: 'audio', url: 'https://example.test/a.mp3' },
             ],
           },
@@ -111,6 +112,8 @@ describe('toMessagesRequest', () => {
     expect(body.messages[0]?.content).toEqual([
       { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'AAAA' } },
       { type: 'image', source: { type: 'url', url: 'https://example.test/cat.png' } },
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' }, title: 'report.pdf' },
+      { type: 'text', text: '[An attachment was sent that this model API cannot take, so it is not shown: audio]' },
       { type: 'text', text: 'what is this?' },
     ])
   })

@@ -5,6 +5,7 @@ export type ImageSource = { type: 'base64'; media_type: string; data: string } |
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'image'; source: ImageSource }
+  | { type: 'document'; source: { type: 'base64'; media_type: 'application/pdf'; data: string } | { type: 'url'; url: string }; title?: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
   | { type: 'tool_result'; tool_use_id: string; content: string; is_error?: true }
 
@@ -81,10 +82,10 @@ function toMessages(messages: readonly ModelMessage[]): AnthropicMessage[] {
     }
     toolResults = undefined
     if (message.role === 'user') {
-      const images = (message.attachments ?? []).flatMap(imageSource)
-      if (images.length === 0) out.push({ role: 'user', content: message.content })
+      const attachments = message.attachments ?? []
+      if (attachments.length === 0) out.push({ role: 'user', content: message.content })
       else {
-        const blocks: ContentBlock[] = images.map((source) => ({ type: 'image', source }))
+        const blocks: ContentBlock[] = attachments.map(attachmentBlock)
         if (message.content !== '') blocks.push({ type: 'text', text: message.content })
         out.push({ role: 'user', content: blocks })
       }
@@ -117,12 +118,21 @@ function toInput(args: unknown): Record<string, unknown> {
   return value === undefined || value === null ? {} : { input: value }
 }
 
-/** An image attachment as an image source: inline base64 data, or its URL. Other kinds are skipped. */
-function imageSource(attachment: Attachment): ImageSource[] {
-  if (attachment.kind !== 'image') return []
-  if (attachment.data !== undefined) return [{ type: 'base64', media_type: attachment.mimeType ?? 'image/png', data: attachment.data }]
-  if (attachment.url !== undefined) return [{ type: 'url', url: attachment.url }]
-  return []
+/**
+ * An attachment as a content block: an image (inline or by URL), a PDF as a document (inline or by
+ * URL). What the Messages API cannot take becomes a text note, so the model knows something was
+ * sent that it cannot see: never a silent drop.
+ */
+function attachmentBlock(attachment: Attachment): ContentBlock {
+  if (attachment.kind === 'image' && attachment.data !== undefined) return { type: 'image', source: { type: 'base64', media_type: attachment.mimeType ?? 'image/png', data: attachment.data } }
+  if (attachment.kind === 'image' && attachment.url !== undefined) return { type: 'image', source: { type: 'url', url: attachment.url } }
+  if (attachment.kind === 'file' && attachment.mimeType === 'application/pdf') {
+    const title = attachment.name !== undefined ? { title: attachment.name } : {}
+    if (attachment.data !== undefined) return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: attachment.data }, ...title }
+    if (attachment.url !== undefined) return { type: 'document', source: { type: 'url', url: attachment.url }, ...title }
+  }
+  const what = [attachment.kind, attachment.name ? `'${attachment.name}'` : undefined, attachment.mimeType ? `(${attachment.mimeType})` : undefined].filter(Boolean).join(' ')
+  return { type: 'text', text: `[An attachment was sent that this model API cannot take, so it is not shown: ${what}]` }
 }
 
 function toToolChoice(choice: NonNullable<ModelRequest['toolChoice']>): AnthropicToolChoice {

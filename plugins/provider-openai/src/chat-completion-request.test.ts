@@ -61,7 +61,7 @@ describe('toChatCompletionRequest', () => {
     ])
   })
 
-  it('should turn image attachments into image_url parts and skip other kinds', () => {
+  it('should turn images into image_url parts, inline PDFs into file parts, and say so for what it cannot pass', () => {
     const body = toChatCompletionRequest(
       request({
         messages: [
@@ -71,6 +71,7 @@ describe('toChatCompletionRequest', () => {
             attachments: [
               { kind: 'image', url: 'https://example.test/cat.png' },
               { kind: 'image', data: 'AAAA', mimeType: 'image/jpeg' },
+              { kind: 'file', data: 'JVBERi0=', mimeType: 'application/pdf', name: 'report.pdf' },
               { kind: 'file', url: 'https://example.test/doc.pdf' },
             ],
           },
@@ -84,6 +85,8 @@ describe('toChatCompletionRequest', () => {
         { type: 'text', text: 'what is this?' },
         { type: 'image_url', image_url: { url: 'https://example.test/cat.png' } },
         { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAAA' } },
+        { type: 'file', file: { filename: 'report.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' } },
+        { type: 'text', text: '[An attachment was sent that this model API cannot take, so it is not shown: file]' },
       ],
     })
   })

@@ -1,6 +1,9 @@
 import type { Attachment, ModelMessage, ModelRequest, ThinkingLevel } from '@openclaw/plugin-sdk'
 
-export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } }
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string } }
+  | { type: 'file'; file: { filename: string; file_data: string } }
 
 export interface ChatToolCall {
   id: string
@@ -67,10 +70,10 @@ export function toChatCompletionRequest(request: ModelRequest, options: ChatComp
 function toChatMessage(message: ModelMessage): ChatMessage {
   switch (message.role) {
     case 'user': {
-      const images = (message.attachments ?? []).flatMap(imageUrl)
-      if (images.length === 0) return { role: 'user', content: message.content }
+      const attachments = message.attachments ?? []
+      if (attachments.length === 0) return { role: 'user', content: message.content }
       const parts: ChatContentPart[] = message.content === '' ? [] : [{ type: 'text', text: message.content }]
-      for (const url of images) parts.push({ type: 'image_url', image_url: { url } })
+      for (const attachment of attachments) parts.push(attachmentPart(attachment))
       return { role: 'user', content: parts }
     }
     case 'assistant': {
@@ -91,12 +94,25 @@ function toChatMessage(message: ModelMessage): ChatMessage {
   }
 }
 
-/** An image attachment as an `image_url`: its URL, or a `data:` URL for inline data. Other kinds are skipped. */
-function imageUrl(attachment: Attachment): string[] {
-  if (attachment.kind !== 'image') return []
-  if (attachment.url !== undefined) return [attachment.url]
-  if (attachment.data !== undefined) return [`data:${attachment.mimeType ?? 'image/png'};base64,${attachment.data}`]
-  return []
+/**
+ * An attachment as a content part: an image as an `image_url` (its URL, or a `data:` URL), an inline
+ * PDF as a `file` part. What the Chat Completions API cannot take (audio, video, other files, file
+ * URLs) becomes a text note, so the model knows something was sent that it cannot see: never a silent drop.
+ */
+function attachmentPart(attachment: Attachment): ChatContentPart {
+  if (attachment.kind === 'image' && attachment.url !== undefined) return { type: 'image_url', image_url: { url: attachment.url } }
+  if (attachment.kind === 'image' && attachment.data !== undefined) {
+    return { type: 'image_url', image_url: { url: `data:${attachment.mimeType ?? 'image/png'};base64,${attachment.data}` } }
+  }
+  if (attachment.kind === 'file' && attachment.mimeType === 'application/pdf' && attachment.data !== undefined) {
+    return { type: 'file', file: { filename: attachment.name ?? 'document.pdf', file_data: `data:application/pdf;base64,${attachment.data}` } }
+  }
+  return { type: 'text', text: unsupportedNote(attachment) }
+}
+
+function unsupportedNote(attachment: Attachment): string {
+  const what = [attachment.kind, attachment.name ? `'${attachment.name}'` : undefined, attachment.mimeType ? `(${attachment.mimeType})` : undefined].filter(Boolean).join(' ')
+  return `[An attachment was sent that this model API cannot take, so it is not shown: ${what}]`
 }
 
 function toToolChoice(choice: NonNullable<ModelRequest['toolChoice']>): ChatToolChoice {

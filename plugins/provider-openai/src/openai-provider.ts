@@ -17,7 +17,10 @@ export interface OpenAiProviderOptions extends Pick<Parameters<typeof streamMode
   readonly baseUrl: string
   /** The API key, or a function read on every request (for environment fallbacks and key rotation). */
   readonly apiKey?: string | (() => string | undefined)
-  readonly models?: readonly string[]
+  /** The catalogue; when given, only these models may be used (the gateway checks). */
+  readonly models?: ModelProvider['models']
+  /** Output-token cap when a request sets none (a listed model's own `maxTokens` wins). Default: none, the server's. */
+  readonly maxTokens?: number
   /** Extra request headers (`OpenAI-Organization`, a proxy's auth…). Their values are masked in errors too. */
   readonly headers?: Readonly<Record<string, string>>
   /** Default: `max_completion_tokens` for api.openai.com, `max_tokens` elsewhere. */
@@ -48,11 +51,17 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
   const maxTokensField = options.maxTokensField ?? (isOpenAiApi(options.baseUrl) ? 'max_completion_tokens' : 'max_tokens')
   const reasoning = options.isReasoningModel ?? isReasoningModel
 
+  const defaultMaxTokens = (model: string): number | undefined => {
+    const listed = options.models?.find((m) => typeof m !== 'string' && m.id === model)
+    return (typeof listed === 'object' ? listed.maxTokens : undefined) ?? options.maxTokens
+  }
+
   // Hands back streamModelCall's generator itself: no extra generator for each event to pass through.
   function stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
     const apiKey = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey
     const headers = { ...options.headers, ...(apiKey && { authorization: `Bearer ${apiKey}` }) }
-    const body = toChatCompletionRequest(request, { maxTokensField, reasoning: reasoning(request.model) })
+    const maxTokens = request.maxTokens ?? defaultMaxTokens(request.model)
+    const body = toChatCompletionRequest(maxTokens === request.maxTokens ? request : { ...request, maxTokens }, { maxTokensField, reasoning: reasoning(request.model) })
     const secrets = [apiKey, ...Object.values(options.headers ?? {})]
     return streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readChatCompletionStream(parseSse(chunks), call), readJson: readChatCompletion })
   }

@@ -26,6 +26,21 @@ const AgentParams = z.strictObject({
   model: z.string().min(3).max(256).optional(),
   extraSystemPrompt: z.string().max(100_000).optional(),
   label: z.string().max(256).optional(),
+  /**
+   * OpenClaw's session id (`openclaw agent --session-id`). Sessions here are known by key alone, so it
+   * selects the session keyed by it (`agent:<agentId>:<sessionId>`, a bare key scoped to the agent)
+   * when `sessionKey` is left out.
+   */
+  sessionId: z.string().min(1).max(256).optional(),
+  /** OpenClaw's delivery overrides: where the reply goes, when they are set (they win over `channel`/`to`/`accountId`). */
+  replyTo: z.string().min(1).max(512).optional(),
+  replyChannel: z.string().min(1).max(128).optional(),
+  replyAccountId: z.string().min(1).max(256).optional(),
+  /** Accepted for OpenClaw's clients; each changes nothing here (docs/rpc.md says why). */
+  provider: z.string().min(1).max(128).optional(),
+  lane: z.string().min(1).max(128).optional(),
+  promptMode: z.enum(['full', 'minimal', 'none']).optional(),
+  attachments: z.array(z.unknown()).max(0, 'attachments are not supported over RPC agent yet').optional(),
 })
 
 type AgentParams = z.output<typeof AgentParams>
@@ -33,19 +48,22 @@ type AgentParams = z.output<typeof AgentParams>
 /** The kernel run options for `agent` params; throws coded errors for unknown channels and missing targets. */
 function runOptions(deps: RpcMethodDeps, params: AgentParams, clientId: string): AgentRunOptions {
   const { gateway } = deps
-  const toIsSession = params.to?.startsWith('agent:') === true
-  const sessionKey = params.sessionKey ?? (toIsSession ? params.to : undefined)
-  const to = toIsSession ? undefined : params.to
-  if (params.channel !== undefined && !gateway.registry.channels.has(params.channel)) {
-    throw new RPC_ERR_CHANNEL_INVALID(`'${params.channel}' is not installed (installed: ${gateway.registry.channels.keys().join(', ') || 'none'})`)
+  const target = params.replyTo ?? params.to
+  const channel = params.replyChannel ?? params.channel
+  const accountId = params.replyAccountId ?? params.accountId
+  const toIsSession = target?.startsWith('agent:') === true
+  const sessionKey = params.sessionKey ?? (toIsSession ? target : undefined) ?? params.sessionId
+  const to = toIsSession ? undefined : target
+  if (channel !== undefined && !gateway.registry.channels.has(channel)) {
+    throw new RPC_ERR_CHANNEL_INVALID(`'${channel}' is not installed (installed: ${gateway.registry.channels.keys().join(', ') || 'none'})`)
   }
   let deliver: AgentRunOptions['deliver']
   if (params.deliver === true) {
-    if (params.channel !== undefined && to !== undefined) {
+    if (channel !== undefined && to !== undefined) {
       deliver = {
-        channel: params.channel,
+        channel,
         to,
-        ...(params.accountId ? { accountId: params.accountId } : {}),
+        ...(accountId ? { accountId } : {}),
         ...(params.threadId !== undefined ? { threadId: String(params.threadId) } : {}),
       }
     } else {

@@ -36,6 +36,23 @@ function framesOf(client: RpcTestClient, id: string, runId: string): Frame[] {
 const isFinal = (id: string) => (f: Frame) => f.type === 'res' && f.id === id && f.payload?.status !== 'accepted' && f.payload?.status !== 'in_flight'
 
 describe('rpc agent', () => {
+  it('should take OpenClaw\'s sessionId, label, extraSystemPrompt, promptMode and lane, with sessionId selecting the session by key', async () => {
+    gw.model.reply({ text: 'ok' })
+    const client = await gw.connect()
+    client.send({
+      type: 'req', id: 's1', method: 'agent',
+      params: { message: 'Hi', idempotencyKey: 'sid-1', agentId: 'ops', sessionId: 'Compat-Session', label: 'cli', extraSystemPrompt: 'Answer briefly.', promptMode: 'full', lane: 'main', provider: 'openai' },
+    })
+    const final = await client.waitFor(isFinal('s1'))
+    expect(framesOf(client, 's1', 'sid-1')[0]).toMatchObject({ ok: true, payload: { status: 'accepted', sessionKey: 'agent:ops:compat-session' } })
+    expect(final).toMatchObject({ ok: true, payload: { status: 'ok' } })
+    const system = (gw.model.requests[0]!.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'system')
+    expect(system?.content).toContain('Answer briefly.')
+
+    const unknown = await client.request('agent', { message: 'Hi', idempotencyKey: 'sid-2', sessionIdd: 'x' })
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+  })
+
   it('should ack, stream agent events, then answer a final res on the same id', async () => {
     gw.model.reply({ text: 'Hello there, operator' })
     const client = await gw.connect()

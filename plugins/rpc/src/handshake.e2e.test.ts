@@ -1,5 +1,6 @@
 import { definePlugin } from '@openclaw/plugin-sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { connectParams, RpcTestClient, type Frame } from '../test/rpc-test-client.js'
 import { startRpcGateway, TEST_TOKEN, type RpcTestGateway } from '../test/start-rpc-gateway.js'
 
@@ -118,13 +119,16 @@ describe('rpc handshake with password auth and a failure limit', () => {
     await expect(RpcTestClient.connect(pw.wsUrl, 'sesame-sesame')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
   })
 
-  it('should lock an address out after repeated wrong passwords, with RATE_LIMITED and retryAfterMs', async () => {
+  it('should lock an address out after repeated wrong passwords, with RATE_LIMITED and retryAfterMs, but still let the right password in', async () => {
     const wrong = { auth: { password: 'nope' } }
     await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
     await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
-    await expect(RpcTestClient.connect(pw.wsUrl, undefined, { auth: { password: 'sesame-sesame' } })).rejects.toMatchObject({
+    await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({
       res: { error: { code: 'RATE_LIMITED', retryable: true, retryAfterMs: expect.any(Number), details: { code: 'AUTH_RATE_LIMITED' } } },
     })
+    const { client } = await RpcTestClient.connect(pw.wsUrl, undefined, { auth: { password: 'sesame-sesame' } })
+    expect((await client.request('health')).ok).toBe(true)
+    await client.close()
   })
 })
 
@@ -147,9 +151,41 @@ describe('rpc handshake and HTTP routes share one lockout', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(140)
       expect(await httpStatus(httpUrl(g), 'wrong-2')).toBe(401)
       await expect(RpcTestClient.connect(g.wsUrl, 'wrong-3')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
-      // Locked out on both surfaces now, even with the right token.
-      expect(await httpStatus(httpUrl(g), TEST_TOKEN)).toBe(429)
-      await expect(RpcTestClient.connect(g.wsUrl, TEST_TOKEN)).rejects.toMatchObject({ res: { error: { code: 'RATE_LIMITED', details: { code: 'AUTH_RATE_LIMITED' } } } })
+      // Locked out on both surfaces now, for wrong tokens; the right one is still served.
+      expect(await httpStatus(httpUrl(g), 'wrong-4')).toBe(429)
+      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-5')).rejects.toMatchObject({ res: { error: { code: 'RATE_LIMITED', details: { code: 'AUTH_RATE_LIMITED' } } } })
+      expect(await httpStatus(httpUrl(g), TEST_TOKEN)).toBe(200)
+      const { client } = await RpcTestClient.connect(g.wsUrl, TEST_TOKEN)
+      await client.close()
+    } finally {
+      await g.close()
+    }
+  })
+})
+
+describe('rpc upgrade origin and host', () => {
+  /** The HTTP status the upgrade got: 101 when the WebSocket opened. */
+  const upgrade = (url: string, options: { origin?: string; headers?: Record<string, string> }) =>
+    new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(url, options)
+      ws.on('open', () => {
+        ws.terminate()
+        resolve(101)
+      })
+      ws.on('unexpected-response', (_req, res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      ws.on('error', reject)
+    })
+
+  it('should refuse a browser origin that is not listed, and a rebound Host, before any credential is checked', async () => {
+    const g = await startRpcGateway({ gateway: { controlUi: { allowedOrigins: ['http://localhost:5173'] } } })
+    try {
+      expect(await upgrade(g.wsUrl, { origin: 'https://evil.example' })).toBe(403)
+      expect(await upgrade(g.wsUrl, { headers: { host: 'evil.example' } })).toBe(403)
+      expect(await upgrade(g.wsUrl, { origin: 'http://localhost:5173' })).toBe(101)
+      expect(await upgrade(g.wsUrl, {})).toBe(101)
     } finally {
       await g.close()
     }

@@ -7,6 +7,11 @@ export const PROTOCOL_VERSION = 4
 /** Events the server sends. */
 export const SERVER_EVENTS = ['connect.challenge', 'tick', 'agent', 'chat', 'shutdown'] as const
 export type ServerEvent = (typeof SERVER_EVENTS)[number]
+/**
+ * OpenClaw's `features.capabilities` this server honours: `published-model-catalog` is what
+ * `openclaw models list` requires before it calls `models.list`.
+ */
+export const SERVER_CAPABILITIES = ['published-model-catalog'] as const
 
 /** A request id: a non-empty string of at most 256 characters, or a number. */
 export type RequestId = string | number
@@ -51,7 +56,7 @@ export interface HelloOk {
   readonly type: 'hello-ok'
   readonly protocol: number
   readonly server: { readonly version: string; readonly connId: string }
-  readonly features: { readonly methods: readonly string[]; readonly events: readonly string[] }
+  readonly features: { readonly methods: readonly string[]; readonly events: readonly string[]; readonly capabilities?: readonly string[] }
   readonly policy: { readonly maxPayload?: number; readonly maxBufferedBytes?: number; readonly tickIntervalMs?: number }
   readonly [key: string]: unknown
 }

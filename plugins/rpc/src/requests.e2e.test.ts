@@ -24,6 +24,7 @@ const extras = definePlugin({
         throw new TypeError('boom')
       },
     })
+    api.tools.register(defineTool({ name: 'echo_args', description: 'Return its arguments', parameters: z.looseObject({ action: z.string().optional() }), execute: (args) => args }))
     api.tools.register(
       defineTool({
         name: 'add',
@@ -115,12 +116,35 @@ describe('rpc requests', () => {
     expect(new Set(seqs).size).toBe(seqs.length)
   })
 
+  it('should apply the kernel\'s one rule for tools.invoke `action`, as /tools/invoke does', async () => {
+    expect(await client.request('tools.invoke', { tool: 'echo_args', action: 'list', args: { x: 1 } })).toMatchObject({ ok: true, payload: { result: { action: 'list', x: 1 } } })
+    const clash = await client.request('tools.invoke', { tool: 'echo_args', action: 'list', args: { action: 'delete' } })
+    expect(clash.error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_INVALID_ARGS' } })
+    expect(await client.request('tools.invoke', { tool: 'add', action: 'sum', args: { a: 1, b: 2 } })).toMatchObject({ ok: true, payload: { result: { sum: 3 } } })
+  })
+
   it('should invoke a tool with tools.invoke, and answer NOT_FOUND / INVALID_REQUEST for unknown tools and bad args', async () => {
     expect(await client.request('tools.invoke', { tool: 'add', args: { a: 2, b: 3 } })).toMatchObject({ ok: true, payload: { ok: true, result: { sum: 5 } } })
     // Without a sessionKey, the tool runs in the main session, as over HTTP.
     expect(await client.request('tools.invoke', { tool: 'session_status', args: {} })).toMatchObject({ ok: true, payload: { result: { key: 'agent:main:main' } } })
     expect((await client.request('tools.invoke', { name: 'nope', args: {} })).error).toMatchObject({ code: 'NOT_FOUND', details: { code: 'CORE_ERR_TOOL_UNKNOWN' } })
     expect((await client.request('tools.invoke', { tool: 'add', args: { a: 'x' } })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_INVALID_ARGS' } })
+  })
+
+  it('should answer INVALID_REQUEST to tools.invoke arguments nested 10 000 deep, and keep serving', async () => {
+    // This suite's gateway takes 4 KiB frames at most; 20 KiB of brackets needs the default limit.
+    const roomy = await startRpcGateway({ plugins: [extras] })
+    try {
+      const { client: c } = await RpcTestClient.connect(roomy.wsUrl, TEST_TOKEN)
+      const deep = `{"type":"req","id":"deep","method":"tools.invoke","params":{"tool":"add","args":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`
+      const answer = c.waitFor((f) => f.type === 'res' && f.id === 'deep')
+      c.send(deep)
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('nested deeper than 64') } })
+      expect(await c.request('tools.invoke', { tool: 'add', args: { a: 1, b: 1 } })).toMatchObject({ ok: true, payload: { result: { sum: 2 } } })
+      await c.close()
+    } finally {
+      await roomy.close()
+    }
   })
 
   it('should list, reset and delete sessions; NOT_FOUND for a session that does not exist', async () => {

@@ -5,6 +5,7 @@ import { createChatAbortMethod } from './chat-abort-method.js'
 import { createChatHistoryMethod } from './chat-history-method.js'
 import { createChatSendMethod } from './chat-send-method.js'
 import { createHealthMethod } from './health-method.js'
+import { createModelsListMethod } from './models-list-method.js'
 import type { RpcMethodDeps } from './rpc-method-deps.js'
 import { createSendMethod } from './send-method.js'
 import { createSessionsMethods } from './sessions-methods.js'
@@ -26,6 +27,7 @@ export function createRpcMethods(deps: RpcMethodDeps): RpcMethodDefinition<never
     createChatAbortMethod(deps),
     ...createSessionsMethods(deps),
     createToolsInvokeMethod(deps),
+    createModelsListMethod(deps),
   ]
   return methods as unknown as RpcMethodDefinition<never, unknown>[]
 }

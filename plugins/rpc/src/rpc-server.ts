@@ -5,7 +5,7 @@ import type { GatewayAuth, GatewayRuntime, Logger, RpcMethodDefinition } from '@
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CallContext, RESPONDED } from './call-context.js'
 import { ConnectParamsSchema, type ConnectParams } from './connect-params.js'
-import { PROTOCOL_VERSION, SERVER_EVENTS } from './protocol.js'
+import { PROTOCOL_VERSION, SERVER_CAPABILITIES, SERVER_EVENTS } from './protocol.js'
 import { describeParamsError } from './describe-params-error.js'
 import {
   RPC_ERR_ALREADY_CONNECTED,
@@ -20,6 +20,7 @@ import {
   RPC_ERR_PROTOCOL_MISMATCH,
 } from './errors.js'
 import type { RequestId } from './frame-encoder.js'
+import { MAX_FRAME_DEPTH, nestedDeeperThan } from './json-depth.js'
 import type { RpcConfig } from './rpc-config.js'
 import { CLOSE_GOING_AWAY, CLOSE_POLICY, RpcConnection } from './rpc-connection.js'
 import { toRpcError, type RpcError } from './to-rpc-error.js'
@@ -28,7 +29,6 @@ import { toRpcError, type RpcError } from './to-rpc-error.js'
 const PRE_AUTH_MAX_BYTES = 64 * 1024
 /** How long `stop()` waits for clients to answer the close frame before cutting their sockets. */
 const STOP_GRACE_MS = 1000
-/** Events the server may send (`features.events` of `hello-ok`). */
 /** What a shared-secret operator may do: everything (OpenClaw grants full operator scopes to the gateway secret). */
 const OPERATOR_SCOPES = ['operator.admin', 'operator.approvals', 'operator.pairing', 'operator.read', 'operator.talk.secrets', 'operator.write'] as const
 
@@ -177,6 +177,9 @@ export class RpcServer {
       return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME('not valid JSON')))
     }
     if (!isFrame(frame)) return void connection.sendError(null, codedError(new RPC_ERR_INVALID_FRAME('expected a JSON object')))
+    if (nestedDeeperThan(frame, MAX_FRAME_DEPTH)) {
+      return void connection.sendError(requestIdOf(frame), codedError(new RPC_ERR_INVALID_FRAME(`JSON nested deeper than ${MAX_FRAME_DEPTH} levels`)))
+    }
     const type = frame.type
     if (type === 'req') {
       const id = requestIdOf(frame)
@@ -360,7 +363,7 @@ export class RpcServer {
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
       server: { version: gateway.version, connId: connection.id },
-      features: { methods: this.#methods.keys(), events: SERVER_EVENTS },
+      features: { methods: this.#methods.keys(), events: SERVER_EVENTS, capabilities: SERVER_CAPABILITIES },
       snapshot: { presence: [], health: { ok: gateway.isReady() }, stateVersion: { presence: 0, health: 0 }, uptimeMs },
       auth: { role: params.role ?? 'operator', scopes: OPERATOR_SCOPES },
       policy: { maxPayload: config.maxPayload, maxBufferedBytes: config.maxBufferedBytes, tickIntervalMs: config.tickIntervalMs },

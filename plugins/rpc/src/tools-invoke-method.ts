@@ -9,7 +9,7 @@ const ToolsInvokeParams = z.strictObject({
   /** Wins over `tool`. */
   name: z.string().min(1).max(128).optional(),
   args: z.unknown().optional(),
-  /** Merged into `args.action` when `args` is an object. */
+  /** Becomes `args.action` when the tool's parameters have one (the kernel's rule, as on HTTP). */
   action: z.string().min(1).max(128).optional(),
   sessionKey: z.string().min(1).max(512).optional(),
   agentId: z.string().min(1).max(64).optional(),
@@ -41,11 +41,10 @@ export function createToolsInvokeMethod(deps: RpcMethodDeps): RpcMethodDefinitio
     async handler(params, ctx) {
       const name = params.name ?? params.tool
       if (name === undefined) throw new RPC_ERR_TOOL_NAME_MISSING()
-      let args = params.args ?? {}
-      if (params.action !== undefined && typeof args === 'object' && args !== null && !Array.isArray(args)) args = { ...args, action: params.action }
       const result = await deps.gateway.tools.invoke({
         name,
-        args,
+        args: params.args ?? {},
+        ...(params.action !== undefined ? { action: params.action } : {}),
         via: 'rpc',
         signal: ctx.signal,
         ...(params.sessionKey ? { sessionKey: params.sessionKey } : {}),

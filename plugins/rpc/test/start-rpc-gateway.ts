@@ -28,6 +28,8 @@ export interface StartRpcGatewayOptions {
   readonly plugins?: readonly PluginDefinition<unknown>[]
   readonly agents?: Record<string, unknown>
   readonly session?: Record<string, unknown>
+  /** More `models.providers` entries, besides the scripted `openai` one. */
+  readonly providers?: Record<string, unknown>
 }
 
 /** Start a scripted model server and a gateway serving the WebSocket RPC over it. */
@@ -41,7 +43,7 @@ export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Pro
       config: {
         gateway: { port: 0, auth: { mode: 'token', token: TEST_TOKEN }, rpc: options.rpc ?? {}, ...options.gateway },
         agents: { defaults: { model: 'openai/scripted-model' }, entries: options.agents ?? {} },
-        models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } },
+        models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' }, ...options.providers } },
         ...(options.session ? { session: options.session } : {}),
       },
       plugins: [httpServer(), rpc(), providerOpenAi(), ...(options.plugins ?? [])],

@@ -53,19 +53,41 @@ describe('openclaw config validate', () => {
     const tooLong = 3_000_000_000
     const { code, stderr } = await validateFile({
       gateway: { rpc: { handshakeTimeoutMs: tooLong, tickIntervalMs: tooLong, methodTimeoutMs: tooLong }, http: { headersTimeoutMs: tooLong, requestTimeoutMs: tooLong }, shutdownTimeoutMs: tooLong },
-      models: { providers: { openai: { timeoutMs: tooLong, extra: { ollama: { baseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: tooLong } } }, anthropic: { timeoutMs: tooLong } } },
       plugins: { stopTimeoutMs: tooLong },
       agents: { defaults: { timeoutSeconds: 3_000_000 } },
+      models: { providers: { vllm: { baseUrl: 'http://127.0.0.1:8000/v1', timeoutSeconds: 3_000_000 } } },
     })
     expect(code).toBe(78)
     for (const key of [
       'gateway.rpc.handshakeTimeoutMs', 'gateway.rpc.tickIntervalMs', 'gateway.rpc.methodTimeoutMs', 'gateway.http.headersTimeoutMs',
-      'gateway.http.requestTimeoutMs', 'gateway.shutdownTimeoutMs', 'models.providers.openai.timeoutMs',
-      'models.providers.openai.extra.ollama.timeoutMs', 'models.providers.anthropic.timeoutMs', 'plugins.stopTimeoutMs',
+      'gateway.http.requestTimeoutMs', 'gateway.shutdownTimeoutMs', 'plugins.stopTimeoutMs',
     ]) {
       expect(stderr).toContain(`- ${key}: must be at most 2147483647 ms`)
     }
     expect(stderr).toContain('- agents.defaults.timeoutSeconds: must be at most 2147483 s')
+    expect(stderr).toContain('- models.providers.vllm.timeoutSeconds: must be at most 2147483 s')
+  })
+
+  it('should refuse durations beyond the timer limit in every provider entry, once the provider APIs are known', async () => {
+    const tooLong = 3_000_000_000
+    const { code, stderr } = await validateFile({
+      models: {
+        providers: {
+          openai: { timeoutMs: tooLong, extra: { ollama: { baseUrl: 'http://127.0.0.1:11434/v1', timeoutMs: tooLong } } },
+          anthropic: { timeoutMs: tooLong },
+        },
+      },
+    })
+    expect(code).toBe(78)
+    for (const key of ['models.providers.openai.timeoutMs', 'models.providers.openai.extra.ollama.timeoutMs', 'models.providers.anthropic.timeoutMs']) {
+      expect(stderr).toContain(`- ${key}: must be at most 2147483647 ms`)
+    }
+  })
+
+  it('should refuse a provider whose api no plugin speaks, naming the path and the known APIs', async () => {
+    const { code, stderr } = await validateFile({ models: { providers: { gem: { api: 'google-generative-ai', models: [{ id: 'gemini-3' }] } } } })
+    expect(code).toBe(78)
+    expect(stderr).toContain('models.providers.gem.api: unknown API "google-generative-ai" (known: anthropic-messages, openai-completions)')
   })
 
   it('should accept durations up to the timer limit', async () => {

@@ -10,6 +10,7 @@ import {
   CORE_ERR_CHANNEL_UNKNOWN,
   CORE_ERR_DELIVERY_FAILED,
   CORE_ERR_MODEL_FAILED,
+  CORE_ERR_MODEL_UNKNOWN,
   CORE_ERR_NO_PROVIDER,
   CORE_ERR_PROVIDER_UNKNOWN,
   CORE_ERR_RUN_ABORTED,
@@ -30,14 +31,16 @@ import type { OutboundMessage } from '../types/messages.js'
 import type { FinishReason, ModelProvider, ModelTool, Usage } from '../types/providers.js'
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
+import { findModel, providerModels } from '../providers/model-catalog.js'
 import type { IdempotencyStore } from './idempotency-store.js'
-import { pendingToolCalls, toModelMessages } from './model-messages.js'
+import { historyEntries, pendingToolCalls, toModelMessages } from './model-messages.js'
 import { RunEvents } from './run-events.js'
 import { SessionQueue } from './session-queue.js'
 import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
 import type { ToolExecutor } from './tool-executor.js'
 import { ToolPolicy } from './tool-policy.js'
 import { compileToolSchema } from './tool-schema.js'
+import { assertTranscriptRoom } from './transcript-limits.js'
 
 const DEFAULT_MAX_TOOL_TURNS = 8
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -248,6 +251,8 @@ export class AgentRunner implements AgentRuntime {
       ...(options.agentId ? { agentId: options.agentId } : {}),
       ...(options.sessionKey ? { sessionKey: options.sessionKey } : {}),
     })
+    const { maxTranscriptBytes, maxTotalTranscriptBytes } = this.deps.config.session
+    assertTranscriptRoom(this.deps.sessions, { maxSessionBytes: maxTranscriptBytes, maxTotalBytes: maxTotalTranscriptBytes }, sessionKey, options)
     const runId = `run_${randomUUID()}`
     const events = new RunEvents()
     const controller = new AbortController()
@@ -303,7 +308,7 @@ export class AgentRunner implements AgentRuntime {
     if (!model) {
       const only = providers.values().find((p) => p.models && p.models.length > 0)
       if (!only) throw new CORE_ERR_NO_PROVIDER('(none configured: set agents.defaults.model)')
-      model = `${only.id}/${only.models![0]}`
+      model = `${only.id}/${providerModels(only)![0]!.id}`
     }
     const slash = model.indexOf('/')
     const providerId = model.slice(0, slash)
@@ -312,7 +317,11 @@ export class AgentRunner implements AgentRuntime {
       if (providers.size === 0) throw new CORE_ERR_NO_PROVIDER(model)
       throw new CORE_ERR_PROVIDER_UNKNOWN(providerId, model, providers.keys().join(', '))
     }
-    return { provider, model: model.slice(slash + 1), ref: model }
+    const modelId = model.slice(slash + 1)
+    if (!findModel(provider, modelId)) {
+      throw new CORE_ERR_MODEL_UNKNOWN(modelId, providerId, providerModels(provider)!.map((m) => m.id).join(', '))
+    }
+    return { provider, model: modelId, ref: model }
   }
 
   async #execute(ctx: {
@@ -354,11 +363,13 @@ export class AgentRunner implements AgentRuntime {
       // Aborted while it waited in the session's queue (its caller went away): it never started, so it
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
       if (controller.signal.aborted) throw controller.signal.reason
-      const incoming: NewTranscriptEntry[] = []
+      // A client's own history seeds a session that has none yet; a session with a transcript is the truth.
+      const existing = options.toolResults?.length || options.history?.length ? deps.sessions.transcript(sessionKey) : undefined
+      const incoming: NewTranscriptEntry[] = options.history?.length && existing?.length === 0 ? historyEntries(options.history, runId) : []
       // Tool results must answer the calls the model is waiting for: anything else would be refused by
       // the model API on this turn and every later one. Checked here, in the session's queue.
-      const before = options.toolResults?.length ? deps.sessions.transcript(sessionKey) : undefined
-      if (before) {
+      const before = existing ? [...existing, ...incoming] : undefined
+      if (before && options.toolResults?.length) {
         const pending = pendingToolCalls(before)
         for (const r of options.toolResults!) {
           const name = pending.get(r.toolCallId)
@@ -405,7 +416,7 @@ export class AgentRunner implements AgentRuntime {
 
       const maxTurns = settings.maxToolTurns ?? DEFAULT_MAX_TOOL_TURNS
       // A session this run created holds just what it appended: no need to read it back.
-      const history = toModelMessages(created ? incoming : before ? [...before, ...incoming] : deps.sessions.transcript(sessionKey))
+      const history = toModelMessages(created ? incoming : existing ? [...existing, ...incoming] : deps.sessions.transcript(sessionKey))
       for (let turnIndex = 0; ; turnIndex++) {
         let turnText = ''
         const calls: ToolCall[] = []

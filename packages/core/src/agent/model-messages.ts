@@ -50,3 +50,20 @@ export function toModelMessages(entries: readonly NewTranscriptEntry[]): ModelMe
   closeOpen()
   return out
 }
+
+/**
+ * A client's earlier turns ({@link AgentRunOptions.history}) as transcript entries of run `runId`.
+ * Attachments are dropped: earlier media is never replayed.
+ */
+export function historyEntries(history: readonly ModelMessage[], runId: string): NewTranscriptEntry[] {
+  return history.map((m): NewTranscriptEntry => {
+    switch (m.role) {
+      case 'user':
+        return { role: 'user', runId, text: m.content }
+      case 'assistant':
+        return { role: 'assistant', runId, text: m.content, ...(m.toolCalls?.length ? { toolCalls: m.toolCalls } : {}) }
+      case 'tool':
+        return { role: 'tool', runId, toolCallId: m.toolCallId, name: m.name, text: m.content, ...(m.isError ? { isError: true } : {}) }
+    }
+  })
+}

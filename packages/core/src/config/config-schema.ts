@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import { timerMs, timerSeconds } from './timer-limits.js'
 
+const MIB = 1024 * 1024
+export const DEFAULT_MAX_TRANSCRIPT_BYTES = 32 * MIB
+export const DEFAULT_MAX_TOTAL_TRANSCRIPT_BYTES = 2048 * MIB
+
+const SessionToolsVisibilitySchema = z.enum(['all', 'own'])
+
 export const ThinkingLevelSchema = z.enum(['off', 'minimal', 'low', 'medium', 'high'])
 
 const ToolPolicySchema = z.strictObject({
@@ -10,11 +16,14 @@ const ToolPolicySchema = z.strictObject({
   deny: z.array(z.string()).optional(),
 })
 
+/** A model ref: `<providerId>/<modelId>`; the model id may hold more `/`. */
+const ModelRefSchema = z.string().regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"')
+
 /** Settings an agent has; `agents.defaults` supplies what an entry leaves out. */
 export const AgentSettingsSchema = z.strictObject({
   name: z.string().optional(),
-  /** `provider/model`, e.g. `openai/gpt-4o-mini`. */
-  model: z.string().regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"').optional(),
+  /** `provider/model`, e.g. `openai/gpt-4o-mini`; OpenClaw's `{ primary: "provider/model" }` is read the same. */
+  model: z.union([ModelRefSchema, z.strictObject({ primary: ModelRefSchema }).transform((m) => m.primary)]).optional(),
   systemPrompt: z.string().optional(),
   tools: ToolPolicySchema.optional(),
   /** Skill slugs this agent may use; default all. */
@@ -39,6 +48,45 @@ const PluginEntrySchema = z.strictObject({
 
 const LooseSection = z.looseObject({})
 
+/** A provider id: the key under `models.providers`, the part before `/` in a model ref. */
+export const ProviderIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lowercase provider id (letters, digits, ".", "_", "-")')
+
+/** One entry of `models.providers.<id>.models`: an id, or OpenClaw's model entry. */
+const ModelEntrySchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    contextWindow: z.number().int().positive().optional(),
+    contextTokens: z.number().int().positive().optional(),
+    maxTokens: z.number().int().positive().optional(),
+    reasoning: z.boolean().optional(),
+    input: z.array(z.enum(['text', 'image'])).optional(),
+    /** Accepted for OpenClaw configs; not used (no billing here). */
+    cost: z.looseObject({}).optional(),
+  }),
+])
+
+/**
+ * `models.providers.<id>`: OpenClaw's provider entry. The fields every wire API shares are checked
+ * here; the rest belong to the `api` adapter named by `api`, which validates them when the gateway
+ * builds its providers (a field neither knows is an error naming its path).
+ */
+export const ProviderEntrySchema = z.looseObject({
+  /** The wire API: `openai-completions`, `anthropic-messages`, … Default: the built-in provider's, else `openai-completions` when `baseUrl` is set. */
+  api: z.string().min(1).optional(),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  apiKey: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** The catalogue: when given, only these models of the provider may be used. */
+  models: z.array(ModelEntrySchema).optional(),
+  /** Output-token cap for models that set none. */
+  maxTokens: z.number().int().positive().optional(),
+  /** Give up a model call after this long without data. */
+  timeoutSeconds: timerSeconds().positive().optional(),
+})
+export type ProviderEntry = z.output<typeof ProviderEntrySchema>
+
 /**
  * The core's part of the config. Sections that plugins own (`gateway`, `hooks`, `channels.<id>`,
  * `models.providers.<id>`, `cron`) are open here and validated by the owning plugin's schema.
@@ -55,8 +103,10 @@ export const CoreConfigSchema = z.strictObject({
     .default({ defaults: {}, entries: {} }),
   models: z
     .strictObject({
-      /** Provider id → that provider plugin's settings. */
-      providers: z.record(z.string(), LooseSection).default({}),
+      /** OpenClaw's `merge | replace`; accepted, and the same here: there is no discovered catalogue to merge with. */
+      mode: z.enum(['merge', 'replace']).optional(),
+      /** Provider id → its entry; see {@link ProviderEntrySchema}. */
+      providers: z.record(ProviderIdSchema, ProviderEntrySchema).default({}),
     })
     .default({ providers: {} }),
   /** Channel id → that channel plugin's settings. */
@@ -84,8 +134,21 @@ export const CoreConfigSchema = z.strictObject({
       maxQueue: z.number().int().min(0).default(16),
       /** How long finished runs are remembered for idempotency. */
       idempotencyTtlHours: z.number().positive().default(24),
+      /** Transcript bytes one session may hold; a run that would pass it is refused (413). */
+      maxTranscriptBytes: z.number().int().positive().default(DEFAULT_MAX_TRANSCRIPT_BYTES),
+      /** Transcript bytes all sessions may hold together; a run that would pass it is refused (413). */
+      maxTotalTranscriptBytes: z.number().int().positive().default(DEFAULT_MAX_TOTAL_TRANSCRIPT_BYTES),
+      /** What the session tools (`sessions_list`, `sessions_history`, `session_status`) may see. */
+      tools: z
+        .strictObject({
+          /** `all` sessions, or only the caller's `own`. */
+          visibility: SessionToolsVisibilitySchema.default('all'),
+          /** The same, for sessions that webhooks created (origin channel `hooks`): their content is untrusted. */
+          hooksVisibility: SessionToolsVisibilitySchema.default('own'),
+        })
+        .prefault({}),
     })
-    .default({ maxQueue: 16, idempotencyTtlHours: 24 }),
+    .prefault({}),
   logging: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
     .default({ level: 'info' }),

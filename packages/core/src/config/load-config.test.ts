@@ -98,7 +98,13 @@ describe('config', () => {
 
   it('applies defaults', () => {
     const config = parseCoreConfig({})
-    expect(config.session).toEqual({ maxQueue: 16, idempotencyTtlHours: 24 })
+    expect(config.session).toEqual({
+      maxQueue: 16,
+      idempotencyTtlHours: 24,
+      maxTranscriptBytes: 32 * 1024 * 1024,
+      maxTotalTranscriptBytes: 2048 * 1024 * 1024,
+      tools: { visibility: 'all', hooksVisibility: 'own' },
+    })
     expect(config.plugins.stopTimeoutMs).toBe(12_000)
     expect(config.agents.entries).toEqual({})
   })

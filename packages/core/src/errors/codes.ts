@@ -97,6 +97,8 @@ export const CORE_ERR_NO_PROVIDER = createError<'CORE_ERR_NO_PROVIDER', [model: 
   503)
 export const CORE_ERR_PROVIDER_UNKNOWN = createError<'CORE_ERR_PROVIDER_UNKNOWN', [provider: string, model: string, available: string]>(
   'CORE_ERR_PROVIDER_UNKNOWN', "Model provider '%s' (for model '%s') is not installed; installed providers: %s", 503)
+export const CORE_ERR_MODEL_UNKNOWN = createError<'CORE_ERR_MODEL_UNKNOWN', [model: string, provider: string, listed: string]>(
+  'CORE_ERR_MODEL_UNKNOWN', "Model '%s' is not listed under provider '%s' (models.providers.<id>.models lists: %s)", 400)
 export const CORE_ERR_MODEL_FAILED = createError<'CORE_ERR_MODEL_FAILED', [model: string, reason: string]>(
   'CORE_ERR_MODEL_FAILED', "Model '%s' failed: %s", 502)
 export const CORE_ERR_RUN_TIMEOUT = createError<'CORE_ERR_RUN_TIMEOUT', [timeoutMs: number]>(
@@ -105,6 +107,12 @@ export const CORE_ERR_RUN_ABORTED = createError<'CORE_ERR_RUN_ABORTED', [reason:
   'CORE_ERR_RUN_ABORTED', 'The run was aborted: %s', 499)
 export const CORE_ERR_TOOL_RESULT_UNMATCHED = createError<'CORE_ERR_TOOL_RESULT_UNMATCHED', [toolCallId: string, pending: string]>(
   'CORE_ERR_TOOL_RESULT_UNMATCHED', "Tool result for call '%s' answers no tool call the session is waiting for (waiting for: %s)", 400)
+export const CORE_ERR_TRANSCRIPT_TOO_LARGE = createError<'CORE_ERR_TRANSCRIPT_TOO_LARGE', [key: string, bytes: number, limit: number]>(
+  'CORE_ERR_TRANSCRIPT_TOO_LARGE',
+  "Session '%s' would hold %d bytes of transcript with this message, over session.maxTranscriptBytes (%d): reset the session or use a new one", 413)
+export const CORE_ERR_TRANSCRIPTS_FULL = createError<'CORE_ERR_TRANSCRIPTS_FULL', [bytes: number, limit: number]>(
+  'CORE_ERR_TRANSCRIPTS_FULL',
+  'Transcripts would hold %d bytes in total with this message, over session.maxTotalTranscriptBytes (%d): delete or reset old sessions', 413)
 export const CORE_ERR_RUN_TURN_LIMIT = createError<'CORE_ERR_RUN_TURN_LIMIT', [turns: number]>(
   'CORE_ERR_RUN_TURN_LIMIT', 'The model kept calling tools after %d tool turns; the run was stopped', 500)
 

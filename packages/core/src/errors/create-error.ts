@@ -41,6 +41,14 @@ export class OpenClawError<Code extends string = string, Details = unknown> exte
   }
 }
 
+/** Longest argument a client error (4xx) echoes back; a 1 MB `model` must not come back as a 1 MB error. */
+export const MAX_ECHOED_CHARS = 512
+
+/** A string argument of a client error, cut at {@link MAX_ECHOED_CHARS} (other arguments as they are). */
+function clipEchoed(arg: unknown): unknown {
+  return typeof arg === 'string' && arg.length > MAX_ECHOED_CHARS ? `${arg.slice(0, MAX_ECHOED_CHARS)}… (${arg.length} characters)` : arg
+}
+
 function isOptions(value: unknown): value is CodedErrorOptions {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k === 'cause' || k === 'details')
 }
@@ -48,7 +56,7 @@ function isOptions(value: unknown): value is CodedErrorOptions {
 /**
  * Make a coded error class, in the manner of `@fastify/error`: `%s` placeholders are filled from the
  * typed arguments and a trailing `{ cause, details }` is kept; `details` has the type given as the
- * third type argument.
+ * third type argument. For client errors (4xx) each string argument is cut at {@link MAX_ECHOED_CHARS}.
  *
  * ```ts
  * export const CORE_ERR_X = createError<'CORE_ERR_X', [plugin: string], { attempt: number }>('CORE_ERR_X', "Plugin '%s' broke")
@@ -63,7 +71,9 @@ export function createError<Code extends string, Args extends unknown[] = [], De
   function Coded(this: unknown, ...args: unknown[]): CodedError<Code> {
     const last = args[args.length - 1]
     const options = args.length > 0 && isOptions(last) && countPlaceholders(message) < args.length ? (args.pop() as CodedErrorOptions) : undefined
-    const text = args.length > 0 ? format(message, ...args) : message
+    // Client errors quote what the client sent: bounded, so error bodies and logs stay small.
+    const clientError = statusCode !== undefined && statusCode >= 400 && statusCode < 500
+    const text = args.length > 0 ? format(message, ...(clientError ? args.map(clipEchoed) : args)) : message
     const err = new OpenClawError(code, text, statusCode, options)
     Error.captureStackTrace?.(err, Coded)
     return err

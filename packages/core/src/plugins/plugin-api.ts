@@ -7,7 +7,8 @@ import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent
 import type { ChannelDefinition } from '../types/channels.js'
 import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
-import type { ModelProvider } from '../types/providers.js'
+import type { ModelCatalogEntry } from '../providers/model-catalog.js'
+import type { ModelApi, ModelProvider } from '../types/providers.js'
 import type { RpcMethodDefinition } from '../types/rpc.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
 import type { SkillDefinition } from '../types/skills.js'
@@ -28,6 +29,8 @@ export interface Registries {
   readonly tools: RegistryView<ToolDefinition>
   readonly skills: RegistryView<SkillDefinition>
   readonly providers: RegistryView<ModelProvider>
+  /** Wire API adapters, keyed by `api` name (`openai-completions`…). */
+  readonly modelApis: RegistryView<ModelApi>
   /** Keyed `METHOD path`. */
   readonly httpRoutes: RegistryView<HttpRouteDefinition>
   /** Keyed by path. */
@@ -96,7 +99,16 @@ export interface ToolRuntime {
    * Invoke a registered tool outside a run (HTTP `/tools/invoke`, RPC `tools.invoke`), through the
    * same validation, policy and hooks as an agent's call.
    */
-  invoke(request: { name: string; args: unknown; sessionKey?: string; agentId?: string; via: 'http' | 'rpc'; signal?: AbortSignal }): Promise<ToolResult>
+  invoke(request: {
+    name: string
+    args: unknown
+    /** OpenClaw's `action`: becomes `args.action` when the tool's parameters have one (one rule for every surface). */
+    action?: string
+    sessionKey?: string
+    agentId?: string
+    via: 'http' | 'rpc'
+    signal?: AbortSignal
+  }): Promise<ToolResult>
 }
 
 /**
@@ -111,6 +123,8 @@ export interface GatewayRuntime {
   readonly agent: AgentRuntime
   readonly sessions: SessionRuntime
   readonly tools: ToolRuntime
+  /** The configured model catalogue: every model the providers list (`models.providers.<id>.models`). */
+  readonly models: { list(): ModelCatalogEntry[] }
   /** Channels call this with every message they receive. */
   readonly inbound: { receive(message: InboundMessage): Promise<InboundOutcome> }
   /** Send a message to a channel through the durable outbox (never twice for one `deliveryKey`). */
@@ -147,5 +161,10 @@ export interface PluginApi<Config = unknown> {
   readonly channels: { register(definition: ChannelDefinition): void }
   readonly tools: { register<A, R>(definition: ToolDefinition<A, R>): void }
   readonly skills: { register(definition: SkillDefinition): void }
-  readonly providers: { register(provider: ModelProvider): void }
+  readonly providers: {
+    /** A provider with a fixed id, configured by the plugin itself. */
+    register(provider: ModelProvider): void
+    /** A wire API: the core makes one provider per `models.providers.<id>` entry whose `api` names it. */
+    adapter<Options>(adapter: ModelApi<Options>): void
+  }
 }

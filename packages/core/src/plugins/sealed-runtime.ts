@@ -11,6 +11,7 @@ export interface SealedRuntimeParts {
   readonly agent: AgentRuntime
   readonly sessions: SessionRuntime
   readonly tools: GatewayRuntime['tools']
+  readonly models: GatewayRuntime['models']
   readonly inbound: GatewayRuntime['inbound']
   readonly delivery: GatewayRuntime['delivery']
   plugins(): readonly PluginInfo[]
@@ -35,7 +36,7 @@ function viewOf<T>(registry: Registry<T>): RegistryView<T> {
  * services, `stop()`) is not reachable from it.
  */
 export function createSealedRuntime(parts: SealedRuntimeParts): GatewayRuntime {
-  const { agent, sessions, tools, inbound, delivery } = parts
+  const { agent, sessions, tools, models, inbound, delivery } = parts
   const registry = Object.freeze(
     Object.fromEntries(Object.entries(parts.registries).map(([name, r]) => [name, viewOf(r)])),
   ) as unknown as Registries
@@ -61,6 +62,7 @@ export function createSealedRuntime(parts: SealedRuntimeParts): GatewayRuntime {
       delete: (...args: Parameters<SessionRuntime['delete']>) => sessions.delete(...args),
     }),
     tools: Object.freeze({ invoke: (request: Parameters<GatewayRuntime['tools']['invoke']>[0]) => tools.invoke(request) }),
+    models: Object.freeze({ list: () => models.list() }),
     inbound: Object.freeze({ receive: (message: Parameters<GatewayRuntime['inbound']['receive']>[0]) => inbound.receive(message) }),
     delivery: Object.freeze({ send: (message: Parameters<GatewayRuntime['delivery']['send']>[0]) => delivery.send(message) }),
     get plugins() {

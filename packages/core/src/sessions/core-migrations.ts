@@ -58,4 +58,15 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'transcript size per session',
+    // Portable SQL: BIGINT, a correlated subquery for the sizes already stored.
+    up: `
+      ALTER TABLE core_sessions ADD COLUMN transcript_bytes BIGINT NOT NULL DEFAULT 0;
+      UPDATE core_sessions SET transcript_bytes = (
+        SELECT COALESCE(SUM(LENGTH(data)), 0) FROM core_transcript WHERE core_transcript.session_key = core_sessions.key
+      );
+    `,
+  },
 ]

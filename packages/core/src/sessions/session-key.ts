@@ -7,9 +7,21 @@ const MAX_KEY_LENGTH = 256
 const AGENT_PREFIX = 'agent:'
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const BAD_CHARS = /[\s\u0000-\u001f\u007f]/
+/** A UTF-16 surrogate not paired with its other half: not a character, and stored as U+FFFD it would merge keys. */
+const LONE_SURROGATE = /\p{Cs}/u
 
 /**
- * Normalise a session key to `agent:<agentId>:<rest>` (lowercase). A bare key is scoped to the
+ * A key's identity: Unicode NFC (canonically equivalent spellings, such as `é` as one or two code
+ * points, or the Kelvin sign and `K`, are one key), then lowercased. No other folding: compatibility
+ * forms (`ﬁ` and `fi`) stay distinct. Lone surrogates are refused.
+ */
+function normalizeKey(raw: string): string {
+  if (LONE_SURROGATE.test(raw)) throw new CORE_ERR_SESSION_KEY_INVALID(raw.slice(0, 40), 'contains a lone UTF-16 surrogate (not valid Unicode)')
+  return raw.normalize('NFC').toLowerCase().normalize('NFC')
+}
+
+/**
+ * Normalise a session key to `agent:<agentId>:<rest>` (NFC, lowercase). A bare key is scoped to the
  * agent; a key naming another agent than the requested one is refused.
  */
 export function resolveSessionKey(input: { agentId?: string | undefined; sessionKey?: string | undefined }): { agentId: string; sessionKey: string } {
@@ -18,7 +30,7 @@ export function resolveSessionKey(input: { agentId?: string | undefined; session
     const agentId = requested ?? DEFAULT_AGENT_ID
     return { agentId, sessionKey: `agent:${agentId}:${MAIN_SESSION}` }
   }
-  const key = input.sessionKey.trim().toLowerCase()
+  const key = normalizeKey(input.sessionKey.trim())
   if (key.length > MAX_KEY_LENGTH) throw new CORE_ERR_SESSION_KEY_INVALID(key.slice(0, 40) + '…', `longer than ${MAX_KEY_LENGTH} characters`)
   if (BAD_CHARS.test(key)) throw new CORE_ERR_SESSION_KEY_INVALID(key, 'contains whitespace or control characters')
   if (key.startsWith(AGENT_PREFIX)) {

@@ -98,14 +98,29 @@ export class SessionStore {
         if (row === undefined) return false
         seq = row.next_seq - entries.length
       }
+      let bytes = 0
       for (const entry of entries) {
         const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
+        const json = JSON.stringify(data)
+        bytes += Buffer.byteLength(json)
         this.db.run('INSERT INTO core_transcript (session_key, seq, at, run_id, role, data) VALUES (?, ?, ?, ?, ?, ?)', [
-          key, seq++, now, runId ?? null, role, JSON.stringify(data),
+          key, seq++, now, runId ?? null, role, json,
         ])
       }
+      // Transcript size, for session.maxTranscriptBytes / maxTotalTranscriptBytes (transcript-limits.ts).
+      this.db.run('UPDATE core_sessions SET transcript_bytes = transcript_bytes + ? WHERE key = ?', [bytes, key])
       return created
     })
+  }
+
+  /** Bytes of transcript a session holds (0 when it does not exist). */
+  transcriptBytes(key: string): number {
+    return Number(this.db.get<{ b: number | null }>('SELECT transcript_bytes AS b FROM core_sessions WHERE key = ?', [key])?.b ?? 0)
+  }
+
+  /** Bytes of transcript all sessions hold together. */
+  totalTranscriptBytes(): number {
+    return Number(this.db.get<{ b: number | null }>('SELECT SUM(transcript_bytes) AS b FROM core_sessions')?.b ?? 0)
   }
 
   /** The whole transcript in order, for building a model request. */
@@ -144,7 +159,7 @@ export class SessionStore {
 
   reset(key: string): boolean {
     return this.db.transaction(() => {
-      const changed = this.db.run('UPDATE core_sessions SET message_count = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key]).changes
+      const changed = this.db.run('UPDATE core_sessions SET message_count = 0, transcript_bytes = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key]).changes
       this.db.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
       return changed > 0
     })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -9,6 +9,20 @@ import { SqliteStateStore } from './sqlite-state-store.js'
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'openclaw-store-')), 'state.db')
 
 describe('SqliteStateStore', () => {
+  it('creates the database and its WAL and SHM files readable by the owner only (0600)', () => {
+    const path = dbPath()
+    const store = SqliteStateStore.open(path)
+    store.exec('CREATE TABLE t (x TEXT)')
+    store.run('INSERT INTO t (x) VALUES (?)', ['a transcript'])
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect((statSync(file).mode & 0o777).toString(8)).toBe('600')
+    store.close()
+    // A database created 0644 by an older version is tightened when opened.
+    const old = dbPath()
+    writeFileSync(old, '', { mode: 0o644 })
+    SqliteStateStore.open(old).close()
+    expect((statSync(old).mode & 0o777).toString(8)).toBe('600')
+  })
+
   it('applies each owner’s migrations once, in version order', () => {
     const store = SqliteStateStore.open(':memory:')
     const memory = store.forOwner('tool:memory')

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { CORE_ERR_STORE_MIGRATION, CORE_ERR_STORE_OPEN, CORE_ERR_STORE_OWNER } from '../errors/codes.js'
@@ -8,6 +8,12 @@ type Statement = Database.Statement<unknown[], unknown>
 
 const OWNER = /^[A-Za-z0-9_:-]{1,64}$/
 const STATEMENT_CACHE_LIMIT = 500
+
+/** Mode 0600 for the database file and any -wal/-shm left from before (not on Windows, which has no modes). */
+function restrictToOwner(location: string): void {
+  if (process.platform === 'win32') return
+  for (const path of [location, `${location}-wal`, `${location}-shm`]) if (existsSync(path)) chmodSync(path, 0o600)
+}
 
 /**
  * The embedded state store: one SQLite database in WAL mode. Every write runs in a transaction, so
@@ -28,8 +34,10 @@ export class SqliteStateStore implements StateStore, SqlStore {
   static open(location: string): SqliteStateStore {
     let db: Database.Database
     try {
-      if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true })
+      if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true, mode: 0o700 })
       db = new Database(location)
+      // Every transcript is in here: owner only. SQLite gives the -wal and -shm files the database's mode.
+      if (location !== ':memory:') restrictToOwner(location)
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
       db.pragma('foreign_keys = ON')

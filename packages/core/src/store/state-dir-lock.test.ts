@@ -1,11 +1,18 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { createGateway } from '../gateway.js'
-import { createSilentLogger } from '../logging/logger.js'
+import { createLogger, createSilentLogger } from '../logging/logger.js'
 import { LOCK_FILE, StateDirLock } from './state-dir-lock.js'
+
+/** Loads the race worker's TypeScript in a worker thread, through tsx. */
+const RACE_WORKER = `import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href)})
+  .then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./state-dir-lock-race-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'openclaw-lock-'))
 
@@ -30,6 +37,35 @@ describe('StateDirLock', () => {
   })
 })
 
+describe('StateDirLock under a race', () => {
+  it('should give a stale lock to exactly one of 10 starters racing for it, in each of 20 trials', { timeout: 60_000 }, async () => {
+    const STARTERS = 10
+    const TRIALS = 20
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!
+    const dirs = Array.from({ length: TRIALS }, () => {
+      const dir = tmp()
+      writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone, since: '2026-01-01T00:00:00Z' }))
+      return dir
+    })
+    const arrived = new SharedArrayBuffer(4 * TRIALS)
+    // Worker threads running the real lock code (TypeScript through tsx); they share this process's
+    // pid, so a lock one of them took is alive to the others.
+    const results = await Promise.all(Array.from({ length: STARTERS }, () => new Promise<string[]>((resolve, reject) => {
+      const worker = new Worker(RACE_WORKER, { eval: true, workerData: { dirs, starters: STARTERS, arrived } })
+      worker.once('message', (outcomes: string[]) => {
+        resolve(outcomes)
+        void worker.terminate()
+      })
+      worker.once('error', reject)
+    })))
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const outcomes = results.map((r) => r[trial])
+      expect(outcomes.filter((o) => o === 'acquired')).toHaveLength(1)
+      expect(outcomes.filter((o) => o !== 'acquired')).toEqual(Array(STARTERS - 1).fill('CORE_ERR_STATE_DIR_LOCKED'))
+    }
+  })
+})
+
 describe('createGateway and the state directory', () => {
   const open = (stateDir: string) => createGateway({ stateDir, logger: createSilentLogger(), env: {}, config: {} })
 
@@ -45,5 +81,20 @@ describe('createGateway and the state directory', () => {
     const memory = await createGateway({ stateDir: dir, store: ':memory:', logger: createSilentLogger(), env: {}, config: {} })
     await memory.stop()
     held.release()
+  })
+
+  it('should warn at start when the state dir is open to other users, and not when it is 0700', async () => {
+    const started = async (dir: string) => {
+      const lines: string[] = []
+      const gw = await createGateway({ stateDir: dir, env: {}, config: {}, logger: createLogger({ level: 'warn', destination: { write: (line: string) => lines.push(line) } }) })
+      await gw.start()
+      await gw.stop()
+      return lines.map((l) => JSON.parse(l) as { msg: string; mode?: string })
+    }
+    const dir = tmp()
+    chmodSync(dir, 0o755)
+    expect((await started(dir)).find((l) => l.msg.includes('open to other users'))).toMatchObject({ mode: '755', msg: expect.stringContaining('chmod 700') })
+    chmodSync(dir, 0o700)
+    expect((await started(dir)).filter((l) => l.msg.includes('open to other users'))).toEqual([])
   })
 })

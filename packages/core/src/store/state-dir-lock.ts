@@ -1,8 +1,15 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { CORE_ERR_STATE_DIR_LOCKED } from '../errors/codes.js'
 
 export const LOCK_FILE = 'gateway.lock'
+/** Held (created exclusively) by the one starter that removes a stale lock; gone again within milliseconds. */
+const TAKEOVER_FILE = `${LOCK_FILE}.takeover`
+/** A takeover file older than this was left by a starter that died mid-takeover. */
+const STALE_TAKEOVER_MS = 10_000
+/** Attempts before giving up while other starters race for the lock. */
+const MAX_ATTEMPTS = 200
 
 /** Who holds a state directory, as its lock file says. */
 interface LockOwner {
@@ -29,11 +36,48 @@ function alive(pid: number): boolean {
   }
 }
 
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * Create `path` holding `content`, atomically and only if it does not exist: the content is written
+ * to a private temp file first and hard-linked into place, so nobody ever reads a half-written lock.
+ */
+function createExclusive(path: string, content: string): boolean {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' })
+  try {
+    linkSync(temp, path)
+    return true
+  } catch (err) {
+    if (code(err) === 'EEXIST') return false
+    throw err
+  } finally {
+    unlinkSync(temp)
+  }
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch (err) {
+    if (code(err) !== 'ENOENT') throw err
+  }
+}
+
 /**
  * Exclusive use of a state directory by one gateway (a running `openclaw gateway`, or `openclaw agent
  * --local`): two kernels on one SQLite file would each run their own session queues, so turns of one
  * session would interleave, and both would deliver the outbox. The lock is a file holding the owner's
- * pid, created exclusively; one left by a process that is gone (killed, crashed) is taken over.
+ * pid, created atomically (temp file + `link`); one left by a process that is gone (killed, crashed)
+ * is taken over. Only the starter holding the takeover file may remove a stale lock, and it checks
+ * again, holding it, that the lock is still the stale one: several starters racing over one stale
+ * lock end with exactly one owner.
  */
 export class StateDirLock {
   #released = false
@@ -47,23 +91,39 @@ export class StateDirLock {
   static acquire(stateDir: string): StateDirLock {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 })
     const path = join(stateDir, LOCK_FILE)
-    for (let attempt = 0; ; attempt++) {
+    const takeover = join(stateDir, TAKEOVER_FILE)
+    const content = JSON.stringify({ pid: process.pid, since: new Date().toISOString() })
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (createExclusive(path, content)) return new StateDirLock(path)
+      const owner = readOwner(path)
+      if (owner !== undefined && alive(owner.pid)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner.pid, owner.since)
+      // Stale (or unreadable): take it over, one starter at a time.
+      let fd: number
       try {
-        const fd = openSync(path, 'wx', 0o600)
-        try {
-          writeSync(fd, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }))
-        } finally {
-          closeSync(fd)
-        }
-        return new StateDirLock(path)
+        fd = openSync(takeover, 'wx', 0o600)
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err
-        const owner = readOwner(path)
-        if (owner !== undefined && alive(owner.pid)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner.pid, owner.since)
-        // Left behind by a process that is gone (or half written): take it over.
-        unlinkSync(path)
+        if (code(err) !== 'EEXIST') throw err
+        try {
+          if (Date.now() - statSync(takeover).mtimeMs > STALE_TAKEOVER_MS) unlinkIfPresent(takeover)
+        } catch (statErr) {
+          if (code(statErr) !== 'ENOENT') throw statErr
+        }
+        sleep(1 + (attempt % 5))
+        continue
+      }
+      try {
+        writeSync(fd, String(process.pid))
+        closeSync(fd)
+        // Holding the takeover file, nobody else removes the lock: if it is still stale, it goes.
+        const current = readOwner(path)
+        if (current !== undefined && alive(current.pid)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, current.pid, current.since)
+        unlinkIfPresent(path)
+      } finally {
+        unlinkIfPresent(takeover)
       }
     }
+    const owner = readOwner(path)
+    throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner?.pid ?? 0, owner?.since ?? 'unknown')
   }
 
   release(): void {

@@ -1,5 +1,5 @@
 import type { Attachment, OutboundMessage } from './messages.js'
-import type { FinishReason, ThinkingLevel, Usage } from './providers.js'
+import type { FinishReason, ModelMessage, ThinkingLevel, Usage } from './providers.js'
 import type { ToolCall, ToolResult } from './tools.js'
 
 export type RunStatus = 'ok' | 'error' | 'timeout' | 'aborted'
@@ -37,6 +37,13 @@ export interface AgentRunOptions {
    * `CORE_ERR_TOOL_RESULT_UNMATCHED` (400) before anything is written.
    */
   readonly toolResults?: readonly { readonly toolCallId: string; readonly name?: string; readonly content: string }[]
+  /**
+   * Earlier turns of a conversation the client keeps itself (an OpenAI-style request carrying its
+   * whole history): written to the session as real messages — assistant tool calls, then their `tool`
+   * results — before this turn's, but only when the session has no transcript yet. A session that has
+   * one is the source of truth, and this is ignored. Attachments of earlier turns are not kept.
+   */
+  readonly history?: readonly ModelMessage[]
   /** Upper bound on the tokens of each model answer. */
   readonly maxTokens?: number
   /** Sampling temperature passed to the model. */

