@@ -47,7 +47,9 @@ async function start(ws: string, search: Record<string, unknown> = {}, extra: { 
   const url = `${gw.services.resolve(Tokens.HttpServer).url}/tools/invoke`
   const invoke = async (name: string, args: unknown) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name, args }) })
-    return { status: res.status, body: (await res.json()) as Answer }
+    // `/tools/invoke` answers OpenClaw's tool result: `{ content: [{ type: 'text', text }], details }`.
+    const raw = (await res.json()) as { ok: boolean; result?: { details: Answer['result'] }; error?: Answer['error'] }
+    return { status: res.status, body: { ok: raw.ok, ...(raw.result ? { result: raw.result.details } : {}), ...(raw.error ? { error: raw.error } : {}) } as Answer }
   }
   return { gw, invoke }
 }
