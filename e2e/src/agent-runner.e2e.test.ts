@@ -41,7 +41,7 @@ describe('agent runner', () => {
       ['assistant', 'Hello Ada!'],
       ['user', 'Who am I?'],
     ])
-    const history = h.gateway.sessions.history('agent:main:demo')
+    const history = await h.gateway.sessions.history('agent:main:demo')
     expect(history.items.map((e) => e.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
   })
 
@@ -76,8 +76,8 @@ describe('agent runner', () => {
     const unknown = await h.gateway.agent.run({ ...session, message: '', toolResults: [{ toolCallId: 'call_zz', content: 'x' }] })
     expect(unknown).toMatchObject({ status: 'error', error: { code: 'CORE_ERR_TOOL_RESULT_UNMATCHED', statusCode: 400 } })
     expect(unknown.error!.message).toContain("waiting for: call_c1")
-    const roles = () => h!.gateway.sessions.history('agent:main:client-tools').items.filter((e) => e.role !== 'system').map((e) => e.role)
-    expect(roles()).toEqual(['user', 'assistant'])
+    const roles = async () => (await h!.gateway.sessions.history('agent:main:client-tools')).items.filter((e) => e.role !== 'system').map((e) => e.role)
+    expect(await roles()).toEqual(['user', 'assistant'])
 
     // The answer: the model gets it under the tool's name.
     h.model.reply({ text: 'It is 42.' })
@@ -182,15 +182,15 @@ describe('agent runner', () => {
     h = await startHarness()
     h.model.reply({ text: 'a slow answer', delayMs: 300 })
     const running = h.gateway.agent.run({ sessionKey: 'doomed', message: 'hi' })
-    await vi.waitFor(() => expect(h!.gateway.sessions.get('agent:main:doomed')).toBeDefined())
-    expect(h.gateway.sessions.delete('agent:main:doomed')).toBe(true)
+    await vi.waitFor(async () => expect(await h!.gateway.sessions.get('agent:main:doomed')).toBeDefined())
+    expect(await h.gateway.sessions.delete('agent:main:doomed')).toBe(true)
     expect((await running).status).toBe('ok')
-    expect(h.gateway.sessions.get('agent:main:doomed')).toBeUndefined()
-    expect(h.gateway.sessions.history('agent:main:doomed').items).toEqual([])
+    expect(await h.gateway.sessions.get('agent:main:doomed')).toBeUndefined()
+    expect((await h.gateway.sessions.history('agent:main:doomed')).items).toEqual([])
     // The key starts afresh with the next run.
     h.model.reply({ text: 'new' })
     await h.gateway.agent.run({ sessionKey: 'doomed', message: 'again' })
-    expect(h.gateway.sessions.history('agent:main:doomed').items.map((e) => e.text)).toEqual(['again', 'new'])
+    expect((await h.gateway.sessions.history('agent:main:doomed')).items.map((e) => e.text)).toEqual(['again', 'new'])
   })
 
   it('serialises runs on one session in arrival order and runs other sessions concurrently', async () => {
@@ -209,7 +209,7 @@ describe('agent runner', () => {
     expect(results.map((r) => r.text)).toEqual(['re:a1', 're:a2', 're:a3'])
     expect(otherDone).toBeLessThan(400)
     expect(allDone).toBeGreaterThanOrEqual(440)
-    const order = h.gateway.sessions.history('agent:main:a').items.filter((e) => e.role === 'user').map((e) => (e as { text: string }).text)
+    const order = (await h.gateway.sessions.history('agent:main:a')).items.filter((e) => e.role === 'user').map((e) => (e as { text: string }).text)
     expect(order).toEqual(['a1', 'a2', 'a3'])
   })
 
@@ -235,7 +235,7 @@ describe('agent runner', () => {
     expect(result.error?.code).toBe('CORE_ERR_RUN_ABORTED')
     await new Promise((r) => setTimeout(r, 50))
     expect(h.model.inFlight).toBe(0)
-    expect(h.gateway.sessions.history(result.sessionKey).items.at(-1)).toMatchObject({ role: 'system', text: 'run aborted: CORE_ERR_RUN_ABORTED' })
+    expect((await h.gateway.sessions.history(result.sessionKey)).items.at(-1)).toMatchObject({ role: 'system', text: 'run aborted: CORE_ERR_RUN_ABORTED' })
   })
 
   it('writes nothing of a run aborted while it waited in the session queue', async () => {
@@ -247,7 +247,7 @@ describe('agent runner', () => {
     controller.abort()
     expect((await second).status).toBe('aborted')
     expect((await first).text).toBe('first answer')
-    expect(h.gateway.sessions.history('agent:main:q').items.map((e) => [e.role, e.text])).toEqual([
+    expect((await h.gateway.sessions.history('agent:main:q')).items.map((e) => [e.role, e.text])).toEqual([
       ['user', 'first'],
       ['assistant', 'first answer'],
       ['system', 'run aborted: CORE_ERR_RUN_ABORTED'],

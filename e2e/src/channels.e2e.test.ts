@@ -17,7 +17,7 @@ describe('channels and delivery', () => {
     const outcome = await channel.push({ text: 'hello', peer: { id: 'U42', kind: 'direct' } })
     expect(outcome).toMatchObject({ status: 'routed', sessionKey: 'agent:main:memory:direct:u42' })
     expect(channel.delivered).toEqual([expect.objectContaining({ channel: 'memory', to: 'U42', text: 'hi there', sessionKey: 'agent:main:memory:direct:u42' })])
-    expect(h.gateway.sessions.get('agent:main:memory:direct:u42')?.lastRoute).toEqual({ channel: 'memory', to: 'U42' })
+    expect((await h.gateway.sessions.get('agent:main:memory:direct:u42'))?.lastRoute).toEqual({ channel: 'memory', to: 'U42' })
   })
 
   it('ignores a duplicate of a message it already handled', async () => {

@@ -18,21 +18,17 @@ describe('transcript size limits', () => {
     h = await startHarness({ config: { session: { maxTranscriptBytes: 4_000 } } })
     h.model.replyWith(() => ({ text: 'ok' }))
     expect((await h.gateway.agent.run({ sessionKey: 'big', message: 'a'.repeat(3_000) })).status).toBe('ok')
-    const refused = (() => {
-      try {
-        h.gateway.agent.start({ sessionKey: 'big', message: 'b'.repeat(2_000) })
-        return undefined
-      } catch (err) {
-        return err as { code: string; statusCode: number; message: string }
-      }
-    })()
+    const refused = await h.gateway.agent.start({ sessionKey: 'big', message: 'b'.repeat(2_000) }).then(
+      () => undefined,
+      (err: unknown) => err as { code: string; statusCode: number; message: string },
+    )
     expect(refused).toMatchObject({ code: 'CORE_ERR_TRANSCRIPT_TOO_LARGE', statusCode: 413, message: expect.stringContaining('session.maxTranscriptBytes (4000): reset the session') })
     // Nothing of the refused run reached the transcript or the model.
-    expect(h.gateway.sessions.get('agent:main:big')?.messageCount).toBe(2)
+    expect((await h.gateway.sessions.get('agent:main:big'))?.messageCount).toBe(2)
     expect(modelCalls(h.model)).toHaveLength(1)
     // Another session is not affected, and a reset frees the room.
     expect((await h.gateway.agent.run({ sessionKey: 'other', message: 'b'.repeat(2_000) })).status).toBe('ok')
-    h.gateway.sessions.reset('agent:main:big')
+    await h.gateway.sessions.reset('agent:main:big')
     expect((await h.gateway.agent.run({ sessionKey: 'big', message: 'b'.repeat(2_000) })).status).toBe('ok')
   })
 

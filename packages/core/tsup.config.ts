@@ -13,7 +13,7 @@ export default defineConfig({
   // (bench/startup). Plugins' own zod schemas work with the bundled copy (only `_zod` and `safeParse`
   // are used across the boundary). better-sqlite3 is native; pino and json-schema-to-typescript are
   // loaded only when first used, so they stay external.
-  noExternal: ['zod', 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata'],
+  noExternal: ['zod', 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata', 'kysely'],
   // Bundled CommonJS code calls require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);" },
 })

@@ -255,9 +255,8 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
       await runConfigValidate(options, io)
     })
 
-  program
-    .command('plugins')
-    .description('inspect plugins')
+  const plugins = program.command('plugins').description('list, install and manage plugins')
+  plugins
     .command('list')
     .description('list the plugins the gateway would load, with state, version and source')
     .option('--json', 'print JSON')
@@ -267,10 +266,73 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
       const { runPluginsList } = await import('./commands/plugins-list.js')
       await runPluginsList(options, io)
     })
+  plugins
+    .command('info')
+    .description('show one plugin: state, version, source, API range, config key and schema, install record')
+    .argument('<id>', 'plugin id')
+    .option('--json', 'print JSON')
+    .addOption(configOption())
+    .addOption(stateDirOption())
+    .action(async (id: string, options) => {
+      const { runPluginsInfo } = await import('./commands/plugins-info.js')
+      await runPluginsInfo(id, options, io)
+    })
+  plugins
+    .command('install')
+    .description('install a plugin into <state-dir>/extensions with npm, after checking its manifest and API range')
+    .argument('<spec>', 'a plugin folder (built), a tarball, or an npm spec (name, name@version)')
+    .option('--json', 'print what was installed as JSON')
+    .addOption(configOption())
+    .addOption(stateDirOption())
+    .action(async (spec: string, options) => {
+      const { runPluginsInstall } = await import('./commands/plugins-install.js')
+      await runPluginsInstall(spec, options, io)
+    })
+  plugins
+    .command('uninstall')
+    .description('remove a plugin installed with `plugins install`')
+    .argument('<id>', 'plugin id or package name')
+    .addOption(configOption())
+    .addOption(stateDirOption())
+    .action(async (id: string, options) => {
+      const { runPluginsUninstall } = await import('./commands/plugins-uninstall.js')
+      await runPluginsUninstall(id, options, io)
+    })
+  for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+    plugins
+      .command(name)
+      .description(`${name} a plugin: sets plugins.entries.<id>.enabled in the config file`)
+      .argument('<id>', 'plugin id')
+      .addOption(configOption())
+      .addOption(stateDirOption())
+      .action(async (id: string, options) => {
+        const { runPluginsToggle } = await import('./commands/plugins-toggle.js')
+        await runPluginsToggle(id, enabled, options, io)
+      })
+  }
+  plugins
+    .command('doctor')
+    .description('check installed plugins: lock file, manifests, API ranges, one shared SDK and core, registration')
+    .option('--fix', "re-link the gateway's SDK and core into the extensions folder")
+    .addOption(configOption())
+    .addOption(stateDirOption())
+    .action(async (options) => {
+      const { runPluginsDoctor } = await import('./commands/plugins-doctor.js')
+      await runPluginsDoctor(options, io)
+    })
 
-  program
-    .command('skills')
-    .description('work with skills')
+  const skills = program.command('skills').description('work with skills')
+  skills
+    .command('list')
+    .description('list the skills turns can use: from plugins and from <state-dir>/skills')
+    .option('--json', 'print JSON')
+    .addOption(configOption())
+    .addOption(stateDirOption())
+    .action(async (options) => {
+      const { runSkillsList } = await import('./commands/skills-list.js')
+      await runSkillsList(options, io)
+    })
+  skills
     .command('types')
     .description('write TypeScript declarations for the tools of the JSON skills in <state-dir>/skills')
     .addOption(stateDirOption())

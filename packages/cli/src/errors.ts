@@ -51,3 +51,29 @@ export const CLI_ERR_GATEWAY_CLOSED = createError<'CLI_ERR_GATEWAY_CLOSED', [url
 export const CLI_ERR_MEDIA_PATH_UNSUPPORTED = createError<'CLI_ERR_MEDIA_PATH_UNSUPPORTED', [media: string]>(
   'CLI_ERR_MEDIA_PATH_UNSUPPORTED',
   "--media '%s' is not an http(s) URL: the gateway's send method takes media by URL only (mediaUrl), so a local file cannot be attached; put it where the channel can fetch it and pass that URL")
+
+// ── installing plugins (`openclaw plugins …`) ──────────────────────────────────────────────────────
+/** npm failed while packing, installing or removing a plugin; its output says why. */
+export const CLI_ERR_PLUGIN_NPM_FAILED = createError<'CLI_ERR_PLUGIN_NPM_FAILED', [command: string, output: string]>(
+  'CLI_ERR_PLUGIN_NPM_FAILED',
+  '`%s` failed:\n%s')
+/** The package to install has no `openclaw.plugin.json` (it is not a built OpenClaw plugin). */
+export const CLI_ERR_PLUGIN_NOT_A_PLUGIN = createError<'CLI_ERR_PLUGIN_NOT_A_PLUGIN', [spec: string]>(
+  'CLI_ERR_PLUGIN_NOT_A_PLUGIN',
+  "'%s' is not an OpenClaw plugin: its package has no openclaw.plugin.json (build it first: `npm run build` writes it)")
+/** `plugins info|enable|disable|uninstall` named a plugin that is not installed (or not known). */
+export const CLI_ERR_PLUGIN_UNKNOWN = createError<'CLI_ERR_PLUGIN_UNKNOWN', [plugin: string, known: string]>(
+  'CLI_ERR_PLUGIN_UNKNOWN',
+  "No plugin '%s' (known: %s)")
+/** `plugins uninstall` of a plugin that ships with the CLI. */
+export const CLI_ERR_PLUGIN_BUILT_IN = createError<'CLI_ERR_PLUGIN_BUILT_IN', [plugin: string]>(
+  'CLI_ERR_PLUGIN_BUILT_IN',
+  "Plugin '%s' ships with openclaw and cannot be uninstalled; disable it with `openclaw plugins disable <id>`")
+/** `plugins doctor` found problems (each is listed above it). */
+export const CLI_ERR_PLUGIN_DOCTOR_PROBLEMS = createError<'CLI_ERR_PLUGIN_DOCTOR_PROBLEMS', [count: number]>(
+  'CLI_ERR_PLUGIN_DOCTOR_PROBLEMS',
+  '%s plugin problem(s) found')
+/** `plugins enable|disable` cannot rewrite the config file (it is not plain JSON5 the CLI can parse). */
+export const CLI_ERR_CONFIG_WRITE = createError<'CLI_ERR_CONFIG_WRITE', [path: string, reason: string]>(
+  'CLI_ERR_CONFIG_WRITE',
+  "Cannot update the config file '%s': %s")

@@ -46,7 +46,7 @@ async function startFakeGateway(options: FakeGatewayOptions = {}): Promise<FakeG
       received.push(frame)
       if (frame.method !== 'connect') return options.onRequest?.(frame, socket)
       if (options.token !== undefined && frame.params.auth?.token !== options.token) {
-        send(socket, { type: 'res', id: frame.id, ok: false, error: { code: 'UNAUTHORIZED', message: 'unauthorized: gateway token mismatch', details: { code: 'AUTH_TOKEN_MISMATCH' } } })
+        send(socket, { type: 'res', id: frame.id, ok: false, error: { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch', details: { code: 'AUTH_TOKEN_MISMATCH' } } })
         socket.close(1008, 'unauthorized')
         return
       }
@@ -119,12 +119,12 @@ describe('GatewayClient', () => {
 
   it('should reject an error answer with a GatewayRpcError carrying the protocol and gateway codes', async () => {
     const gateway = await startFakeGateway({
-      onRequest: (frame, socket) => send(socket, { type: 'res', id: frame.id, ok: false, error: { code: 'NOT_FOUND', message: "unknown method 'nope'", details: { code: 'RPC_ERR_METHOD_UNKNOWN' } } }),
+      onRequest: (frame, socket) => send(socket, { type: 'res', id: frame.id, ok: false, error: { code: 'INVALID_REQUEST', message: 'unknown method: nope', details: { code: 'RPC_ERR_METHOD_UNKNOWN', method: 'nope' } } }),
     })
     const client = await connect(gateway.url)
     const err = await client.call('nope').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(GatewayRpcError)
-    expect(err).toMatchObject({ code: 'NOT_FOUND', gatewayCode: 'RPC_ERR_METHOD_UNKNOWN', method: 'nope', message: "unknown method 'nope' (RPC_ERR_METHOD_UNKNOWN)" })
+    expect(err).toMatchObject({ code: 'INVALID_REQUEST', gatewayCode: 'RPC_ERR_METHOD_UNKNOWN', method: 'nope', message: 'unknown method: nope (RPC_ERR_METHOD_UNKNOWN)' })
   })
 
   it('should give up on a call after timeoutMs, and send a cancel frame', async () => {

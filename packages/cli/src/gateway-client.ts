@@ -106,7 +106,8 @@ function authHint(credential: GatewayCredential | undefined, error: RpcErrorShap
 }
 
 function isAuthRefusal(error: RpcErrorShape): boolean {
-  return error.code === 'UNAUTHORIZED' || (typeof error.details?.code === 'string' && error.details.code.startsWith('AUTH_'))
+  // OpenClaw's protocol answers a refused credential INVALID_REQUEST and says why in details.code (AUTH_…).
+  return typeof error.details?.code === 'string' && error.details.code.startsWith('AUTH_')
 }
 
 function describeClose(code: number, reason: string): string {
@@ -208,7 +209,7 @@ export class GatewayClient {
           resolve(new GatewayClient(ws, frame.payload as unknown as HelloOk, options))
           return
         }
-        const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'INTERNAL' as const, message: 'the gateway refused the handshake without saying why' }
+        const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'UNAVAILABLE' as const, message: 'the gateway refused the handshake without saying why' }
         const retry = error.retryAfterMs !== undefined ? `; retry in ${Math.ceil(error.retryAfterMs / 1000)} s` : ''
         if (isAuthRefusal(error)) fail(new CLI_ERR_GATEWAY_AUTH(url, `${error.message}${retry}`, authHint(options.credential, error)))
         else fail(new CLI_ERR_GATEWAY_HANDSHAKE(url, `${error.code}: ${error.message}${retry}`))
@@ -298,7 +299,7 @@ export class GatewayClient {
     if (id === undefined || pending === undefined) return
     if (frame.ok !== true) {
       this.#settle(id, pending)
-      const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'INTERNAL' as const, message: `the gateway answered '${pending.method}' with an error it did not describe` }
+      const error = isRpcErrorShape(frame.error) ? frame.error : { code: 'UNAVAILABLE' as const, message: `the gateway answered '${pending.method}' with an error it did not describe` }
       pending.reject(new GatewayRpcError(pending.method, error))
       return
     }

@@ -158,7 +158,7 @@ describe('gateway-backed commands against a running gateway', () => {
 
     const unknown = captureIo()
     expect(await runCli(remote('gateway', 'call', 'no.such.method'), unknown.io)).toBe(1)
-    expect(unknown.stderr()).toBe("error [NOT_FOUND]: unknown method 'no.such.method' (RPC_ERR_METHOD_UNKNOWN)\n")
+    expect(unknown.stderr()).toBe('error [INVALID_REQUEST]: unknown method: no.such.method (RPC_ERR_METHOD_UNKNOWN)\n')
 
     const invalid = captureIo()
     expect(await runCli(remote('gateway', 'call', 'health', '--params', '{"bogus":1}'), invalid.io)).toBe(1)
@@ -265,7 +265,8 @@ describe('gateway-backed commands against a running gateway', () => {
 
     const missing = captureIo()
     expect(await runCli(remote('sessions', 'reset', 'never-existed'), missing.io)).toBe(1)
-    expect(missing.stderr()).toContain('error [NOT_FOUND]')
+    expect(missing.stderr()).toContain('error [INVALID_REQUEST]')
+    expect(missing.stderr()).toContain('(RPC_ERR_SESSION_NOT_FOUND)')
   })
 
   it('message send --channel nope: exits 1 naming the channel', async () => {

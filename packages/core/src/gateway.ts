@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
-import { IdempotencyStore } from './agent/idempotency-store.js'
 import { mergeToolAction } from './agent/tool-action.js'
 import { ToolExecutor } from './agent/tool-executor.js'
 import { systemClock, type Clock } from './clock/clock.js'
@@ -10,6 +9,7 @@ import { CoreConfigSchema, type GatewayConfig, type GatewayConfigInput } from '.
 import { formatIssues } from './config/format-issues.js'
 import { readConfigFile, resolvePaths } from './config/load-config.js'
 import { substituteEnv } from './config/substitute-env.js'
+import { singleProcessCoordination, type CoordinationFactory, type GatewayCoordination } from './coordination/gateway-coordination.js'
 import { DependencyManager, type Services } from './di/dependency-manager.js'
 import { Tokens } from './di/tokens.js'
 import { Outbox } from './delivery/outbox.js'
@@ -63,6 +63,11 @@ export interface CreateGatewayOptions {
   readonly plugins?: readonly PluginInput[]
   /** Where the state database lives: a `StateStore`, `':memory:'`, or default `<stateDir>/state.db`. */
   readonly store?: StateStore | ':memory:'
+  /**
+   * The services that assume one gateway per database (turn queue, idempotency claims, run tracker,
+   * deliveries in flight). Default: {@link singleProcessCoordination}. A store shared by replicas needs its own.
+   */
+  readonly coordination?: CoordinationFactory
   readonly logger?: Logger
   readonly clock?: Clock
   readonly env?: NodeJS.ProcessEnv
@@ -85,6 +90,8 @@ export interface Gateway extends GatewayRuntime {
   hookStats(): TapStats[]
   /** Skill files that were invalid and skipped, with the reason. */
   skillErrors(): readonly Error[]
+  /** Skills loaded from `<stateDir>/skills` at start (plugins' skills are in `registry.skills`). */
+  diskSkills(): readonly SkillDefinition[]
   /**
    * Run every registered plugin's `checkConfig` (the checks `start()` makes first) without starting
    * anything: what `openclaw config validate` adds to the schema. Empty when every plugin accepts its
@@ -134,11 +141,17 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   // The state database is this gateway's alone while it lives (an in-memory or injected store is not shared).
   const lock = options.store === undefined ? StateDirLock.acquire(paths.stateDir) : undefined
+  const ownsStore = typeof options.store !== 'object'
+  let store: StateStore | undefined
   try {
-    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock })
+    store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(paths.stateDir, 'state.db'))
+    await store.forOwner('core').migrate(CORE_MIGRATIONS)
+    const exclusive = lock !== undefined || options.store === ':memory:'
+    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock, store, ownsStore, exclusive })
     await gateway.registerPlugins()
     return gateway
   } catch (err) {
+    if (ownsStore) await store?.close()
     lock?.release()
     throw err
   }
@@ -167,6 +180,7 @@ class GatewayKernel implements Gateway {
   readonly #metrics = new HookMetrics()
   readonly #host: PluginHost
   readonly #outbox: Outbox
+  readonly #coordination: GatewayCoordination
   readonly #clock: Clock
   readonly #ownsStore: boolean
   readonly #lock: StateDirLock | undefined
@@ -188,17 +202,30 @@ class GatewayKernel implements Gateway {
   #skillErrors: Error[] = []
   #stopPromise: Promise<void> | undefined
 
-  constructor(input: { options: CreateGatewayOptions; config: GatewayConfig; rawConfig: unknown; stateDir: string; records: PluginRecord[]; lock: StateDirLock | undefined }) {
+  constructor(input: {
+    options: CreateGatewayOptions
+    config: GatewayConfig
+    rawConfig: unknown
+    stateDir: string
+    records: PluginRecord[]
+    lock: StateDirLock | undefined
+    /** Opened and migrated. */
+    store: StateStore
+    ownsStore: boolean
+    exclusive: boolean
+  }) {
     const { options, config } = input
     this.#lock = input.lock
     this.config = config
     this.stateDir = input.stateDir
     this.#clock = options.clock ?? systemClock
     this.log = options.logger ?? createLogger({ level: config.logging.level })
-    this.#ownsStore = typeof options.store !== 'object'
-    this.store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(this.stateDir, 'state.db'))
+    this.#ownsStore = input.ownsStore
+    this.store = input.store
     const core = this.store.forOwner('core')
-    core.migrate(CORE_MIGRATIONS)
+    this.#coordination = (options.coordination ?? singleProcessCoordination)({
+      store: core, config, clock: this.#clock, holder: `gw_${randomUUID()}`, exclusive: input.exclusive,
+    })
 
     this.hooks = createKernelHooks()
     instrumentHooks(this.hooks, this.#metrics)
@@ -217,7 +244,7 @@ class GatewayKernel implements Gateway {
     this.registry = this.#registries
 
     this.sessions = new SessionStore(core, this.#clock)
-    this.#outbox = new Outbox(core, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
+    this.#outbox = new Outbox(core, this.#coordination.deliveries, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
     this.delivery = { send: (message) => this.#outbox.send(message) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
     const coreTools = createCoreTools(this.sessions, config.session.tools)
@@ -229,7 +256,9 @@ class GatewayKernel implements Gateway {
       skills: this.#registries.skills,
       providers: this.#registries.providers,
       sessions: this.sessions,
-      idempotency: new IdempotencyStore(core, this.#clock, config.session.idempotencyTtlHours * 3_600_000),
+      idempotency: this.#coordination.idempotency,
+      turns: this.#coordination.turns,
+      runs: this.#coordination.runs,
       executor,
       clock: this.#clock,
       log: this.log.child({ part: 'agent' }),
@@ -308,6 +337,10 @@ class GatewayKernel implements Gateway {
     return this.#skillErrors
   }
 
+  diskSkills(): readonly SkillDefinition[] {
+    return this.#diskSkills
+  }
+
   async registerPlugins(): Promise<void> {
     await this.#host.registerAll()
     const failure = this.#host.requiredFailure()
@@ -375,7 +408,9 @@ class GatewayKernel implements Gateway {
       this.#state = 'stopped'
       throw failure
     }
-    this.#outbox.resumePending()
+    const abandoned = await this.#coordination.idempotency.recover()
+    if (abandoned > 0) this.log.warn({ runs: abandoned }, 'released the idempotency keys of runs a previous process left unfinished')
+    await this.#outbox.resumePending()
     this.#state = 'started'
     await this.hooks.gatewayStart.promise({ plugins: this.plugins.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
       this.log.error({ err }, 'a gatewayStart tap failed')
@@ -405,7 +440,7 @@ class GatewayKernel implements Gateway {
   async #teardown(): Promise<void> {
     for (const record of this.#host.records) record.abort.abort()
     await this.services.dispose().catch((err: unknown) => this.log.error({ err }, 'disposing services failed'))
-    if (this.#ownsStore) this.store.close()
+    if (this.#ownsStore) await this.store.close()
     this.#lock?.release()
   }
 

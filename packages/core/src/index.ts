@@ -15,6 +15,7 @@ export type { Clock, ClockTimer } from './clock/clock.js'
 
 // ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'
+export { supportsPluginApi } from './plugins/plugin-api-range.js'
 export type { PluginFactory, PluginDefinition, PluginInfo, PluginKind, PluginState, PluginInput, PluginConfigProblem } from './plugins/plugin-definition.js'
 export type {
   PluginApi, GatewayRuntime, AgentRuntime, StartedRun, SessionRuntime, ToolRuntime, Registries, RegistryView, InboundOutcome, DeliveryOutcome,
@@ -38,7 +39,18 @@ export { Tokens } from './di/tokens.js'
 
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────
 export { SqliteStateStore } from './store/sqlite-state-store.js'
-export type { StateStore, OwnerStore, SqlStore, Migration, SqlParams, RunResult } from './store/state-store.js'
+export type { SqliteStateStoreOptions } from './store/sqlite-state-store.js'
+export type {
+  StateStore, OwnerStore, SqlStore, SqlQueries, SqlTransaction, SqlDialect, DialectSql, StoreExtension, Migration, SqlParams, RunResult,
+} from './store/state-store.js'
+
+// ── Coordination: what assumes one gateway per database ─────────────────────────────────────────
+export { singleProcessCoordination } from './coordination/gateway-coordination.js'
+export type { GatewayCoordination, CoordinationFactory, CoordinationContext } from './coordination/gateway-coordination.js'
+export type { TurnQueue } from './coordination/turn-queue.js'
+export type { IdempotencyStore, IdempotencyClaim } from './coordination/idempotency-store.js'
+export type { RunTracker, TrackedRun } from './coordination/run-tracker.js'
+export type { DeliveryInFlight } from './coordination/delivery-in-flight.js'
 
 // ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────
 export { resolveSessionKey } from './sessions/session-key.js'
@@ -68,5 +80,5 @@ export type { SessionInfo, TranscriptEntry, Page, ListSessionsOptions, HistoryOp
 export type {
   HttpGuardCheck, HttpGuardCredentials, HttpGuardDefinition, HttpGuardRequest, HttpGuardVerdict,
 } from './types/http.js'
-export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
+export type { HttpRouteDefinition, HttpUpgradeDefinition, HttpServerInfo, HttpInjectRequest, HttpInjectResponse, GatewayAuth, AuthVerdict, HttpMethod, RouteAuth, RouteRequest, RouteReply } from './types/http.js'
 export type { RpcMethodDefinition, RpcCallContext } from './types/rpc.js'

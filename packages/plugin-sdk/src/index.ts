@@ -4,7 +4,9 @@
 // ── Commonly used: declaring plugins ─────────────────────────────────────────────────────────────
 export { definePlugin, defineChannel, defineTool, defineSkill, defineProvider, defineModelApi } from './define.js'
 export { STAGE_GUARD, STAGE_PRE, STAGE_DEFAULT, STAGE_POST, STAGE_OBSERVE, PLUGIN_API_VERSION } from '@openclaw/core'
-export { createToken, createError, isCodedError, Tokens } from '@openclaw/core'
+export { createToken, isCodedError, Tokens } from '@openclaw/core'
+export { createError } from './create-error.js'
+export type { CodedErrorConstructor } from './create-error.js'
 export { CoreErrors } from '@openclaw/core'
 
 // ── Helpers for provider and channel authors ────────────────────────────────────────────────────
@@ -82,6 +84,7 @@ export type {
   RpcMethodDefinition,
   RpcCallContext,
   OwnerStore,
+  SqlTransaction,
   Migration,
   GatewayConfig,
 } from '@openclaw/core'

@@ -56,7 +56,7 @@ export function createAgentRoute({ path, config, gateway, log }: AgentRouteOptio
       }
       try {
         const target = resolveHookTarget(gateway, config, { agentId: body.agentId, sessionKey: body.sessionKey, fallback: 'fresh' })
-        const runId = startHookRun(
+        const runId = await startHookRun(
           gateway,
           {
             agentId: target.agentId,

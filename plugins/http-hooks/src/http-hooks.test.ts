@@ -220,14 +220,14 @@ describe('POST /hooks/wake', () => {
     expect(await post(`${url}/hooks/wake`, { text: 'disk almost full' })).toEqual({ status: 200, body: { ok: true, mode: 'now' } })
     await provider.called(1)
     expect(provider.requests[0]?.messages).toContainEqual({ role: 'user', content: 'disk almost full' })
-    await vi.waitFor(() => expect(gw.sessions.history('agent:main:main').items.length).toBeGreaterThanOrEqual(2))
+    await vi.waitFor(async () => expect((await gw.sessions.history('agent:main:main')).items.length).toBeGreaterThanOrEqual(2))
   })
 
   it('should record a next-heartbeat wake in its own table without running the agent', async () => {
     const provider = scriptedProvider()
     const { gw, url } = await start({ plugins: [provider.plugin] })
     expect(await post(`${url}/hooks/wake`, { text: 'later', mode: 'next-heartbeat' })).toEqual({ status: 200, body: { ok: true, mode: 'next-heartbeat' } })
-    const rows = gw.store.forOwner('http:hooks').all<{ session_key: string; text: string }>('SELECT session_key, text FROM http_hooks_wake_events')
+    const rows = await gw.store.forOwner('http:hooks').all<{ session_key: string; text: string }>('SELECT session_key, text FROM http_hooks_wake_events')
     expect(rows).toEqual([{ session_key: 'agent:main:main', text: 'later' }])
     expect(provider.requests).toHaveLength(0)
   })
@@ -235,7 +235,7 @@ describe('POST /hooks/wake', () => {
   it('should keep at most hooks.maxPendingWakeEvents next-heartbeat events per session, dropping the oldest', async () => {
     const { gw, url } = await start({ hooks: { maxPendingWakeEvents: 3 } })
     for (let i = 1; i <= 5; i++) expect((await post(`${url}/hooks/wake`, { text: `e${i}`, mode: 'next-heartbeat' })).status).toBe(200)
-    const rows = gw.store.forOwner('http:hooks').all<{ text: string }>('SELECT text FROM http_hooks_wake_events ORDER BY id')
+    const rows = await gw.store.forOwner('http:hooks').all<{ text: string }>('SELECT text FROM http_hooks_wake_events ORDER BY id')
     expect(rows.map((r) => r.text)).toEqual(['e3', 'e4', 'e5'])
   })
 
@@ -373,7 +373,7 @@ describe('startHookRun', () => {
     const busy = gw.agent.run({ sessionKey: 'hook:busy', message: 'first' })
     await provider.called(1)
     const log = { warn: vi.fn(), error: vi.fn(), debug: vi.fn() }
-    const runId = startHookRun(gw, { sessionKey: 'hook:busy', message: 'second' }, log as never)
+    const runId = await startHookRun(gw, { sessionKey: 'hook:busy', message: 'second' }, log as never)
     expect(runId).toMatch(/^run_/)
     provider.release()
     await busy

@@ -46,10 +46,10 @@ export default function httpHooks(): PluginDefinition<HttpHooksConfig> {
     const reused = api.services.resolve(Tokens.GatewayAuth).credentialSource(config.token)
     if (reused) throw new HOOKS_ERR_TOKEN_REUSED(reused)
   },
-  start(api) {
+  async start(api) {
     const config = api.config
     if (!config.enabled) return
-    new WakeEventStore(api.store).migrate()
+    await new WakeEventStore(api.store).migrate()
     const unsupported = UNSUPPORTED_KEYS.filter((key) => (config as Record<string, unknown>)[key] !== undefined)
     if (unsupported.length > 0) api.log.warn({ keys: unsupported }, `hooks.${unsupported.join(', hooks.')} are not supported yet and are ignored`)
     const base = config.path.replace(/\/+$/, '')

@@ -3,10 +3,10 @@ import type { AgentRunOptions, GatewayRuntime, Logger } from '@openclaw/plugin-s
 /**
  * Start an agent run for a webhook and return its run id at once, leaving the run to go on in the
  * background (queued behind the session's running run if there is one). Bad input and a full
- * session queue throw the runtime's coded errors (400 / 429); a run that later fails is logged.
+ * session queue reject with the runtime's coded errors (400 / 429); a run that later fails is logged.
  */
-export function startHookRun(gateway: GatewayRuntime, options: AgentRunOptions, log: Logger): string {
-  const run = gateway.agent.start(options)
+export async function startHookRun(gateway: GatewayRuntime, options: AgentRunOptions, log: Logger): Promise<string> {
+  const run = await gateway.agent.start(options)
   void run.result.then(
     (result) => {
       if (result.status === 'ok') log.debug({ runId: result.runId }, 'webhook run finished')

@@ -25,7 +25,7 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
     auth: 'hooks',
     bodyLimit: config.maxBodyBytes,
     formatError: formatHookError,
-    handler(request, reply) {
+    async handler(request, reply) {
       const parsed = WakeRequestSchema.safeParse(request.body ?? {})
       if (!parsed.success) return replyInvalidBody(reply, parsed.error)
       const { text, mode, agentId, sessionKey } = parsed.data
@@ -37,7 +37,7 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
         return replyCodedError(reply, err)
       }
       if (mode === 'next-heartbeat') {
-        const dropped = wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() }, config.maxPendingWakeEvents)
+        const dropped = await wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() }, config.maxPendingWakeEvents)
         if (dropped > 0) log.warn({ sessionKey: target.sessionKey, dropped, limit: config.maxPendingWakeEvents }, `dropped the oldest next-heartbeat wake event of ${target.sessionKey} (hooks.maxPendingWakeEvents)`)
         return reply.send({ ok: true, mode })
       }

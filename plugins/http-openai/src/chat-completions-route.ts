@@ -37,10 +37,10 @@ interface PreparedChatRun {
 }
 
 /** Validate a chat completion request and turn it into agent run options. Throws coded errors (400s). */
-export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config' | 'subject'>, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedChatRun {
+export async function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config' | 'subject'>, req: Pick<RouteRequest, 'body' | 'headers'>): Promise<PreparedChatRun> {
   const request = parseRequestBody(ChatCompletionRequestSchema, req.body)
   const user = request.user ?? undefined
-  const run = resolveRunContext({ gateway: ctx.gateway, headers: req.headers, subject: ctx.subject(req.headers), model: request.model, user, prefix: SESSION_PREFIX })
+  const run = await resolveRunContext({ gateway: ctx.gateway, headers: req.headers, subject: ctx.subject(req.headers), model: request.model, user, prefix: SESSION_PREFIX })
   const { instructions, items } = toChatConversation(request)
   const plan = planAgentTurn(items, { hasHistory: run.session.hasHistory, field: 'messages' })
   const attachments = toChatAttachments(plan.media, ctx.config.chatCompletions.images)
@@ -48,7 +48,7 @@ export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config
   const toolChoice = toToolChoice(request, clientTools)
   const format = responseFormatInstructions(request)
   const allInstructions = [...instructions, ...(format ? [format] : [])].join('\n\n')
-  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
+  const toolResults = run.session.hasHistory ? await fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
 
   const options = agentRunOptions(run, {
     message: plan.message,
@@ -74,7 +74,7 @@ export function prepareChatRun(ctx: Pick<OpenAiRouteContext, 'gateway' | 'config
 async function handleChatCompletion(ctx: OpenAiRouteContext, req: RouteRequest, reply: RouteReply): Promise<void> {
   let prepared: PreparedChatRun
   try {
-    prepared = prepareChatRun(ctx, req)
+    prepared = await prepareChatRun(ctx, req)
   } catch (error) {
     return sendOpenAiError(reply, toOpenAiError(error))
   }

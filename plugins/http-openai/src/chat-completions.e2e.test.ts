@@ -140,7 +140,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     expect(plain.data.choices[0]!.message.content).toBe('ok')
     const header = plain.response.headers.get('x-openclaw-session-key')!
     expect(header).toBe('agent:main:openai-user:%E6%9D%8E%E9%9B%B7')
-    expect(gw.gateway.sessions.get('agent:main:openai-user:李雷')?.messageCount).toBe(2)
+    expect((await gw.gateway.sessions.get('agent:main:openai-user:李雷'))?.messageCount).toBe(2)
 
     const streamed = await gw.client.chat.completions.create({ model: 'openclaw', user: '李雷', stream: true, messages: [{ role: 'user', content: 'b' }] }).withResponse()
     for await (const _ of streamed.data);
@@ -153,7 +153,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
       headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', 'x-openclaw-session-key': Buffer.from('agent:main:openai-user:李雷').toString('latin1') },
       body: JSON.stringify({ model: 'openclaw', messages: [{ role: 'user', content: 'd' }] }),
     }).then((r) => r.text())
-    expect(gw.gateway.sessions.get('agent:main:openai-user:李雷')?.messageCount).toBe(8)
+    expect((await gw.gateway.sessions.get('agent:main:openai-user:李雷'))?.messageCount).toBe(8)
   })
 
   it('should not replay earlier messages into a session that has history, but give them to a fresh one as real messages', async () => {
@@ -356,7 +356,7 @@ describe('POST /v1/chat/completions (non-streaming)', () => {
     // The provider's request is cancelled with the run.
     await expect.poll(() => gw.model.inFlight, { timeout: 3000 }).toBe(0)
     await expect
-      .poll(() => gw.gateway.sessions.history('agent:main:openai-user:gone').items.some((e) => e.role === 'system' && e.text.includes('aborted')), { timeout: 3000 })
+      .poll(async () => (await gw.gateway.sessions.history('agent:main:openai-user:gone')).items.some((e) => e.role === 'system' && e.text.includes('aborted')), { timeout: 3000 })
       .toBe(true)
   })
 
@@ -500,8 +500,8 @@ describe('POST /v1/chat/completions (streaming)', () => {
     }
     // 1. The client is gone; 2. the run is aborted, which 3. cancels the model request.
     await expect.poll(() => gw.model.inFlight, { timeout: 3000 }).toBe(0)
-    const history = gw.gateway.sessions.history('agent:main:openai-user:disconnect').items
-    await expect.poll(() => gw.gateway.sessions.history('agent:main:openai-user:disconnect').items.some((e) => e.role === 'system' && e.text.includes('aborted')), { timeout: 3000 }).toBe(true)
+    const history = (await gw.gateway.sessions.history('agent:main:openai-user:disconnect')).items
+    await expect.poll(async () => (await gw.gateway.sessions.history('agent:main:openai-user:disconnect')).items.some((e) => e.role === 'system' && e.text.includes('aborted')), { timeout: 3000 }).toBe(true)
     expect(history.length).toBeGreaterThan(0)
   })
 })

@@ -58,11 +58,11 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
     if (responses.enabled) api.http.route(createResponsesRoute(ctx))
     for (const route of createModelsRoutes(ctx)) api.http.route(route)
   },
-  start(api) {
+  async start(api) {
     if (!api.config.responses.enabled) return
     const store = createStore(api, clockOf(api))
-    store.migrate()
-    const pruned = store.prune()
+    await store.migrate()
+    const pruned = await store.prune()
     if (pruned > 0) api.log.debug({ pruned }, 'pruned expired response sessions')
   },
 })

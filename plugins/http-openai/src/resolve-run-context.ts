@@ -30,7 +30,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 /** Resolve agent, session, model override, caller and idempotency key of a request. */
-export function resolveRunContext(input: {
+export async function resolveRunContext(input: {
   readonly gateway: Pick<GatewayRuntime, 'agent' | 'sessions' | 'registry'>
   readonly headers: IncomingHttpHeaders
   /** Who is calling (`CallerSubjects.of`). */
@@ -39,8 +39,8 @@ export function resolveRunContext(input: {
   readonly user: string | undefined
   readonly prefix: string
   /** Continue a known session instead of picking one (`previous_response_id`); may refuse the target. */
-  readonly continueSession?: (target: AgentTarget) => RunSession
-}): RunContext {
+  readonly continueSession?: (target: AgentTarget) => Promise<RunSession>
+}): Promise<RunContext> {
   const { gateway, headers } = input
   const target = resolveAgentTarget({
     model: input.model,
@@ -48,7 +48,7 @@ export function resolveRunContext(input: {
     agentIds: gateway.agent.agentIds(),
     defaultAgentId: gateway.agent.resolveSessionKey({}).agentId,
   })
-  const session = input.continueSession?.(target) ?? resolveRunSession({ gateway, target, headers, user: input.user, prefix: input.prefix })
+  const session = await (input.continueSession?.(target) ?? resolveRunSession({ gateway, target, headers, user: input.user, prefix: input.prefix }))
 
   const model = header(headers, MODEL_HEADER)
   if (model !== undefined && !PROVIDER_MODEL.test(model)) throw invalidParam(MODEL_HEADER, 'expected "provider/model", e.g. "openai/gpt-4o-mini"')

@@ -35,14 +35,14 @@ function reservedNamespace(key: string): string | undefined {
  * or when it names another agent than the one selected explicitly), else `user` →
  * `agent:<id>:<prefix>-user:<user>`, else a fresh `agent:<id>:<prefix>:<uuid>` for this request alone.
  */
-export function resolveRunSession(input: {
+export async function resolveRunSession(input: {
   readonly gateway: Pick<GatewayRuntime, 'agent' | 'sessions'>
   readonly target: AgentTarget
   readonly headers: IncomingHttpHeaders
   readonly user: string | undefined
   /** `openai` for chat completions, `openresponses` for responses. */
   readonly prefix: string
-}): RunSession {
+}): Promise<RunSession> {
   const { gateway, target } = input
   const explicitKey = sessionKeyFromHeaders(input.headers)
   let resolved: { agentId: string; sessionKey: string }
@@ -70,6 +70,6 @@ export function resolveRunSession(input: {
     }
   }
   // A fresh key was made up just now: no session can have it yet.
-  const info = fresh ? undefined : gateway.sessions.get(resolved.sessionKey)
+  const info = fresh ? undefined : await gateway.sessions.get(resolved.sessionKey)
   return { ...resolved, hasHistory: (info?.messageCount ?? 0) > 0, ...(fresh ? { fresh } : {}) }
 }

@@ -11,8 +11,8 @@ afterEach(async () => {
 async function store(now: () => number, ttlMs = 1000): Promise<ResponseSessionStore> {
   gateway = await createTestGateway()
   const sessions = new ResponseSessionStore(gateway.store.forOwner('http:openai'), { ttlMs, now })
-  sessions.migrate()
-  sessions.migrate() // idempotent
+  await sessions.migrate()
+  await sessions.migrate() // idempotent
   return sessions
 }
 
@@ -20,11 +20,11 @@ describe('ResponseSessionStore', () => {
   it('should map a response id to its session until the TTL passes', async () => {
     let now = 10_000
     const sessions = await store(() => now)
-    sessions.save({ responseId: 'resp_1', sessionKey: 'agent:main:openresponses:x', agentId: 'main', subject: 'abc' })
-    expect(sessions.get('resp_1')).toEqual({ responseId: 'resp_1', sessionKey: 'agent:main:openresponses:x', agentId: 'main', subject: 'abc', createdAt: 10_000 })
+    await sessions.save({ responseId: 'resp_1', sessionKey: 'agent:main:openresponses:x', agentId: 'main', subject: 'abc' })
+    expect(await sessions.get('resp_1')).toEqual({ responseId: 'resp_1', sessionKey: 'agent:main:openresponses:x', agentId: 'main', subject: 'abc', createdAt: 10_000 })
     now += 1000
-    expect(sessions.get('resp_1')).toBeUndefined()
-    expect(sessions.prune()).toBe(1)
-    expect(sessions.get('resp_unknown')).toBeUndefined()
+    expect(await sessions.get('resp_1')).toBeUndefined()
+    expect(await sessions.prune()).toBe(1)
+    expect(await sessions.get('resp_unknown')).toBeUndefined()
   })
 })

@@ -26,14 +26,24 @@ export const RESPONSE_SESSION_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'response sessions',
-    up: `CREATE TABLE ${TABLE} (
-      response_id TEXT PRIMARY KEY,
-      session_key TEXT NOT NULL,
-      agent_id TEXT NOT NULL,
-      subject TEXT NOT NULL,
-      created_at INTEGER NOT NULL
-    );
-    CREATE INDEX ${TABLE}_created_at ON ${TABLE} (created_at);`,
+    up: {
+      sqlite: `CREATE TABLE ${TABLE} (
+        response_id TEXT PRIMARY KEY,
+        session_key TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX ${TABLE}_created_at ON ${TABLE} (created_at);`,
+      postgres: `CREATE TABLE ${TABLE} (
+        response_id TEXT PRIMARY KEY,
+        session_key TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX ${TABLE}_created_at ON ${TABLE} (created_at);`,
+    },
   },
   {
     version: 2,
@@ -60,27 +70,28 @@ export class ResponseSessionStore {
   ) {}
 
   /** Create or update this plugin's tables. */
-  migrate(): void {
-    this.store.migrate(RESPONSE_SESSION_MIGRATIONS)
+  migrate(): Promise<void> {
+    return this.store.migrate(RESPONSE_SESSION_MIGRATIONS)
   }
 
-  save(entry: Omit<ResponseSession, 'createdAt'>): void {
-    this.store.run(
-      `INSERT OR REPLACE INTO ${TABLE} (response_id, session_key, agent_id, subject, created_at) VALUES (?, ?, ?, ?, ?)`,
+  async save(entry: Omit<ResponseSession, 'createdAt'>): Promise<void> {
+    await this.store.run(
+      `INSERT INTO ${TABLE} (response_id, session_key, agent_id, subject, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (response_id) DO UPDATE SET session_key = excluded.session_key, agent_id = excluded.agent_id, subject = excluded.subject, created_at = excluded.created_at`,
       [entry.responseId, entry.sessionKey, entry.agentId, entry.subject, this.options.now()],
     )
-    if (++this.#saves % PRUNE_EVERY === 0) this.prune()
+    if (++this.#saves % PRUNE_EVERY === 0) await this.prune()
   }
 
   /** The entry for `responseId`, unless it is unknown or expired. */
-  get(responseId: string): ResponseSession | undefined {
-    const row = this.store.get<Row>(`SELECT * FROM ${TABLE} WHERE response_id = ? AND created_at > ?`, [responseId, this.options.now() - this.options.ttlMs])
+  async get(responseId: string): Promise<ResponseSession | undefined> {
+    const row = await this.store.get<Row>(`SELECT * FROM ${TABLE} WHERE response_id = ? AND created_at > ?`, [responseId, this.options.now() - this.options.ttlMs])
     if (!row) return undefined
     return { responseId: row.response_id, sessionKey: row.session_key, agentId: row.agent_id, subject: row.subject, createdAt: row.created_at }
   }
 
   /** Delete expired entries; returns how many went. */
-  prune(): number {
-    return this.store.run(`DELETE FROM ${TABLE} WHERE created_at <= ?`, [this.options.now() - this.options.ttlMs]).changes
+  async prune(): Promise<number> {
+    return (await this.store.run(`DELETE FROM ${TABLE} WHERE created_at <= ?`, [this.options.now() - this.options.ttlMs])).changes
   }
 }

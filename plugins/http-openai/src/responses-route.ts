@@ -47,9 +47,9 @@ interface PreparedResponsesRun {
  * own contradiction).
  */
 function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'headers'>, responseId: string, user: string | undefined) {
-  return (target: { agentId: string; explicit: boolean }): RunSession => {
+  return async (target: { agentId: string; explicit: boolean }): Promise<RunSession> => {
     const notFound = () => withParam(new OAI_ERR_PREVIOUS_RESPONSE_NOT_FOUND(responseId), PREVIOUS)
-    const previous = ctx.responseSessions().get(responseId)
+    const previous = await ctx.responseSessions().get(responseId)
     if (!previous || previous.subject !== ctx.subject(req.headers)) throw notFound()
     if (target.explicit && target.agentId !== previous.agentId) {
       throw withParam(new OAI_ERR_PREVIOUS_RESPONSE_MISMATCH(responseId, `it ran on agent '${previous.agentId}', not '${target.agentId}'`), PREVIOUS)
@@ -57,21 +57,21 @@ function continuePrevious(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'head
     const named = user?.trim() || sessionKeyFromHeaders(req.headers) !== undefined
     if (named) {
       // The session this request's `user` / session header names, for the response's agent.
-      const scope = resolveRunSession({ gateway: ctx.gateway, target: { ...target, agentId: previous.agentId }, headers: req.headers, user, prefix: SESSION_PREFIX })
+      const scope = await resolveRunSession({ gateway: ctx.gateway, target: { ...target, agentId: previous.agentId }, headers: req.headers, user, prefix: SESSION_PREFIX })
       if (scope.sessionKey !== previous.sessionKey) throw notFound()
     } else if (previous.sessionKey.startsWith(`agent:${previous.agentId}:${SESSION_PREFIX}-user:`)) {
       throw notFound()
     }
-    const info = ctx.gateway.sessions.get(previous.sessionKey)
+    const info = await ctx.gateway.sessions.get(previous.sessionKey)
     return { agentId: previous.agentId, sessionKey: previous.sessionKey, hasHistory: (info?.messageCount ?? 0) > 0 }
   }
 }
 
 /** Validate a Responses request and turn it into agent run options. Throws coded errors (400s). */
-export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'body' | 'headers'>): PreparedResponsesRun {
+export async function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequest, 'body' | 'headers'>): Promise<PreparedResponsesRun> {
   const request = parseRequestBody(ResponsesRequestSchema, req.body)
   const previous = request.previous_response_id ?? undefined
-  const run = resolveRunContext({
+  const run = await resolveRunContext({
     gateway: ctx.gateway,
     headers: req.headers,
     subject: ctx.subject(req.headers),
@@ -92,7 +92,7 @@ export function prepareResponsesRun(ctx: OpenAiRouteContext, req: Pick<RouteRequ
     ...(format ? [format] : []),
     ...media.fileTexts,
   ].join('\n\n')
-  const toolResults = run.session.hasHistory ? fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
+  const toolResults = run.session.hasHistory ? await fillToolResultNames(ctx.gateway.sessions, run.session.sessionKey, plan.toolResults) : plan.toolResults
 
   // A turn of text files alone: their text went into the instructions, so the message points there.
   const filesOnly = plan.message === '' && media.attachments.length === 0 && plan.toolResults.length === 0 && media.fileTexts.length > 0
@@ -125,7 +125,7 @@ function sendFailedResponse(reply: RouteReply, header: ResponseHeader, error: Op
 async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply: RouteReply): Promise<void> {
   let prepared: PreparedResponsesRun
   try {
-    prepared = prepareResponsesRun(ctx, req)
+    prepared = await prepareResponsesRun(ctx, req)
   } catch (error) {
     return sendOpenAiError(reply, toOpenAiError(error))
   }
@@ -133,7 +133,7 @@ async function handleResponse(ctx: OpenAiRouteContext, req: RouteRequest, reply:
   const header: ResponseHeader = { id: `resp_${randomUUID()}`, createdAt: Math.floor(ctx.now() / 1000), model: request.model, request }
 
   try {
-    ctx.responseSessions().save({ responseId: header.id, sessionKey: run.session.sessionKey, agentId: run.session.agentId, subject: run.subject })
+    await ctx.responseSessions().save({ responseId: header.id, sessionKey: run.session.sessionKey, agentId: run.session.agentId, subject: run.subject })
   } catch (error) {
     ctx.log.error({ err: error, id: header.id }, 'could not store the response session')
     return sendOpenAiError(reply, toOpenAiError(error))

@@ -223,7 +223,7 @@ describe('POST /v1/responses', () => {
     try {
       g.model.reply({ text: 'ok' })
       await g.client.responses.create({ model: 'openclaw', input: 'hi' })
-      const [row] = g.gateway.store.forOwner('http:openai').all<{ subject: string }>('SELECT subject FROM http_openai_response_sessions')
+      const [row] = await g.gateway.store.forOwner('http:openai').all<{ subject: string }>('SELECT subject FROM http_openai_response_sessions')
       const keyFile = join(stateDir, 'http-openai.subject.key')
       expect((statSync(keyFile).mode & 0o777).toString(8)).toBe('600')
       const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex')

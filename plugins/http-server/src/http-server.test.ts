@@ -132,9 +132,13 @@ afterEach(async () => {
 })
 
 describe('core:http probes', () => {
+  /** A request as a reverse proxy on this host forwards it: the peer is loopback, the client is not local. */
+  const proxied = { 'x-forwarded-for': '203.0.113.7' }
+  const eventLoop = { delayP50Ms: expect.any(Number), delayP99Ms: expect.any(Number), delayMaxMs: expect.any(Number), utilization: expect.any(Number), degraded: expect.any(Boolean), intervalMs: expect.any(Number) }
+
   it('should answer /healthz with 200 live, and HEAD without a body', async () => {
     const gw = await start()
-    const get = await fetch(`${gw.url}/healthz`)
+    const get = await fetch(`${gw.url}/healthz`, { headers: proxied })
     expect(get.status).toBe(200)
     expectSecurityHeaders(get)
     expect(await get.json()).toEqual({ ok: true, status: 'live' })
@@ -143,15 +147,62 @@ describe('core:http probes', () => {
     expect(await head.text()).toBe('')
   })
 
-  it('should answer /readyz with 200 once the gateway is ready', async () => {
+  it('should answer a remote caller without the credential ok and status only, on every probe', async () => {
     const gw = await start()
+    const bodies = await Promise.all(['/healthz', '/health', '/startupz', '/startup', '/readyz', '/ready'].map(async (path) => {
+      const res = await fetch(`${gw.url}${path}`, { headers: proxied })
+      return [path, res.status, await res.json()]
+    }))
+    expect(bodies).toEqual([
+      ['/healthz', 200, { ok: true, status: 'live' }],
+      ['/health', 200, { ok: true, status: 'live' }],
+      ['/startupz', 200, { ok: true, status: 'started' }],
+      ['/startup', 200, { ok: true, status: 'started' }],
+      ['/readyz', 200, { ok: true, status: 'ready' }],
+      ['/ready', 200, { ok: true, status: 'ready' }],
+    ])
+  })
+
+  it('should give a local caller the version, uptime, readiness details and the event-loop block', async () => {
+    const gw = await start()
+    const live = await fetch(`${gw.url}/healthz`)
+    expect(await live.json()).toEqual({ ok: true, status: 'live', version: gw.version, uptimeMs: expect.any(Number), eventLoop })
+    const ready = await fetch(`${gw.url}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ ok: true, status: 'ready', ready: true, failing: [], version: gw.version, uptimeMs: expect.any(Number), eventLoop })
+    expect(await (await fetch(`${gw.url}/startupz`)).json()).toEqual({ ok: true, status: 'started', version: gw.version, uptimeMs: expect.any(Number), eventLoop })
+  })
+
+  it('should give a remote caller with the gateway credential the details, and count a wrong one toward the lockout', async () => {
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { authRateLimit: { maxFailures: 2, failureDelayMs: 0 } } } })
+    const authed = await fetch(`${gw.url}/readyz`, { headers: { ...proxied, ...bearer(TOKEN) } })
+    expect(await authed.json()).toMatchObject({ ok: true, status: 'ready', ready: true, failing: [], version: gw.version, eventLoop })
+    for (const guess of ['wrong-1', 'wrong-2']) {
+      const res = await fetch(`${gw.url}/readyz`, { headers: { ...proxied, ...bearer(guess) } })
+      expect(await res.json()).toEqual({ ok: true, status: 'ready' })
+    }
+    // Two wrong guesses through the probes locked the address out of the authenticated routes too.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('wrong-3'))).status).toBe(429)
+    expect((await postJson(`${gw.url}/echo`, {}, bearer(TOKEN))).status).toBe(200)
+  })
+
+  it('should show details only to local callers in auth mode none', async () => {
+    const gw = await start({ config: { gateway: { auth: { mode: 'none' } } } })
+    expect(await (await fetch(`${gw.url}/readyz`, { headers: { ...proxied, ...bearer('anything') } })).json()).toEqual({ ok: true, status: 'ready' })
+    expect(await (await fetch(`${gw.url}/readyz`)).json()).toMatchObject({ ready: true, version: gw.version })
+  })
+
+  it('should list plugins that failed to start in the readiness details, while staying ready', async () => {
+    const Broken = createError<'TEST_ERR_BROKEN'>('TEST_ERR_BROKEN', 'broken')
+    const broken = definePlugin({ id: 'test:broken', version: '1.0.0', register() {}, start() { throw new Broken() } })
+    const gw = await start({ plugins: [broken] })
     const res = await fetch(`${gw.url}/readyz`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ok: true, status: 'ready' })
+    expect(await res.json()).toMatchObject({ ok: true, status: 'ready', ready: true, failing: [], failedPlugins: ['test:broken'] })
   })
 
   it('should answer probes but 503 other routes while the gateway is still starting', async () => {
-    const seen: Record<string, number> = {}
+    const seen: Record<string, unknown> = {}
     const probe = definePlugin({
       id: 'test:probe-during-start',
       version: '1.0.0',
@@ -159,15 +210,21 @@ describe('core:http probes', () => {
       register() {},
       async start(api) {
         const { url } = api.services.resolve(Tokens.HttpServer)
-        for (const path of ['/healthz', '/readyz', '/open']) {
+        for (const path of ['/healthz', '/startupz', '/readyz', '/open']) {
           const res = await fetch(`${url}${path}`)
           seen[path] = res.status
           if (path === '/open') seen.retryAfter = Number(res.headers.get('retry-after'))
         }
+        seen.local = await (await fetch(`${url}/readyz`)).json()
+        seen.remote = await (await fetch(`${url}/startupz`, { headers: proxied })).json()
       },
     })
     const gw = await start({ plugins: [routes([open]), probe] })
-    expect(seen).toEqual({ '/healthz': 200, '/readyz': 503, '/open': 503, retryAfter: 1 })
+    expect(seen).toEqual({
+      '/healthz': 200, '/startupz': 503, '/readyz': 503, '/open': 503, retryAfter: 1,
+      local: { ok: false, status: 'starting', ready: false, failing: ['startup-plugins'], pendingReason: 'startup-plugins', version: gw.version, uptimeMs: expect.any(Number), eventLoop },
+      remote: { ok: false, status: 'starting' },
+    })
     expect((await fetch(`${gw.url}/open`)).status).toBe(200)
   })
 })

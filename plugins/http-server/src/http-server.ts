@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { fastify, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify'
-import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type PluginApi, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
+import { isCodedError, type HttpRouteDefinition, type HttpUpgradeDefinition, type Logger, type PluginApi, type RouteReply, type RouteRequest, type Token, type Tokens } from '@openclaw/plugin-sdk'
 import type { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { answerClientError } from './client-error.js'
@@ -38,6 +38,12 @@ export interface OwnedGuard {
   readonly name: string
   readonly check: HttpGuardCheck
 }
+
+
+/** What `Tokens.HttpServer` holds (the core's HttpServerInfo), and its `inject` request and answer. */
+type HttpServerInfo = typeof Tokens.HttpServer extends Token<infer T> ? T : never
+export type HttpInjectRequest = Parameters<HttpServerInfo['inject']>[0]
+export type HttpInjectResponse = Awaited<ReturnType<HttpServerInfo['inject']>>
 
 /** A route or upgrade as the registry holds it, with the plugin that registered it. */
 export interface OwnedRoute {
@@ -292,6 +298,17 @@ export class HttpServer {
       throw new HTTP_ERR_LISTEN_FAILED(host, port, code ?? (err instanceof Error ? err.message : String(err)), { cause: err })
     }
     return this.server.address() as AddressInfo
+  }
+
+  /** Answer one request in process through the same routes, gates and error handling (fastify's inject). */
+  async inject(request: HttpInjectRequest): Promise<HttpInjectResponse> {
+    const response = await this.#app.inject({
+      method: request.method,
+      url: request.url,
+      ...(request.headers ? { headers: request.headers } : {}),
+      ...(request.payload !== undefined ? { payload: request.payload } : {}),
+    })
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body, json: <T,>() => JSON.parse(response.body) as T }
   }
 
   /** The gateway has started: serve every route, except those of plugins that failed. */

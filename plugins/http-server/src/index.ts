@@ -2,6 +2,8 @@
 // it serves whatever plugins registered with `api.http.route()` / `api.http.upgrade()`. Explicit names only.
 import { CoreErrors, definePlugin, Tokens, type GatewayAuth, type PluginApi, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { AuthAuditLog } from './auth-audit-log.js'
+import { HTTP_ERR_NOT_READY } from './errors.js'
+import type { HttpInjectRequest, HttpInjectResponse } from './http-server.js'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
@@ -10,6 +12,8 @@ import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gate
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedGuard, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
 import { OriginPolicy } from './origin-policy.js'
+import { EventLoopMonitor } from './event-loop-monitor.js'
+import { probeShowsDetails } from './probe-caller.js'
 import { createProbeRoutes } from './probe-routes.js'
 import { createSecretMatcher, type SecretMatcher } from './secret-matcher.js'
 
@@ -20,6 +24,12 @@ class ListenAddress {
   host = ''
   port = 0
   url = ''
+  server: HttpServer | undefined
+
+  inject(request: HttpInjectRequest): Promise<HttpInjectResponse> {
+    if (!this.server) return Promise.reject(new HTTP_ERR_NOT_READY())
+    return this.server.inject(request)
+  }
 }
 
 /** A value that is a gateway credential somewhere, and where (`credentialSource` names it). */
@@ -114,6 +124,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
   const auth = new SharedGatewayAuth()
   let server: HttpServer | undefined
   let draining = false
+  const eventLoop = new EventLoopMonitor()
 
   return definePlugin<HttpServerConfig>({
   id: PLUGIN_NAME,
@@ -132,7 +143,16 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
     api.services.expose(Tokens.GatewayAuth)
     // Reading them now (config, environment, an existing token file) lets checkConfig ask before start.
     auth.knowSources(credentialSources(api))
-    const probes = createProbeRoutes({ isReady: () => api.gateway.isReady(), isDraining: () => draining })
+    const startedAt = Date.now()
+    const probes = createProbeRoutes({
+      isReady: () => api.gateway.isReady(),
+      isDraining: () => draining,
+      showsDetails: (request) => probeShowsDetails(auth, request),
+      version: api.gateway.version,
+      uptimeMs: () => Date.now() - startedAt,
+      failedPlugins: () => api.gateway.plugins.filter((p) => p.state === 'failed').map((p) => p.id),
+      eventLoop: () => eventLoop.snapshot(),
+    })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {
       const failed = new Set(info.plugins.filter((p) => p.state !== 'started').map((p) => p.id))
@@ -182,6 +202,8 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
       }),
       log: api.log,
     })
+    address.server = server
+    eventLoop.start()
     const bound = await server.listen(host, config.port)
     address.host = bound.address
     address.port = bound.port
@@ -194,6 +216,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
   async stop(api) {
     draining = true
     await server?.close(api.config.shutdownTimeoutMs)
+    eventLoop.stop()
   },
   })
 }

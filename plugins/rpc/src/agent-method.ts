@@ -46,7 +46,7 @@ const AgentParams = z.strictObject({
 type AgentParams = z.output<typeof AgentParams>
 
 /** The kernel run options for `agent` params; throws coded errors for unknown channels and missing targets. */
-function runOptions(deps: RpcMethodDeps, params: AgentParams, clientId: string): AgentRunOptions {
+async function runOptions(deps: RpcMethodDeps, params: AgentParams, clientId: string): Promise<AgentRunOptions> {
   const { gateway } = deps
   const target = params.replyTo ?? params.to
   const channel = params.replyChannel ?? params.channel
@@ -68,7 +68,7 @@ function runOptions(deps: RpcMethodDeps, params: AgentParams, clientId: string):
       }
     } else {
       const resolved = gateway.agent.resolveSessionKey({ ...(params.agentId ? { agentId: params.agentId } : {}), ...(sessionKey ? { sessionKey } : {}) })
-      if (gateway.sessions.get(resolved.sessionKey)?.lastRoute) deliver = true
+      if ((await gateway.sessions.get(resolved.sessionKey))?.lastRoute) deliver = true
       else if (params.bestEffortDeliver !== true) throw new RPC_ERR_DELIVERY_TARGET(resolved.sessionKey)
     }
   }
@@ -97,9 +97,9 @@ export function createAgentMethod(deps: RpcMethodDeps): RpcMethodDefinition<Agen
     name: 'agent',
     description: 'Run an agent turn; acknowledges at once, streams agent events, then answers with the result',
     params: AgentParams,
-    handler(params, ctx) {
+    async handler(params, ctx) {
       const { connection, id } = callOf(ctx)
-      const { broadcast, admission } = deps.tracker.begin(runOptions(deps, params, ctx.client.id))
+      const { broadcast, admission } = await deps.tracker.begin(await runOptions(deps, params, ctx.client.id))
       const ack = (status: 'accepted' | 'in_flight') =>
         JSON.stringify({ runId: broadcast.runId, sessionKey: broadcast.sessionKey, agentId: broadcast.agentId, status, acceptedAt: broadcast.acceptedAt })
       if (admission === 'joined') {

@@ -18,7 +18,7 @@ const TIMED_OUT = Symbol('timed out')
 
 /**
  * `agent.wait {runId, timeoutMs?=30000}` → `{ runId, status: 'ok'|'error'|'timeout', … }`. Waits
- * only: the run goes on after a `timeout` answer. An unknown run id is `NOT_FOUND`.
+ * only: the run goes on after a `timeout` answer. An unknown run id is `INVALID_REQUEST` (`details.code: RPC_ERR_RUN_UNKNOWN`).
  */
 export function createAgentWaitMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.output<typeof AgentWaitParams>, object> {
   return {

@@ -120,7 +120,7 @@ describe('rpc agent', () => {
     await client.waitFor((f) => f.id === 'w1')
     const waited = await client.request('agent.wait', { runId: 'wait-key', timeoutMs: 5000 })
     expect(waited.payload).toMatchObject({ runId: 'wait-key', status: 'ok', durationMs: expect.any(Number) })
-    expect((await client.request('agent.wait', { runId: 'never-ran' })).error).toMatchObject({ code: 'NOT_FOUND' })
+    expect((await client.request('agent.wait', { runId: 'never-ran' })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'RPC_ERR_RUN_UNKNOWN', method: 'agent.wait' } })
     await client.close()
   })
 

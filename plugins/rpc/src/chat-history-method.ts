@@ -37,9 +37,9 @@ export function createChatHistoryMethod(deps: RpcMethodDeps): RpcMethodDefinitio
     name: 'chat.history',
     description: "A session's recent messages",
     params: ChatHistoryParams,
-    handler(params) {
+    async handler(params) {
       const { sessionKey } = gateway.agent.resolveSessionKey({ sessionKey: params.sessionKey, ...(params.agentId ? { agentId: params.agentId } : {}) })
-      const page = gateway.sessions.history(sessionKey, { order: 'desc', limit: params.limit ?? DEFAULT_LIMIT, ...(params.cursor ? { cursor: params.cursor } : {}) })
+      const [page, info] = await Promise.all([gateway.sessions.history(sessionKey, { order: 'desc', limit: params.limit ?? DEFAULT_LIMIT, ...(params.cursor ? { cursor: params.cursor } : {}) }), gateway.sessions.get(sessionKey)])
       const messages = page.items.map(messageOf).reverse()
       const active = deps.tracker.activeInSession(sessionKey)
       return {
@@ -47,7 +47,7 @@ export function createChatHistoryMethod(deps: RpcMethodDeps): RpcMethodDefinitio
         messages,
         hasMore: page.nextCursor !== undefined,
         ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
-        sessionInfo: gateway.sessions.get(sessionKey) ?? null,
+        sessionInfo: info ?? null,
         ...(active.length > 0 ? { inFlightRun: { runId: active[0]!.runId } } : {}),
       }
     },

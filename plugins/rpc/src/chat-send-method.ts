@@ -27,9 +27,9 @@ export function createChatSendMethod(deps: RpcMethodDeps): RpcMethodDefinition<z
     name: 'chat.send',
     description: 'Send a chat message to a session; the reply streams as chat events',
     params: ChatSendParams,
-    handler(params, ctx) {
+    async handler(params, ctx) {
       const { connection, id } = callOf(ctx)
-      const { broadcast, admission } = deps.tracker.begin({
+      const { broadcast, admission } = await deps.tracker.begin({
         message: params.message,
         sessionKey: params.sessionKey,
         idempotencyKey: params.idempotencyKey,

@@ -39,6 +39,8 @@ describe('rpc error codes', () => {
       RPC_ERR_MESSAGE_EMPTY: new codes.RPC_ERR_MESSAGE_EMPTY(),
       RPC_ERR_SEND_FAILED: new codes.RPC_ERR_SEND_FAILED('x', 'y'),
       RPC_ERR_TOOL_NAME_MISSING: new codes.RPC_ERR_TOOL_NAME_MISSING(),
+      RPC_ERR_ACTION_UNSUPPORTED: new codes.RPC_ERR_ACTION_UNSUPPORTED('x', 'send'),
+      RPC_ERR_ACTION_PARAMS: new codes.RPC_ERR_ACTION_PARAMS('send', 'params.x', 'y'),
     }
     expect(Object.keys(samples).sort()).toEqual(Object.keys(codes).sort())
     for (const [code, err] of Object.entries(samples)) expect([code, toRpcError(err).error.code]).toEqual([code, documented.get(code)])

@@ -1,7 +1,7 @@
 import { createError } from '@openclaw/plugin-sdk'
 
 // Every code the RPC plugin (`rpc`) throws or answers with. Each key equals its code; docs/rpc.md lists
-// them with the protocol error code (`INVALID_REQUEST`, `NOT_FOUND`, …) a client sees. Messages never
+// them with the protocol error code (`INVALID_REQUEST`, `UNAVAILABLE`, …) a client sees. Messages never
 // carry a token or password. Retired codes are never reused; list them here when one goes:
 // (none retired yet)
 
@@ -31,7 +31,7 @@ export const RPC_ERR_AUTH_RATE_LIMITED = createError<'RPC_ERR_AUTH_RATE_LIMITED'
 // ── requests ─────────────────────────────────────────────────────────────────────────────────────
 /** No RPC method of that name is registered. */
 export const RPC_ERR_METHOD_UNKNOWN = createError<'RPC_ERR_METHOD_UNKNOWN', [method: string]>(
-  'RPC_ERR_METHOD_UNKNOWN', "unknown method '%s'", 404)
+  'RPC_ERR_METHOD_UNKNOWN', 'unknown method: %s', 404)
 /** The params failed the method's schema; the message names the field. */
 export const RPC_ERR_INVALID_PARAMS = createError<'RPC_ERR_INVALID_PARAMS', [method: string, details: string]>(
   'RPC_ERR_INVALID_PARAMS', "invalid params for '%s': %s", 400)
@@ -66,3 +66,9 @@ export const RPC_ERR_SEND_FAILED = createError<'RPC_ERR_SEND_FAILED', [channel: 
 /** `tools.invoke` without `tool` or `name`. */
 export const RPC_ERR_TOOL_NAME_MISSING = createError<'RPC_ERR_TOOL_NAME_MISSING'>(
   'RPC_ERR_TOOL_NAME_MISSING', "invalid params for 'tools.invoke': 'tool' (or 'name') is required", 400)
+/** `message.action` with an action this gateway does not carry out (only `send`). */
+export const RPC_ERR_ACTION_UNSUPPORTED = createError<'RPC_ERR_ACTION_UNSUPPORTED', [action: string, supported: string]>(
+  'RPC_ERR_ACTION_UNSUPPORTED', "message.action '%s' is not supported by this gateway (supported: %s)", 400)
+/** `message.action` whose `params` the action cannot use: a field missing, mistyped, or one this gateway cannot honour. */
+export const RPC_ERR_ACTION_PARAMS = createError<'RPC_ERR_ACTION_PARAMS', [action: string, field: string, reason: string]>(
+  'RPC_ERR_ACTION_PARAMS', "invalid params for message.action '%s': %s: %s", 400)

@@ -50,18 +50,18 @@ describe('rpc handshake', () => {
     await client.close()
   })
 
-  it('should answer a wrong token with UNAUTHORIZED, then close 1008', async () => {
+  it('should answer a wrong token with INVALID_REQUEST and details.code AUTH_TOKEN_MISMATCH, then close 1008', async () => {
     expect.assertions(3)
     const { client, res } = await firstFrame({ type: 'req', id: 'c1', method: 'connect', params: connectParams('wrong-token') })
-    expect(await res).toMatchObject({ id: 'c1', ok: false, error: { code: 'UNAUTHORIZED', details: { code: 'AUTH_TOKEN_MISMATCH' } } })
+    expect(await res).toMatchObject({ id: 'c1', ok: false, error: { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch', details: { code: 'AUTH_TOKEN_MISMATCH', authReason: 'token_mismatch', recommendedNextStep: 'update_auth_credentials' } } })
     const closed = await client.closed
     expect(closed.code).toBe(1008)
     expect(closed.reason).toBe('unauthorized')
   })
 
-  it('should answer a connect without a token with UNAUTHORIZED, then close 1008', async () => {
+  it('should answer a connect without a token with INVALID_REQUEST and details.code AUTH_TOKEN_MISSING, then close 1008', async () => {
     const { client, res } = await firstFrame({ type: 'req', id: 'c1', method: 'connect', params: connectParams(undefined) })
-    expect(await res).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', details: { code: 'AUTH_TOKEN_MISSING' } } })
+    expect(await res).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_TOKEN_MISSING' } } })
     expect((await client.closed).code).toBe(1008)
   })
 
@@ -116,15 +116,15 @@ describe('rpc handshake with password auth and a failure limit', () => {
     const { client } = await RpcTestClient.connect(pw.wsUrl, undefined, { auth: { password: 'sesame-sesame' } })
     expect((await client.request('health')).ok).toBe(true)
     await client.close()
-    await expect(RpcTestClient.connect(pw.wsUrl, 'sesame-sesame')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
+    await expect(RpcTestClient.connect(pw.wsUrl, 'sesame-sesame')).rejects.toMatchObject({ res: { error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_PASSWORD_MISSING' } } } })
   })
 
-  it('should lock an address out after repeated wrong passwords, with RATE_LIMITED and retryAfterMs, but still let the right password in', async () => {
+  it('should lock an address out after repeated wrong passwords, with INVALID_REQUEST, retryable, retryAfterMs and AUTH_RATE_LIMITED (OpenClaw lockout answer), but still let the right password in', async () => {
     const wrong = { auth: { password: 'nope' } }
-    await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
-    await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
+    await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({ res: { error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_PASSWORD_MISMATCH' } } } })
+    await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({ res: { error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_PASSWORD_MISMATCH' } } } })
     await expect(RpcTestClient.connect(pw.wsUrl, undefined, wrong)).rejects.toMatchObject({
-      res: { error: { code: 'RATE_LIMITED', retryable: true, retryAfterMs: expect.any(Number), details: { code: 'AUTH_RATE_LIMITED' } } },
+      res: { error: { code: 'INVALID_REQUEST', retryable: true, retryAfterMs: expect.any(Number), details: { code: 'AUTH_RATE_LIMITED' } } },
     })
     const { client } = await RpcTestClient.connect(pw.wsUrl, undefined, { auth: { password: 'sesame-sesame' } })
     expect((await client.request('health')).ok).toBe(true)
@@ -147,13 +147,13 @@ describe('rpc handshake and HTTP routes share one lockout', () => {
     const g = await start()
     try {
       const started = Date.now()
-      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-1')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
+      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-1')).rejects.toMatchObject({ res: { error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_TOKEN_MISMATCH' } } } })
       expect(Date.now() - started).toBeGreaterThanOrEqual(140)
       expect(await httpStatus(httpUrl(g), 'wrong-2')).toBe(401)
-      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-3')).rejects.toMatchObject({ res: { error: { code: 'UNAUTHORIZED' } } })
+      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-3')).rejects.toMatchObject({ res: { error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_TOKEN_MISMATCH' } } } })
       // Locked out on both surfaces now, for wrong tokens; the right one is still served.
       expect(await httpStatus(httpUrl(g), 'wrong-4')).toBe(429)
-      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-5')).rejects.toMatchObject({ res: { error: { code: 'RATE_LIMITED', details: { code: 'AUTH_RATE_LIMITED' } } } })
+      await expect(RpcTestClient.connect(g.wsUrl, 'wrong-5')).rejects.toMatchObject({ res: { error: { code: 'INVALID_REQUEST', details: { code: 'AUTH_RATE_LIMITED' } } } })
       expect(await httpStatus(httpUrl(g), TEST_TOKEN)).toBe(200)
       const { client } = await RpcTestClient.connect(g.wsUrl, TEST_TOKEN)
       await client.close()

@@ -32,7 +32,7 @@ describe('rpc plugin', () => {
     expect(returned).toBeUndefined()
     expect(upgrades).toEqual(['/', '/ws'])
     expect(methods.map((m) => m.name)).toEqual([
-      'health', 'status', 'agent', 'agent.wait', 'send', 'wake', 'chat.send', 'chat.history', 'chat.abort',
+      'health', 'status', 'agent', 'agent.wait', 'send', 'message.action', 'wake', 'chat.send', 'chat.history', 'chat.abort',
       'sessions.list', 'sessions.reset', 'sessions.delete', 'tools.invoke', 'models.list',
     ])
     for (const method of methods) expect(method.params, method.name).toBeDefined()

@@ -73,7 +73,7 @@ export default function rpc(): PluginDefinition<RpcConfig> {
 
 export { PLUGIN_NAME }
 export { RpcConfigSchema, DEFAULT_MAX_PAYLOAD, DEFAULT_MAX_BUFFERED_BYTES } from './rpc-config.js'
-export { PROTOCOL_VERSION, SERVER_EVENTS, isRpcError } from './protocol.js'
+export { PROTOCOL_VERSION, RPC_ERROR_CODES, SERVER_EVENTS, isRpcError } from './protocol.js'
 export type { Frame, RequestFrame, ResponseFrame, EventFrame, HelloOk, RequestId, ServerEvent } from './protocol.js'
 export {
   RPC_ERR_INVALID_FRAME,
@@ -95,6 +95,8 @@ export {
   RPC_ERR_MESSAGE_EMPTY,
   RPC_ERR_SEND_FAILED,
   RPC_ERR_TOOL_NAME_MISSING,
+  RPC_ERR_ACTION_UNSUPPORTED,
+  RPC_ERR_ACTION_PARAMS,
 } from './errors.js'
 
 export type { RpcConfig, RpcConfigInput } from './rpc-config.js'

@@ -16,8 +16,22 @@ export const SERVER_CAPABILITIES = ['published-model-catalog'] as const
 /** A request id: a non-empty string of at most 256 characters, or a number. */
 export type RequestId = string | number
 
-/** The protocol's error codes; nothing else ever reaches a client. */
-export type RpcErrorCode = 'INVALID_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'TIMEOUT' | 'INTERNAL'
+/**
+ * OpenClaw's canonical error codes, the only ones on the wire. What a client should do is in
+ * `details.code` (the gateway's own coded error, `RPC_ERR_…` / `CORE_ERR_…`, or an auth code such as
+ * `AUTH_TOKEN_MISMATCH`), `retryable` and `retryAfterMs`.
+ */
+export const RPC_ERROR_CODES = [
+  'NOT_LINKED',
+  'NOT_PAIRED',
+  'AGENT_TIMEOUT',
+  'AGENT_RESULT_NOT_FOUND',
+  'INVALID_REQUEST',
+  'FORBIDDEN',
+  'APPROVAL_NOT_FOUND',
+  'UNAVAILABLE',
+] as const
+export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number]
 
 /** The `error` of a failed `res` frame. `details.code` carries the gateway's own coded error (`RPC_ERR_…`, `CORE_ERR_…`) or an auth code. */
 export interface RpcError {

@@ -61,11 +61,11 @@ describe('rpc requests', () => {
     expect(res.payload.rpc.connections).toBeGreaterThanOrEqual(1)
   })
 
-  it('should answer an unknown method with NOT_FOUND and keep the connection usable', async () => {
+  it('should answer an unknown method with INVALID_REQUEST, as OpenClaw does, naming it in details, and keep the connection usable', async () => {
     const res = await client.request('no.such.method', {})
-    expect(res).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: "unknown method 'no.such.method'", details: { code: 'RPC_ERR_METHOD_UNKNOWN' } } })
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: 'unknown method: no.such.method', details: { code: 'RPC_ERR_METHOD_UNKNOWN', method: 'no.such.method' } } })
     const long = await client.request('x'.repeat(1000), {})
-    expect((long as { error: { message: string } }).error.message).toBe(`unknown method '${'x'.repeat(100)}…'`)
+    expect((long as { error: { message: string } }).error.message).toBe(`unknown method: ${'x'.repeat(100)}…`)
     expect((await client.request('health')).ok).toBe(true)
   })
 
@@ -98,14 +98,14 @@ describe('rpc requests', () => {
     expect(event).toMatchObject({ payload: { text: 'hi' }, seq: expect.any(Number) })
   })
 
-  it('should answer TIMEOUT when a handler takes longer than methodTimeoutMs', async () => {
+  it('should answer UNAVAILABLE, retryable, when a handler takes longer than methodTimeoutMs', async () => {
     const res = await client.request('extras.slow')
-    expect(res).toMatchObject({ ok: false, error: { code: 'TIMEOUT', retryable: true, details: { code: 'RPC_ERR_METHOD_TIMEOUT' } } })
+    expect(res).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', retryable: true, details: { code: 'RPC_ERR_METHOD_TIMEOUT' } } })
   })
 
-  it('should answer INTERNAL without leaking the message when a handler throws a plain error', async () => {
+  it('should answer UNAVAILABLE without leaking the message when a handler throws a plain error', async () => {
     const res = await client.request('extras.broken')
-    expect(res).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } })
+    expect(res).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: 'internal error', details: { code: 'RPC_ERR_INTERNAL' } } })
   })
 
   it('should number events with a per-connection seq that only grows', async () => {
@@ -123,11 +123,11 @@ describe('rpc requests', () => {
     expect(await client.request('tools.invoke', { tool: 'add', action: 'sum', args: { a: 1, b: 2 } })).toMatchObject({ ok: true, payload: { result: { sum: 3 } } })
   })
 
-  it('should invoke a tool with tools.invoke, and answer NOT_FOUND / INVALID_REQUEST for unknown tools and bad args', async () => {
+  it('should invoke a tool with tools.invoke, and answer INVALID_REQUEST for unknown tools and bad args, with the gateway code in details', async () => {
     expect(await client.request('tools.invoke', { tool: 'add', args: { a: 2, b: 3 } })).toMatchObject({ ok: true, payload: { ok: true, result: { sum: 5 } } })
     // Without a sessionKey, the tool runs in the main session, as over HTTP.
     expect(await client.request('tools.invoke', { tool: 'session_status', args: {} })).toMatchObject({ ok: true, payload: { result: { key: 'agent:main:main' } } })
-    expect((await client.request('tools.invoke', { name: 'nope', args: {} })).error).toMatchObject({ code: 'NOT_FOUND', details: { code: 'CORE_ERR_TOOL_UNKNOWN' } })
+    expect((await client.request('tools.invoke', { name: 'nope', args: {} })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_UNKNOWN', method: 'tools.invoke' } })
     expect((await client.request('tools.invoke', { tool: 'add', args: { a: 'x' } })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'CORE_ERR_TOOL_INVALID_ARGS' } })
   })
 
@@ -147,9 +147,9 @@ describe('rpc requests', () => {
     }
   })
 
-  it('should list, reset and delete sessions; NOT_FOUND for a session that does not exist', async () => {
-    expect((await client.request('sessions.reset', { key: 'agent:main:nope' })).error).toMatchObject({ code: 'NOT_FOUND' })
-    expect((await client.request('sessions.delete', { key: 'nope' })).error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('agent:main:nope') })
+  it('should list, reset and delete sessions; INVALID_REQUEST (RPC_ERR_SESSION_NOT_FOUND) for a session that does not exist', async () => {
+    expect((await client.request('sessions.reset', { key: 'agent:main:nope' })).error).toMatchObject({ code: 'INVALID_REQUEST', details: { code: 'RPC_ERR_SESSION_NOT_FOUND' } })
+    expect((await client.request('sessions.delete', { key: 'nope' })).error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('agent:main:nope') })
     expect((await client.request('sessions.list', {})).payload).toMatchObject({ sessions: expect.any(Array) })
     expect((await client.request('sessions.reset', {})).error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining("'key'") })
   })

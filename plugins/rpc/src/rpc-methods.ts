@@ -5,6 +5,7 @@ import { createChatAbortMethod } from './chat-abort-method.js'
 import { createChatHistoryMethod } from './chat-history-method.js'
 import { createChatSendMethod } from './chat-send-method.js'
 import { createHealthMethod } from './health-method.js'
+import { createMessageActionMethod } from './message-action-method.js'
 import { createModelsListMethod } from './models-list-method.js'
 import type { RpcMethodDeps } from './rpc-method-deps.js'
 import { createSendMethod } from './send-method.js'
@@ -21,6 +22,7 @@ export function createRpcMethods(deps: RpcMethodDeps): RpcMethodDefinition<never
     createAgentMethod(deps),
     createAgentWaitMethod(deps),
     createSendMethod(deps),
+    createMessageActionMethod(deps),
     createWakeMethod(deps),
     createChatSendMethod(deps),
     createChatHistoryMethod(deps),

@@ -198,7 +198,9 @@ export class RpcServer {
     if (method === undefined) {
       if (name === 'connect') return void connection.sendError(id, codedError(new RPC_ERR_ALREADY_CONNECTED()))
       // The name as sent, but not a 100 KB one echoed back.
-      return void connection.sendError(id, codedError(new RPC_ERR_METHOD_UNKNOWN(name.length > 100 ? `${name.slice(0, 100)}…` : name)))
+      // OpenClaw's answer (`INVALID_REQUEST`, `unknown method: <name>`; its clients match that text), with the name as sent, but not a 100 KB one echoed back.
+      const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name
+      return void connection.sendError(id, codedError(new RPC_ERR_METHOD_UNKNOWN(shown, { details: { method: shown } })))
     }
     let input = params
     if (method.params !== undefined) {
@@ -206,7 +208,7 @@ export class RpcServer {
       if (!parsed.success) {
         const error = codedError(new RPC_ERR_INVALID_PARAMS(name, describeParamsError(parsed.error)))
         const issues = parsed.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String), message: issue.message }))
-        return void connection.sendError(id, { ...error, details: { ...error.details, issues } })
+        return void connection.sendError(id, { ...error, details: { ...error.details, method: name, issues } })
       }
       input = parsed.data
     }
@@ -225,7 +227,8 @@ export class RpcServer {
     let settled = false
     const timer = setTimeout(() => {
       settled = true
-      connection.sendError(id, codedError(new RPC_ERR_METHOD_TIMEOUT(method.name, timeoutMs)))
+      const error = codedError(new RPC_ERR_METHOD_TIMEOUT(method.name, timeoutMs))
+      connection.sendError(id, { ...error, details: { ...error.details, method: method.name } })
     }, timeoutMs)
     pending.then(
       (output) => {
@@ -255,7 +258,9 @@ export class RpcServer {
   }
 
   #fail(connection: RpcConnection, id: RequestId, method: RpcMethodDefinition, err: unknown): void {
-    const { error, unexpected } = toRpcError(err)
+    const { error: mapped, unexpected } = toRpcError(err)
+    // Which method failed, as OpenClaw's clients read it (`details.method`), unless the error names its own.
+    const error = mapped.details?.method === undefined ? { ...mapped, details: { ...mapped.details, method: method.name } } : mapped
     if (unexpected) {
       const owner = this.#methods.owner(method.name)
       this.#options.log.error({ err, method: method.name, plugin: owner }, `RPC method '${method.name}' of plugin '${owner ?? 'unknown'}' failed`)

@@ -1,10 +1,11 @@
 import type { AgentEvent, AgentRunResult, GatewayRuntime, Logger } from '@openclaw/plugin-sdk'
+import { RPC_ERR_INTERNAL } from './errors.js'
 import type { RequestId } from './frame-encoder.js'
 import type { RpcConnection } from './rpc-connection.js'
 import { RunPayloads } from './run-payloads.js'
 
 /** What `api.gateway.agent.start()` returns. */
-export type StartedRun = ReturnType<GatewayRuntime['agent']['start']>
+export type StartedRun = Awaited<ReturnType<GatewayRuntime['agent']['start']>>
 
 /** `chat` deltas go out at most this often per run; the rest is coalesced (and flushed before `final`). */
 const CHAT_DELTA_INTERVAL_MS = 150
@@ -164,7 +165,7 @@ export class RunBroadcast {
   /** The run cannot be followed any further (should not happen): tell the waiters instead of leaving them hanging. */
   #abandon(): void {
     this.#done = true
-    for (const waiter of this.#finals) waiter.connection.sendError(waiter.id, { code: 'INTERNAL', message: 'internal error' })
+    for (const waiter of this.#finals) waiter.connection.sendError(waiter.id, { code: 'UNAVAILABLE', message: 'internal error', details: { code: RPC_ERR_INTERNAL.code } })
     this.#release()
   }
 

@@ -26,12 +26,13 @@ export class RunTracker {
   ) {}
 
   /**
-   * Start a run or join the one with the same idempotency key. Synchronous from `start()` to the
-   * broadcast being registered, so a duplicate arriving in the same tick finds it. A new run's events
-   * are not followed until {@link RunBroadcast.start}, so its first answer can go out before them.
+   * Start a run or join the one with the same idempotency key. Synchronous from `start()` resolving
+   * to the broadcast being registered, so a duplicate (which the kernel hands the same run) finds it.
+   * A new run's events are not followed until {@link RunBroadcast.start}, so its first answer can go
+   * out before them.
    */
-  begin(options: AgentRunOptions): { broadcast: RunBroadcast; admission: RunAdmission } {
-    const started = this.agent.start(options)
+  async begin(options: AgentRunOptions): Promise<{ broadcast: RunBroadcast; admission: RunAdmission }> {
+    const started = await this.agent.start(options)
     const existing = this.#active.get(started.runId)
     if (existing) return { broadcast: existing, admission: 'joined' }
     const runId = options.idempotencyKey ?? started.runId

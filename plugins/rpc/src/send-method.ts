@@ -1,6 +1,7 @@
 import type { Attachment, OutboundMessage, RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
-import { RPC_ERR_CHANNEL_INVALID, RPC_ERR_MESSAGE_EMPTY, RPC_ERR_SEND_FAILED } from './errors.js'
+import { RPC_ERR_MESSAGE_EMPTY, RPC_ERR_SEND_FAILED } from './errors.js'
+import { resolveSendChannel } from './resolve-send-channel.js'
 import type { RpcMethodDeps } from './rpc-method-deps.js'
 
 const ButtonSchema = z.strictObject({
@@ -29,18 +30,6 @@ const SendParams = z.strictObject({
 })
 
 type SendParams = z.output<typeof SendParams>
-
-function channelOf(deps: RpcMethodDeps, requested: string | undefined): string {
-  const channels = deps.gateway.registry.channels
-  const installed = channels.keys()
-  if (requested !== undefined) {
-    if (requested === 'webchat') throw new RPC_ERR_CHANNEL_INVALID("'webchat' cannot be sent to; use chat.send")
-    if (!channels.has(requested)) throw new RPC_ERR_CHANNEL_INVALID(`'${requested}' is not installed (installed: ${installed.join(', ') || 'none'})`)
-    return requested
-  }
-  if (installed.length === 1) return installed[0]!
-  throw new RPC_ERR_CHANNEL_INVALID(installed.length === 0 ? 'no channel is installed' : `'channel' is required: several are installed (${installed.join(', ')})`)
-}
 
 function outboundOf(channel: string, params: SendParams): OutboundMessage {
   const media = [...(params.mediaUrl ? [params.mediaUrl] : []), ...(params.mediaUrls ?? [])]
@@ -74,7 +63,7 @@ export function createSendMethod(deps: RpcMethodDeps): RpcMethodDefinition<SendP
     description: 'Send a message to a channel target, without the agent',
     params: SendParams,
     async handler(params) {
-      const channel = channelOf(deps, params.channel)
+      const channel = resolveSendChannel(deps, params.channel)
       const outcome = await deps.gateway.delivery.send(outboundOf(channel, params))
       if (outcome.status === 'failed') {
         throw new RPC_ERR_SEND_FAILED(channel, outcome.error?.message ?? 'unknown error', { details: { deliveryCode: outcome.error?.code } })

@@ -31,8 +31,8 @@ export function createSessionsMethods(deps: RpcMethodDeps): RpcMethodDefinition<
     name: 'sessions.list',
     description: 'List sessions, by key, a page at a time',
     params: ListParams,
-    handler(params) {
-      const page = gateway.sessions.list({
+    async handler(params) {
+      const page = await gateway.sessions.list({
         ...(params.agentId ? { agentId: params.agentId } : {}),
         ...(params.prefix ? { prefix: params.prefix } : {}),
         ...(params.limit ? { limit: params.limit } : {}),
@@ -45,9 +45,9 @@ export function createSessionsMethods(deps: RpcMethodDeps): RpcMethodDefinition<
     name: 'sessions.reset',
     description: "Clear a session's transcript",
     params: KeyParams,
-    handler(params) {
+    async handler(params) {
       const key = keyOf(params)
-      if (!gateway.sessions.reset(key)) throw new RPC_ERR_SESSION_NOT_FOUND(key)
+      if (!(await gateway.sessions.reset(key))) throw new RPC_ERR_SESSION_NOT_FOUND(key)
       return { ok: true, key }
     },
   }
@@ -55,9 +55,9 @@ export function createSessionsMethods(deps: RpcMethodDeps): RpcMethodDefinition<
     name: 'sessions.delete',
     description: 'Delete a session and its transcript',
     params: KeyParams,
-    handler(params) {
+    async handler(params) {
       const key = keyOf(params)
-      if (!gateway.sessions.delete(key)) throw new RPC_ERR_SESSION_NOT_FOUND(key)
+      if (!(await gateway.sessions.delete(key))) throw new RPC_ERR_SESSION_NOT_FOUND(key)
       return { ok: true, key, deleted: true }
     },
   }

@@ -30,8 +30,8 @@ function toolError(code: string, message: string): Error {
 
 /**
  * `tools.invoke {tool|name, args, sessionKey?}` → `{ ok: true, result }`, through the same policy,
- * validation and hooks as an agent's call. An unknown or denied tool is `NOT_FOUND`, bad arguments
- * `INVALID_REQUEST`, a tool timeout `TIMEOUT`.
+ * validation and hooks as an agent's call. An unknown or denied tool is `INVALID_REQUEST` (`details.code` says which), bad arguments
+ * `INVALID_REQUEST`, a tool timeout `UNAVAILABLE` (retryable).
  */
 export function createToolsInvokeMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.output<typeof ToolsInvokeParams>, object> {
   return {

@@ -22,8 +22,8 @@ export function createWakeMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.out
     name: 'wake',
     description: 'Wake the agent with a system event in its main session',
     params: WakeParams,
-    handler(params, ctx) {
-      const { broadcast } = deps.tracker.begin({
+    async handler(params, ctx) {
+      const { broadcast } = await deps.tracker.begin({
         message: params.text,
         instructions: SYSTEM_EVENT_INSTRUCTIONS,
         ...(params.agentId ? { agentId: params.agentId } : {}),

@@ -44,6 +44,23 @@ function surfaceLine(surface: SurfaceStatus): string {
   return `failed  ${surface.routes.join(', ')} answer 503 (${surface.failedPlugins.join(', ')} failed: see below)`
 }
 
+/** A comma list, or `none`. */
+function list(items: readonly string[]): string {
+  return items.length > 0 ? items.join(', ') : 'none'
+}
+
+/** Third-party plugins (loaded from folders, not built in), and the channels, tools and skills everything registered. */
+function registeredLines(gateway: Gateway): string[] {
+  const external = gateway.plugins.filter((p) => p.source !== 'inline' && p.state === 'started')
+  const registry = gateway.registry
+  return [
+    `Plugins:   ${external.length > 0 ? external.map((p) => `${p.id}@${p.version} (${p.kind})`).join(', ') : 'built-in only (add one with `openclaw plugins install`)'}`,
+    `Channels:  ${list(registry.channels.keys())}`,
+    `Tools:     ${list(registry.tools.keys())}`,
+    `Skills:    ${list([...registry.skills.keys(), ...gateway.diskSkills().map((s) => s.slug)])}`,
+  ]
+}
+
 /** What the user needs once the gateway is up: where, what is served, what failed, how to authenticate. */
 export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: NodeJS.ProcessEnv): string {
   const server = gateway.services.resolve(Tokens.HttpServer)
@@ -61,6 +78,7 @@ export function formatGatewayBanner(gateway: Gateway, config: CliConfig, env: No
     'Surfaces:',
     ...surfaces.map((s) => `  ${s.name.padEnd(width)}  ${surfaceLine(s)}`),
     `Providers: ${providers.length > 0 ? providers.join(', ') : 'none (install a provider plugin)'}`,
+    ...registeredLines(gateway),
   ]
   if (failed.length > 0) {
     lines.push('Failed plugins (the gateway runs without them):')

@@ -20,6 +20,9 @@ import {
   CORE_ERR_TOOL_RESULT_UNMATCHED,
 } from '../errors/codes.js'
 import { isCodedError } from '../errors/create-error.js'
+import type { IdempotencyClaim, IdempotencyStore } from '../coordination/idempotency-store.js'
+import type { RunTracker, TrackedRun } from '../coordination/run-tracker.js'
+import type { TurnQueue } from '../coordination/turn-queue.js'
 import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
 import type { AgentRuntime, DeliveryOutcome } from '../plugins/plugin-api.js'
@@ -32,10 +35,8 @@ import type { FinishReason, ModelProvider, ModelTool, Usage } from '../types/pro
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolCall, ToolDefinition, ToolResult } from '../types/tools.js'
 import { findModel, providerModels } from '../providers/model-catalog.js'
-import type { IdempotencyStore } from './idempotency-store.js'
 import { historyEntries, pendingToolCalls, toModelMessages } from './model-messages.js'
 import { RunEvents } from './run-events.js'
-import { SessionQueue } from './session-queue.js'
 import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
 import type { ToolExecutor } from './tool-executor.js'
 import { ToolPolicy } from './tool-policy.js'
@@ -45,6 +46,10 @@ import { assertTranscriptRoom } from './transcript-limits.js'
 const DEFAULT_MAX_TOOL_TURNS = 8
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
 const RECENT_RESULTS = 1000
+/** An idempotency claim outlives its run's timeout by this much (the run may also wait in its session's queue). */
+const LEASE_GRACE_MS = 60_000
+/** How often a run held by another replica is looked up until its result lands. */
+const FOLLOW_POLL_MS = 500
 
 const RunOptionsSchema = z.object({
   agentId: z.string().min(1).optional(),
@@ -66,7 +71,12 @@ export interface AgentRunnerDeps {
   readonly skills: Registry<SkillDefinition>
   readonly providers: Registry<ModelProvider>
   readonly sessions: SessionStore
+  /** Idempotency keys, claimed when a run starts. */
   readonly idempotency: IdempotencyStore
+  /** Turns of one session one at a time. */
+  readonly turns: TurnQueue
+  /** The runs going on in this process. */
+  readonly runs: RunTracker
   readonly executor: ToolExecutor
   readonly clock: Clock
   readonly log: Logger
@@ -75,13 +85,16 @@ export interface AgentRunnerDeps {
   deliver(message: OutboundMessage): Promise<DeliveryOutcome>
 }
 
-interface ActiveRun {
+type ActiveRun = TrackedRun
+
+/** What a run needs before it has a queue slot: checked input and where it runs. */
+interface RunRequest {
   readonly runId: string
-  readonly sessionKey: string
   readonly agentId: string
-  readonly events: RunEvents
-  readonly result: Promise<AgentRunResult>
-  readonly controller: AbortController
+  readonly sessionKey: string
+  readonly options: AgentRunOptions
+  readonly streaming: boolean
+  readonly timeoutMs: number
 }
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 }
@@ -133,16 +146,17 @@ class AbortableIterator<T> {
  * concurrently. The same idempotency key never starts a second run.
  */
 export class AgentRunner implements AgentRuntime {
-  readonly #queue: SessionQueue
-  readonly #active = new Map<string, ActiveRun>()
-  readonly #byIdempotencyKey = new Map<string, ActiveRun>()
+  readonly #runs: RunTracker
+  /** Runs answered from the idempotency store (not going on): a start that meets one did not join a run. */
+  readonly #answered = new WeakSet<ActiveRun>()
+  /** The latest results by run id, for `wait` (a cache: the store has them too). */
   readonly #recent = new Map<string, AgentRunResult>()
   readonly #agentIds: string[]
   /** Compiled once per agent: the config does not change while the gateway runs. */
   readonly #policies = new Map<string, ToolPolicy>()
 
   constructor(private readonly deps: AgentRunnerDeps) {
-    this.#queue = new SessionQueue(deps.config.session.maxQueue)
+    this.#runs = deps.runs
     this.#agentIds = [...new Set([DEFAULT_AGENT_ID, ...Object.keys(deps.config.agents.entries)])]
   }
 
@@ -158,7 +172,7 @@ export class AgentRunner implements AgentRuntime {
 
   async run(options: AgentRunOptions): Promise<AgentRunResult> {
     // Nobody can follow this run's events: providers may ask for whole answers instead of streams.
-    return this.#start(options, false).result
+    return (await this.#start(options, false)).run.result
   }
 
   /**
@@ -168,27 +182,34 @@ export class AgentRunner implements AgentRuntime {
   stream(options: AgentRunOptions): AsyncIterable<AgentEvent> {
     return {
       [Symbol.asyncIterator]: () => {
+        let starting: Promise<unknown> | undefined
         let started: { readonly run: ActiveRun; readonly events: AsyncIterator<AgentEvent> } | undefined
         /** Refused at start, or returned early: nothing more to give. */
         let over = false
+        const done = (): Promise<IteratorResult<AgentEvent>> => Promise.resolve({ done: true, value: undefined })
+        const step = (): Promise<IteratorResult<AgentEvent>> => {
+          if (over || !started) return done()
+          const { run, events } = started
+          return events.next().then((s) => (s.done ? run.result.then(() => s) : s))
+        }
         return {
           next: (): Promise<IteratorResult<AgentEvent>> => {
-            if (over) return Promise.resolve({ done: true, value: undefined })
-            if (!started) {
-              try {
-                const run = this.#start(options, true)
+            if (started || over) return step()
+            starting ??= this.#start(options, true).then(
+              ({ run }) => {
                 started = { run, events: run.events.subscribe() }
-              } catch (err) {
+              },
+              (err: unknown) => {
                 over = true
-                return Promise.reject(err)
-              }
-            }
-            const { run, events } = started
-            return events.next().then((step) => (step.done ? run.result.then(() => step) : step))
+                throw err
+              },
+            )
+            return starting.then(step)
           },
-          return: (): Promise<IteratorResult<AgentEvent>> => {
+          return: async (): Promise<IteratorResult<AgentEvent>> => {
             over = true
-            return started?.events.return?.() ?? Promise.resolve({ done: true, value: undefined })
+            if (starting) await starting.catch(() => undefined)
+            return (await started?.events.return?.()) ?? { done: true, value: undefined }
           },
         }
       },
@@ -196,7 +217,7 @@ export class AgentRunner implements AgentRuntime {
   }
 
   async wait(runId: string, options: { timeoutMs?: number } = {}): Promise<AgentRunResult | undefined> {
-    const active = this.#active.get(runId)
+    const active = this.#runs.get(runId)
     if (!active) return this.#recent.get(runId) ?? this.deps.idempotency.byRunId(runId)
     if (options.timeoutMs === undefined) return active.result
     let timer: NodeJS.Timeout | undefined
@@ -207,7 +228,7 @@ export class AgentRunner implements AgentRuntime {
   }
 
   abort(runId: string): boolean {
-    const active = this.#active.get(runId)
+    const active = this.#runs.get(runId)
     if (!active) return false
     active.controller.abort(new CORE_ERR_RUN_ABORTED('aborted by request'))
     return true
@@ -215,20 +236,45 @@ export class AgentRunner implements AgentRuntime {
 
   /** Abort every run (gateway stop) and wait for them to settle. */
   async abortAll(reason: string): Promise<void> {
-    const runs = [...this.#active.values()]
+    const runs = this.#runs.values()
     for (const run of runs) run.controller.abort(new CORE_ERR_RUN_ABORTED(reason))
     await Promise.allSettled(runs.map((r) => r.result))
   }
 
-  /** Start a run, or join the one with the same idempotency key. Throws only for bad input. */
-  start(options: AgentRunOptions): { runId: string; sessionKey: string; agentId: string; events: RunEvents; result: Promise<AgentRunResult>; joined: boolean } {
-    const existing = options.idempotencyKey ? this.#byIdempotencyKey.get(options.idempotencyKey) : undefined
-    const run = this.#start(options, true)
-    return { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, events: run.events, result: run.result, joined: run === existing }
+  /** Start a run, or join the one with the same idempotency key. Rejects only for bad input. */
+  async start(options: AgentRunOptions): Promise<{ runId: string; sessionKey: string; agentId: string; events: RunEvents; result: Promise<AgentRunResult>; joined: boolean }> {
+    const { run, joined } = await this.#start(options, true)
+    return { runId: run.runId, sessionKey: run.sessionKey, agentId: run.agentId, events: run.events, result: run.result, joined }
   }
 
-  /** `streaming`: whether the caller may follow the run's text as it comes. */
-  #start(options: AgentRunOptions, streaming: boolean): ActiveRun {
+  /** Check the input; then start the run, or join the one its idempotency key names. `streaming`: whether the caller may follow the run's text as it comes. */
+  #start(options: AgentRunOptions, streaming: boolean): Promise<{ run: ActiveRun; joined: boolean }> {
+    let request: RunRequest
+    try {
+      request = this.#request(options, streaming)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const key = options.idempotencyKey
+    if (!key) return this.#assertRoom(request).then(() => ({ run: this.#launch(request, undefined), joined: false }))
+    // A start with this key in progress (or its run going on) here: join it, with no database round trip.
+    const pending = this.#runs.byKey(key)
+    if (pending) return pending.then((run) => ({ run, joined: !this.#answered.has(run) }))
+    const admitted = this.#admit(key, request)
+    this.#runs.setKey(key, admitted)
+    return admitted.then(
+      (run) => {
+        if (this.#answered.has(run) && this.#runs.byKey(key) === admitted) this.#runs.deleteKey(key)
+        return { run, joined: false }
+      },
+      (err: unknown) => {
+        if (this.#runs.byKey(key) === admitted) this.#runs.deleteKey(key)
+        throw err
+      },
+    )
+  }
+
+  #request(options: AgentRunOptions, streaming: boolean): RunRequest {
     const parsed = RunOptionsSchema.safeParse(options)
     if (!parsed.success) throw new CORE_ERR_RUN_INVALID(formatIssues(parsed.error.issues, options).join('; '))
     if (options.message.trim() === '' && !options.toolResults?.length && !options.attachments?.length) {
@@ -237,49 +283,91 @@ export class AgentRunner implements AgentRuntime {
     // The model could not tell the two apart, and a call would run the gateway's tool, not the caller's.
     const clash = options.clientTools?.find((t) => this.deps.tools.has(t.name))
     if (clash) throw new CORE_ERR_RUN_INVALID(`client tool '${clash.name}' has the name of a gateway tool; give it another name`)
-
-    // Idempotency: join the running run, or answer with the stored result. Checked and set with no await between.
-    const key = options.idempotencyKey
-    if (key) {
-      const running = this.#byIdempotencyKey.get(key)
-      if (running) return running
-      const stored = this.deps.idempotency.get(key)
-      if (stored) return this.#finished(stored)
-    }
-
     const { agentId, sessionKey } = this.resolveSessionKey({
       ...(options.agentId ? { agentId: options.agentId } : {}),
       ...(options.sessionKey ? { sessionKey: options.sessionKey } : {}),
     })
+    const settings = this.#settings(agentId)
+    const timeoutMs = options.timeoutMs ?? (settings.timeoutSeconds ? settings.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS)
+    return { runId: `run_${randomUUID()}`, agentId, sessionKey, options, streaming, timeoutMs }
+  }
+
+  /** Claim the idempotency key in the database, then start the run; or answer or follow the run that has it. */
+  async #admit(key: string, request: RunRequest): Promise<ActiveRun> {
+    const claim = await this.deps.idempotency.claim({
+      key, runId: request.runId, sessionKey: request.sessionKey,
+      leaseMs: request.timeoutMs * (this.deps.turns.depth(request.sessionKey) + 1) + LEASE_GRACE_MS,
+    })
+    if (claim.status === 'finished') return this.#finished(claim.result)
+    if (claim.status === 'running') return this.#follow(key, claim, request)
+    try {
+      await this.#assertRoom(request)
+      return this.#launch(request, key)
+    } catch (err) {
+      // Never started (no room in the transcripts, or the session's queue is full): the key is free again.
+      await this.deps.idempotency.release(key, request.runId).catch(() => undefined)
+      throw err
+    }
+  }
+
+  /** Refuse a run whose input would take its transcript, or all of them, over the limits (before it starts). */
+  #assertRoom(request: RunRequest): Promise<void> {
     const { maxTranscriptBytes, maxTotalTranscriptBytes } = this.deps.config.session
-    assertTranscriptRoom(this.deps.sessions, { maxSessionBytes: maxTranscriptBytes, maxTotalBytes: maxTotalTranscriptBytes }, sessionKey, options)
-    const runId = `run_${randomUUID()}`
+    return assertTranscriptRoom(this.deps.sessions, { maxSessionBytes: maxTranscriptBytes, maxTotalBytes: maxTotalTranscriptBytes }, request.sessionKey, request.options)
+  }
+
+  /** Queue the run on its session; throws `CORE_ERR_SESSION_BUSY` when the queue is full. */
+  #launch(request: RunRequest, key: string | undefined): ActiveRun {
+    const { runId, sessionKey, agentId } = request
     const events = new RunEvents()
     const controller = new AbortController()
-    const result = this.#queue.run(sessionKey, () => this.#execute({ runId, agentId, sessionKey, options, events, controller, streaming }))
+    const result = this.deps.turns.run(sessionKey, () => this.#execute({ ...request, events, controller }))
     const run: ActiveRun = { runId, sessionKey, agentId, events, result, controller }
-    this.#active.set(runId, run)
-    if (key) this.#byIdempotencyKey.set(key, run)
-    void result.then((final) => {
+    this.#runs.add(run)
+    const settle = async (final: AgentRunResult | undefined) => {
       if (key) {
         try {
-          this.deps.idempotency.save(key, final)
+          if (final) await this.deps.idempotency.finish(key, final)
+          else await this.deps.idempotency.release(key, runId)
         } catch (err) {
           this.deps.log.error({ err, runId }, 'could not store the run result for idempotency')
         }
-        this.#byIdempotencyKey.delete(key)
+        this.#runs.deleteKey(key)
       }
-      this.#remember(final)
-      this.#active.delete(runId)
-    })
+      if (final) this.#remember(final)
+      this.#runs.delete(runId)
+    }
+    void result.then(settle, () => settle(undefined))
     return run
+  }
+
+  /** A run another holder (a replica) has under this key: its result once it lands; a new claim if its lease runs out first. */
+  #follow(key: string, claim: Extract<IdempotencyClaim, { status: 'running' }>, request: RunRequest): ActiveRun {
+    const events = new RunEvents()
+    const controller = new AbortController()
+    const poll = async (): Promise<AgentRunResult> => {
+      for (;;) {
+        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, FOLLOW_POLL_MS))
+        const stored = await this.deps.idempotency.get(key)
+        if (stored) return stored
+        if (this.deps.clock.now() >= claim.leaseUntil) return (await this.#admit(key, request)).result
+      }
+    }
+    const result = poll().then((final) => {
+      events.push({ type: 'lifecycle', phase: final.status === 'ok' ? 'end' : 'error', runId: final.runId, result: final })
+      events.close()
+      return final
+    })
+    return { runId: claim.runId, sessionKey: request.sessionKey, agentId: request.agentId, events, result, controller }
   }
 
   #finished(result: AgentRunResult): ActiveRun {
     const events = new RunEvents()
     events.push({ type: 'lifecycle', phase: result.status === 'ok' ? 'end' : 'error', runId: result.runId, result })
     events.close()
-    return { runId: result.runId, sessionKey: result.sessionKey, agentId: result.agentId, events, result: Promise.resolve(result), controller: new AbortController() }
+    const run: ActiveRun = { runId: result.runId, sessionKey: result.sessionKey, agentId: result.agentId, events, result: Promise.resolve(result), controller: new AbortController() }
+    this.#answered.add(run)
+    return run
   }
 
   #remember(result: AgentRunResult): void {
@@ -324,20 +412,11 @@ export class AgentRunner implements AgentRuntime {
     return { provider, model: modelId, ref: model }
   }
 
-  async #execute(ctx: {
-    runId: string
-    agentId: string
-    sessionKey: string
-    options: AgentRunOptions
-    events: RunEvents
-    controller: AbortController
-    streaming: boolean
-  }): Promise<AgentRunResult> {
-    const { runId, agentId, sessionKey, options, events, controller, streaming } = ctx
+  async #execute(ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController }): Promise<AgentRunResult> {
+    const { runId, agentId, sessionKey, options, events, controller, streaming, timeoutMs } = ctx
     const { deps } = this
     const started = performance.now()
     const settings = this.#settings(agentId)
-    const timeoutMs = options.timeoutMs ?? (settings.timeoutSeconds ? settings.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS)
     const deadline = deps.clock.now() + timeoutMs
     const timer = deps.clock.setTimeout(() => controller.abort(new CORE_ERR_RUN_TIMEOUT(timeoutMs)), timeoutMs)
     const onCallerAbort = () => controller.abort(new CORE_ERR_RUN_ABORTED('the caller went away'))
@@ -364,7 +443,7 @@ export class AgentRunner implements AgentRuntime {
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
       if (controller.signal.aborted) throw controller.signal.reason
       // A client's own history seeds a session that has none yet; a session with a transcript is the truth.
-      const existing = options.toolResults?.length || options.history?.length ? deps.sessions.transcript(sessionKey) : undefined
+      const existing = options.toolResults?.length || options.history?.length ? await deps.sessions.transcript(sessionKey) : undefined
       const incoming: NewTranscriptEntry[] = options.history?.length && existing?.length === 0 ? historyEntries(options.history, runId) : []
       // Tool results must answer the calls the model is waiting for: anything else would be refused by
       // the model API on this turn and every later one. Checked here, in the session's queue.
@@ -381,7 +460,7 @@ export class AgentRunner implements AgentRuntime {
       if (options.message.trim() !== '' || options.attachments?.length) {
         incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
       }
-      const created = deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) })
+      const created = await deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) })
 
       // Tools and skills for this turn.
       const turn: TurnContext = { runId, agentId, sessionKey, message: options.message }
@@ -416,7 +495,7 @@ export class AgentRunner implements AgentRuntime {
 
       const maxTurns = settings.maxToolTurns ?? DEFAULT_MAX_TOOL_TURNS
       // A session this run created holds just what it appended: no need to read it back.
-      const history = toModelMessages(created ? incoming : existing ? [...existing, ...incoming] : deps.sessions.transcript(sessionKey))
+      const history = toModelMessages(created ? incoming : existing ? [...existing, ...incoming] : await deps.sessions.transcript(sessionKey))
       for (let turnIndex = 0; ; turnIndex++) {
         let turnText = ''
         const calls: ToolCall[] = []
@@ -457,7 +536,7 @@ export class AgentRunner implements AgentRuntime {
         }
         history.push({ role: 'assistant', content: turnText, ...(calls.length ? { toolCalls: calls } : {}) })
         if (calls.length === 0) {
-          deps.sessions.append(sessionKey, [assistant])
+          await deps.sessions.append(sessionKey, [assistant])
           break
         }
         finishReason = 'tool_calls'
@@ -483,7 +562,7 @@ export class AgentRunner implements AgentRuntime {
           entries.push({ role: 'tool', runId, toolCallId: call.id, name: call.name, text: content, ...(res.ok ? {} : { isError: true }) })
           history.push({ role: 'tool', toolCallId: call.id, name: call.name, content, ...(res.ok ? {} : { isError: true }) })
         })
-        deps.sessions.append(sessionKey, entries)
+        await deps.sessions.append(sessionKey, entries)
         if (controller.signal.aborted) throw controller.signal.reason
         if (clientCalls.length > 0) {
           for (const call of clientCalls) toolCalls.push({ ...call, clientSide: true })
@@ -508,7 +587,7 @@ export class AgentRunner implements AgentRuntime {
         ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
       })
       try {
-        deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }])
+        await deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }])
       } catch {
         // The session may not exist (bad key); the result still reports the failure.
       }
@@ -528,7 +607,7 @@ export class AgentRunner implements AgentRuntime {
 
   /** Deliver the run's reply (or a failure notice); never throws: the outcome goes into the result. */
   async #deliver(result: AgentRunResult, deliver: DeliveryTarget | true): Promise<NonNullable<AgentRunResult['delivery']>> {
-    const target = deliver === true ? this.deps.sessions.get(result.sessionKey)?.lastRoute : deliver
+    const target = deliver === true ? (await this.deps.sessions.get(result.sessionKey))?.lastRoute : deliver
     if (!target) {
       this.deps.log.warn({ runId: result.runId, sessionKey: result.sessionKey }, 'deliver: true, but the session has no last route; reply not delivered')
       return { status: 'skipped', error: { code: CORE_ERR_CHANNEL_UNKNOWN.code, message: 'the session has no last delivery route' } }
@@ -546,7 +625,7 @@ export class AgentRunner implements AgentRuntime {
         ...(target.threadId ? { threadId: target.threadId } : {}),
       })
       if (outcome.status === 'sent') {
-        this.deps.sessions.setLastRoute(result.sessionKey, {
+        await this.deps.sessions.setLastRoute(result.sessionKey, {
           channel: target.channel, to: target.to,
           ...(target.accountId ? { accountId: target.accountId } : {}),
           ...(target.threadId ? { threadId: target.threadId } : {}),

@@ -12,8 +12,8 @@ type SessionToolsSettings = GatewayConfig['session']['tools']
  * (`session.tools.visibility`, or `hooksVisibility` for a session a webhook created), else `all`.
  * A model can otherwise read any session's transcript: a path for prompt injection between sessions.
  */
-function visibilityOf(sessions: SessionStore, settings: SessionToolsSettings, ctx: ToolContext): 'all' | 'own' {
-  const origin = ctx.sessionKey !== undefined ? sessions.get(ctx.sessionKey)?.origin : undefined
+async function visibilityOf(sessions: SessionStore, settings: SessionToolsSettings, ctx: ToolContext): Promise<'all' | 'own'> {
+  const origin = ctx.sessionKey !== undefined ? (await sessions.get(ctx.sessionKey))?.origin : undefined
   return origin?.channel === 'hooks' ? settings.hooksVisibility : settings.visibility
 }
 
@@ -27,8 +27,8 @@ function targetKey(requested: string | undefined, ctx: ToolContext): string {
   }
 }
 
-function refuseOthers(tool: string, key: string, ctx: ToolContext, sessions: SessionStore, settings: SessionToolsSettings): void {
-  if (key === ctx.sessionKey || visibilityOf(sessions, settings, ctx) === 'all') return
+async function refuseOthers(tool: string, key: string, ctx: ToolContext, sessions: SessionStore, settings: SessionToolsSettings): Promise<void> {
+  if (key === ctx.sessionKey || (await visibilityOf(sessions, settings, ctx)) === 'all') return
   throw new CORE_ERR_TOOL_DENIED(tool, 'session tools see only the current session here (session.tools.visibility / hooksVisibility is "own")')
 }
 
@@ -42,9 +42,9 @@ export function createCoreTools(sessions: SessionStore, settings: SessionToolsSe
       limit: z.number().int().min(1).max(200).default(20),
       cursor: z.string().optional(),
     }),
-    execute: (args, ctx) => {
-      if (visibilityOf(sessions, settings, ctx) === 'own') {
-        const own = ctx.sessionKey !== undefined ? sessions.get(ctx.sessionKey) : undefined
+    execute: async (args, ctx) => {
+      if ((await visibilityOf(sessions, settings, ctx)) === 'own') {
+        const own = ctx.sessionKey !== undefined ? await sessions.get(ctx.sessionKey) : undefined
         return { items: own ? [own] : [] }
       }
       return sessions.list(args)
@@ -58,9 +58,9 @@ export function createCoreTools(sessions: SessionStore, settings: SessionToolsSe
       limit: z.number().int().min(1).max(200).default(20),
       cursor: z.string().optional(),
     }),
-    execute: (args, ctx) => {
+    execute: async (args, ctx) => {
       const key = targetKey(args.sessionKey, ctx)
-      refuseOthers('sessions_history', key, ctx, sessions, settings)
+      await refuseOthers('sessions_history', key, ctx, sessions, settings)
       return sessions.history(key, { order: 'desc', limit: args.limit, ...(args.cursor ? { cursor: args.cursor } : {}) })
     },
   }
@@ -68,10 +68,10 @@ export function createCoreTools(sessions: SessionStore, settings: SessionToolsSe
     name: 'session_status',
     description: 'Status of a session (defaults to the current one): agent, message count, created and updated times, last delivery route.',
     parameters: z.strictObject({ sessionKey: z.string().optional() }),
-    execute: (args, ctx) => {
+    execute: async (args, ctx) => {
       const key = targetKey(args.sessionKey, ctx)
-      refuseOthers('session_status', key, ctx, sessions, settings)
-      return sessions.get(key) ?? { key, exists: false }
+      await refuseOthers('session_status', key, ctx, sessions, settings)
+      return (await sessions.get(key)) ?? { key, exists: false }
     },
   }
   return [sessionsList, sessionsHistory, sessionStatus] as ToolDefinition[]

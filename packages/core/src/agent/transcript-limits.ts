@@ -22,10 +22,10 @@ function incomingBytes(options: AgentRunOptions): number {
  * transcripts together, over the configured limits (413 coded errors that say what to do). Checked
  * when the run is asked for: the reply of a run let in may pass the limit, and the next is refused.
  */
-export function assertTranscriptRoom(sessions: SessionStore, limits: TranscriptLimits, sessionKey: string, options: AgentRunOptions): void {
+export async function assertTranscriptRoom(sessions: SessionStore, limits: TranscriptLimits, sessionKey: string, options: AgentRunOptions): Promise<void> {
   const adding = incomingBytes(options)
-  const session = sessions.transcriptBytes(sessionKey) + adding
+  const session = (await sessions.transcriptBytes(sessionKey)) + adding
   if (session > limits.maxSessionBytes) throw new CORE_ERR_TRANSCRIPT_TOO_LARGE(sessionKey, session, limits.maxSessionBytes)
-  const total = sessions.totalTranscriptBytes() + adding
+  const total = (await sessions.totalTranscriptBytes()) + adding
   if (total > limits.maxTotalBytes) throw new CORE_ERR_TRANSCRIPTS_FULL(total, limits.maxTotalBytes)
 }

@@ -4,7 +4,8 @@ import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
 import type { DeliveryOutcome } from '../plugins/plugin-api.js'
 import type { Registry } from '../registry/registry.js'
-import type { OwnerStore } from '../store/state-store.js'
+import type { DeliveryInFlight } from '../coordination/delivery-in-flight.js'
+import type { SqlStore } from '../store/state-store.js'
 import type { ChannelDefinition } from '../types/channels.js'
 import type { DeliveryReceipt, OutboundMessage } from '../types/messages.js'
 
@@ -41,14 +42,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * that was sent, and a message that fails for good stays visible with its error.
  */
 export class Outbox {
-  readonly #inFlight = new Map<string, Promise<DeliveryOutcome>>()
   readonly #stopping = new AbortController()
   readonly #maxAttempts: number
   readonly #baseDelayMs: number
   readonly #maxDelayMs: number
 
   constructor(
-    private readonly db: OwnerStore,
+    private readonly db: SqlStore,
+    /** Sends going on, by delivery key (single-process: in memory). */
+    private readonly inFlight: DeliveryInFlight,
     private readonly channels: Registry<ChannelDefinition>,
     private readonly hooks: KernelHooks,
     private readonly clock: Clock,
@@ -62,21 +64,24 @@ export class Outbox {
 
   /** Send through the outbox. Rejects (`CORE_ERR_CHANNEL_UNKNOWN`) only when no plugin registered the channel. */
   async send(message: OutboundMessage): Promise<DeliveryOutcome> {
-    const running = this.#inFlight.get(message.deliveryKey)
+    const running = this.inFlight.get(message.deliveryKey)
     if (running) return running
     const channel = this.channels.get(message.channel)
     if (!channel) throw new CORE_ERR_CHANNEL_UNKNOWN(message.channel, this.channels.keys().join(', ') || '(none)')
-    const now = this.clock.now()
-    const inserted = this.db.run(
-      `INSERT INTO core_outbox (delivery_key, channel, target, message, state, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT(delivery_key) DO NOTHING`,
-      [message.deliveryKey, message.channel, message.to, JSON.stringify(message), now, now, now],
-    ).changes
-    if (inserted === 0) {
-      const row = this.#row(message.deliveryKey)
-      if (row && row.state !== 'pending') return this.#outcomeOf(row, true)
-    }
-    return this.#track(message.deliveryKey, () => this.#deliver(channel, message))
+    // Tracked before the first await: a second send of the key, in the same tick or later, joins this one.
+    return this.inFlight.track(message.deliveryKey, async () => {
+      const now = this.clock.now()
+      const { changes } = await this.db.run(
+        `INSERT INTO core_outbox (delivery_key, channel, target, message, state, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING`,
+        [message.deliveryKey, message.channel, message.to, JSON.stringify(message), now, now, now],
+      )
+      if (changes === 0) {
+        const row = await this.#row(message.deliveryKey)
+        if (row && row.state !== 'pending') return this.#outcomeOf(row, true)
+      }
+      return this.#deliver(channel, message)
+    })
   }
 
   /**
@@ -84,18 +89,18 @@ export class Outbox {
    * this gateway does not have stay pending, for a gateway that has it (the channel plugin may have
    * failed to start, or this is a one-shot CLI process sharing the state dir).
    */
-  resumePending(): void {
-    const rows = this.db.all<OutboxRow>("SELECT * FROM core_outbox WHERE state = 'pending' ORDER BY created_at")
+  async resumePending(): Promise<void> {
+    const rows = await this.db.all<OutboxRow>("SELECT * FROM core_outbox WHERE state = 'pending' ORDER BY created_at")
     const missing = new Map<string, number>()
     for (const row of rows) {
-      if (this.#inFlight.has(row.delivery_key)) continue
+      if (this.inFlight.get(row.delivery_key)) continue
       const message = JSON.parse(row.message) as OutboundMessage
       const channel = this.channels.get(message.channel)
       if (!channel) {
         missing.set(message.channel, (missing.get(message.channel) ?? 0) + 1)
         continue
       }
-      void this.#track(row.delivery_key, () => this.#deliver(channel, message, row.attempts))
+      void this.inFlight.track(row.delivery_key, () => this.#deliver(channel, message, row.attempts))
     }
     for (const [channel, count] of missing) {
       this.log.warn({ channel, pending: count }, `${count} pending deliveries wait for channel '${channel}', which this gateway does not have`)
@@ -103,24 +108,18 @@ export class Outbox {
   }
 
   /** Messages that failed for good, newest first, for operators. */
-  failed(limit = 50): { deliveryKey: string; channel: string; to: string; error: string; attempts: number }[] {
-    return this.db
+  async failed(limit = 50): Promise<{ deliveryKey: string; channel: string; to: string; error: string; attempts: number }[]> {
+    return (await this.db
       .all<{ delivery_key: string; channel: string; target: string; last_error: string; attempts: number }>(
         "SELECT delivery_key, channel, target, last_error, attempts FROM core_outbox WHERE state = 'failed' ORDER BY updated_at DESC LIMIT ?",
         [limit],
-      )
+      ))
       .map((r) => ({ deliveryKey: r.delivery_key, channel: r.channel, to: r.target, error: r.last_error, attempts: r.attempts }))
   }
 
   async stop(): Promise<void> {
     this.#stopping.abort()
-    await Promise.allSettled([...this.#inFlight.values()])
-  }
-
-  #track(key: string, work: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
-    const promise = work().finally(() => this.#inFlight.delete(key))
-    this.#inFlight.set(key, promise)
-    return promise
+    await this.inFlight.settled()
   }
 
   async #deliver(channel: ChannelDefinition, original: OutboundMessage, attemptsSoFar = 0): Promise<DeliveryOutcome> {
@@ -130,23 +129,23 @@ export class Outbox {
         message = await this.hooks.messageSending.promise(original)
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err)
-        this.#mark(original.deliveryKey, 'failed', reason)
+        await this.#mark(original.deliveryKey, 'failed', reason)
         return { status: 'failed', error: { code: CORE_ERR_DELIVERY_FAILED.code, message: reason } }
       }
       if (message === null) {
-        this.#mark(original.deliveryKey, 'cancelled', 'cancelled by a messageSending tap')
+        await this.#mark(original.deliveryKey, 'cancelled', 'cancelled by a messageSending tap')
         return { status: 'cancelled' }
       }
     }
     let lastError = ''
     for (let attempt = attemptsSoFar + 1; attempt <= this.#maxAttempts; attempt++) {
-      this.db.run('UPDATE core_outbox SET attempts = ?, updated_at = ? WHERE delivery_key = ?', [attempt, this.clock.now(), original.deliveryKey])
+      await this.db.run('UPDATE core_outbox SET attempts = ?, updated_at = ? WHERE delivery_key = ?', [attempt, this.clock.now(), original.deliveryKey])
       try {
         const sent = await channel.send(message, { attempt, signal: this.#stopping.signal, log: this.log })
         const receipt: DeliveryReceipt = {
           deliveryKey: original.deliveryKey, channel: message.channel, to: message.to, messageId: sent.messageId, deliveredAt: this.clock.now(),
         }
-        this.db.run("UPDATE core_outbox SET state = 'sent', receipt = ?, last_error = NULL, updated_at = ? WHERE delivery_key = ?", [
+        await this.db.run("UPDATE core_outbox SET state = 'sent', receipt = ?, last_error = NULL, updated_at = ? WHERE delivery_key = ?", [
           JSON.stringify(receipt), this.clock.now(), original.deliveryKey,
         ])
         if (hasTaps(this.hooks.messageSent)) {
@@ -156,7 +155,7 @@ export class Outbox {
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err)
         const permanent = (err as { permanent?: unknown }).permanent === true
-        this.db.run('UPDATE core_outbox SET last_error = ?, updated_at = ? WHERE delivery_key = ?', [lastError, this.clock.now(), original.deliveryKey])
+        await this.db.run('UPDATE core_outbox SET last_error = ?, updated_at = ? WHERE delivery_key = ?', [lastError, this.clock.now(), original.deliveryKey])
         this.log.warn({ channel: message.channel, attempt, permanent, err: lastError }, 'channel send failed')
         if (permanent || attempt >= this.#maxAttempts || this.#stopping.signal.aborted) break
         const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs
@@ -169,18 +168,18 @@ export class Outbox {
         }
       }
     }
-    this.#mark(original.deliveryKey, 'failed', lastError)
+    await this.#mark(original.deliveryKey, 'failed', lastError)
     const error = new CORE_ERR_DELIVERY_FAILED(message.channel, message.to, lastError)
     this.log.error({ deliveryKey: original.deliveryKey, code: error.code }, error.message)
     return { status: 'failed', error: { code: error.code, message: error.message } }
   }
 
-  #row(key: string): OutboxRow | undefined {
+  #row(key: string): Promise<OutboxRow | undefined> {
     return this.db.get<OutboxRow>('SELECT * FROM core_outbox WHERE delivery_key = ?', [key])
   }
 
-  #mark(key: string, state: 'failed' | 'cancelled', error: string): void {
-    this.db.run('UPDATE core_outbox SET state = ?, last_error = ?, updated_at = ? WHERE delivery_key = ?', [state, error, this.clock.now(), key])
+  async #mark(key: string, state: 'failed' | 'cancelled', error: string): Promise<void> {
+    await this.db.run('UPDATE core_outbox SET state = ?, last_error = ?, updated_at = ? WHERE delivery_key = ?', [state, error, this.clock.now(), key])
   }
 
   #outcomeOf(row: OutboxRow, duplicate: boolean): DeliveryOutcome {

@@ -75,6 +75,17 @@ export const CORE_ERR_STATE_DIR_LOCKED = createError<'CORE_ERR_STATE_DIR_LOCKED'
   "State directory '%s' is in use by another OpenClaw process (pid %d, since %s): stop it first, or use another state directory. To talk to a running gateway, leave out --local")
 export const CORE_ERR_STORE_OWNER = createError<'CORE_ERR_STORE_OWNER', [owner: string]>(
   'CORE_ERR_STORE_OWNER', "Store owner '%s' is invalid: use letters, digits, '-', '_' or ':'")
+export const CORE_ERR_STORE_LOCK_TIMEOUT = createError<'CORE_ERR_STORE_LOCK_TIMEOUT', [waitedMs: number]>(
+  'CORE_ERR_STORE_LOCK_TIMEOUT',
+  'Waited %d ms for the state database while a transaction held it: inside store.transaction(fn), query through its tx, never through the store')
+export const CORE_ERR_STORE_TX_CLOSED = createError<'CORE_ERR_STORE_TX_CLOSED', [state: string]>(
+  'CORE_ERR_STORE_TX_CLOSED', 'This transaction cannot be used: %s')
+export const CORE_ERR_STORE_DIALECT = createError<'CORE_ERR_STORE_DIALECT', [what: string, dialect: string]>(
+  'CORE_ERR_STORE_DIALECT', '%s has no SQL for the %s dialect')
+export const CORE_ERR_STORE_EXTENSION = createError<'CORE_ERR_STORE_EXTENSION', [extension: string]>(
+  'CORE_ERR_STORE_EXTENSION', "Cannot load the database extension '%s'")
+export const CORE_ERR_STORE_CLOSED = createError<'CORE_ERR_STORE_CLOSED', [location: string]>(
+  'CORE_ERR_STORE_CLOSED', "The state database '%s' is closed")
 
 // ── gateway lifecycle ────────────────────────────────────────────────────────────────────────────
 export const CORE_ERR_GATEWAY_STATE = createError<'CORE_ERR_GATEWAY_STATE', [action: string, state: string]>(

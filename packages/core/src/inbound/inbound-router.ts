@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js'
 import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
 import type { AgentRuntime, InboundOutcome } from '../plugins/plugin-api.js'
-import type { OwnerStore } from '../store/state-store.js'
+import type { SqlStore } from '../store/state-store.js'
 import type { InboundMessage } from '../types/messages.js'
 
 /** The session a channel message belongs to: `agent:<agent>:<channel>:<peer kind>:<peer id>[:thread:<id>]`. */
@@ -18,7 +18,7 @@ export function sessionKeyFor(message: InboundMessage, agentId: string): string 
  */
 export class InboundRouter {
   constructor(
-    private readonly db: OwnerStore,
+    private readonly db: SqlStore,
     private readonly hooks: KernelHooks,
     private readonly agent: AgentRuntime,
     private readonly clock: Clock,
@@ -26,9 +26,9 @@ export class InboundRouter {
   ) {}
 
   async receive(original: InboundMessage): Promise<InboundOutcome> {
-    const fresh = this.db.run('INSERT INTO core_inbound_seen (channel, message_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+    const { changes: fresh } = await this.db.run('INSERT INTO core_inbound_seen (channel, message_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
       original.channel, original.id, this.clock.now(),
-    ]).changes
+    ])
     if (fresh === 0) return { status: 'duplicate' }
     const message = hasTaps(this.hooks.inboundMessage) ? await this.hooks.inboundMessage.promise(original) : original
     if (message === null) {

@@ -1,4 +1,3 @@
-import semver from 'semver'
 import { z, type ZodType } from 'zod'
 import type { GatewayConfig } from '../config/config-schema.js'
 import { getAtPath } from '../config/config-path.js'
@@ -13,6 +12,7 @@ import {
 } from '../errors/codes.js'
 import { describeError, type PluginRecord } from './plugin-record.js'
 import { DEFAULT_API_RANGE, PLUGIN_API_VERSION, type PluginDefinition, type PluginInput } from './plugin-definition.js'
+import { supportsPluginApi } from './plugin-api-range.js'
 import { readManifest } from './plugin-manifest.js'
 import { sortPlugins } from './sort-plugins.js'
 
@@ -143,7 +143,7 @@ export function planPlugins(input: PlanInput): PluginRecord[] {
   // API version: refuse, naming both versions.
   for (const record of records) {
     if (record.state !== 'loaded') continue
-    if (!semver.satisfies(PLUGIN_API_VERSION, record.apiVersion, { includePrerelease: true })) {
+    if (!supportsPluginApi(record.apiVersion)) {
       record.state = 'failed'
       record.error = describeError(new CORE_ERR_PLUGIN_API_VERSION(record.id, record.apiVersion, PLUGIN_API_VERSION))
     }

@@ -59,9 +59,9 @@ export interface AgentRuntime {
   /**
    * Start a run, or join the one with the same idempotency key (`joined: true`); a finished key
    * answers its stored result. The run's id is known at once; `events.subscribe()` replays what
-   * happened so far and follows live. Throws only for bad input.
+   * happened so far and follows live. Rejects only for bad input.
    */
-  start(options: AgentRunOptions): StartedRun
+  start(options: AgentRunOptions): Promise<StartedRun>
   /** Wait for a run started elsewhere; `undefined` if the run id is unknown. */
   wait(runId: string, options?: { timeoutMs?: number }): Promise<AgentRunResult | undefined>
   /** Abort a running run. Resolves `true` if it was running. */
@@ -73,12 +73,12 @@ export interface AgentRuntime {
 }
 
 export interface SessionRuntime {
-  list(options?: ListSessionsOptions): Page<SessionInfo>
-  get(key: string): SessionInfo | undefined
-  history(key: string, options?: HistoryOptions): Page<TranscriptEntry>
+  list(options?: ListSessionsOptions): Promise<Page<SessionInfo>>
+  get(key: string): Promise<SessionInfo | undefined>
+  history(key: string, options?: HistoryOptions): Promise<Page<TranscriptEntry>>
   /** Clear the transcript, keep the session. */
-  reset(key: string): boolean
-  delete(key: string): boolean
+  reset(key: string): Promise<boolean>
+  delete(key: string): Promise<boolean>
 }
 
 export interface InboundOutcome {

@@ -1,11 +1,16 @@
 import type { Migration } from '../store/state-store.js'
 
-/** The core's tables. Shipped migrations never change; add a new version instead. */
+/**
+ * The core's tables. Shipped migrations never change; add a new version instead. Version 1 was
+ * written for SQLite; its PostgreSQL text is the same schema with epoch milliseconds as BIGINT.
+ * Later versions are portable SQL.
+ */
 export const CORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'sessions, transcripts, runs, outbox',
-    up: `
+    up: {
+      sqlite: `
       CREATE TABLE core_sessions (
         key TEXT PRIMARY KEY,
         agent_id TEXT NOT NULL,
@@ -57,6 +62,59 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (channel, message_id)
       ) WITHOUT ROWID;
     `,
+      postgres: `
+      CREATE TABLE core_sessions (
+        key TEXT PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        message_count INTEGER NOT NULL DEFAULT 0,
+        next_seq INTEGER NOT NULL DEFAULT 1,
+        origin TEXT,
+        last_route TEXT
+      );
+      CREATE INDEX core_sessions_agent ON core_sessions (agent_id, key);
+      CREATE TABLE core_transcript (
+        session_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at BIGINT NOT NULL,
+        run_id TEXT,
+        role TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (session_key, seq)
+      );
+      CREATE TABLE core_runs (
+        idempotency_key TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        result TEXT NOT NULL,
+        finished_at BIGINT NOT NULL
+      );
+      CREATE INDEX core_runs_finished ON core_runs (finished_at);
+      CREATE INDEX core_runs_run ON core_runs (run_id);
+      CREATE TABLE core_outbox (
+        delivery_key TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        target TEXT NOT NULL,
+        message TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT,
+        receipt TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX core_outbox_due ON core_outbox (state, next_attempt_at);
+      CREATE TABLE core_inbound_seen (
+        channel TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        PRIMARY KEY (channel, message_id)
+      );
+    `,
+    },
   },
   {
     version: 2,
@@ -67,6 +125,32 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       UPDATE core_sessions SET transcript_bytes = (
         SELECT COALESCE(SUM(LENGTH(data)), 0) FROM core_transcript WHERE core_transcript.session_key = core_sessions.key
       );
+    `,
+  },
+  {
+    version: 3,
+    name: 'idempotency keys claimed when a run starts',
+    // core_runs held finished runs only (result and finished_at NOT NULL); a run now claims its key
+    // when it starts, under a holder and until a lease ends. Rebuilt, since SQLite cannot drop NOT NULL.
+    // No index on finished_at any more: every turn writes the row twice (claim, finish), and only the
+    // hourly prune scans by it.
+    up: `
+      CREATE TABLE core_runs_v2 (
+        idempotency_key TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        holder TEXT,
+        started_at BIGINT NOT NULL,
+        lease_until BIGINT,
+        finished_at BIGINT,
+        result TEXT
+      );
+      INSERT INTO core_runs_v2 (idempotency_key, run_id, session_key, status, started_at, finished_at, result)
+        SELECT idempotency_key, run_id, session_key, status, finished_at, finished_at, result FROM core_runs;
+      DROP TABLE core_runs;
+      ALTER TABLE core_runs_v2 RENAME TO core_runs;
+      CREATE INDEX core_runs_run ON core_runs (run_id);
     `,
   },
 ]

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js'
-import type { OwnerStore } from '../store/state-store.js'
+import type { SqlQueries, SqlStore } from '../store/state-store.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
 
 interface SessionRow {
@@ -47,15 +47,23 @@ function toEntry(row: TranscriptRow): TranscriptEntry {
   return { ...data, seq: row.seq, at: row.at, role: row.role, ...(row.run_id ? { runId: row.run_id } : {}) } as TranscriptEntry
 }
 
+// The per-turn statements, written once: raw SQL through the store's statement cache.
+const SELECT_SESSION = 'SELECT * FROM core_sessions WHERE key = ?'
+const ENSURE_SESSION =
+  'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin, next_seq, message_count) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING'
+const RESERVE_SEQ = 'UPDATE core_sessions SET next_seq = next_seq + ?, message_count = message_count + ?, updated_at = ? WHERE key = ? RETURNING next_seq'
+const INSERT_ENTRY = 'INSERT INTO core_transcript (session_key, seq, at, run_id, role, data) VALUES (?, ?, ?, ?, ?, ?)'
+const SELECT_TRANSCRIPT = 'SELECT seq, at, run_id, role, data FROM core_transcript WHERE session_key = ? ORDER BY seq'
+
 /** Sessions and their transcripts, in the core's tables of the state store. */
 export class SessionStore {
   constructor(
-    private readonly db: OwnerStore,
+    private readonly db: SqlStore,
     private readonly clock: Clock,
   ) {}
 
-  get(key: string): SessionInfo | undefined {
-    const row = this.db.get<SessionRow>('SELECT * FROM core_sessions WHERE key = ?', [key])
+  async get(key: string): Promise<SessionInfo | undefined> {
+    const row = await this.db.get<SessionRow>(SELECT_SESSION, [key])
     return row ? toInfo(row) : undefined
   }
 
@@ -63,16 +71,17 @@ export class SessionStore {
    * Create the session if it does not exist; record its origin the first time. True when it was
    * created. `messages`: the entries the caller appends right after, counted in the new row.
    */
-  ensure(key: string, agentId: string, origin?: SessionInfo['origin'], messages = 0): boolean {
-    const now = this.clock.now()
-    return this.db.run(
-      'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin, next_seq, message_count) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING',
-      [key, agentId, now, now, origin ? JSON.stringify(origin) : null, messages + 1, messages],
-    ).changes > 0
+  ensure(key: string, agentId: string, origin?: SessionInfo['origin'], messages = 0): Promise<boolean> {
+    return SessionStore.#ensure(this.db, this.clock.now(), key, agentId, origin, messages)
   }
 
-  setLastRoute(key: string, route: NonNullable<SessionInfo['lastRoute']>): void {
-    this.db.run('UPDATE core_sessions SET last_route = ? WHERE key = ?', [JSON.stringify(route), key])
+  static async #ensure(db: SqlQueries, now: number, key: string, agentId: string, origin: SessionInfo['origin'] | undefined, messages: number): Promise<boolean> {
+    const { changes } = await db.run(ENSURE_SESSION, [key, agentId, now, now, origin ? JSON.stringify(origin) : null, messages + 1, messages])
+    return changes > 0
+  }
+
+  async setLastRoute(key: string, route: NonNullable<SessionInfo['lastRoute']>): Promise<void> {
+    await this.db.run('UPDATE core_sessions SET last_route = ? WHERE key = ?', [JSON.stringify(route), key])
   }
 
   /**
@@ -80,19 +89,16 @@ export class SessionStore {
    * if it does not exist, in the same transaction (one commit per turn start). True when this call
    * created the session: its transcript is then exactly `entries`.
    */
-  append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): boolean {
+  async append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): Promise<boolean> {
     if (entries.length === 0 && !create) return false
     const now = this.clock.now()
-    return this.db.transaction(() => {
-      const created = create ? this.ensure(key, create.agentId, create.origin, entries.length) : false
-      if (entries.length === 0) return created
+    if (entries.length === 0) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0)
+    return this.db.transaction(async (tx) => {
+      const created = create ? await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, entries.length) : false
       let seq = 1
       if (!created) {
         // Reserve the sequence numbers first: one statement instead of a read and a write.
-        const row = this.db.get<{ next_seq: number }>(
-          'UPDATE core_sessions SET next_seq = next_seq + ?, message_count = message_count + ?, updated_at = ? WHERE key = ? RETURNING next_seq',
-          [entries.length, entries.length, now, key],
-        )
+        const row = await tx.get<{ next_seq: number }>(RESERVE_SEQ, [entries.length, entries.length, now, key])
         // No session: it was deleted while a run was still writing to it. Its entries would be rows of
         // no session, shown by history but beyond reset and delete; they go with the session instead.
         if (row === undefined) return false
@@ -103,36 +109,34 @@ export class SessionStore {
         const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
         const json = JSON.stringify(data)
         bytes += Buffer.byteLength(json)
-        this.db.run('INSERT INTO core_transcript (session_key, seq, at, run_id, role, data) VALUES (?, ?, ?, ?, ?, ?)', [
-          key, seq++, now, runId ?? null, role, json,
-        ])
+        await tx.run(INSERT_ENTRY, [key, seq++, now, runId ?? null, role, json])
       }
       // Transcript size, for session.maxTranscriptBytes / maxTotalTranscriptBytes (transcript-limits.ts).
-      this.db.run('UPDATE core_sessions SET transcript_bytes = transcript_bytes + ? WHERE key = ?', [bytes, key])
+      await tx.run('UPDATE core_sessions SET transcript_bytes = transcript_bytes + ? WHERE key = ?', [bytes, key])
       return created
     })
   }
 
   /** Bytes of transcript a session holds (0 when it does not exist). */
-  transcriptBytes(key: string): number {
-    return Number(this.db.get<{ b: number | null }>('SELECT transcript_bytes AS b FROM core_sessions WHERE key = ?', [key])?.b ?? 0)
+  async transcriptBytes(key: string): Promise<number> {
+    return Number((await this.db.get<{ b: number | null }>('SELECT transcript_bytes AS b FROM core_sessions WHERE key = ?', [key]))?.b ?? 0)
   }
 
   /** Bytes of transcript all sessions hold together. */
-  totalTranscriptBytes(): number {
-    return Number(this.db.get<{ b: number | null }>('SELECT SUM(transcript_bytes) AS b FROM core_sessions')?.b ?? 0)
+  async totalTranscriptBytes(): Promise<number> {
+    return Number((await this.db.get<{ b: number | null }>('SELECT SUM(transcript_bytes) AS b FROM core_sessions'))?.b ?? 0)
   }
 
   /** The whole transcript in order, for building a model request. */
-  transcript(key: string): TranscriptEntry[] {
-    return this.db.all<TranscriptRow>('SELECT seq, at, run_id, role, data FROM core_transcript WHERE session_key = ? ORDER BY seq', [key]).map(toEntry)
+  async transcript(key: string): Promise<TranscriptEntry[]> {
+    return (await this.db.all<TranscriptRow>(SELECT_TRANSCRIPT, [key])).map(toEntry)
   }
 
-  history(key: string, options: HistoryOptions = {}): Page<TranscriptEntry> {
+  async history(key: string, options: HistoryOptions = {}): Promise<Page<TranscriptEntry>> {
     const limit = pageSize(options.limit)
     const desc = options.order === 'desc'
     const after = options.cursor !== undefined ? Number(options.cursor) : desc ? Number.MAX_SAFE_INTEGER : 0
-    const rows = this.db.all<TranscriptRow>(
+    const rows = await this.db.all<TranscriptRow>(
       `SELECT seq, at, run_id, role, data FROM core_transcript WHERE session_key = ? AND seq ${desc ? '<' : '>'} ? ORDER BY seq ${desc ? 'DESC' : 'ASC'} LIMIT ?`,
       [key, Number.isFinite(after) ? after : 0, limit + 1],
     )
@@ -140,7 +144,7 @@ export class SessionStore {
     return rows.length > limit ? { items, nextCursor: String(items[items.length - 1]!.seq) } : { items }
   }
 
-  list(options: ListSessionsOptions = {}): Page<SessionInfo> {
+  async list(options: ListSessionsOptions = {}): Promise<Page<SessionInfo>> {
     const limit = pageSize(options.limit)
     const where: string[] = ['key > ?']
     const params: unknown[] = [options.cursor ?? '']
@@ -149,26 +153,28 @@ export class SessionStore {
       params.push(options.agentId)
     }
     if (options.prefix) {
-      where.push("key >= ? AND key < ? || x'ffff'")
-      params.push(options.prefix.toLowerCase(), options.prefix.toLowerCase())
+      // A range on the key (uses the index), then the exact prefix test (portable: no blob literals).
+      const prefix = options.prefix.toLowerCase()
+      where.push('key >= ? AND substr(key, 1, ?) = ?')
+      params.push(prefix, [...prefix].length, prefix)
     }
-    const rows = this.db.all<SessionRow>(`SELECT * FROM core_sessions WHERE ${where.join(' AND ')} ORDER BY key LIMIT ?`, [...params, limit + 1])
+    const rows = await this.db.all<SessionRow>(`SELECT * FROM core_sessions WHERE ${where.join(' AND ')} ORDER BY key LIMIT ?`, [...params, limit + 1])
     const items = rows.slice(0, limit).map(toInfo)
     return rows.length > limit ? { items, nextCursor: items[items.length - 1]!.key } : { items }
   }
 
-  reset(key: string): boolean {
-    return this.db.transaction(() => {
-      const changed = this.db.run('UPDATE core_sessions SET message_count = 0, transcript_bytes = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key]).changes
-      this.db.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
-      return changed > 0
+  reset(key: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { changes } = await tx.run('UPDATE core_sessions SET message_count = 0, transcript_bytes = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key])
+      await tx.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
+      return changes > 0
     })
   }
 
-  delete(key: string): boolean {
-    return this.db.transaction(() => {
-      this.db.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
-      return this.db.run('DELETE FROM core_sessions WHERE key = ?', [key]).changes > 0
+  delete(key: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
+      return (await tx.run('DELETE FROM core_sessions WHERE key = ?', [key])).changes > 0
     })
   }
 }

@@ -119,6 +119,30 @@ export interface HttpServerInfo {
   readonly port: number
   /** `http://host:port`. */
   readonly url: string
+  /**
+   * Answer one request in process, without a socket (fastify's `inject`): the same routes, auth,
+   * limits and error bodies as over the port. For tests; only once the gateway has started.
+   */
+  inject(request: HttpInjectRequest): Promise<HttpInjectResponse>
+}
+
+/** A request for {@link HttpServerInfo.inject}. */
+export interface HttpInjectRequest {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
+  /** Path and query, e.g. `/tools/invoke`. */
+  readonly url: string
+  readonly headers?: Readonly<Record<string, string>>
+  /** An object is sent as JSON (with `content-type: application/json` unless a header says otherwise). */
+  readonly payload?: string | object
+}
+
+/** The answer to an injected request. */
+export interface HttpInjectResponse {
+  readonly statusCode: number
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>
+  readonly body: string
+  /** The body parsed as JSON. */
+  json<T = unknown>(): T
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createGateway, createSilentLogger, type Gateway, type Logger, type PluginInput } from '@openclaw/core'
+import { createGateway, createSilentLogger, Tokens, type Gateway, type HttpInjectRequest, type HttpInjectResponse, type Logger, type PluginInput } from '@openclaw/core'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,6 +21,11 @@ export interface TestGatewayOptions {
 export interface TestGateway extends Gateway {
   /** The fake clock (absent with `realClock`). */
   readonly clock: FakeClock | undefined
+  /**
+   * The gateway's HTTP routes in process (fastify's inject): no socket, same auth, limits and error
+   * bodies. Needs the HTTP server plugin (`core:http`, `@openclaw/plugin-http-server`) among the plugins.
+   */
+  readonly http: { inject(request: HttpInjectRequest): Promise<HttpInjectResponse> }
 }
 
 /**
@@ -39,5 +44,6 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
     ...(clock ? { clock } : {}),
   })
   if (options.start ?? true) await gateway.start()
-  return Object.assign(gateway, { clock }) as TestGateway
+  const http = { inject: (request: HttpInjectRequest) => gateway.services.resolve(Tokens.HttpServer).inject(request) }
+  return Object.assign(gateway, { clock, http }) as TestGateway
 }

@@ -13,7 +13,11 @@ interface Timer extends ClockTimer {
   cancelled: boolean
 }
 
-export function createFakeClock(start = Date.UTC(2026, 0, 1)): FakeClock {
+/**
+ * A fake clock that starts at the real current time (so deadlines computed from `Date.now()` elsewhere
+ * stay in the future), or at `start`.
+ */
+export function createFakeClock(start: number = Date.now()): FakeClock {
   let now = start
   const timers: Timer[] = []
   const fire = () => {

@@ -2,6 +2,7 @@
 
 export { createTestGateway } from './create-test-gateway.js'
 export type { TestGateway, TestGatewayOptions } from './create-test-gateway.js'
+export type { HttpInjectRequest, HttpInjectResponse } from '@openclaw/core'
 export { InMemoryChannel } from './in-memory-channel.js'
 export type { InMemoryChannelOptions } from './in-memory-channel.js'
 export { collectEvents, failureOf } from './collect-events.js'
@@ -10,3 +11,5 @@ export type { FakeClock } from './fake-clock.js'
 export { createScriptedModelServer } from './scripted-model-server.js'
 export type { ScriptedModelServer, ScriptedStep, RecordedRequest } from './scripted-model-server.js'
 export type { ScriptedReply, ScriptedFailure, ScriptedHang, ScriptedToolCall, ScriptedModelServerOptions, WireFormat } from './scripted-model-server.js'
+export { createScriptedProvider } from './scripted-provider.js'
+export type { ScriptedProvider, ScriptedProviderOptions, ScriptedProviderReply, ScriptedProviderStep, ScriptedProviderToolCall } from './scripted-provider.js'

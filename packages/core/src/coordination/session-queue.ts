@@ -1,4 +1,5 @@
 import { CORE_ERR_SESSION_BUSY } from '../errors/codes.js'
+import type { TurnQueue } from './turn-queue.js'
 
 interface Lane {
   pending: number
@@ -8,10 +9,11 @@ interface Lane {
 const noop = () => {}
 
 /**
- * Serialises work per session in arrival order; different sessions run concurrently. At most
- * `maxWaiting` tasks wait behind the running one; one more is refused with `CORE_ERR_SESSION_BUSY`.
+ * The single-process {@link TurnQueue}: serialises work per session in arrival order, in memory;
+ * different sessions run concurrently. At most `maxWaiting` tasks wait behind the running one; one
+ * more is refused with `CORE_ERR_SESSION_BUSY`.
  */
-export class SessionQueue {
+export class SessionQueue implements TurnQueue {
   readonly #lanes = new Map<string, Lane>()
 
   constructor(private readonly maxWaiting: number) {}

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { CORE_MIGRATIONS } from '../sessions/core-migrations.js'
+import { SqliteStateStore } from '../store/sqlite-state-store.js'
+import type { AgentRunResult } from '../types/agent.js'
+import { SqlIdempotencyStore } from './idempotency-store.js'
+
+let store: SqliteStateStore | undefined
+afterEach(async () => {
+  await store?.close()
+  store = undefined
+})
+
+const TTL = 60_000
+
+async function open(now: { t: number }) {
+  store = SqliteStateStore.open(':memory:')
+  const core = store.forOwner('core')
+  await core.migrate(CORE_MIGRATIONS)
+  const clock = { now: () => now.t } as never
+  return {
+    core,
+    holder: (name: string, exclusive = false) => new SqlIdempotencyStore(core, clock, TTL, name, exclusive),
+  }
+}
+
+const result = (runId: string): AgentRunResult => ({
+  runId, sessionKey: 'agent:main:s', agentId: 'main', status: 'ok', text: 'done', toolCalls: [],
+  usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, model: 'm/x', finishReason: 'stop', durationMs: 1,
+})
+
+describe('SqlIdempotencyStore', () => {
+  it('claims a key when its run starts, so a second start finds it running, then finished', async () => {
+    const now = { t: 1_000 }
+    const { holder } = await open(now)
+    const a = holder('gw_a')
+    const b = holder('gw_b')
+    expect(await a.claim({ key: 'k', runId: 'run_1', sessionKey: 'agent:main:s', leaseMs: 5_000 })).toEqual({ status: 'claimed' })
+    expect(await b.claim({ key: 'k', runId: 'run_2', sessionKey: 'agent:main:s', leaseMs: 5_000 })).toEqual({ status: 'running', runId: 'run_1', holder: 'gw_a', leaseUntil: 6_000 })
+    expect(await b.get('k')).toBeUndefined()
+    await a.finish('k', result('run_1'))
+    expect(await b.claim({ key: 'k', runId: 'run_3', sessionKey: 'agent:main:s', leaseMs: 5_000 })).toEqual({ status: 'finished', result: result('run_1') })
+    expect(await b.byRunId('run_1')).toEqual(result('run_1'))
+  })
+
+  it('lets a key be claimed again once its result is older than the TTL, or its holder’s lease ran out', async () => {
+    const now = { t: 1_000 }
+    const { holder } = await open(now)
+    const a = holder('gw_a')
+    await a.claim({ key: 'done', runId: 'run_1', sessionKey: 's', leaseMs: 5_000 })
+    await a.finish('done', result('run_1'))
+    await a.claim({ key: 'lost', runId: 'run_2', sessionKey: 's', leaseMs: 5_000 })
+    now.t += 5_000
+    expect((await holder('gw_b').claim({ key: 'lost', runId: 'run_3', sessionKey: 's', leaseMs: 5_000 })).status).toBe('claimed')
+    now.t += TTL
+    expect((await holder('gw_b').claim({ key: 'done', runId: 'run_4', sessionKey: 's', leaseMs: 5_000 })).status).toBe('claimed')
+  })
+
+  it('frees a key whose run never started', async () => {
+    const { holder } = await open({ t: 1_000 })
+    const a = holder('gw_a')
+    await a.claim({ key: 'k', runId: 'run_1', sessionKey: 's', leaseMs: 5_000 })
+    await a.release('k', 'run_1')
+    expect((await a.claim({ key: 'k', runId: 'run_2', sessionKey: 's', leaseMs: 5_000 })).status).toBe('claimed')
+  })
+
+  it('recovers claims of other holders when exclusive, and only expired ones otherwise', async () => {
+    const now = { t: 1_000 }
+    const { holder, core } = await open(now)
+    await holder('gw_dead').claim({ key: 'a', runId: 'run_1', sessionKey: 's', leaseMs: 5_000 })
+    await holder('gw_alive').claim({ key: 'b', runId: 'run_2', sessionKey: 's', leaseMs: 60_000 })
+    now.t += 10_000
+    expect(await holder('gw_replica').recover()).toBe(1)
+    expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([{ idempotency_key: 'b' }])
+    expect(await holder('gw_only', true).recover()).toBe(1)
+    expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([])
+  })
+})

@@ -1,0 +1,109 @@
+import type { Clock } from '../clock/clock.js'
+import type { SqlQueries } from '../store/state-store.js'
+import type { AgentRunResult } from '../types/agent.js'
+
+/** What claiming an idempotency key found. */
+export type IdempotencyClaim =
+  /** The key is this run's now: start it. */
+  | { readonly status: 'claimed' }
+  /** A run with the key finished within the TTL: answer its result. */
+  | { readonly status: 'finished'; readonly result: AgentRunResult }
+  /** A run with the key is going on under another holder (a replica), until `leaseUntil` at the latest. */
+  | { readonly status: 'running'; readonly runId: string; readonly holder: string; readonly leaseUntil: number }
+
+/**
+ * Runs by idempotency key, in the database: a key is claimed when its run STARTS (so the same key
+ * never starts twice, across restarts and replicas) and holds the result once it ends, for the TTL.
+ */
+export interface IdempotencyStore {
+  /** Claim `key` for a run about to start; the claim lasts `leaseMs` unless the run finishes first. */
+  claim(run: { readonly key: string; readonly runId: string; readonly sessionKey: string; readonly leaseMs: number }): Promise<IdempotencyClaim>
+  /** Store the run's result under its key. */
+  finish(key: string, result: AgentRunResult): Promise<void>
+  /** Give the key up: its run never started (the session's queue was full). */
+  release(key: string, runId: string): Promise<void>
+  /** The result of a finished run with this key, within the TTL. */
+  get(key: string): Promise<AgentRunResult | undefined>
+  byRunId(runId: string): Promise<AgentRunResult | undefined>
+  /** At start-up: give up claims left by holders that are gone. How many went. */
+  recover(): Promise<number>
+}
+
+interface ClaimRow {
+  run_id: string
+  status: string
+  holder: string | null
+  lease_until: number | null
+  result: string | null
+}
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000
+
+// The per-turn statements, written once: raw SQL through the store's statement cache.
+const CLAIM = `INSERT INTO core_runs (idempotency_key, run_id, session_key, status, holder, started_at, lease_until) VALUES (?, ?, ?, 'running', ?, ?, ?)
+  ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id, session_key = excluded.session_key, status = 'running', holder = excluded.holder,
+    started_at = excluded.started_at, lease_until = excluded.lease_until, finished_at = NULL, result = NULL
+  WHERE (core_runs.status <> 'running' AND core_runs.finished_at <= ?) OR (core_runs.status = 'running' AND core_runs.lease_until <= ?)
+  RETURNING run_id`
+const CURRENT = 'SELECT run_id, status, holder, lease_until, result FROM core_runs WHERE idempotency_key = ?'
+const FINISH = 'UPDATE core_runs SET status = ?, result = ?, finished_at = ?, lease_until = NULL WHERE idempotency_key = ? AND run_id = ?'
+
+/**
+ * The {@link IdempotencyStore} on the core's `core_runs` table, in portable SQL. `holder` names this
+ * gateway; `singleProcess` (SQLite, whose state directory one gateway holds) makes {@link recover}
+ * drop every claim of another holder, which can only be a process that is gone.
+ */
+export class SqlIdempotencyStore implements IdempotencyStore {
+  #lastPrune = 0
+
+  constructor(
+    private readonly db: SqlQueries,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+    private readonly holder: string,
+    private readonly singleProcess: boolean,
+  ) {}
+
+  async claim(run: { key: string; runId: string; sessionKey: string; leaseMs: number }): Promise<IdempotencyClaim> {
+    const now = this.clock.now()
+    const won = await this.db.get<{ run_id: string }>(CLAIM, [run.key, run.runId, run.sessionKey, this.holder, now, now + run.leaseMs, now - this.ttlMs, now])
+    if (won?.run_id === run.runId) return { status: 'claimed' }
+    const row = await this.db.get<ClaimRow>(CURRENT, [run.key])
+    // Gone in between (released or pruned): try once more.
+    if (row === undefined) return this.claim(run)
+    if (row.status === 'running') return { status: 'running', runId: row.run_id, holder: row.holder ?? '', leaseUntil: Number(row.lease_until ?? 0) }
+    return { status: 'finished', result: JSON.parse(row.result!) as AgentRunResult }
+  }
+
+  async finish(key: string, result: AgentRunResult): Promise<void> {
+    const now = this.clock.now()
+    await this.db.run(FINISH, [result.status, JSON.stringify(result), now, key, result.runId])
+    if (now - this.#lastPrune > PRUNE_EVERY_MS) {
+      this.#lastPrune = now
+      await this.db.run("DELETE FROM core_runs WHERE status <> 'running' AND finished_at <= ?", [now - this.ttlMs])
+    }
+  }
+
+  async release(key: string, runId: string): Promise<void> {
+    await this.db.run("DELETE FROM core_runs WHERE idempotency_key = ? AND run_id = ? AND status = 'running'", [key, runId])
+  }
+
+  async get(key: string): Promise<AgentRunResult | undefined> {
+    const row = await this.db.get<{ result: string }>("SELECT result FROM core_runs WHERE idempotency_key = ? AND status <> 'running' AND finished_at > ?", [
+      key, this.clock.now() - this.ttlMs,
+    ])
+    return row ? (JSON.parse(row.result) as AgentRunResult) : undefined
+  }
+
+  async byRunId(runId: string): Promise<AgentRunResult | undefined> {
+    const row = await this.db.get<{ result: string }>("SELECT result FROM core_runs WHERE run_id = ? AND status <> 'running'", [runId])
+    return row ? (JSON.parse(row.result) as AgentRunResult) : undefined
+  }
+
+  async recover(): Promise<number> {
+    const { changes } = this.singleProcess
+      ? await this.db.run("DELETE FROM core_runs WHERE status = 'running' AND (holder IS NULL OR holder <> ?)", [this.holder])
+      : await this.db.run("DELETE FROM core_runs WHERE status = 'running' AND lease_until <= ?", [this.clock.now()])
+    return changes
+  }
+}
