@@ -18,6 +18,8 @@ const PLUGIN_NAME = 'tool:memory'
 
 /** What the plugin keeps per gateway: each agent's memory index, opened on first use. */
 export interface MemoryService {
+  /** Run the plugin's migrations (once). */
+  migrate(): Promise<void>
   indexFor(agentId: string | undefined): Promise<MemoryIndex>
   close(): Promise<void>
 }
@@ -74,7 +76,9 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     const store = new MemoryIndexStore(api.store)
     const settings = settingsOf(api.config)
     const embedder = embedderOf(api.config)
-    let migrated = false
+    // The tables are made in start(); an index opened before that (a tool call during start-up) waits for them.
+    let migrated: Promise<void> | undefined
+    const migrate = () => (migrated ??= api.store.migrate(MEMORY_MIGRATIONS))
     if (api.config.search.provider === 'openai-compatible' && !api.config.search.remote) {
       api.log.warn('memory.search.provider is "openai-compatible" but memory.search.remote.baseUrl is not set: keyword search only')
     }
@@ -84,10 +88,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
       let pending = indexes.get(id)
       if (!pending) {
         pending = (async () => {
-          if (!migrated) {
-            api.store.migrate(MEMORY_MIGRATIONS)
-            migrated = true
-          }
+          await migrate()
           const workspace = resolveWorkspace(api.gateway, id)
           const extraPaths = api.config.search.extraPaths.map((p) => (isAbsolute(expandHome(p)) ? resolve(expandHome(p)) : resolve(workspace, p)))
           const index = new MemoryIndex(id, { workspace, extraPaths }, store, worker, embedder, settings, join(api.gateway.stateDir, 'memory'), api.log.child({ agent: id }))
@@ -129,6 +130,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     })
 
     api.services.registerInstance(MemoryService, {
+      migrate,
       indexFor,
       async close() {
         for (const pending of indexes.values()) await (await pending.catch(() => undefined))?.close()
@@ -138,9 +140,11 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     })
     if (!embedder) api.log.info('memory search: keyword only (FTS5 BM25); set memory.search.provider to add vectors')
   },
-  start(api) {
+  async start(api) {
+    const memory = api.services.resolve(MemoryService)
+    await memory.migrate()
     // Index the main agent's memory in the background; the first search waits for that first index.
-    api.services.resolve(MemoryService).indexFor('main').catch((err: unknown) => api.log.warn({ err }, 'indexing memory failed'))
+    memory.indexFor('main').catch((err: unknown) => api.log.warn({ err }, 'indexing memory failed'))
   },
   async stop(api) {
     await api.services.resolve(MemoryService).close()

@@ -1,9 +1,9 @@
-import type { OwnerStore } from '@openclaw/plugin-sdk'
+import type { OwnerStore, SqlTransaction } from '@openclaw/plugin-sdk'
 import type { IndexedChunk } from './indexer-protocol.js'
 import { tokenize } from './tokenize.js'
 
 /** The SQL this store needs from the state store port. */
-export type SqlPort = Pick<OwnerStore, 'run' | 'get' | 'all' | 'exec' | 'transaction'>
+export type SqlPort = Pick<OwnerStore, 'dialect' | 'run' | 'get' | 'all' | 'exec' | 'transaction'>
 
 export interface ChunkRow {
   readonly id: number
@@ -32,6 +32,20 @@ export function ftsQuery(text: string, join: 'AND' | 'OR' = 'AND'): string | und
   return words.length > 0 ? words.map((w) => `"${w.replace(/"/g, '""')}"`).join(` ${join} `) : undefined
 }
 
+const INSERT_CHUNK = {
+  sqlite: `INSERT INTO memory_chunks (agent_id, source, path, start_line, end_line, hash, text, model, vector, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  postgres: `INSERT INTO memory_chunks (agent_id, source, path, start_line, end_line, hash, text, model, vector, created_at, tsv)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?)) RETURNING id`,
+} as const
+
+const KEYWORD_SQL = {
+  sqlite: `SELECT f.rowid AS id, bm25(memory_fts) AS bm25 FROM memory_fts f JOIN memory_chunks c ON c.id = f.rowid
+           WHERE memory_fts MATCH ? AND c.agent_id = ? ORDER BY bm25(memory_fts) LIMIT ?`,
+  postgres: `SELECT id, -ts_rank_cd(tsv, q) AS bm25 FROM memory_chunks, to_tsquery('simple', ?) q
+             WHERE tsv @@ q AND agent_id = ? ORDER BY 2 LIMIT ?`,
+} as const
+
 /**
  * The memory index in the plugin's own tables: files, chunks (text, line range, vector), the FTS5
  * keyword index, key/value memories and a little metadata, per agent. Every write that replaces a
@@ -41,13 +55,13 @@ export class MemoryIndexStore {
   constructor(readonly db: SqlPort) {}
 
   async fileHashes(agentId: string): Promise<Map<string, string>> {
-    const rows = this.db.all<{ path: string; hash: string }>('SELECT path, hash FROM memory_files WHERE agent_id = ?', [agentId])
+    const rows = await this.db.all<{ path: string; hash: string }>('SELECT path, hash FROM memory_files WHERE agent_id = ?', [agentId])
     return new Map(rows.map((r) => [r.path, r.hash]))
   }
 
   /** Existing vectors of this agent by chunk hash and model: re-embedding an unchanged chunk is skipped. */
   async vectorsByHash(agentId: string, path: string, model: string): Promise<Map<string, Float32Array>> {
-    const rows = this.db.all<{ hash: string; vector: Uint8Array }>('SELECT hash, vector FROM memory_chunks WHERE agent_id = ? AND path = ? AND model = ? AND vector IS NOT NULL', [agentId, path, model])
+    const rows = await this.db.all<{ hash: string; vector: Uint8Array }>('SELECT hash, vector FROM memory_chunks WHERE agent_id = ? AND path = ? AND model = ? AND vector IS NOT NULL', [agentId, path, model])
     return new Map(rows.map((r) => [r.hash, fromBlob(r.vector)]))
   }
 
@@ -62,21 +76,22 @@ export class MemoryIndexStore {
     now: number
     file?: { hash: string; mtimeMs: number }
   }): Promise<{ removed: number[]; added: number[] }> {
-    return this.db.transaction(() => {
-      const removed = this.#deleteChunks(input.agentId, input.path)
+    return this.db.transaction(async (tx) => {
+      const removed = await this.#deleteChunks(tx, input.agentId, input.path)
       const added: number[] = []
-      input.chunks.forEach((c, i) => {
+      for (const [i, c] of input.chunks.entries()) {
         const vector = input.vectors[i]
-        const r = this.db.run(
-          'INSERT INTO memory_chunks (agent_id, source, path, start_line, end_line, hash, text, model, vector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text, vector ? input.model ?? null : null, vector ? toBlob(vector) : null, input.now],
-        )
-        const id = Number(r.lastInsertRowid)
-        this.db.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [id, c.indexText])
-        added.push(id)
-      })
+        const params = [
+          input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text,
+          vector ? input.model ?? null : null, vector ? toBlob(vector) : null, input.now,
+        ]
+        // PostgreSQL keeps the keyword index in the row (a tsvector); SQLite in the FTS5 table.
+        const row = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, c.indexText] : params)
+        if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [row!.id, c.indexText])
+        added.push(row!.id)
+      }
       if (input.file) {
-        this.db.run(
+        await tx.run(
           `INSERT INTO memory_files (agent_id, path, hash, mtime_ms, chunks, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (agent_id, path) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, chunks = excluded.chunks, indexed_at = excluded.indexed_at`,
           [input.agentId, input.path, input.file.hash, input.file.mtimeMs, input.chunks.length, input.now],
@@ -88,41 +103,35 @@ export class MemoryIndexStore {
 
   /** Forget a file (or a key's chunk): its chunks and its file row. */
   async removeSource(agentId: string, path: string): Promise<number[]> {
-    return this.db.transaction(() => {
-      const removed = this.#deleteChunks(agentId, path)
-      this.db.run('DELETE FROM memory_files WHERE agent_id = ? AND path = ?', [agentId, path])
+    return this.db.transaction(async (tx) => {
+      const removed = await this.#deleteChunks(tx, agentId, path)
+      await tx.run('DELETE FROM memory_files WHERE agent_id = ? AND path = ?', [agentId, path])
       return removed
     })
   }
 
-  #deleteChunks(agentId: string, path: string): number[] {
-    const ids = this.db.all<{ id: number }>('SELECT id FROM memory_chunks WHERE agent_id = ? AND path = ?', [agentId, path]).map((r) => r.id)
-    for (const id of ids) this.db.run('DELETE FROM memory_fts WHERE rowid = ?', [id])
-    this.db.run('DELETE FROM memory_chunks WHERE agent_id = ? AND path = ?', [agentId, path])
+  async #deleteChunks(tx: SqlTransaction, agentId: string, path: string): Promise<number[]> {
+    const ids = (await tx.all<{ id: number }>('DELETE FROM memory_chunks WHERE agent_id = ? AND path = ? RETURNING id', [agentId, path])).map((r) => r.id)
+    if (tx.dialect === 'sqlite') for (const id of ids) await tx.run('DELETE FROM memory_fts WHERE rowid = ?', [id])
     return ids
   }
 
   /**
    * BM25 keyword candidates, best first (`bm25` negative, lower is better). Every word must match
-   * (AND, as OpenClaw's builtin engine does); when no chunk has them all, any word may (OR). AND
-   * keeps the scored set small: OR over common words scores most of the corpus.
+   * (AND, as OpenClaw's builtin engine does); when no chunk has them all, any word may (OR).
    */
   async keyword(agentId: string, query: string, limit: number): Promise<{ id: number; bm25: number }[]> {
-    const run = (match: string) => this.db.all<{ id: number; bm25: number }>(
-      `SELECT f.rowid AS id, bm25(memory_fts) AS bm25 FROM memory_fts f JOIN memory_chunks c ON c.id = f.rowid
-       WHERE memory_fts MATCH ? AND c.agent_id = ? ORDER BY bm25(memory_fts) LIMIT ?`,
-      [match, agentId, limit],
-    )
     const all = ftsQuery(query, 'AND')
     if (!all) return []
-    const found = run(all)
+    const run = (match: string) => this.db.all<{ id: number; bm25: number }>(KEYWORD_SQL[this.db.dialect], [match, agentId, limit])
+    const found = await run(all)
     const any = ftsQuery(query, 'OR')
     return found.length > 0 || any === all ? found : run(any!)
   }
 
   async chunks(ids: readonly number[]): Promise<Map<number, ChunkRow>> {
     if (ids.length === 0) return new Map()
-    const rows = this.db.all<ChunkRow>(
+    const rows = await this.db.all<ChunkRow>(
       `SELECT id, source, path, start_line, end_line, text, created_at FROM memory_chunks WHERE id IN (${ids.map(() => '?').join(', ')})`,
       [...ids],
     )
@@ -131,19 +140,22 @@ export class MemoryIndexStore {
 
   /** Vectors of one model, `batch` rows at a time after `afterId` (rebuilding the ANN index). */
   async vectorPage(agentId: string, model: string, afterId: number, batch: number): Promise<{ id: number; vector: Float32Array }[]> {
-    return this.db
-      .all<{ id: number; vector: Uint8Array }>('SELECT id, vector FROM memory_chunks WHERE agent_id = ? AND model = ? AND vector IS NOT NULL AND id > ? ORDER BY id LIMIT ?', [agentId, model, afterId, batch])
-      .map((r) => ({ id: r.id, vector: fromBlob(r.vector) }))
+    const rows = await this.db.all<{ id: number; vector: Uint8Array }>(
+      'SELECT id, vector FROM memory_chunks WHERE agent_id = ? AND model = ? AND vector IS NOT NULL AND id > ? ORDER BY id LIMIT ?',
+      [agentId, model, afterId, batch],
+    )
+    return rows.map((r) => ({ id: r.id, vector: fromBlob(r.vector) }))
   }
 
   async putKey(agentId: string, key: string, value: string, metadata: unknown, now: number): Promise<KeyRow> {
     const meta = metadata === undefined ? null : JSON.stringify(metadata)
-    this.db.run(
+    const row = await this.db.get<KeyRow>(
       `INSERT INTO memory_keys (agent_id, key, value, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, metadata = excluded.metadata, updated_at = excluded.updated_at`,
+       ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, metadata = excluded.metadata, updated_at = excluded.updated_at
+       RETURNING key, value, metadata, created_at, updated_at`,
       [agentId, key, value, meta, now, now],
     )
-    return (await this.getKey(agentId, key))!
+    return row!
   }
 
   async getKey(agentId: string, key: string): Promise<KeyRow | undefined> {
@@ -151,24 +163,25 @@ export class MemoryIndexStore {
   }
 
   async deleteKey(agentId: string, key: string): Promise<boolean> {
-    return this.db.run('DELETE FROM memory_keys WHERE agent_id = ? AND key = ?', [agentId, key]).changes > 0
+    return (await this.db.run('DELETE FROM memory_keys WHERE agent_id = ? AND key = ?', [agentId, key])).changes > 0
   }
 
   async meta(agentId: string, name: string): Promise<string | undefined> {
-    return this.db.get<{ value: string }>('SELECT value FROM memory_meta WHERE agent_id = ? AND name = ?', [agentId, name])?.value
+    return (await this.db.get<{ value: string }>('SELECT value FROM memory_meta WHERE agent_id = ? AND name = ?', [agentId, name]))?.value
   }
 
   async setMeta(agentId: string, name: string, value: string): Promise<void> {
-    this.db.run('INSERT INTO memory_meta (agent_id, name, value) VALUES (?, ?, ?) ON CONFLICT (agent_id, name) DO UPDATE SET value = excluded.value', [agentId, name, value])
+    await this.db.run('INSERT INTO memory_meta (agent_id, name, value) VALUES (?, ?, ?) ON CONFLICT (agent_id, name) DO UPDATE SET value = excluded.value', [agentId, name, value])
   }
 
   async counts(agentId: string): Promise<{ files: number; chunks: number; keys: number; vectors: number }> {
-    const one = (sql: string) => this.db.get<{ n: number }>(sql, [agentId])?.n ?? 0
-    return {
-      files: one('SELECT COUNT(*) AS n FROM memory_files WHERE agent_id = ?'),
-      chunks: one('SELECT COUNT(*) AS n FROM memory_chunks WHERE agent_id = ?'),
-      keys: one('SELECT COUNT(*) AS n FROM memory_keys WHERE agent_id = ?'),
-      vectors: one('SELECT COUNT(*) AS n FROM memory_chunks WHERE agent_id = ? AND vector IS NOT NULL'),
-    }
+    const row = await this.db.get<{ files: number; chunks: number; keys: number; vectors: number }>(
+      `SELECT (SELECT COUNT(*) FROM memory_files WHERE agent_id = ?) AS files,
+              (SELECT COUNT(*) FROM memory_chunks WHERE agent_id = ?) AS chunks,
+              (SELECT COUNT(*) FROM memory_keys WHERE agent_id = ?) AS keys,
+              (SELECT COUNT(*) FROM memory_chunks WHERE agent_id = ? AND vector IS NOT NULL) AS vectors`,
+      [agentId, agentId, agentId, agentId],
+    )
+    return { files: Number(row?.files ?? 0), chunks: Number(row?.chunks ?? 0), keys: Number(row?.keys ?? 0), vectors: Number(row?.vectors ?? 0) }
   }
 }
