@@ -39,16 +39,25 @@ for (let f = 0; f * NOTES_PER_FILE < chunks.length; f++) {
 // 2. A full index through the plugin's MemoryIndex on the real SQLite store, event loop watched.
 const store = SqliteStateStore.open(join(ws, 'state.db'))
 const owner = store.forOwner('tool:memory')
-owner.migrate(MEMORY_MIGRATIONS)
+await owner.migrate(MEMORY_MIGRATIONS)
 const indexStore = new MemoryIndexStore(owner)
 const worker = new IndexerClient()
 const embedder = createHashingEmbedder()
 const log = createSilentLogger()
 const hybrid = new MemoryIndex('main', { workspace: ws, extraPaths: [] }, indexStore, worker, embedder, DEFAULT_SEARCH_SETTINGS, join(ws, 'ann'), log)
+// Stalls: every gap of 100 ms or more between timer ticks, with when it happened (ms since the index started).
+const stalls = []
+const watchStalls = () => {
+  let last = performance.now()
+  const timer = setInterval(() => { const now = performance.now(); if (now - last >= 100) stalls.push([Math.round(last - t0), Math.round(now - last)]); last = now }, 10)
+  return () => clearInterval(timer)
+}
 const loop = monitorEventLoopDelay({ resolution: 1 })
 loop.enable()
 let t0 = performance.now()
+const unwatch = watchStalls()
 await hybrid.open()
+unwatch()
 const indexMs = performance.now() - t0
 loop.disable()
 const status = await hybrid.status()
@@ -128,13 +137,14 @@ compare('  usearch HNSW i8 (M 16, ef 96)', (q) => vectorIndex.search(q, K).map((
 
 await hybrid.close()
 await worker.close()
-store.close()
+await store.close()
 
 const h = (hist) => `p50 ${ms(hist.percentile(50) / 1e6)} ms, p99 ${ms(hist.percentile(99) / 1e6)} ms, max ${ms(hist.max / 1e6)} ms`
 console.log(`\nbench/memory: ${status.chunks} chunks x ${D} dims (hashing trick), ${queries.length} queries, Node ${process.version}\n`)
 console.log(`indexing: ${Math.round(status.chunks / (indexMs / 1000))} chunks/s (full index incl. ANN build, ${(indexMs / 1000).toFixed(1)} s)`)
 console.log(`event-loop delay during the full index: ${h(loop)}   (target p99 < 20 ms)`)
-console.log(`event-loop delay during a forced reindex: ${h(loop2)}\n`)
+console.log(`event-loop delay during a forced reindex: ${h(loop2)}`)
+console.log(`stalls >= 100 ms during the full index [at ms, length ms]: ${JSON.stringify(stalls)}\n`)
 const widths = [40, 10, 10]
 console.log(`${'search (ms)'.padEnd(widths[0])}${'p50'.padStart(widths[1])}${'p99'.padStart(widths[2])}  notes`)
 for (const [w, a, b, n] of rows) console.log(`${w.padEnd(widths[0])}${String(a).padStart(widths[1])}${String(b).padStart(widths[2])}  ${n}`)

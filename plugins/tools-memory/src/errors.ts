@@ -16,3 +16,6 @@ export const MEM_ERR_INDEXER_FAILED = createError<'MEM_ERR_INDEXER_FAILED', [rea
 /** The embeddings endpoint answered with an error or an unexpected body. */
 export const MEM_ERR_EMBEDDINGS_FAILED = createError<'MEM_ERR_EMBEDDINGS_FAILED', [reason: string]>(
   'MEM_ERR_EMBEDDINGS_FAILED', 'Embedding request failed: %s', 502)
+/** `memory.status`, `memory.index` or `memory.search` named an agent the gateway does not have. */
+export const MEM_ERR_AGENT_UNKNOWN = createError<'MEM_ERR_AGENT_UNKNOWN', [agentId: string, known: string]>(
+  'MEM_ERR_AGENT_UNKNOWN', "Unknown agent '%s' (agents: %s)", 404)

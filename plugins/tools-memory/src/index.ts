@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { createToken, definePlugin, type GatewayRuntime, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { createHashingEmbedder, type Embedder } from './embedder.js'
+import { MEM_ERR_AGENT_UNKNOWN } from './errors.js'
 import { IndexerClient } from './indexer-client.js'
 import { MemoryConfigSchema, type MemoryConfig } from './memory-config.js'
 import { MemoryIndex, type MemorySearchSettings } from './memory-index.js'
@@ -85,6 +86,8 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
 
     const indexFor = (agentId: string | undefined): Promise<MemoryIndex> => {
       const id = agentId ?? 'main'
+      const known = api.gateway.agent.agentIds()
+      if (!known.includes(id)) return Promise.reject(new MEM_ERR_AGENT_UNKNOWN(id, known.join(', ')))
       let pending = indexes.get(id)
       if (!pending) {
         pending = (async () => {
@@ -165,7 +168,7 @@ export { createHashingEmbedder } from './embedder.js'
 export { createRemoteEmbedder } from './remote-embedder.js'
 export { VectorIndex } from './vector-index.js'
 export { resolveMemoryPath } from './memory-paths.js'
-export { MEM_ERR_PATH_REFUSED, MEM_ERR_KEY_INVALID, MEM_ERR_INDEXER_FAILED, MEM_ERR_EMBEDDINGS_FAILED } from './errors.js'
+export { MEM_ERR_PATH_REFUSED, MEM_ERR_KEY_INVALID, MEM_ERR_INDEXER_FAILED, MEM_ERR_EMBEDDINGS_FAILED, MEM_ERR_AGENT_UNKNOWN } from './errors.js'
 
 export type { MemoryConfig, MemoryConfigInput } from './memory-config.js'
 export type { MemorySearchResult, MemorySearchSettings, MemoryStatus } from './memory-index.js'
