@@ -65,7 +65,14 @@ export class MemoryIndexStore {
     return new Map(rows.map((r) => [r.hash, fromBlob(r.vector)]))
   }
 
-  /** Replace one source's chunks (a file, or a key) in one transaction; returns the removed and added ids. */
+  /**
+   * Replace one source's chunks (a file, or a key) in one transaction, touching only what changed:
+   * a chunk whose hash the source already has keeps its row, its keyword entry and its vector (its
+   * line range is updated), so reindexing an unchanged or slightly edited file rewrites little and
+   * the keyword index does not fill up with deleted entries. Returns the ids whose vectors went away
+   * and the chunks (by index in `chunks`) whose vectors are new; a kept chunk whose vector changes
+   * (another model) is in both.
+   */
   async replaceChunks(input: {
     agentId: string
     source: 'file' | 'key'
@@ -75,20 +82,39 @@ export class MemoryIndexStore {
     model: string | undefined
     now: number
     file?: { hash: string; mtimeMs: number }
-  }): Promise<{ removed: number[]; added: number[] }> {
+  }): Promise<{ removed: number[]; added: { id: number; index: number }[] }> {
     return this.db.transaction(async (tx) => {
-      const removed = await this.#deleteChunks(tx, input.agentId, input.path)
-      const added: number[] = []
-      for (const [i, c] of input.chunks.entries()) {
-        const vector = input.vectors[i]
-        const params = [
-          input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text,
-          vector ? input.model ?? null : null, vector ? toBlob(vector) : null, input.now,
-        ]
+      const old = await tx.all<{ id: number; hash: string; start_line: number; end_line: number; model: string | null }>(
+        'SELECT id, hash, start_line, end_line, model FROM memory_chunks WHERE agent_id = ? AND path = ? ORDER BY id', [input.agentId, input.path])
+      const byHash = new Map<string, typeof old>()
+      for (const row of old) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row])
+      const matched = input.chunks.map((c) => byHash.get(c.hash)?.shift())
+      const kept = new Set(matched.flatMap((row) => (row ? [row.id] : [])))
+      const removed: number[] = []
+      const gone = old.filter((row) => !kept.has(row.id)).map((row) => row.id)
+      await this.#deleteChunkIds(tx, gone)
+      removed.push(...gone)
+      const added: { id: number; index: number }[] = []
+      for (const [index, c] of input.chunks.entries()) {
+        const vector = input.vectors[index]
+        const model = vector ? input.model ?? null : null
+        const row = matched[index]
+        if (row) {
+          if (row.start_line !== c.startLine || row.end_line !== c.endLine) {
+            await tx.run('UPDATE memory_chunks SET start_line = ?, end_line = ? WHERE id = ?', [c.startLine, c.endLine, row.id])
+          }
+          if (row.model !== model) {
+            await tx.run('UPDATE memory_chunks SET model = ?, vector = ? WHERE id = ?', [model, vector ? toBlob(vector) : null, row.id])
+            if (row.model !== null) removed.push(row.id)
+            if (vector) added.push({ id: row.id, index })
+          }
+          continue
+        }
+        const params = [input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text, model, vector ? toBlob(vector) : null, input.now]
         // PostgreSQL keeps the keyword index in the row (a tsvector); SQLite in the FTS5 table.
-        const row = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, c.indexText] : params)
-        if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [row!.id, c.indexText])
-        added.push(row!.id)
+        const inserted = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, c.indexText] : params)
+        if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [inserted!.id, c.indexText])
+        if (vector) added.push({ id: inserted!.id, index })
       }
       if (input.file) {
         await tx.run(
@@ -104,16 +130,18 @@ export class MemoryIndexStore {
   /** Forget a file (or a key's chunk): its chunks and its file row. */
   async removeSource(agentId: string, path: string): Promise<number[]> {
     return this.db.transaction(async (tx) => {
-      const removed = await this.#deleteChunks(tx, agentId, path)
+      const ids = (await tx.all<{ id: number }>('SELECT id FROM memory_chunks WHERE agent_id = ? AND path = ?', [agentId, path])).map((r) => r.id)
+      await this.#deleteChunkIds(tx, ids)
       await tx.run('DELETE FROM memory_files WHERE agent_id = ? AND path = ?', [agentId, path])
-      return removed
+      return ids
     })
   }
 
-  async #deleteChunks(tx: SqlTransaction, agentId: string, path: string): Promise<number[]> {
-    const ids = (await tx.all<{ id: number }>('DELETE FROM memory_chunks WHERE agent_id = ? AND path = ? RETURNING id', [agentId, path])).map((r) => r.id)
-    if (tx.dialect === 'sqlite') for (const id of ids) await tx.run('DELETE FROM memory_fts WHERE rowid = ?', [id])
-    return ids
+  async #deleteChunkIds(tx: SqlTransaction, ids: readonly number[]): Promise<void> {
+    for (const id of ids) {
+      await tx.run('DELETE FROM memory_chunks WHERE id = ?', [id])
+      if (tx.dialect === 'sqlite') await tx.run('DELETE FROM memory_fts WHERE rowid = ?', [id])
+    }
   }
 
   /**

@@ -122,6 +122,8 @@ export class MemoryIndex {
       const files = await listMemoryFiles(this.roots)
       const known = await this.store.fileHashes(this.agentId)
       const stats = { indexed: 0, removed: 0, unchanged: 0 }
+      // Vectors added or dropped: a bulk index rebuilds the ANN snapshot only when there are any.
+      const vectorChanges = { count: 0 }
       const present = new Set(files.map((f) => f.display))
       for (const path of known.keys()) {
         if (!present.has(path)) {
@@ -137,26 +139,28 @@ export class MemoryIndex {
         { tokens: this.settings.chunking.tokens, overlap: this.settings.chunking.overlap, hashingDims },
         async (results) => {
           for (const result of results) {
-            await this.#apply(result, bulk, stats)
+            vectorChanges.count += await this.#apply(result, bulk, stats)
             await yieldToLoop()
           }
         },
       )
       if (stats.indexed + stats.removed > 0) await this.store.setMeta(this.agentId, 'last_index_at', String(this.now()))
-      if (this.#vectors && (this.#vectors.needsRebuild() || (bulk && stats.indexed > 0))) await this.#rebuildAnn()
+      if (this.#vectors && (this.#vectors.needsRebuild() || (bulk && vectorChanges.count > 0))) await this.#rebuildAnn()
       return stats
     })
   }
 
-  async #apply(result: FileResult, bulk: boolean, stats: { indexed: number; removed: number; unchanged: number }): Promise<void> {
+  /** Apply one file's result; returns how many vectors were added or dropped. */
+  async #apply(result: FileResult, bulk: boolean, stats: { indexed: number; removed: number; unchanged: number }): Promise<number> {
     if (result.status === 'unchanged') {
       stats.unchanged++
-      return
+      return 0
     }
     if (result.status === 'missing') {
-      this.#dropVectors(await this.store.removeSource(this.agentId, result.display))
+      const removed = await this.store.removeSource(this.agentId, result.display)
+      this.#dropVectors(removed)
       stats.removed++
-      return
+      return removed.length
     }
     const vectors = await this.#vectorsFor(result.display, result.chunks, result.vectors)
     const { removed, added } = await this.store.replaceChunks({
@@ -164,8 +168,9 @@ export class MemoryIndex {
       file: { hash: result.hash, mtimeMs: result.mtimeMs },
     })
     this.#dropVectors(removed)
-    if (!bulk) added.forEach((id, i) => vectors[i] && this.#vectors?.add(id, vectors[i]))
+    if (!bulk) for (const { id, index } of added) this.#vectors?.add(id, vectors[index]!)
     stats.indexed++
+    return this.embedder ? removed.length + added.length : 0
   }
 
   /** Vectors for a file's chunks: from the worker (local model), else reused by chunk hash or fetched in one batch. */
@@ -275,7 +280,7 @@ export class MemoryIndex {
       const vectors = this.embedder ? await this.embedder.embed([text]).catch(() => [undefined]) : [undefined]
       const { removed, added } = await this.store.replaceChunks({ agentId: this.agentId, source: 'key', path: KEY_PATH(key), chunks: [chunk], vectors, model: this.embedder?.model, now: row.created_at })
       this.#dropVectors(removed)
-      if (vectors[0]) this.#vectors?.add(added[0]!, vectors[0])
+      for (const { id, index } of added) this.#vectors?.add(id, vectors[index]!)
       return { key: row.key, value: row.value, metadata: row.metadata === null ? undefined : JSON.parse(row.metadata), createdAt: row.created_at, updatedAt: row.updated_at }
     })
   }

@@ -53,6 +53,7 @@ export const MEMORY_MIGRATIONS: readonly Migration[] = [
           created_at BIGINT NOT NULL
         );
         CREATE INDEX memory_chunks_path ON memory_chunks (agent_id, path);
+        CREATE INDEX memory_chunks_vectors ON memory_chunks (agent_id, model, id);
         CREATE VIRTUAL TABLE memory_fts USING fts5(text, tokenize = 'unicode61');
       `,
       postgres: `${KEYS_AND_META}
@@ -71,6 +72,7 @@ export const MEMORY_MIGRATIONS: readonly Migration[] = [
           tsv TSVECTOR NOT NULL
         );
         CREATE INDEX memory_chunks_path ON memory_chunks (agent_id, path);
+        CREATE INDEX memory_chunks_vectors ON memory_chunks (agent_id, model, id);
         CREATE INDEX memory_chunks_tsv ON memory_chunks USING GIN (tsv);
       `,
     },
