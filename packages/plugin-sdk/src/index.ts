@@ -51,6 +51,8 @@ export type {
   JsonSchema,
   SkillDefinition,
   ModelProvider,
+  EmbeddingRequest,
+  EmbeddingResult,
   ModelApi,
   ModelRequest,
   ModelMessage,

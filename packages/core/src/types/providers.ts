@@ -85,6 +85,26 @@ export interface ModelProvider {
    */
   readonly models?: readonly (string | ModelInfo)[]
   stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>
+  /** Embeddings for `input`, one vector per string in order; absent when the provider has none. */
+  embed?(request: EmbeddingRequest): Promise<EmbeddingResult>
+}
+
+/** An embeddings call (OpenAI's `POST /v1/embeddings`). */
+export interface EmbeddingRequest {
+  /** The provider's model id (the part after `provider/`). */
+  readonly model: string
+  readonly input: readonly string[]
+  /** Output dimensions, for models that can shorten their vectors. */
+  readonly dimensions?: number
+  readonly signal?: AbortSignal
+}
+
+export interface EmbeddingResult {
+  /** The model that answered, as the provider names it. */
+  readonly model: string
+  /** One vector per input, in input order. */
+  readonly embeddings: readonly (readonly number[])[]
+  readonly usage: { readonly promptTokens: number; readonly totalTokens: number }
 }
 
 /** One configured provider, as the core hands it to the {@link ModelApi} its `api` names. */
