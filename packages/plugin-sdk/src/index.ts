@@ -53,6 +53,7 @@ export type {
   ModelProvider,
   EmbeddingRequest,
   EmbeddingResult,
+  AgentEmbeddings,
   ModelApi,
   ModelRequest,
   ModelMessage,

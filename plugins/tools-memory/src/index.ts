@@ -3,16 +3,17 @@
 // is configured. docs/memory.md explains it.
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import { createToken, definePlugin, type GatewayRuntime, type PluginDefinition } from '@openclaw/plugin-sdk'
+import { createToken, definePlugin, Tokens, type GatewayRuntime, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { createHashingEmbedder, type Embedder } from './embedder.js'
-import { MEM_ERR_AGENT_UNKNOWN } from './errors.js'
+import { MEM_ERR_AGENT_UNKNOWN, MEM_ERR_EMBEDDINGS_FAILED } from './errors.js'
 import { IndexerClient } from './indexer-client.js'
 import { MemoryConfigSchema, type MemoryConfig } from './memory-config.js'
 import { MemoryIndex, type MemorySearchSettings } from './memory-index.js'
 import { MemoryIndexStore } from './memory-index-store.js'
 import { MEMORY_MIGRATIONS } from './memory-migrations.js'
 import { createMemoryTools } from './memory-tools.js'
+import { createProviderEmbedder } from './provider-embedder.js'
 import { createRemoteEmbedder } from './remote-embedder.js'
 
 const PLUGIN_NAME = 'tool:memory'
@@ -48,13 +49,22 @@ function settingsOf(config: MemoryConfig): MemorySearchSettings {
   }
 }
 
-function embedderOf(config: MemoryConfig): Embedder | undefined {
+const DEFAULT_EMBEDDING_MODEL = 'text-embedding-3-small'
+const DEFAULT_EMBEDDING_DIMENSIONS = 1536
+
+/** The embedder `memory.search` asks for, or why there is none (said once in the log: keyword search only). */
+function embedderOf(config: MemoryConfig, providers: GatewayRuntime['registry']['providers']): { embedder: Embedder } | { why: string } {
   const s = config.search
-  if (s.provider === 'local') return createHashingEmbedder()
-  if (s.provider === 'openai-compatible' && s.remote) {
-    return createRemoteEmbedder({ baseUrl: s.remote.baseUrl, ...(s.remote.apiKey ? { apiKey: s.remote.apiKey } : {}), model: s.model ?? 'text-embedding-3-small', dims: s.remote.dimensions ?? 1536 })
+  if (s.provider === 'none') return { why: 'memory.search.provider is "none"' }
+  if (s.provider === 'local') return { embedder: createHashingEmbedder() }
+  if (s.provider === 'openai-compatible') {
+    if (!s.remote) return { why: 'memory.search.provider is "openai-compatible" but memory.search.remote.baseUrl is not set' }
+    return { embedder: createRemoteEmbedder({ baseUrl: s.remote.baseUrl, ...(s.remote.apiKey ? { apiKey: s.remote.apiKey } : {}), model: s.model ?? DEFAULT_EMBEDDING_MODEL, dims: s.remote.dimensions ?? s.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS }) }
   }
-  return undefined
+  const provider = providers.get(s.provider)
+  if (!provider) return { why: `memory.search.provider names '${s.provider}', which is no installed provider (installed: ${providers.keys().join(', ') || 'none'})` }
+  if (!provider.embed) return { why: `provider '${s.provider}' does not serve embeddings` }
+  return { embedder: createProviderEmbedder({ provider, model: s.model ?? DEFAULT_EMBEDDING_MODEL, dims: s.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS, requestDims: s.dimensions !== undefined }) }
 }
 
 const AgentParams = z.strictObject({ agentId: z.string().optional() })
@@ -76,13 +86,19 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     const worker = new IndexerClient()
     const store = new MemoryIndexStore(api.store)
     const settings = settingsOf(api.config)
-    const embedder = embedderOf(api.config)
+    // Chosen once, at the first index (in start(): the providers are built by then).
+    let chosen: Embedder | undefined | null = null
+    const embedder = (): Embedder | undefined => {
+      if (chosen !== null) return chosen
+      const choice = embedderOf(api.config, api.gateway.registry.providers)
+      chosen = 'embedder' in choice ? choice.embedder : undefined
+      if ('why' in choice) api.log.info(`memory search: keyword only (${store.backendName(undefined)}): ${choice.why}`)
+      else api.log.info(`memory search: hybrid (${store.backendName(choice.embedder.model)}), embeddings from ${choice.embedder.model}`)
+      return chosen
+    }
     // The tables are made in start(); an index opened before that (a tool call during start-up) waits for them.
     let migrated: Promise<void> | undefined
     const migrate = () => (migrated ??= api.store.migrate(MEMORY_MIGRATIONS))
-    if (api.config.search.provider === 'openai-compatible' && !api.config.search.remote) {
-      api.log.warn('memory.search.provider is "openai-compatible" but memory.search.remote.baseUrl is not set: keyword search only')
-    }
 
     const indexFor = (agentId: string | undefined): Promise<MemoryIndex> => {
       const id = agentId ?? 'main'
@@ -94,7 +110,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
           await migrate()
           const workspace = resolveWorkspace(api.gateway, id)
           const extraPaths = api.config.search.extraPaths.map((p) => (isAbsolute(expandHome(p)) ? resolve(expandHome(p)) : resolve(workspace, p)))
-          const index = new MemoryIndex(id, { workspace, extraPaths }, store, worker, embedder, settings, join(api.gateway.stateDir, 'memory'), api.log.child({ agent: id }))
+          const index = new MemoryIndex(id, { workspace, extraPaths }, store, worker, embedder(), settings, join(api.gateway.stateDir, 'memory'), api.log.child({ agent: id }))
           await index.open()
           if (api.config.search.sync.watch) index.watch()
           return index
@@ -141,7 +157,27 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
         await worker.close()
       },
     })
-    if (!embedder) api.log.info('memory search: keyword only (FTS5 BM25); set memory.search.provider to add vectors')
+    // The agent's embedding setup, for the gateway's POST /v1/embeddings (http:openai).
+    api.services.registerInstance(Tokens.AgentEmbeddings, {
+      modelFor: () => embedder()?.model,
+      async embed(agentId, request) {
+        const known = api.gateway.agent.agentIds()
+        if (!known.includes(agentId)) throw new MEM_ERR_AGENT_UNKNOWN(agentId, known.join(', '))
+        const e = embedder()
+        if (!e) throw new MEM_ERR_EMBEDDINGS_FAILED(`agent '${agentId}' has no embedding model`)
+        const provider = api.config.search.provider
+        // A provider's vectors go out as it made them (any `dimensions` honoured); the others are unit vectors of their own length.
+        const viaProvider = api.gateway.registry.providers.get(provider)
+        if (viaProvider?.embed && provider !== 'local' && provider !== 'openai-compatible') {
+          return viaProvider.embed({ model: api.config.search.model ?? DEFAULT_EMBEDDING_MODEL, input: request.input, ...(request.dimensions !== undefined ? { dimensions: request.dimensions } : api.config.search.dimensions !== undefined ? { dimensions: api.config.search.dimensions } : {}), ...(request.signal ? { signal: request.signal } : {}) })
+        }
+        if (request.dimensions !== undefined && request.dimensions !== e.dims) throw new MEM_ERR_EMBEDDINGS_FAILED(`${e.model} makes ${e.dims}-dimensional vectors; 'dimensions' ${request.dimensions} cannot be served`)
+        const vectors = await e.embed(request.input, request.signal)
+        const tokens = request.input.reduce((n, text) => n + Math.ceil(text.length / 4), 0)
+        return { model: e.model, embeddings: vectors.map((v) => Array.from(v)), usage: { promptTokens: tokens, totalTokens: tokens } }
+      },
+    })
+    api.services.expose(Tokens.AgentEmbeddings)
   },
   async start(api) {
     const memory = api.services.resolve(MemoryService)

@@ -4,13 +4,17 @@ import { RANKING_DEFAULTS } from './hybrid-ranking.js'
 /**
  * The plugin's config, at `memory` (OpenClaw's key: `memory.search.*`). Zero configuration gives
  * keyword search (FTS5 BM25). `provider: "local"` adds the deterministic hashing-trick embedding
- * (384 dims, no model weights); `"openai-compatible"` calls a `/v1/embeddings` endpoint.
+ * (384 dims, no model weights); `"openai-compatible"` calls a `/v1/embeddings` endpoint itself
+ * (`remote`); any other value names a provider (`models.providers.<id>`, or a built-in such as
+ * `openai`) whose plugin serves embeddings.
  */
 export const MemoryConfigSchema = z.strictObject({
   search: z.strictObject({
     enabled: z.boolean().default(true),
-    provider: z.enum(['none', 'local', 'openai-compatible']).default('none'),
+    provider: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'expected none, local, openai-compatible or a provider id').default('none'),
     model: z.string().min(1).optional(),
+    /** Vector length of `model` (a provider's); sent as `dimensions` when set. Default 1536 (text-embedding-3-small). */
+    dimensions: z.number().int().min(8).max(4096).optional(),
     remote: z.strictObject({ baseUrl: z.url(), apiKey: z.string().optional(), dimensions: z.number().int().min(8).max(4096).optional() }).optional(),
     extraPaths: z.array(z.string().min(1)).default([]),
     query: z.strictObject({

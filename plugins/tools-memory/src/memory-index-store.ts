@@ -54,6 +54,12 @@ const KEYWORD_SQL = {
 export class MemoryIndexStore {
   constructor(readonly db: SqlPort) {}
 
+  /** What answers searches: the keyword index of this dialect, and the vector index when there is a model. */
+  backendName(model: string | undefined): string {
+    const keyword = this.db.dialect === 'postgres' ? 'postgres tsvector' : 'sqlite fts5'
+    return model ? `${keyword} + usearch hnsw` : `${keyword} (keyword only)`
+  }
+
   async fileHashes(agentId: string): Promise<Map<string, string>> {
     const rows = await this.db.all<{ path: string; hash: string }>('SELECT path, hash FROM memory_files WHERE agent_id = ?', [agentId])
     return new Map(rows.map((r) => [r.path, r.hash]))

@@ -82,7 +82,7 @@ export class MemoryIndex {
   }
 
   get backend(): string {
-    return this.embedder ? 'sqlite fts5 + usearch hnsw' : 'sqlite fts5 (keyword only)'
+    return this.store.backendName(this.embedder?.model)
   }
 
   #enqueue<T>(job: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import type { Logger } from '../logging/logger.js'
 import type { GatewayRuntime } from '../plugins/plugin-api.js'
 import type { GatewayAuth, HttpServerInfo } from '../types/http.js'
+import type { AgentEmbeddings } from '../types/providers.js'
 import { createToken } from './token.js'
 
 /**
@@ -19,4 +20,6 @@ export const Tokens = Object.freeze({
   HttpServer: createToken<HttpServerInfo>('openclaw:HttpServer', { providedBy: 'core:http', shared: true }),
   /** The gateway credential check every surface shares; registered (and exposed) by the HTTP server plugin. */
   GatewayAuth: createToken<GatewayAuth>('openclaw:GatewayAuth', { providedBy: 'core:http', shared: true }),
+  /** Each agent's embedding model; registered (and exposed) by the memory plugin. */
+  AgentEmbeddings: createToken<AgentEmbeddings>('openclaw:AgentEmbeddings', { providedBy: 'tool:memory', shared: true }),
 })

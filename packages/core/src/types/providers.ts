@@ -107,6 +107,18 @@ export interface EmbeddingResult {
   readonly usage: { readonly promptTokens: number; readonly totalTokens: number }
 }
 
+/**
+ * An agent's embedding setup, for callers that need vectors without naming a model (the gateway's
+ * `POST /v1/embeddings`). The memory plugin provides it (`Tokens.AgentEmbeddings`): its
+ * `memory.search.provider` and `model`.
+ */
+export interface AgentEmbeddings {
+  /** The model the agent embeds with (`<provider>/<model>`, or `local/<name>`); undefined when it has none. */
+  modelFor(agentId: string): string | undefined
+  /** Vectors for `input`, in order; rejects with a coded error when the agent has no model or the call fails. */
+  embed(agentId: string, request: { readonly input: readonly string[]; readonly dimensions?: number; readonly signal?: AbortSignal }): Promise<EmbeddingResult>
+}
+
 /** One configured provider, as the core hands it to the {@link ModelApi} its `api` names. */
 export interface ModelApiProvider<Options = unknown> {
   /** The provider id: the key under `models.providers`, the part before `/` in model refs. */
