@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Tokens } from '@openclaw/plugin-sdk'
-import { createScriptedModelServer, createTestGateway, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, createTestGateway, scriptedEmbedding, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import OpenAI from 'openai'
+import httpOpenAi from '@openclaw/plugin-http-openai'
 import httpServer from '@openclaw/plugin-http-server'
 import httpTools from '@openclaw/plugin-http-tools'
 import providerOpenAi from '@openclaw/plugin-provider-openai'
@@ -124,5 +126,40 @@ describe('memory tools from an agent', () => {
     expect((call?.result?.output as { results: Hit[] }).results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('hallway closet') })
     const second = model.requests.filter((r) => r.format === 'openai')[1]!.body as { messages: { role: string; content: string }[] }
     expect(second.messages.find((m) => m.role === 'tool')?.content).toContain('bramble')
+  })
+})
+
+describe('memory with embeddings from a provider plugin (provider:openai on the scripted model server)', () => {
+  it('searches hybrid with the provider\'s vectors, and POST /v1/embeddings without x-openclaw-model uses the same setup', async () => {
+    const model = await createScriptedModelServer()
+    models.push(model)
+    const gw = await createTestGateway({
+      realClock: true,
+      config: {
+        gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, http: { endpoints: { chatCompletions: { enabled: true } } } },
+        agents: { defaults: { workspace: workspace() } },
+        memory: { search: { provider: 'openai', model: 'text-embedding-3-small', dimensions: 64 } },
+        models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'sk-embed', maxRetries: 0 } } },
+      },
+      plugins: [httpServer(), httpTools(), httpOpenAi(), toolsMemory(), providerOpenAi()],
+    })
+    gateways.push(gw)
+    const url = gw.services.resolve(Tokens.HttpServer).url
+    const found = await gw.tools.invoke({ name: 'memory_search', args: { query: 'raspberry pi gateway host' }, via: 'http' })
+    expect(found.ok).toBe(true)
+    const answer = found.output as { results: Hit[]; mode: string; backend: string }
+    expect(answer.mode).toBe('hybrid')
+    expect(answer.backend).toBe('sqlite fts5 + usearch hnsw')
+    expect(answer.results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('bramble') })
+    const calls = model.requests.filter((r) => r.path === '/v1/embeddings')
+    expect(calls.length).toBeGreaterThanOrEqual(2)
+    expect(calls[0]!.body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 64 })
+    expect(calls[0]!.headers.authorization).toBe('Bearer sk-embed')
+
+    const client = new OpenAI({ apiKey: TOKEN, baseURL: `${url}/v1`, maxRetries: 0 })
+    const res = await client.embeddings.create({ model: 'openclaw', input: ['gateway host'] })
+    expect(res.data[0]!.embedding).toHaveLength(64)
+    const expected = scriptedEmbedding('gateway host', 64)
+    expect(res.data[0]!.embedding.every((x, i) => Math.abs(x - expected[i]!) < 1e-6)).toBe(true)
   })
 })
