@@ -2,6 +2,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import type { ThinkingLevel } from '@openclaw/core'
 import { createCliIo, type CliIo } from './cli-io.js'
 import { CLI_VERSION } from './cli-version.js'
+import { addCronCommands } from './cron-cli.js'
 import { normalizeGatewayUrl } from './gateway-url.js'
 
 // Only types and commander load here: each command imports its module (and with it the core and
@@ -389,6 +390,8 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
       const { runSkillsTypes } = await import('./commands/skills-types.js')
       await runSkillsTypes(options, io)
     })
+
+  addCronCommands(program, io, addConnectionOptions)
 
   return program
 }

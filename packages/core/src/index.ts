@@ -12,6 +12,7 @@ export { createLogger, createSilentLogger, REDACT_PATHS } from './logging/logger
 export type { Logger, LogFn, LogLevel, CreateLoggerOptions } from './logging/logger.js'
 export { systemClock } from './clock/clock.js'
 export type { Clock, ClockTimer } from './clock/clock.js'
+export type { WakeRequest, WakeResult, WakeService } from './types/wake.js'
 
 // ── Plugins ──────────────────────────────────────────────────────────────────────────────────────
 export { PLUGIN_API_VERSION } from './plugins/plugin-definition.js'

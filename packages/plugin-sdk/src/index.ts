@@ -29,6 +29,7 @@ export type {
   Token,
   Logger,
   PluginHooks,
+  Clock,
 } from '@openclaw/core'
 
 // ── Messages and channels ────────────────────────────────────────────────────────────────────────

@@ -34,7 +34,7 @@ export default function httpHooks(): PluginDefinition<HttpHooksConfig> {
     // The guard its routes ask for. A token that equals the gateway credential fails checkConfig, and
     // the routes of a failed plugin (and of its guard) are answered 503 by core:http.
     api.http.guard(HOOKS_GUARD, createHooksGuard(config.token))
-    api.http.route(createWakeRoute({ path: `${base}/wake`, config, gateway: api.gateway, wakeEvents, log: api.log, now: () => clock.now() }))
+    api.http.route(createWakeRoute({ path: `${base}/wake`, config, gateway: api.gateway, wakeEvents, log: api.log, now: () => clock.now(), wakeService: () => (api.services.isRegistered(Tokens.Wake) ? api.services.resolve(Tokens.Wake) : undefined) }))
     api.http.route(createAgentRoute({ path: `${base}/agent`, config, gateway: api.gateway, log: api.log }))
   },
   checkConfig(api) {

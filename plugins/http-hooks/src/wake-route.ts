@@ -12,13 +12,19 @@ export interface WakeRouteOptions {
   readonly wakeEvents: WakeEventStore
   readonly log: Logger
   readonly now: () => number
+  /** The scheduler's wake (`Tokens.Wake`), when the `cron` plugin is loaded. */
+  readonly wakeService: () => WakeService | undefined
 }
 
+type WakeService = { wake(request: { text: string; mode: 'now' | 'next-heartbeat'; agentId?: string; sessionKey?: string; source: string }): Promise<unknown> }
+
 /**
- * `POST <hooks.path>/wake { text, mode? }`: a system event for the agent's main session. `now` runs
- * the agent on it in the background; `next-heartbeat` records it for the next heartbeat.
+ * `POST <hooks.path>/wake { text, mode? }`: a system event for the agent's main session. With the
+ * scheduler (`cron`) loaded, it is queued for the agent's heartbeat: `next-heartbeat` waits for the
+ * next one, `now` runs one at once. Without it, `now` runs the agent on the text in the background
+ * and `next-heartbeat` only records it (nothing reads it).
  */
-export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }: WakeRouteOptions): HttpRouteDefinition {
+export function createWakeRoute({ path, config, gateway, wakeEvents, log, now, wakeService }: WakeRouteOptions): HttpRouteDefinition {
   return {
     method: 'POST',
     path,
@@ -35,6 +41,15 @@ export function createWakeRoute({ path, config, gateway, wakeEvents, log, now }:
         target = resolveHookTarget(gateway, config, { agentId, sessionKey, fallback: 'main' })
       } catch (err) {
         return replyCodedError(reply, err)
+      }
+      const service = wakeService()
+      if (service) {
+        try {
+          await service.wake({ text, mode, agentId: target.agentId, sessionKey: target.sessionKey, source: 'hooks' })
+        } catch (err) {
+          return replyCodedError(reply, err)
+        }
+        return reply.send({ ok: true, mode })
       }
       if (mode === 'next-heartbeat') {
         const dropped = await wakeEvents.record({ agentId: target.agentId, sessionKey: target.sessionKey, text, createdAt: now() }, config.maxPendingWakeEvents)

@@ -44,6 +44,7 @@ export default function rpc(): PluginDefinition<RpcConfig> {
       config: api.config,
       startedAt,
       stats: () => server?.stats() ?? { connections: 0, slowConsumerDisconnects: 0 },
+      wakeService: () => (api.services.isRegistered(Tokens.Wake) ? api.services.resolve(Tokens.Wake) : undefined),
     }
     for (const method of createRpcMethods(deps)) api.rpc.method(method)
     const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {

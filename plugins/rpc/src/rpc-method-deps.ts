@@ -12,4 +12,6 @@ export interface RpcMethodDeps {
   readonly startedAt: number
   /** Connection counters; zeros before the server runs. */
   stats(): RpcServerStats
+  /** The scheduler's wake (`Tokens.Wake`) when the `cron` plugin is loaded. */
+  wakeService(): { wake(request: { text: string; mode: 'now' | 'next-heartbeat'; agentId?: string; sessionKey?: string; source: string }): Promise<{ sessionKey: string; runId?: string }> } | undefined
 }

@@ -5,7 +5,7 @@ import type { RpcMethodDeps } from './rpc-method-deps.js'
 /** Extra fields are allowed, as in OpenClaw's own `wake`. */
 const WakeParams = z.looseObject({
   text: z.string().min(1).max(100_000),
-  /** `next-heartbeat` is accepted; this gateway has no heartbeat scheduler, so it runs now too. */
+  /** `next-heartbeat` queues the text for the agent's next heartbeat (with the `cron` plugin; without it, it runs now too). */
   mode: z.enum(['now', 'next-heartbeat']).default('now'),
   sessionKey: z.string().min(1).max(512).optional(),
   agentId: z.string().min(1).max(64).optional(),
@@ -15,7 +15,9 @@ const SYSTEM_EVENT_INSTRUCTIONS = 'This turn is a system event (a wake-up), not 
 
 /**
  * `wake {text, mode?}`: a system event into the agent's main session (`agent:main:main` by
- * default): the agent runs on it now. Answers `{ ok, mode, runId, sessionKey }` without waiting for the run.
+ * default). With the scheduler (`cron`) loaded it is queued for the heartbeat: `now` runs a heartbeat
+ * at once, `next-heartbeat` waits for the next one. Without it, the agent runs on the text now.
+ * Answers `{ ok, mode, runId?, sessionKey }` without waiting for the run.
  */
 export function createWakeMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.output<typeof WakeParams>, object> {
   return {
@@ -23,6 +25,11 @@ export function createWakeMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.out
     description: 'Wake the agent with a system event in its main session',
     params: WakeParams,
     async handler(params, ctx) {
+      const service = deps.wakeService()
+      if (service) {
+        const woke = await service.wake({ text: params.text, mode: params.mode, source: 'rpc', ...(params.agentId ? { agentId: params.agentId } : {}), ...(params.sessionKey ? { sessionKey: params.sessionKey } : {}) })
+        return { ok: true, mode: params.mode, sessionKey: woke.sessionKey, ...(woke.runId ? { runId: woke.runId } : {}) }
+      }
       const { broadcast } = await deps.tracker.begin({
         message: params.text,
         instructions: SYSTEM_EVENT_INSTRUCTIONS,

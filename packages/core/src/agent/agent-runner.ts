@@ -41,7 +41,7 @@ import { composeSystemPrompt, mentionedSkills } from './system-prompt.js'
 import type { ToolExecutor } from './tool-executor.js'
 import { ToolPolicy } from './tool-policy.js'
 import { compileToolSchema } from './tool-schema.js'
-import { assertTranscriptRoom } from './transcript-limits.js'
+import { assertTranscriptRoom, TranscriptTotal } from './transcript-limits.js'
 
 const DEFAULT_MAX_TOOL_TURNS = 8
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -154,9 +154,12 @@ export class AgentRunner implements AgentRuntime {
   readonly #agentIds: string[]
   /** Compiled once per agent: the config does not change while the gateway runs. */
   readonly #policies = new Map<string, ToolPolicy>()
+  /** All transcripts' size for `session.maxTotalTranscriptBytes` (a cache, re-summed every few seconds). */
+  readonly #transcriptTotal: TranscriptTotal
 
   constructor(private readonly deps: AgentRunnerDeps) {
     this.#runs = deps.runs
+    this.#transcriptTotal = new TranscriptTotal(deps.sessions, deps.clock)
     this.#agentIds = [...new Set([DEFAULT_AGENT_ID, ...Object.keys(deps.config.agents.entries)])]
   }
 
@@ -313,7 +316,7 @@ export class AgentRunner implements AgentRuntime {
   /** Refuse a run whose input would take its transcript, or all of them, over the limits (before it starts). */
   #assertRoom(request: RunRequest): Promise<void> {
     const { maxTranscriptBytes, maxTotalTranscriptBytes } = this.deps.config.session
-    return assertTranscriptRoom(this.deps.sessions, { maxSessionBytes: maxTranscriptBytes, maxTotalBytes: maxTotalTranscriptBytes }, request.sessionKey, request.options)
+    return assertTranscriptRoom(this.deps.sessions, this.#transcriptTotal, { maxSessionBytes: maxTranscriptBytes, maxTotalBytes: maxTotalTranscriptBytes }, request.sessionKey, request.options)
   }
 
   /** Queue the run on its session; throws `CORE_ERR_SESSION_BUSY` when the queue is full. */

@@ -19,6 +19,20 @@ const ToolPolicySchema = z.strictObject({
 /** A model ref: `<providerId>/<modelId>`; the model id may hold more `/`. */
 const ModelRefSchema = z.string().regex(/^[^/\s]+\/\S+$/, 'expected "provider/model"')
 
+/** An agent's heartbeat, run by the scheduler plugin (`cron`) as a system-owned job. */
+export const HeartbeatSettingsSchema = z.strictObject({
+  /** How often: `30m`, `1h`; `0m` (or unset) runs no recurring heartbeat. */
+  every: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$|^\d+$/, 'expected a duration such as 30m or 1h').optional(),
+  /** The message each heartbeat turn is given (verbatim). */
+  prompt: z.string().min(1).optional(),
+  /** Where a heartbeat reply that is not `HEARTBEAT_OK`/`NO_REPLY` goes: `none` (default), `last`, or a channel id (with `to`). */
+  target: z.string().min(1).optional(),
+  to: z.string().min(1).optional(),
+  accountId: z.string().min(1).optional(),
+  timeoutSeconds: timerSeconds().positive().optional(),
+})
+export type HeartbeatSettings = z.infer<typeof HeartbeatSettingsSchema>
+
 /** Settings an agent has; `agents.defaults` supplies what an entry leaves out. */
 export const AgentSettingsSchema = z.strictObject({
   name: z.string().optional(),
@@ -34,6 +48,7 @@ export const AgentSettingsSchema = z.strictObject({
   thinking: ThinkingLevelSchema.optional(),
   /** The agent's workspace folder (its `MEMORY.md` and `memory/`); default `<stateDir>/workspace`. */
   workspace: z.string().min(1).optional(),
+  heartbeat: HeartbeatSettingsSchema.optional(),
 })
 export type AgentSettings = z.infer<typeof AgentSettingsSchema>
 

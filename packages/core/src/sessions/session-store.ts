@@ -50,8 +50,10 @@ function toEntry(row: TranscriptRow): TranscriptEntry {
 // The per-turn statements, written once: raw SQL through the store's statement cache.
 const SELECT_SESSION = 'SELECT * FROM core_sessions WHERE key = ?'
 const ENSURE_SESSION =
-  'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin, next_seq, message_count) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING'
-const RESERVE_SEQ = 'UPDATE core_sessions SET next_seq = next_seq + ?, message_count = message_count + ?, updated_at = ? WHERE key = ? RETURNING next_seq'
+  'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin, next_seq, message_count, transcript_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING'
+/** Reserves the sequence numbers of the entries about to be appended, and counts them (and their size) in. */
+const RESERVE_SEQ =
+  'UPDATE core_sessions SET next_seq = next_seq + ?, message_count = message_count + ?, transcript_bytes = transcript_bytes + ?, updated_at = ? WHERE key = ? RETURNING next_seq'
 const INSERT_ENTRY = 'INSERT INTO core_transcript (session_key, seq, at, run_id, role, data) VALUES (?, ?, ?, ?, ?, ?)'
 const SELECT_TRANSCRIPT = 'SELECT seq, at, run_id, role, data FROM core_transcript WHERE session_key = ? ORDER BY seq'
 
@@ -72,11 +74,13 @@ export class SessionStore {
    * created. `messages`: the entries the caller appends right after, counted in the new row.
    */
   ensure(key: string, agentId: string, origin?: SessionInfo['origin'], messages = 0): Promise<boolean> {
-    return SessionStore.#ensure(this.db, this.clock.now(), key, agentId, origin, messages)
+    return SessionStore.#ensure(this.db, this.clock.now(), key, agentId, origin, messages, 0)
   }
 
-  static async #ensure(db: SqlQueries, now: number, key: string, agentId: string, origin: SessionInfo['origin'] | undefined, messages: number): Promise<boolean> {
-    const { changes } = await db.run(ENSURE_SESSION, [key, agentId, now, now, origin ? JSON.stringify(origin) : null, messages + 1, messages])
+  static async #ensure(
+    db: SqlQueries, now: number, key: string, agentId: string, origin: SessionInfo['origin'] | undefined, messages: number, bytes: number,
+  ): Promise<boolean> {
+    const { changes } = await db.run(ENSURE_SESSION, [key, agentId, now, now, origin ? JSON.stringify(origin) : null, messages + 1, messages, bytes])
     return changes > 0
   }
 
@@ -92,27 +96,26 @@ export class SessionStore {
   async append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): Promise<boolean> {
     if (entries.length === 0 && !create) return false
     const now = this.clock.now()
-    if (entries.length === 0) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0)
+    if (entries.length === 0) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0, 0)
+    // Serialised before the transaction: their size (for session.maxTranscriptBytes and
+    // maxTotalTranscriptBytes, transcript-limits.ts) is counted in by the same statement that reserves them.
+    const rows = entries.map((entry) => {
+      const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
+      return { role, runId: runId ?? null, json: JSON.stringify(data) }
+    })
+    const bytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row.json), 0)
     return this.db.transaction(async (tx) => {
-      const created = create ? await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, entries.length) : false
+      const created = create ? await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, entries.length, bytes) : false
       let seq = 1
       if (!created) {
         // Reserve the sequence numbers first: one statement instead of a read and a write.
-        const row = await tx.get<{ next_seq: number }>(RESERVE_SEQ, [entries.length, entries.length, now, key])
+        const row = await tx.get<{ next_seq: number }>(RESERVE_SEQ, [entries.length, entries.length, bytes, now, key])
         // No session: it was deleted while a run was still writing to it. Its entries would be rows of
         // no session, shown by history but beyond reset and delete; they go with the session instead.
         if (row === undefined) return false
         seq = row.next_seq - entries.length
       }
-      let bytes = 0
-      for (const entry of entries) {
-        const { role, runId, ...data } = entry as NewTranscriptEntry & { runId?: string }
-        const json = JSON.stringify(data)
-        bytes += Buffer.byteLength(json)
-        await tx.run(INSERT_ENTRY, [key, seq++, now, runId ?? null, role, json])
-      }
-      // Transcript size, for session.maxTranscriptBytes / maxTotalTranscriptBytes (transcript-limits.ts).
-      await tx.run('UPDATE core_sessions SET transcript_bytes = transcript_bytes + ? WHERE key = ?', [bytes, key])
+      for (const row of rows) await tx.run(INSERT_ENTRY, [key, seq++, now, row.runId, row.role, row.json])
       return created
     })
   }

@@ -1,0 +1,35 @@
+import { z } from 'zod'
+
+const DAY = 86_400_000
+
+/**
+ * The `cron` section. OpenClaw's keys (`enabled`, `webhookToken`, `webhookSsrfPolicy`,
+ * `sessionRetention`, `failureAlert`, `triggers`) plus ours for the missed-fire policy, leases and
+ * run retention.
+ */
+export const CronConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  webhookToken: z.string().min(1).optional(),
+  webhookSsrfPolicy: z.strictObject({ allowedHostnames: z.array(z.string().min(1)).default([]) }).default({ allowedHostnames: [] }),
+  /** Accepted for compatibility; isolated sessions are reset each run instead. */
+  sessionRetention: z.union([z.string(), z.literal(false)]).optional(),
+  /** Accepted for compatibility; failure alerts are not sent yet. */
+  failureAlert: z.unknown().optional(),
+  triggers: z.looseObject({}).optional(),
+  /** How late a fire may start and still run as scheduled; later ones follow the job's missed-fire policy. */
+  missedFireGraceMs: z.number().int().min(0).max(DAY).default(60_000),
+  /** `reschedule`: how long after missed fires are noticed (at start, after a clock jump) the one catch-up run starts. */
+  catchUpDelayMs: z.number().int().min(0).max(DAY).default(10_000),
+  /** How long a run's claim lasts without renewal; a dead replica's runs are interrupted after it. */
+  leaseMs: z.number().int().min(1000).max(DAY).default(60_000),
+  /** The ticker wakes at least this often, so a wall-clock jump is noticed within it. */
+  maxSleepMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  /** A run without `timeoutSeconds` is stopped after this long (OpenClaw's 60-minute watchdog). */
+  defaultTimeoutMs: z.number().int().min(1000).max(7 * DAY).default(3_600_000),
+  runRetention: z.strictObject({
+    maxAgeMs: z.number().int().min(60_000).default(7 * DAY),
+    maxRunsPerJob: z.number().int().min(1).default(2000),
+  }).default({ maxAgeMs: 7 * DAY, maxRunsPerJob: 2000 }),
+})
+export type CronConfig = z.output<typeof CronConfigSchema>
+export type CronConfigInput = z.input<typeof CronConfigSchema>

@@ -1,0 +1,109 @@
+import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import { callMethod, settle } from '../test/call-method.js'
+import cron from './index.js'
+
+const MIN = 60_000
+const START = Date.UTC(2026, 0, 1, 12)
+
+let gateway: TestGateway | undefined
+afterEach(async () => {
+  await gateway?.stop()
+  gateway = undefined
+})
+
+async function start(config: Record<string, unknown> = {}): Promise<TestGateway> {
+  gateway = await createTestGateway({ plugins: [cron()], config: { cron: { catchUpDelayMs: 10_000, ...config } } })
+  gateway.clock!.set(START)
+  await settle()
+  return gateway
+}
+
+/**
+ * Move the fake clock in steps, letting each tick's store work finish. (A fake clock only fires a
+ * timer when it is moved again, so a test moves it a few steps past the moment it cares about.)
+ */
+async function advance(gw: TestGateway, ms: number, step = 1000): Promise<void> {
+  for (let done = 0; done < ms; done += step) {
+    gw.clock!.advance(Math.min(step, ms - done))
+    await settle()
+  }
+}
+
+/** A job that only queues a system event (no model call): its runs succeed at once. */
+const queueJob = (schedule: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ name: 'q', schedule, payload: { kind: 'systemEvent', text: 'tick' }, wakeMode: 'next-heartbeat', ...extra })
+
+async function runs(gw: TestGateway, id: string): Promise<{ status: string; scheduledAtMs?: number; errorReason?: string; skippedCount?: number; manual?: boolean }[]> {
+  return (await callMethod(gw, 'cron.runs', { id, limit: 200, sortDir: 'asc' })).entries
+}
+
+describe('the ticker on a fake clock', () => {
+  it('should fire an every job once per interval, each fire under its own scheduled time', async () => {
+    const gw = await start()
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: MIN, anchorMs: START }))
+    await advance(gw, 5 * MIN + 500)
+    await expect.poll(async () => (await runs(gw, job.id)).map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+    const rows = await runs(gw, job.id)
+    expect(rows.map((r) => r.scheduledAtMs! - START)).toEqual([1, 2, 3, 4, 5].map((n) => n * MIN))
+  })
+
+  it('should coalesce fires missed across a forward clock jump into one catch-up run, and record the rest as skipped', async () => {
+    const gw = await start()
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: 10 * MIN, anchorMs: START }))
+    await advance(gw, 10 * MIN + 500)
+    gw.clock!.set(START + 65 * MIN) // the wall clock jumps 55 minutes ahead
+    await advance(gw, 2 * MIN)
+    await expect.poll(async () => (await runs(gw, job.id)).map((r) => [r.status, r.errorReason, r.skippedCount])).toEqual([
+      ['ok', undefined, undefined],
+      ['skipped', 'missed', 4], // 20, 30, 40 and 50 minutes
+      ['ok', undefined, undefined], // the catch-up, for the fire at 60
+    ])
+    const rows = await runs(gw, job.id)
+    expect(rows[2]!.scheduledAtMs).toBe(START + 65 * MIN + 10_000)
+    expect((await callMethod(gw, 'cron.get', { id: job.id })).state.nextRunAtMs).toBe(START + 70 * MIN)
+  })
+
+  it('should neither repeat nor drop a fire when the wall clock jumps back', async () => {
+    const gw = await start()
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: MIN, anchorMs: START }))
+    await advance(gw, 3 * MIN + 500)
+    gw.clock!.set(START + MIN + 30_000) // back 2 minutes
+    await advance(gw, 5 * MIN)
+    await expect.poll(async () => (await runs(gw, job.id)).filter((r) => r.status === 'ok').length).toBe(6)
+    const rows = await runs(gw, job.id)
+    const scheduled = rows.map((r) => (r.scheduledAtMs! - START) / MIN)
+    expect(new Set(scheduled).size).toBe(scheduled.length)
+    expect(scheduled).toEqual([1, 2, 3, 4, 5, 6]) // 4 waits until the clock passes it again
+    expect(rows.every((r) => r.status === 'ok')).toBe(true)
+  })
+
+  it('should skip fires later than maxLatenessMs under the skip policy, with the reason', async () => {
+    const gw = await start()
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: MIN, anchorMs: START }, { missedFires: { policy: 'skip', maxLatenessMs: 5000 } }))
+    gw.clock!.set(START + 3 * MIN + 20_000)
+    await advance(gw, 5000)
+    await expect.poll(() => runs(gw, job.id)).toEqual([expect.objectContaining({ status: 'skipped', errorReason: 'too-late', skippedCount: 3 })])
+    expect((await callMethod(gw, 'cron.get', { id: job.id })).state.nextRunAtMs).toBe(START + 4 * MIN)
+  })
+
+  it('should run a missed cron fire at once under runOnce, across a DST change in its zone', async () => {
+    const gw = await start()
+    // 2026-03-29: Europe/Vienna springs forward; the gateway is down from 00:30 to 05:00 UTC.
+    gw.clock!.set(Date.UTC(2026, 2, 29, 0, 30))
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'cron', expr: '0 * * * *', tz: 'Europe/Vienna' }, { missedFires: { policy: 'runOnce' } }))
+    gw.clock!.set(Date.UTC(2026, 2, 29, 5, 0, 30))
+    await advance(gw, 5000)
+    await expect.poll(async () => (await runs(gw, job.id)).map((r) => [r.status, r.skippedCount]).sort()).toEqual([['ok', undefined], ['skipped', 4]])
+    expect(new Date((await callMethod(gw, 'cron.get', { id: job.id })).state.nextRunAtMs).toISOString()).toBe('2026-03-29T06:00:00.000Z')
+  })
+
+  it('should delete a one-shot after it succeeded, and keep it (disabled) with deleteAfterRun false', async () => {
+    const gw = await start()
+    const gone = await callMethod(gw, 'cron.add', queueJob({ kind: 'at', at: '30s' }))
+    const kept = await callMethod(gw, 'cron.add', queueJob({ kind: 'at', at: '30s' }, { deleteAfterRun: false }))
+    await advance(gw, MIN)
+    await expect.poll(async () => (await callMethod(gw, 'cron.get', { id: kept.id })).enabled).toBe(false)
+    await expect(callMethod(gw, 'cron.get', { id: gone.id })).rejects.toMatchObject({ code: 'CRON_ERR_JOB_NOT_FOUND' })
+    expect(await callMethod(gw, 'cron.get', { id: kept.id })).toMatchObject({ enabled: false, state: { lastRunStatus: 'ok' } })
+  })
+})

@@ -1,0 +1,339 @@
+import type { Migration, OwnerStore, SqlTransaction } from '@openclaw/plugin-sdk'
+import type { CronJob, CronJobSpec, CronJobState } from './cron-job.js'
+import type { SkippedFires } from './plan-fire.js'
+
+export const JOBS = 'cron_jobs'
+export const RUNS = 'cron_runs'
+export const EVENTS = 'cron_system_events'
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'jobs, run history with fire claims, queued system events',
+    up: {
+      sqlite: `
+        CREATE TABLE ${JOBS} (
+          id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, name TEXT NOT NULL, enabled INTEGER NOT NULL, system INTEGER NOT NULL DEFAULT 0,
+          next_run_at INTEGER, running_run_id TEXT, running_at INTEGER,
+          created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, spec TEXT NOT NULL, state TEXT NOT NULL);
+        CREATE INDEX ${JOBS}_due ON ${JOBS} (enabled, next_run_at);
+        CREATE TABLE ${RUNS} (
+          run_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, fire_key TEXT NOT NULL, scheduled_at INTEGER, manual INTEGER NOT NULL DEFAULT 0,
+          status TEXT NOT NULL, error TEXT, error_reason TEXT, summary TEXT, skipped_count INTEGER,
+          delivered INTEGER, delivery_status TEXT, session_key TEXT, model TEXT,
+          started_at INTEGER NOT NULL, ended_at INTEGER, duration_ms INTEGER, next_run_at INTEGER,
+          owner TEXT, lease_until INTEGER);
+        CREATE UNIQUE INDEX ${RUNS}_fire ON ${RUNS} (job_id, fire_key);
+        CREATE INDEX ${RUNS}_job_time ON ${RUNS} (job_id, started_at);
+        CREATE INDEX ${RUNS}_status ON ${RUNS} (status, lease_until);
+        CREATE TABLE ${EVENTS} (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, agent_id TEXT NOT NULL, session_key TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL, created_at INTEGER NOT NULL);
+        CREATE INDEX ${EVENTS}_session ON ${EVENTS} (session_key, id);`,
+      postgres: `
+        CREATE TABLE ${JOBS} (
+          id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, name TEXT NOT NULL, enabled INTEGER NOT NULL, system INTEGER NOT NULL DEFAULT 0,
+          next_run_at BIGINT, running_run_id TEXT, running_at BIGINT,
+          created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, spec TEXT NOT NULL, state TEXT NOT NULL);
+        CREATE INDEX ${JOBS}_due ON ${JOBS} (enabled, next_run_at);
+        CREATE TABLE ${RUNS} (
+          run_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, fire_key TEXT NOT NULL, scheduled_at BIGINT, manual INTEGER NOT NULL DEFAULT 0,
+          status TEXT NOT NULL, error TEXT, error_reason TEXT, summary TEXT, skipped_count INTEGER,
+          delivered INTEGER, delivery_status TEXT, session_key TEXT, model TEXT,
+          started_at BIGINT NOT NULL, ended_at BIGINT, duration_ms BIGINT, next_run_at BIGINT,
+          owner TEXT, lease_until BIGINT);
+        CREATE UNIQUE INDEX ${RUNS}_fire ON ${RUNS} (job_id, fire_key);
+        CREATE INDEX ${RUNS}_job_time ON ${RUNS} (job_id, started_at);
+        CREATE INDEX ${RUNS}_status ON ${RUNS} (status, lease_until);
+        CREATE TABLE ${EVENTS} (
+          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, agent_id TEXT NOT NULL, session_key TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL, created_at BIGINT NOT NULL);
+        CREATE INDEX ${EVENTS}_session ON ${EVENTS} (session_key, id);`,
+    },
+  },
+]
+
+type Row = Record<string, unknown>
+type Queries = Pick<SqlTransaction, 'run' | 'get' | 'all' | 'dialect'>
+
+const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v))
+const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v))
+
+/** A stored job row, with what the ticker needs besides the job. */
+export interface JobRow {
+  readonly job: CronJob
+  readonly runningRunId: string | undefined
+}
+
+export function jobFromRow(row: Row): JobRow {
+  const spec = JSON.parse(String(row.spec)) as CronJobSpec
+  const state = JSON.parse(String(row.state)) as CronJobState
+  const nextRunAtMs = num(row.next_run_at)
+  const runningAtMs = num(row.running_at)
+  const job: CronJob = {
+    id: String(row.id),
+    ...spec,
+    enabled: Number(row.enabled) === 1,
+    ...(Number(row.system) === 1 ? { system: true } : {}),
+    createdAtMs: Number(row.created_at),
+    updatedAtMs: Number(row.updated_at),
+    state: { ...state, ...(nextRunAtMs !== undefined ? { nextRunAtMs } : {}), ...(runningAtMs !== undefined ? { runningAtMs } : {}) },
+  }
+  if (nextRunAtMs === undefined) delete (job.state as { nextRunAtMs?: number }).nextRunAtMs
+  if (runningAtMs === undefined) delete (job.state as { runningAtMs?: number }).runningAtMs
+  return { job, runningRunId: str(row.running_run_id) }
+}
+
+/** A run history row, as `cron.runs` answers it (OpenClaw's fields, plus ours: scheduledAtMs, skippedCount, manual). */
+export interface CronRun {
+  readonly ts: number
+  readonly jobId: string
+  readonly action: 'started' | 'finished'
+  readonly status: 'running' | 'ok' | 'error' | 'skipped'
+  readonly runId: string
+  readonly runAtMs: number
+  readonly scheduledAtMs?: number
+  readonly manual?: boolean
+  readonly error?: string
+  readonly errorReason?: string
+  readonly summary?: string
+  readonly skippedCount?: number
+  readonly delivered?: boolean
+  readonly deliveryStatus?: string
+  readonly sessionKey?: string
+  readonly durationMs?: number
+  readonly nextRunAtMs?: number
+  readonly model?: string
+}
+
+export function runFromRow(row: Row): CronRun {
+  const out: Record<string, unknown> = {
+    ts: num(row.ended_at) ?? Number(row.started_at),
+    jobId: String(row.job_id),
+    action: row.status === 'running' ? 'started' : 'finished',
+    status: String(row.status),
+    runId: String(row.run_id),
+    runAtMs: Number(row.started_at),
+    scheduledAtMs: num(row.scheduled_at),
+    manual: Number(row.manual) === 1 ? true : undefined,
+    error: str(row.error),
+    errorReason: str(row.error_reason),
+    summary: str(row.summary),
+    skippedCount: num(row.skipped_count),
+    delivered: row.delivered === null || row.delivered === undefined ? undefined : Number(row.delivered) === 1,
+    deliveryStatus: str(row.delivery_status),
+    sessionKey: str(row.session_key),
+    durationMs: num(row.duration_ms),
+    nextRunAtMs: num(row.next_run_at),
+    model: str(row.model),
+  }
+  for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key]
+  return out as unknown as CronRun
+}
+
+/** What a finished run writes to its row. */
+export interface RunFinish {
+  readonly status: 'ok' | 'error'
+  readonly endedAtMs: number
+  readonly error?: string
+  readonly errorReason?: string
+  readonly summary?: string
+  readonly delivered?: boolean
+  readonly deliveryStatus?: string
+  readonly sessionKey?: string
+  readonly model?: string
+  readonly nextRunAtMs?: number
+}
+
+export interface RunsQuery {
+  readonly jobId?: string
+  readonly runId?: string
+  readonly statuses?: readonly string[]
+  readonly limit: number
+  readonly offset: number
+  readonly sortDir: 'asc' | 'desc'
+}
+
+/** The scheduler's tables: jobs, their run history (whose unique (job, fire) key is the fire claim), queued system events. */
+export class CronStore {
+  constructor(readonly store: OwnerStore) {}
+
+  migrate(): Promise<void> {
+    return this.store.migrate(MIGRATIONS)
+  }
+
+  async insertJob(q: Queries, job: CronJob): Promise<void> {
+    const { id, createdAtMs, updatedAtMs, state, enabled, system, ...spec } = job
+    const { nextRunAtMs, runningAtMs: _running, ...rest } = state
+    await q.run(
+      `INSERT INTO ${JOBS} (id, agent_id, name, enabled, system, next_run_at, created_at, updated_at, spec, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, spec.agentId, spec.name, enabled ? 1 : 0, system ? 1 : 0, nextRunAtMs ?? null, createdAtMs, updatedAtMs, JSON.stringify(spec), JSON.stringify(rest)],
+    )
+  }
+
+  /** Replace a job's definition, enabled flag and next fire. */
+  async saveJob(q: Queries, job: CronJob): Promise<void> {
+    const { id, createdAtMs: _c, updatedAtMs, state, enabled, system: _s, ...spec } = job
+    const { nextRunAtMs, runningAtMs: _running, ...rest } = state
+    await q.run(`UPDATE ${JOBS} SET agent_id = ?, name = ?, enabled = ?, next_run_at = ?, updated_at = ?, spec = ?, state = ? WHERE id = ?`, [
+      spec.agentId, spec.name, enabled ? 1 : 0, nextRunAtMs ?? null, updatedAtMs, JSON.stringify(spec), JSON.stringify(rest), id,
+    ])
+  }
+
+  async getJob(q: Queries, id: string): Promise<JobRow | undefined> {
+    const row = await q.get<Row>(`SELECT * FROM ${JOBS} WHERE id = ?${q.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id])
+    return row ? jobFromRow(row) : undefined
+  }
+
+  async listJobs(): Promise<JobRow[]> {
+    return (await this.store.all<Row>(`SELECT * FROM ${JOBS} ORDER BY created_at, id`)).map(jobFromRow)
+  }
+
+  async deleteJob(q: Queries, id: string): Promise<boolean> {
+    return (await q.run(`DELETE FROM ${JOBS} WHERE id = ?`, [id])).changes > 0
+  }
+
+  /** Enabled jobs due at `nowMs`, earliest first; locked for this transaction on PostgreSQL (others skip them). */
+  async dueJobs(q: Queries, nowMs: number, limit: number): Promise<JobRow[]> {
+    const lock = q.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''
+    const rows = await q.all<Row>(`SELECT * FROM ${JOBS} WHERE enabled = 1 AND next_run_at <= ? ORDER BY next_run_at LIMIT ?${lock}`, [nowMs, limit])
+    return rows.map(jobFromRow)
+  }
+
+  /** When the earliest enabled job is due, if any. */
+  async earliestDue(): Promise<number | undefined> {
+    const row = await this.store.get<{ t: unknown }>(`SELECT MIN(next_run_at) AS t FROM ${JOBS} WHERE enabled = 1`)
+    return num(row?.t)
+  }
+
+  async countJobs(): Promise<{ total: number; enabled: number }> {
+    const row = await this.store.get<{ total: unknown; enabled: unknown }>(`SELECT COUNT(*) AS total, SUM(enabled) AS enabled FROM ${JOBS}`)
+    return { total: Number(row?.total ?? 0), enabled: Number(row?.enabled ?? 0) }
+  }
+
+  /** Move a due job on, only if nobody did meanwhile (compare-and-set on its next fire). */
+  async advanceJob(q: Queries, id: string, dueAtMs: number, next: { nextRunAtMs: number | undefined; runningRunId?: string; runningAtMs?: number; state: CronJobState; enabled: boolean }): Promise<boolean> {
+    const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = next.state
+    const result = await q.run(
+      `UPDATE ${JOBS} SET next_run_at = ?, running_run_id = COALESCE(?, running_run_id), running_at = COALESCE(?, running_at), state = ?, enabled = ? WHERE id = ? AND next_run_at = ?`,
+      [next.nextRunAtMs ?? null, next.runningRunId ?? null, next.runningAtMs ?? null, JSON.stringify(rest), next.enabled ? 1 : 0, id, dueAtMs],
+    )
+    return result.changes > 0
+  }
+
+  /** Mark a job running a manual run (no claim of a scheduled fire). */
+  async markRunning(q: Queries, id: string, runId: string, atMs: number): Promise<boolean> {
+    return (await q.run(`UPDATE ${JOBS} SET running_run_id = ?, running_at = ? WHERE id = ? AND running_run_id IS NULL`, [runId, atMs, id])).changes > 0
+  }
+
+  /** Write a job's state after its run, and clear its running mark. */
+  async settleJob(q: Queries, id: string, runId: string, next: { nextRunAtMs: number | undefined; state: CronJobState; enabled: boolean }): Promise<void> {
+    const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = next.state
+    await q.run(
+      `UPDATE ${JOBS} SET next_run_at = ?, state = ?, enabled = ?, running_run_id = NULL, running_at = NULL WHERE id = ? AND (running_run_id = ? OR running_run_id IS NULL)`,
+      [next.nextRunAtMs ?? null, JSON.stringify(rest), next.enabled ? 1 : 0, id, runId],
+    )
+  }
+
+  /**
+   * Claim a fire: insert its run row under (job, fire key). `false` when the fire was claimed
+   * before (by another replica, or before a restart): it must not run again.
+   */
+  async claimRun(q: Queries, run: { runId: string; jobId: string; fireKey: string; scheduledAtMs?: number; manual: boolean; startedAtMs: number; owner: string; leaseUntilMs: number; sessionKey?: string }): Promise<boolean> {
+    const row = await q.get(
+      `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
+       ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
+      [run.runId, run.jobId, run.fireKey, run.scheduledAtMs ?? null, run.manual ? 1 : 0, run.startedAtMs, run.owner, run.leaseUntilMs, run.sessionKey ?? null],
+    )
+    return row !== undefined
+  }
+
+  /** Record fires that do not run as one `skipped` row, claimed under `fireKey` like a run. */
+  async recordSkipped(q: Queries, run: { runId: string; jobId: string; fireKey: string; skipped: SkippedFires; atMs: number; nextRunAtMs: number | undefined }): Promise<boolean> {
+    const { skipped } = run
+    const summary = skipped.count === 1
+      ? `fire at ${new Date(skipped.firstAtMs).toISOString()} skipped: ${skipped.reason}`
+      : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
+    const row = await q.get(
+      `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, status, error_reason, summary, skipped_count, started_at, ended_at, duration_ms, next_run_at)
+       VALUES (?, ?, ?, ?, 'skipped', ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
+      [run.runId, run.jobId, run.fireKey, skipped.firstAtMs, skipped.reason, summary, skipped.count, run.atMs, run.atMs, run.nextRunAtMs ?? null],
+    )
+    return row !== undefined
+  }
+
+  async finishRun(q: Queries, runId: string, finish: RunFinish): Promise<void> {
+    await q.run(
+      `UPDATE ${RUNS} SET status = ?, ended_at = ?, duration_ms = ? - started_at, error = ?, error_reason = ?, summary = ?, delivered = ?, delivery_status = ?,
+         session_key = COALESCE(?, session_key), model = ?, next_run_at = ?, lease_until = NULL WHERE run_id = ? AND status = 'running'`,
+      [finish.status, finish.endedAtMs, finish.endedAtMs, finish.error ?? null, finish.errorReason ?? null, finish.summary ?? null,
+        finish.delivered === undefined ? null : finish.delivered ? 1 : 0, finish.deliveryStatus ?? null, finish.sessionKey ?? null, finish.model ?? null,
+        finish.nextRunAtMs ?? null, runId],
+    )
+  }
+
+  async renewLeases(runIds: readonly string[], owner: string, leaseUntilMs: number): Promise<void> {
+    if (runIds.length === 0) return
+    await this.store.run(`UPDATE ${RUNS} SET lease_until = ? WHERE owner = ? AND status = 'running' AND run_id IN (${runIds.map(() => '?').join(', ')})`, [leaseUntilMs, owner, ...runIds])
+  }
+
+  /** Runs still marked running whose holder is gone: all of another owner's (`ownerGone`), or whose lease expired. */
+  async orphanedRuns(nowMs: number, selfOwner: string, ownerGone: boolean): Promise<{ runId: string; jobId: string }[]> {
+    const rows = ownerGone
+      ? await this.store.all<Row>(`SELECT run_id, job_id FROM ${RUNS} WHERE status = 'running' AND owner <> ?`, [selfOwner])
+      : await this.store.all<Row>(`SELECT run_id, job_id FROM ${RUNS} WHERE status = 'running' AND lease_until < ?`, [nowMs])
+    return rows.map((r) => ({ runId: String(r.run_id), jobId: String(r.job_id) }))
+  }
+
+  async getRun(runId: string): Promise<CronRun | undefined> {
+    const row = await this.store.get<Row>(`SELECT * FROM ${RUNS} WHERE run_id = ?`, [runId])
+    return row ? runFromRow(row) : undefined
+  }
+
+  async listRuns(query: RunsQuery): Promise<{ runs: CronRun[]; total: number }> {
+    const where: string[] = []
+    const params: unknown[] = []
+    const filter = (clause: string, ...values: unknown[]) => {
+      where.push(clause)
+      params.push(...values)
+    }
+    if (query.jobId !== undefined) filter('job_id = ?', query.jobId)
+    if (query.runId !== undefined) filter('run_id = ?', query.runId)
+    if (query.statuses && query.statuses.length > 0) filter(`status IN (${query.statuses.map(() => '?').join(', ')})`, ...query.statuses)
+    const clause = where.length ? ` WHERE ${where.join(' AND ')}` : ''
+    const dir = query.sortDir === 'asc' ? 'ASC' : 'DESC'
+    const rows = await this.store.all<Row>(`SELECT * FROM ${RUNS}${clause} ORDER BY started_at ${dir}, run_id ${dir} LIMIT ? OFFSET ?`, [...params, query.limit, query.offset])
+    const total = await this.store.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${RUNS}${clause}`, params)
+    return { runs: rows.map(runFromRow), total: Number(total?.n ?? 0) }
+  }
+
+  /** Retention: drop finished rows older than `maxAgeMs`, and all but the newest `maxPerJob` of each job. */
+  async pruneRuns(nowMs: number, maxAgeMs: number, maxPerJob: number): Promise<number> {
+    const old = await this.store.run(`DELETE FROM ${RUNS} WHERE status <> 'running' AND started_at < ?`, [nowMs - maxAgeMs])
+    const extra = await this.store.run(
+      `DELETE FROM ${RUNS} WHERE status <> 'running' AND run_id IN (
+         SELECT run_id FROM (SELECT run_id, ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY started_at DESC, run_id DESC) AS n FROM ${RUNS}) ranked WHERE n > ?)`,
+      [maxPerJob],
+    )
+    return old.changes + extra.changes
+  }
+
+  async enqueueEvent(event: { agentId: string; sessionKey: string; text: string; source: string; createdAtMs: number }): Promise<void> {
+    await this.store.run(`INSERT INTO ${EVENTS} (agent_id, session_key, text, source, created_at) VALUES (?, ?, ?, ?, ?)`, [
+      event.agentId, event.sessionKey, event.text, event.source, event.createdAtMs,
+    ])
+  }
+
+  /** Take (delete and return) the events queued for a session, oldest first. */
+  async takeEvents(sessionKey: string): Promise<{ text: string; source: string; createdAtMs: number; agentId: string }[]> {
+    const rows = await this.store.all<Row>(`DELETE FROM ${EVENTS} WHERE session_key = ? RETURNING agent_id, text, source, created_at, id`, [sessionKey])
+    return rows
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((r) => ({ agentId: String(r.agent_id), text: String(r.text), source: String(r.source), createdAtMs: Number(r.created_at) }))
+  }
+
+  async pendingEvents(sessionKey?: string): Promise<{ sessionKey: string; text: string; source: string }[]> {
+    const rows = sessionKey === undefined
+      ? await this.store.all<Row>(`SELECT session_key, text, source FROM ${EVENTS} ORDER BY id`)
+      : await this.store.all<Row>(`SELECT session_key, text, source FROM ${EVENTS} WHERE session_key = ? ORDER BY id`, [sessionKey])
+    return rows.map((r) => ({ sessionKey: String(r.session_key), text: String(r.text), source: String(r.source) }))
+  }
+}
