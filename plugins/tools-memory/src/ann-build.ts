@@ -2,7 +2,7 @@ import { renameSync } from 'node:fs'
 import usearch from 'usearch'
 
 /** HNSW settings: int8 vectors, cosine, M = 16; measured in bench/memory. */
-export const ANN_CONFIG = { metric: 'cos', quantization: 'i8', connectivity: 16, expansion_add: 128, expansion_search: 96 } as const
+export const ANN_CONFIG = { metric: 'cos', quantization: 'i8', connectivity: 16, expansion_add: 128, expansion_search: 256 } as const
 
 export type AnnIndex = InstanceType<typeof usearch.Index>
 

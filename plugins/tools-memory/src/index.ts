@@ -20,8 +20,8 @@ const PLUGIN_NAME = 'tool:memory'
 
 /** What the plugin keeps per gateway: each agent's memory index, opened on first use. */
 export interface MemoryService {
-  /** Run the plugin's migrations (once). */
-  migrate(): Promise<void>
+  /** Run the plugin's migrations and settle where vectors live (once). */
+  prepare(): Promise<void>
   indexFor(agentId: string | undefined): Promise<MemoryIndex>
   close(): Promise<void>
 }
@@ -86,19 +86,33 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     const worker = new IndexerClient()
     const store = new MemoryIndexStore(api.store)
     const settings = settingsOf(api.config)
-    // Chosen once, at the first index (in start(): the providers are built by then).
-    let chosen: Embedder | undefined | null = null
-    const embedder = (): Embedder | undefined => {
-      if (chosen !== null) return chosen
-      const choice = embedderOf(api.config, api.gateway.registry.providers)
-      chosen = 'embedder' in choice ? choice.embedder : undefined
-      if ('why' in choice) api.log.info(`memory search: keyword only (${store.backendName(undefined)}): ${choice.why}`)
-      else api.log.info(`memory search: hybrid (${store.backendName(choice.embedder.model)}), embeddings from ${choice.embedder.model}`)
-      return chosen
+    // The configured embedder, chosen once (after the providers are built, at start()).
+    let chosen: { embedder: Embedder } | { why: string } | undefined
+    const configured = () => (chosen ??= embedderOf(api.config, api.gateway.registry.providers))
+    const configuredEmbedder = (): Embedder | undefined => {
+      const choice = configured()
+      return 'embedder' in choice ? choice.embedder : undefined
+    }
+    // What the index searches with: the configured embedder, unless its vectors have nowhere to live
+    // (PostgreSQL without pgvector). Settled by prepare(), said once in the log.
+    let searchEmbedder: Embedder | undefined
+    const prepareVectors = async (): Promise<void> => {
+      const choice = configured()
+      if (!('embedder' in choice)) return api.log.info(`memory search: keyword only (${store.backendName(undefined)}): ${choice.why}`)
+      if (api.store.dialect === 'postgres') {
+        const loaded = await api.store.loadExtension({ postgres: 'vector' }).catch((err: unknown) => {
+          api.log.debug({ err }, 'CREATE EXTENSION vector failed')
+          return false
+        })
+        if (!loaded) return api.log.warn(`memory search: keyword only (${store.backendName(undefined)}): the PostgreSQL server has no pgvector extension, so the ${choice.embedder.model} vectors have nowhere to live; install pgvector for hybrid search`)
+        await store.enablePgvector(choice.embedder.dims)
+      }
+      searchEmbedder = choice.embedder
+      api.log.info(`memory search: hybrid (${store.backendName(choice.embedder.model)}), embeddings from ${choice.embedder.model}`)
     }
     // The tables are made in start(); an index opened before that (a tool call during start-up) waits for them.
-    let migrated: Promise<void> | undefined
-    const migrate = () => (migrated ??= api.store.migrate(MEMORY_MIGRATIONS))
+    let prepared: Promise<void> | undefined
+    const prepare = () => (prepared ??= api.store.migrate(MEMORY_MIGRATIONS).then(prepareVectors))
 
     const indexFor = (agentId: string | undefined): Promise<MemoryIndex> => {
       const id = agentId ?? 'main'
@@ -107,10 +121,10 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
       let pending = indexes.get(id)
       if (!pending) {
         pending = (async () => {
-          await migrate()
+          await prepare()
           const workspace = resolveWorkspace(api.gateway, id)
           const extraPaths = api.config.search.extraPaths.map((p) => (isAbsolute(expandHome(p)) ? resolve(expandHome(p)) : resolve(workspace, p)))
-          const index = new MemoryIndex(id, { workspace, extraPaths }, store, worker, embedder(), settings, join(api.gateway.stateDir, 'memory'), api.log.child({ agent: id }))
+          const index = new MemoryIndex(id, { workspace, extraPaths }, store, worker, searchEmbedder, settings, join(api.gateway.stateDir, 'memory'), api.log.child({ agent: id }))
           await index.open()
           if (api.config.search.sync.watch) index.watch()
           return index
@@ -149,7 +163,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     })
 
     api.services.registerInstance(MemoryService, {
-      migrate,
+      prepare,
       indexFor,
       async close() {
         for (const pending of indexes.values()) await (await pending.catch(() => undefined))?.close()
@@ -159,11 +173,11 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     })
     // The agent's embedding setup, for the gateway's POST /v1/embeddings (http:openai).
     api.services.registerInstance(Tokens.AgentEmbeddings, {
-      modelFor: () => embedder()?.model,
+      modelFor: () => configuredEmbedder()?.model,
       async embed(agentId, request) {
         const known = api.gateway.agent.agentIds()
         if (!known.includes(agentId)) throw new MEM_ERR_AGENT_UNKNOWN(agentId, known.join(', '))
-        const e = embedder()
+        const e = configuredEmbedder()
         if (!e) throw new MEM_ERR_EMBEDDINGS_FAILED(`agent '${agentId}' has no embedding model`)
         const provider = api.config.search.provider
         // A provider's vectors go out as it made them (any `dimensions` honoured); the others are unit vectors of their own length.
@@ -181,7 +195,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
   },
   async start(api) {
     const memory = api.services.resolve(MemoryService)
-    await memory.migrate()
+    await memory.prepare()
     // Index the main agent's memory in the background; the first search waits for that first index.
     memory.indexFor('main').catch((err: unknown) => api.log.warn({ err }, 'indexing memory failed'))
   },
@@ -203,6 +217,7 @@ export { IndexerClient } from './indexer-client.js'
 export { createHashingEmbedder } from './embedder.js'
 export { createRemoteEmbedder } from './remote-embedder.js'
 export { VectorIndex } from './vector-index.js'
+export { ANN_CONFIG } from './ann-build.js'
 export { resolveMemoryPath } from './memory-paths.js'
 export { MEM_ERR_PATH_REFUSED, MEM_ERR_KEY_INVALID, MEM_ERR_INDEXER_FAILED, MEM_ERR_EMBEDDINGS_FAILED, MEM_ERR_AGENT_UNKNOWN } from './errors.js'
 

@@ -23,6 +23,8 @@ export interface KeyRow {
   readonly updated_at: number
 }
 
+/** A vector as pgvector's text input: `[0.1,0.2,…]`. */
+const pgvectorText = (v: Float32Array) => `[${Array.from(v).join(',')}]`
 const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)
 const fromBlob = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
 
@@ -52,12 +54,50 @@ const KEYWORD_SQL = {
  * file's chunks is one transaction, so a search sees a file's old chunks or its new ones.
  */
 export class MemoryIndexStore {
+  /** Dimensions of the pgvector column's index, once {@link enablePgvector} ran (PostgreSQL only). */
+  #pgvectorDims: number | undefined
+
   constructor(readonly db: SqlPort) {}
 
   /** What answers searches: the keyword index of this dialect, and the vector index when there is a model. */
   backendName(model: string | undefined): string {
     const keyword = this.db.dialect === 'postgres' ? 'postgres tsvector' : 'sqlite fts5'
-    return model ? `${keyword} + usearch hnsw` : `${keyword} (keyword only)`
+    if (!model) return `${keyword} (keyword only)`
+    return this.#pgvectorDims !== undefined ? `${keyword} + pgvector hnsw` : `${keyword} + usearch hnsw`
+  }
+
+  get pgvector(): boolean {
+    return this.#pgvectorDims !== undefined
+  }
+
+  /**
+   * PostgreSQL with the `vector` extension loaded: an `embedding vector` column beside the float32
+   * BYTEA and an HNSW (cosine) index over the rows of `dims` dimensions. Vectors written from now on
+   * fill it; rows written before get it from their BYTEA here, in one statement.
+   */
+  async enablePgvector(dims: number): Promise<void> {
+    if (this.db.dialect !== 'postgres' || !Number.isInteger(dims)) return
+    await this.db.exec(`
+      ALTER TABLE memory_chunks ADD COLUMN IF NOT EXISTS embedding vector;
+      CREATE INDEX IF NOT EXISTS memory_chunks_embedding_${dims} ON memory_chunks
+        USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE vector_dims(embedding) = ${dims};
+    `)
+    this.#pgvectorDims = dims
+    const missing = await this.db.all<{ id: number; vector: Uint8Array }>('SELECT id, vector FROM memory_chunks WHERE vector IS NOT NULL AND embedding IS NULL')
+    for (const row of missing) await this.db.run('UPDATE memory_chunks SET embedding = ?::vector WHERE id = ?', [pgvectorText(fromBlob(row.vector)), row.id])
+  }
+
+  /** Nearest chunks by cosine through pgvector's HNSW index (PostgreSQL with {@link enablePgvector}). */
+  async knn(agentId: string, model: string, query: Float32Array, k: number): Promise<{ id: number; similarity: number }[]> {
+    const dims = this.#pgvectorDims
+    if (dims === undefined || query.length !== dims) return []
+    const q = pgvectorText(query)
+    const rows = await this.db.all<{ id: number; distance: number }>(
+      `SELECT id, embedding::vector(${dims}) <=> ?::vector(${dims}) AS distance FROM memory_chunks
+       WHERE agent_id = ? AND model = ? AND vector_dims(embedding) = ${dims} ORDER BY 2 LIMIT ?`,
+      [q, agentId, model, k],
+    )
+    return rows.map((r) => ({ id: r.id, similarity: 1 - Number(r.distance) }))
   }
 
   async fileHashes(agentId: string): Promise<Map<string, string>> {
@@ -111,6 +151,7 @@ export class MemoryIndexStore {
           }
           if (row.model !== model) {
             await tx.run('UPDATE memory_chunks SET model = ?, vector = ? WHERE id = ?', [model, vector ? toBlob(vector) : null, row.id])
+            if (this.pgvector) await tx.run('UPDATE memory_chunks SET embedding = ?::vector WHERE id = ?', [vector ? pgvectorText(vector) : null, row.id])
             if (row.model !== null) removed.push(row.id)
             if (vector) added.push({ id: row.id, index })
           }
@@ -120,6 +161,7 @@ export class MemoryIndexStore {
         // PostgreSQL keeps the keyword index in the row (a tsvector); SQLite in the FTS5 table.
         const inserted = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, c.indexText] : params)
         if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [inserted!.id, c.indexText])
+        if (vector && this.pgvector) await tx.run('UPDATE memory_chunks SET embedding = ?::vector WHERE id = ?', [pgvectorText(vector), inserted!.id])
         if (vector) added.push({ id: inserted!.id, index })
       }
       if (input.file) {

@@ -78,7 +78,8 @@ export class MemoryIndex {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.#vectors = embedder ? new VectorIndex(embedder.dims) : undefined
+    // On PostgreSQL with pgvector the store answers vector searches; otherwise the usearch snapshot does.
+    this.#vectors = embedder && !store.pgvector ? new VectorIndex(embedder.dims) : undefined
   }
 
   get backend(): string {
@@ -230,10 +231,11 @@ export class MemoryIndex {
     const candidates = Math.max(maxResults * s.candidateMultiplier, maxResults)
     const keyword = await this.store.keyword(this.agentId, query, candidates)
     let vector: { id: number; vectorScore: number }[] = []
-    if (this.embedder && this.#vectors) {
+    if (this.embedder && (this.#vectors || this.store.pgvector)) {
       try {
         const [q] = await this.embedder.embed([query])
-        vector = this.#vectors.search(q!, candidates).map((h) => ({ id: h.id, vectorScore: h.similarity }))
+        const hits = this.#vectors ? this.#vectors.search(q!, candidates) : await this.store.knn(this.agentId, this.embedder.model, q!, candidates)
+        vector = hits.map((h) => ({ id: h.id, vectorScore: h.similarity }))
       } catch (err) {
         this.log.warn({ err }, 'query embedding failed; keyword results only')
       }
