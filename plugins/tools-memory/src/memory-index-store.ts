@@ -28,10 +28,16 @@ const pgvectorText = (v: Float32Array) => `[${Array.from(v).join(',')}]`
 const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)
 const fromBlob = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))
 
-/** An FTS5 query from free text: every word quoted, joined with AND (or OR); undefined when no word. */
-export function ftsQuery(text: string, join: 'AND' | 'OR' = 'AND'): string | undefined {
+/**
+ * A keyword query from free text, for the dialect's keyword index: every word quoted, joined with AND
+ * (or OR): FTS5 `"a" AND "b"`, PostgreSQL tsquery `'a' & 'b'`. Undefined when there is no word.
+ */
+export function ftsQuery(text: string, join: 'AND' | 'OR' = 'AND', dialect: 'sqlite' | 'postgres' = 'sqlite'): string | undefined {
   const words = [...new Set(tokenize(text))].slice(0, 32)
-  return words.length > 0 ? words.map((w) => `"${w.replace(/"/g, '""')}"`).join(` ${join} `) : undefined
+  if (words.length === 0) return undefined
+  // tokenize() keeps letters, digits and `_` only: nothing in a word needs escaping in either syntax.
+  if (dialect === 'postgres') return words.map((w) => `'${w}'`).join(join === 'AND' ? ' & ' : ' | ')
+  return words.map((w) => `"${w}"`).join(` ${join} `)
 }
 
 const INSERT_CHUNK = {
@@ -197,11 +203,12 @@ export class MemoryIndexStore {
    * (AND, as OpenClaw's builtin engine does); when no chunk has them all, any word may (OR).
    */
   async keyword(agentId: string, query: string, limit: number): Promise<{ id: number; bm25: number }[]> {
-    const all = ftsQuery(query, 'AND')
+    const dialect = this.db.dialect
+    const all = ftsQuery(query, 'AND', dialect)
     if (!all) return []
     const run = (match: string) => this.db.all<{ id: number; bm25: number }>(KEYWORD_SQL[this.db.dialect], [match, agentId, limit])
     const found = await run(all)
-    const any = ftsQuery(query, 'OR')
+    const any = ftsQuery(query, 'OR', dialect)
     return found.length > 0 || any === all ? found : run(any!)
   }
 
