@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { Tokens, type AgentEmbeddings, type EmbeddingResult, type HttpRouteDefinition, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
+import { Tokens, type HttpRouteDefinition, type ModelProvider, type RouteReply, type RouteRequest } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { clientDisconnectSignal } from './client-disconnect-signal.js'
 import { OAI_ERR_EMBEDDINGS_UNCONFIGURED, OAI_ERR_EMBEDDINGS_UNSUPPORTED } from './errors.js'
@@ -13,6 +13,8 @@ export const EMBEDDINGS_PATH = '/v1/embeddings'
 /** OpenAI's own limit on the inputs of one request. */
 const MAX_INPUTS = 2048
 const PROVIDER_MODEL = /^([^/\s]+)\/(\S+)$/
+
+type EmbeddingResult = Awaited<ReturnType<NonNullable<ModelProvider['embed']>>>
 
 export const EmbeddingsRequestSchema = z.looseObject({
   model: z.string(),
@@ -49,7 +51,7 @@ async function embed(ctx: OpenAiRouteContext, headers: IncomingHttpHeaders, agen
     if (!provider.embed) throw new OAI_ERR_EMBEDDINGS_UNSUPPORTED(match[1]!)
     return provider.embed({ model: match[2]!, ...request })
   }
-  const agents: AgentEmbeddings | undefined = ctx.services.isRegistered(Tokens.AgentEmbeddings) ? ctx.services.resolve(Tokens.AgentEmbeddings) : undefined
+  const agents = ctx.services.isRegistered(Tokens.AgentEmbeddings) ? ctx.services.resolve(Tokens.AgentEmbeddings) : undefined
   if (!agents?.modelFor(agentId)) throw new OAI_ERR_EMBEDDINGS_UNCONFIGURED(agentId)
   return agents.embed(agentId, request)
 }

@@ -34,7 +34,7 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
   id: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   name: 'OpenAI-compatible HTTP API',
-  description: '/v1/chat/completions, /v1/responses (OpenResponses) and /v1/models, backed by OpenClaw agents',
+  description: '/v1/chat/completions, /v1/responses (OpenResponses), /v1/models and /v1/embeddings, backed by OpenClaw agents',
   kind: 'surface',
   apiVersion: '^2.0.0',
   dependsOn: ['core:http'],

@@ -1,6 +1,11 @@
-import type { EmbeddingRequest, EmbeddingResult } from '@openclaw/plugin-sdk'
+import type { ModelProvider } from '@openclaw/plugin-sdk'
 import { OPENAI_ERR_UPSTREAM } from './errors.js'
 import type { ModelCallContext } from './upstream-error.js'
+
+type Embed = NonNullable<ModelProvider['embed']>
+/** A provider's embeddings call and its answer (the core's types, named through `ModelProvider`). */
+export type EmbeddingRequest = Parameters<Embed>[0]
+export type EmbeddingResult = Awaited<ReturnType<Embed>>
 
 /** The body of `POST /v1/embeddings`, as OpenAI takes it (always floats). */
 export function toEmbeddingsRequest(request: EmbeddingRequest): Record<string, unknown> {

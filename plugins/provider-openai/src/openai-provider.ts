@@ -1,8 +1,8 @@
-import { defineProvider, parseSse, streamModelCall, type EmbeddingRequest, type EmbeddingResult, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
+import { defineProvider, parseSse, streamModelCall, type ModelProvider, type ModelRequest, type ModelStreamEvent } from '@openclaw/plugin-sdk'
 import { isReasoningModel, toChatCompletionRequest } from './chat-completion-request.js'
 import { readChatCompletion } from './chat-completion-json.js'
 import { readChatCompletionStream } from './chat-completion-stream.js'
-import { readEmbeddings, toEmbeddingsRequest } from './openai-embeddings.js'
+import { readEmbeddings, toEmbeddingsRequest, type EmbeddingRequest, type EmbeddingResult } from './openai-embeddings.js'
 import * as errors from './errors.js'
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
