@@ -19,7 +19,7 @@ const gateway = await createGateway({
   stateDir: mkdtempSync(join(tmpdir(), 'oc-bench-agent-')),
   logger: createSilentLogger(),
   env: {},
-  plugins: [providerOpenAi()],
+  plugins: [typeof providerOpenAi === 'function' ? providerOpenAi() : providerOpenAi], // a factory since Plugin API 2
   config: { models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } }, // No tools, so the runner's model request is the same as the direct one: the difference is the runner's own work.
   agents: { defaults: { model: 'openai/scripted-model', tools: { deny: ['*'] } } } },
 })

@@ -92,8 +92,9 @@ describe('outbox across restarts', () => {
     const { createGateway, createSilentLogger } = await import('@openclaw/core')
     const stateDir = mkdtempSync(join(tmpdir(), 'oc-outbox-'))
     const make = (plugins: never[]) => createGateway({ stateDir, env: {}, logger: createSilentLogger(), config: {}, plugins })
-    // 1. A delivery is accepted, then the process goes away before the channel confirms it.
-    const stuck = new InMemoryChannel({ failFirst: 1, retryAfterMs: 60_000 })
+    // 1. A delivery is accepted, then the process goes away before the channel confirms it (the
+    //    channel asked for a retry in 2 s: that is honoured across the restart, not forgotten).
+    const stuck = new InMemoryChannel({ failFirst: 1, retryAfterMs: 2000 })
     const first = await make([stuck.plugin as never])
     await first.start()
     const pending = first.delivery.send({ channel: 'memory', to: 'x', text: 'survives', deliveryKey: 'dk-restart' })

@@ -240,6 +240,69 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
     await runMemorySearch(query, options, io)
   })
 
+  const channels = program.command('channels').description('the running gateway\'s channel accounts and their liveness')
+  for (const mode of ['list', 'status'] as const) {
+    addConnectionOptions(
+      channels
+        .command(mode)
+        .description(mode === 'list' ? 'list channel accounts and their state' : 'each account\'s last receive, last send and last error')
+        .option('--channel <id>', 'only this channel')
+        .option('--json', 'print the channels.status answer as JSON'),
+    ).action(async (options) => {
+      const { runChannels } = await import('./commands/channel-ops.js')
+      await runChannels(mode, options, io)
+    })
+  }
+
+  const deliveries = program.command('deliveries').description('dead letters: messages that failed for good')
+  addConnectionOptions(
+    deliveries
+      .command('list')
+      .description('list dead letters, newest first')
+      .option('--channel <id>', 'only this channel')
+      .addOption(new Option('--limit <n>', 'at most this many (1-1000)').argParser(parseLimit))
+      .option('--json', 'print the deliveries.list answer as JSON'),
+  ).action(async (options) => {
+    const { runDeliveriesList } = await import('./commands/channel-ops.js')
+    await runDeliveriesList(options, io)
+  })
+  for (const action of ['retry', 'drop'] as const) {
+    addConnectionOptions(
+      deliveries
+        .command(action)
+        .description(action === 'retry' ? 'put a dead letter back in line' : 'give a dead letter up')
+        .argument('<deliveryKey>', 'the delivery key (from deliveries list)')
+        .option('--json', `print the deliveries.${action} answer as JSON`),
+    ).action(async (key: string, options) => {
+      const { runDeliveryAction } = await import('./commands/channel-ops.js')
+      await runDeliveryAction(action, key, options, io)
+    })
+  }
+
+  const pairing = program.command('pairing').description('DM pairing: admit unknown senders by their code')
+  addConnectionOptions(
+    pairing
+      .command('list')
+      .description('list pending pairing requests')
+      .argument('[channel]', 'only this channel')
+      .option('--json', 'print the pairing.list answer as JSON'),
+  ).action(async (channel: string | undefined, options) => {
+    const { runPairingList } = await import('./commands/channel-ops.js')
+    await runPairingList(channel, options, io)
+  })
+  addConnectionOptions(
+    pairing
+      .command('approve')
+      .description('admit the sender of a pending request to direct messages')
+      .argument('<channel>', 'the channel, e.g. telegram or webhook')
+      .argument('<code>', 'the pairing code the sender got')
+      .option('--account <id>', 'the channel account (when codes could clash)')
+      .option('--json', 'print the pairing.approve answer as JSON'),
+  ).action(async (channel: string, code: string, options) => {
+    const { runPairingApprove } = await import('./commands/channel-ops.js')
+    await runPairingApprove(channel, code, options, io)
+  })
+
   addConnectionOptions(
     program
       .command('message')

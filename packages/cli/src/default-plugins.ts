@@ -1,4 +1,5 @@
 import type { PluginDefinition } from '@openclaw/core'
+import channelWebhook from '@openclaw/plugin-channel-webhook'
 import cron from '@openclaw/plugin-cron'
 import httpHooks from '@openclaw/plugin-http-hooks'
 import httpOpenAi from '@openclaw/plugin-http-openai'
@@ -10,10 +11,10 @@ import { providerPlugins } from './provider-plugins.js'
 
 /**
  * The first-party plugin set `openclaw gateway` runs: the HTTP server (`core:http`), the surfaces
- * served on its port, the scheduler (`cron`), the memory tools (`tool:memory`), and the model providers. The CLI is the
+ * served on its port, the webhook channel, the scheduler (`cron`), the memory tools (`tool:memory`), and the model providers. The CLI is the
  * only package that imports plugins; the core sorts them by dependency, so the order here does not
  * matter. Fresh instances on every call: each gateway gets plugins of its own.
  */
 export function defaultPlugins(): PluginDefinition<unknown>[] {
-  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), cron(), toolsMemory(), ...providerPlugins()] as PluginDefinition<unknown>[]
+  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), channelWebhook(), cron(), toolsMemory(), ...providerPlugins()] as PluginDefinition<unknown>[]
 }

@@ -40,7 +40,7 @@ export default {
     api.channels.register({
       id: 'file',
       label: 'File channel (test)',
-      capabilities: { media: true, buttons: true, cards: true },
+      capabilities: { media: { kinds: ['image', 'file'], maxBytes: 1048576 }, buttons: true, cards: true },
       async send(message) {
         appendFileSync(${JSON.stringify(out)}, JSON.stringify(message) + '\\n')
         return { messageId: 'file-' + ++sent }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { AgentRunner } from './agent/agent-runner.js'
 import { createCoreTools } from './agent/core-tools.js'
+import { createMessageTool } from './agent/message-tool.js'
 import { mergeToolAction } from './agent/tool-action.js'
 import { ToolExecutor } from './agent/tool-executor.js'
 import { systemClock, type Clock } from './clock/clock.js'
@@ -12,7 +13,13 @@ import { substituteEnv } from './config/substitute-env.js'
 import { singleProcessCoordination, type CoordinationFactory, type GatewayCoordination } from './coordination/gateway-coordination.js'
 import { DependencyManager, type Services } from './di/dependency-manager.js'
 import { Tokens } from './di/tokens.js'
-import { Outbox } from './delivery/outbox.js'
+import { Outbox, type OutboxRow } from './delivery/outbox.js'
+import { DeliveryWorker } from './delivery/delivery-worker.js'
+import { ChannelStatusBoard } from './channels/channel-status.js'
+import { PairingStore } from './channels/pairing-store.js'
+import { Inbox, type InboxRow } from './inbound/inbox.js'
+import { InboxWorker } from './inbound/inbox-worker.js'
+import { MediaStore } from './inbound/media-store.js'
 import {
   CORE_ERR_CONFIG_INVALID,
   CORE_ERR_GATEWAY_STATE,
@@ -175,11 +182,16 @@ class GatewayKernel implements Gateway {
   readonly models: GatewayRuntime['models']
   readonly inbound: GatewayRuntime['inbound']
   readonly delivery: GatewayRuntime['delivery']
+  readonly channels: GatewayRuntime['channels']
+  readonly pairing: GatewayRuntime['pairing']
 
   #state: GatewayState = 'created'
   readonly #metrics = new HookMetrics()
   readonly #host: PluginHost
   readonly #outbox: Outbox
+  readonly #deliveryWorker: DeliveryWorker
+  readonly #inbox: Inbox
+  readonly #inboxWorker: InboxWorker
   readonly #coordination: GatewayCoordination
   readonly #clock: Clock
   readonly #ownsStore: boolean
@@ -244,8 +256,29 @@ class GatewayKernel implements Gateway {
     this.registry = this.#registries
 
     this.sessions = new SessionStore(core, this.#clock)
-    this.#outbox = new Outbox(core, this.#coordination.deliveries, this.#registries.channels, this.hooks, this.#clock, this.log.child({ part: 'outbox' }))
-    this.delivery = { send: (message) => this.#outbox.send(message) }
+    const statusBoard = new ChannelStatusBoard(this.#registries.channels, () => this.#clock.now())
+    this.#outbox = new Outbox(core, this.#registries.channels, this.#clock, this.log.child({ part: 'outbox' }))
+    this.#deliveryWorker = new DeliveryWorker(
+      this.#outbox,
+      this.#coordination.workQueue<OutboxRow>({
+        table: 'core_outbox', key: 'delivery_key', due: 'next_attempt_at', pending: "state = 'pending'",
+        groupBy: ['channel', 'account_id', 'target'], order: 'ord', leaseMs: config.delivery.leaseMs,
+      }),
+      this.#registries.channels, this.hooks, statusBoard, this.#clock, this.log.child({ part: 'delivery' }),
+      {
+        maxAttempts: config.delivery.maxAttempts, baseDelayMs: config.delivery.baseDelayMs, maxDelayMs: config.delivery.maxDelayMs,
+        concurrency: config.delivery.concurrency, retentionMs: config.delivery.retentionHours * 3_600_000,
+      },
+    )
+    this.delivery = {
+      send: (message) => this.#outbox.send(message),
+      deadLetters: (options) => this.#outbox.deadLetters(options),
+      retry: (key) => this.#outbox.retry(key),
+      drop: (key) => this.#outbox.drop(key),
+    }
+    this.channels = { status: () => statusBoard.snapshot() }
+    const pairing = new PairingStore(core, this.#clock)
+    this.pairing = { list: (channel) => pairing.list(channel), approve: (channel, code, accountId) => pairing.approve(channel, code, accountId) }
     const executor = new ToolExecutor(this.hooks, this.log.child({ part: 'tools' }))
     const coreTools = createCoreTools(this.sessions, config.session.tools)
     for (const tool of coreTools) this.#registries.tools.add('core', tool.name, tool)
@@ -264,6 +297,23 @@ class GatewayKernel implements Gateway {
       log: this.log.child({ part: 'agent' }),
       diskSkills: () => this.#diskSkills,
       deliver: (message) => this.#outbox.send(message),
+    })
+    this.#inbox = new Inbox(core, config, statusBoard, this.#clock)
+    this.#inboxWorker = new InboxWorker({
+      inbox: this.#inbox,
+      queue: this.#coordination.workQueue<InboxRow>({
+        table: 'core_inbox', key: 'id', due: 'due_at', pending: "state = 'pending'", groupBy: ['session_key'], order: 'id', leaseMs: config.inbound.leaseMs,
+      }),
+      outbox: this.#outbox,
+      pairing,
+      media: new MediaStore(join(this.stateDir, 'media'), config.inbound.maxMediaBytes, this.log.child({ part: 'media' })),
+      channels: this.#registries.channels,
+      agent: this.agent,
+      setLastRoute: (key, route) => this.sessions.setLastRoute(key, route),
+      hooks: this.hooks,
+      config,
+      clock: this.#clock,
+      log: this.log.child({ part: 'inbound' }),
     })
     this.tools = {
       invoke: async (request) => {
@@ -284,7 +334,11 @@ class GatewayKernel implements Gateway {
     }
     this.models = { list: () => modelCatalog(this.#registries.providers.values()) }
     const router = new InboundRouter(core, this.hooks, this.agent, this.#clock, this.log.child({ part: 'inbound' }))
-    this.inbound = { receive: (message) => router.receive(message) }
+    this.inbound = {
+      accept: (event) => this.#inbox.accept(event),
+      list: (options) => this.#inbox.list(options),
+      receive: (message) => router.receive(message),
+    }
 
     this.#runtime = createSealedRuntime({
       version: this.version,
@@ -297,6 +351,8 @@ class GatewayKernel implements Gateway {
       models: this.models,
       inbound: this.inbound,
       delivery: this.delivery,
+      channels: this.channels,
+      pairing: this.pairing,
       plugins: () => this.plugins,
       isReady: () => this.isReady(),
     })
@@ -410,7 +466,17 @@ class GatewayKernel implements Gateway {
     }
     const abandoned = await this.#coordination.idempotency.recover()
     if (abandoned > 0) this.log.warn({ runs: abandoned }, 'released the idempotency keys of runs a previous process left unfinished')
-    await this.#outbox.resumePending()
+    // The message tool, when there is a channel to send on.
+    if (this.#registries.channels.keys().length > 0 && !this.#registries.tools.has('message')) {
+      this.#registries.tools.add('core', 'message', createMessageTool({
+        outbox: this.#outbox,
+        channels: this.#registries.channels,
+        workspaceDir: join(this.stateDir, 'workspace'),
+        crossChannel: this.config.delivery.crossChannel,
+      }) as ToolDefinition)
+    }
+    this.#deliveryWorker.start()
+    this.#inboxWorker.start()
     this.#state = 'started'
     await this.hooks.gatewayStart.promise({ plugins: this.plugins.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
       this.log.error({ err }, 'a gatewayStart tap failed')
@@ -430,9 +496,15 @@ class GatewayKernel implements Gateway {
     if (wasStarted) {
       await this.hooks.gatewayStop.promise().catch((err: unknown) => this.log.error({ err }, 'a gatewayStop tap failed'))
     }
+    // The shutdown order: stop accepting inbound; let the runs in flight finish (within the drain
+    // timeout); flush the outbox (or park what is left for the next start); then stop the channels.
+    this.#inbox.close()
+    await this.#inboxWorker.stop(this.config.inbound.drainTimeoutMs)
+    await this.#deliveryWorker.stop(wasStarted ? this.config.delivery.flushTimeoutMs : 0)
+    this.#outbox.releaseWaiters()
+    // Surfaces (HTTP, RPC) drain their own requests as their plugins stop; what still runs is aborted.
     await this.#host.stopAll()
     await this.agent.abortAll('the gateway is stopping')
-    await this.#outbox.stop()
     await this.#teardown()
     this.#state = 'stopped'
   }

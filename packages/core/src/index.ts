@@ -60,6 +60,25 @@ export type { JsonSkill } from './skills/skill-loader.js'
 export { generateSkillTypes } from './skills/skill-types.js'
 export { sessionKeyFor } from './inbound/inbound-router.js'
 
+// ── Channels: session keys, access control, text for channels ───────────────────────────────────
+export { channelSessionKey } from './channels/channel-session-key.js'
+export type { DmScope, GroupScope, ChannelSessionKeyInput } from './channels/channel-session-key.js'
+export { ChannelAccessShape, ChannelAccessSchema, DmPolicySchema, GroupPolicySchema } from './channels/channel-access-config.js'
+export type { ChannelAccessConfig, ChannelAccessConfigInput } from './channels/channel-access-config.js'
+export { decideAccess } from './channels/channel-access.js'
+export type { AccessDecision } from './channels/channel-access.js'
+export { createPairingCode, normalisePairingCode, PAIRING_CODE_TTL_MS, PAIRING_MAX_PENDING } from './channels/pairing-code.js'
+export { formatMarkdown } from './delivery/format-markdown.js'
+export { splitText } from './delivery/split-text.js'
+export type { SplitOptions } from './delivery/split-text.js'
+export { TokenBucket } from './delivery/token-bucket.js'
+export type { DeadLetter, OutboxCounts } from './delivery/outbox.js'
+export type { PairingRequest, PairingAsk } from './channels/pairing-store.js'
+export type { InboxEntry } from './inbound/inbox.js'
+export type { WorkQueue, WorkQueueOptions } from './coordination/work-queue.js'
+export { SqlWorkQueue } from './coordination/work-queue.js'
+export type { InboundFailure } from './hooks/kernel-hooks.js'
+
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 export { createError, isCodedError, OpenClawError } from './errors/create-error.js'
 export type { CodedError, CodedErrorConstructor, CodedErrorOptions } from './errors/create-error.js'
@@ -68,8 +87,14 @@ export { CoreErrors, CoreErrorCodes, isCoreErrorCode } from './errors/core-error
 export type { CoreErrorCode } from './errors/core-error-codes.js'
 
 // ── Types shared with plugins ────────────────────────────────────────────────────────────────────
-export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt } from './types/messages.js'
-export type { ChannelDefinition, ChannelCapabilities, ChannelSendContext } from './types/channels.js'
+export type { InboundMessage, OutboundMessage, Attachment, Peer, MessageButton, DeliveryReceipt, MediaKind } from './types/messages.js'
+export { DEFAULT_TEXT_CAPABILITY } from './types/channels.js'
+export type {
+  ChannelDefinition, ChannelCapabilities, ChannelSendContext, ChannelSendResult, ChannelRateLimit, TextFormat, FetchedMedia, ChannelAccountProgress, ChannelAccountStatus,
+} from './types/channels.js'
+export type {
+  ChannelEvent, ChannelMessageEvent, ChannelEditedEvent, ChannelButtonEvent, ChannelChat, ChannelSender, InboundMediaRef, AcceptOutcome,
+} from './types/channel-events.js'
 export type { ToolDefinition, ToolContext, ToolCall, ToolResult, JsonSchema } from './types/tools.js'
 export type { SkillDefinition } from './types/skills.js'
 export type { ModelProvider, EmbeddingRequest, EmbeddingResult, AgentEmbeddings, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel, ModelApi, ModelApiProvider, ModelInfo } from './types/providers.js'

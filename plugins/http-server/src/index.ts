@@ -152,6 +152,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
       uptimeMs: () => Date.now() - startedAt,
       failedPlugins: () => api.gateway.plugins.filter((p) => p.state === 'failed').map((p) => p.id),
       eventLoop: () => eventLoop.snapshot(),
+      channels: () => api.gateway.channels.status(),
     })
     for (const route of probes) api.http.route(route)
     api.hooks.gatewayStart.tap(PLUGIN_NAME, (info) => {

@@ -1,4 +1,5 @@
 import type { HttpRouteDefinition, RouteRequest } from '@openclaw/plugin-sdk'
+import type { ChannelAccountStatus } from '@openclaw/plugin-sdk/channels'
 import type { EventLoopHealth } from './event-loop-monitor.js'
 
 export interface ProbeState {
@@ -17,9 +18,11 @@ export interface ProbeState {
   /** Plugins that failed to start but are not required (the gateway runs without them). */
   failedPlugins(): string[]
   eventLoop(): EventLoopHealth | undefined
+  /** Every channel account's liveness, for deep readiness (`/readyz?deep=1`). */
+  channels(): readonly ChannelAccountStatus[]
 }
 
-type Phase = 'live' | 'started' | 'ready' | 'starting' | 'draining'
+type Phase = 'live' | 'started' | 'ready' | 'starting' | 'draining' | 'degraded'
 
 /** Why the gateway is not ready yet, as OpenClaw's `pendingReason` / `failing` say it. */
 const PENDING_REASON = 'startup-plugins'
@@ -39,9 +42,9 @@ export function createProbeRoutes(state: ProbeState): HttpRouteDefinition[] {
     return { version: state.version, uptimeMs: state.uptimeMs(), ...(status === 'starting' ? { pendingReason: PENDING_REASON } : {}), ...extra, ...(eventLoop ? { eventLoop } : {}) }
   }
 
-  const probe = (answer: () => { code: number; status: Phase; ok: boolean; extra?: () => Record<string, unknown> }): HttpRouteDefinition['handler'] =>
+  const probe = (answer: (request: RouteRequest) => { code: number; status: Phase; ok: boolean; extra?: () => Record<string, unknown> }): HttpRouteDefinition['handler'] =>
     async (request, reply) => {
-      const { code, status, ok, extra } = answer()
+      const { code, status, ok, extra } = answer(request)
       reply.header('cache-control', 'no-store').code(code)
       if (!(await state.showsDetails(request))) return reply.send({ ok, status })
       return reply.send({ ok, status, ...details(status, extra?.()) })
@@ -52,15 +55,22 @@ export function createProbeRoutes(state: ProbeState): HttpRouteDefinition[] {
     const status = phase()
     return { code: status === 'started' ? 200 : 503, status, ok: status === 'started' }
   })
-  const ready = probe(() => {
-    const status = phase() === 'started' ? 'ready' : phase()
+  const ready = probe((request) => {
+    let status: Phase = phase() === 'started' ? 'ready' : phase()
     const failedPlugins = state.failedPlugins()
     const failing = status === 'starting' ? [PENDING_REASON] : status === 'draining' ? [DRAINING_REASON] : []
+    // Deep readiness: every channel account must be making progress (a stuck poller is not ready).
+    const deep = (request.query as Record<string, unknown> | undefined)?.deep !== undefined
+    const channels = deep ? state.channels().map((c) => ({ channel: c.channel, accountId: c.accountId, state: c.state, healthy: c.healthy })) : undefined
+    if (status === 'ready' && channels?.some((c) => !c.healthy)) {
+      status = 'degraded'
+      failing.push('channels')
+    }
     return {
       code: status === 'ready' ? 200 : 503,
       status,
       ok: status === 'ready',
-      extra: () => ({ ready: status === 'ready', failing, ...(failedPlugins.length > 0 ? { failedPlugins } : {}) }),
+      extra: () => ({ ready: status === 'ready', failing, ...(failedPlugins.length > 0 ? { failedPlugins } : {}), ...(channels ? { channels } : {}) }),
     }
   })
   const methods = ['GET', 'HEAD'] as const

@@ -34,6 +34,7 @@ describe('rpc plugin', () => {
     expect(methods.map((m) => m.name)).toEqual([
       'health', 'status', 'agent', 'agent.wait', 'send', 'message.action', 'wake', 'chat.send', 'chat.history', 'chat.abort',
       'sessions.list', 'sessions.reset', 'sessions.delete', 'tools.invoke', 'models.list',
+      'channels.status', 'deliveries.list', 'deliveries.retry', 'deliveries.drop', 'pairing.list', 'pairing.approve', 'inbox.list',
     ])
     for (const method of methods) expect(method.params, method.name).toBeDefined()
   })

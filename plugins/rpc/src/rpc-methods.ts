@@ -1,6 +1,7 @@
 import type { RpcMethodDefinition } from '@openclaw/plugin-sdk'
 import { createAgentMethod } from './agent-method.js'
 import { createAgentWaitMethod } from './agent-wait-method.js'
+import { createChannelsMethods } from './channels-methods.js'
 import { createChatAbortMethod } from './chat-abort-method.js'
 import { createChatHistoryMethod } from './chat-history-method.js'
 import { createChatSendMethod } from './chat-send-method.js'
@@ -30,6 +31,7 @@ export function createRpcMethods(deps: RpcMethodDeps): RpcMethodDefinition<never
     ...createSessionsMethods(deps),
     createToolsInvokeMethod(deps),
     createModelsListMethod(deps),
+    ...createChannelsMethods(deps),
   ]
   return methods as unknown as RpcMethodDefinition<never, unknown>[]
 }

@@ -19,7 +19,7 @@ export function createStatusMethod(deps: RpcMethodDeps): RpcMethodDefinition<z.o
         uptimeMs: now - deps.startedAt,
         ts: now,
         agents: gateway.agent.agentIds(),
-        channels: gateway.registry.channels.keys(),
+        channels: gateway.registry.channels.keys().map((id) => ({ id, accounts: gateway.channels.status().filter((a) => a.channel === id) })),
         plugins: gateway.plugins.map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: { code: p.error.code, message: p.error.message } } : {}) })),
         rpc: { ...deps.stats(), activeRuns: deps.tracker.size, methods: gateway.registry.rpcMethods.keys().length },
       }

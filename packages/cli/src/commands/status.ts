@@ -17,12 +17,18 @@ interface StatusPayload {
   readonly version?: string
   readonly uptimeMs?: number
   readonly agents?: readonly string[]
-  readonly channels?: readonly string[]
+  /** Each channel with its accounts' liveness (a gateway before channels 2 sent bare ids). */
+  readonly channels?: readonly (string | { readonly id: string; readonly accounts?: readonly { readonly accountId: string; readonly state: string; readonly healthy?: boolean }[] })[]
   readonly plugins?: readonly { readonly id: string; readonly version?: string; readonly state?: string; readonly error?: { readonly code?: string; readonly message?: string } }[]
   readonly rpc?: { readonly connections?: number; readonly activeRuns?: number; readonly methods?: number; readonly slowConsumerDisconnects?: number }
 }
 
 const list = (items: readonly string[] | undefined) => (items && items.length > 0 ? items.join(', ') : 'none')
+const channelSummary = (c: NonNullable<StatusPayload['channels']>[number]): string => {
+  if (typeof c === 'string') return c
+  const unhealthy = (c.accounts ?? []).filter((a) => a.healthy === false)
+  return unhealthy.length > 0 ? `${c.id} (${unhealthy.map((a) => `${a.accountId}: ${a.state}`).join(', ')})` : c.id
+}
 const plural = (n: number | undefined, one: string, many = `${one}s`) => `${n ?? 0} ${n === 1 ? one : many}`
 
 function formatStatus(status: StatusPayload, url: string): string {
@@ -32,7 +38,7 @@ function formatStatus(status: StatusPayload, url: string): string {
     `Gateway ${status.version ?? '?'} at ${url}: ${status.ok === true ? 'ok' : 'not ready'}`,
     `  uptime    ${typeof status.uptimeMs === 'number' ? formatDuration(status.uptimeMs) : 'unknown'}`,
     `  agents    ${list(status.agents)}`,
-    `  channels  ${list(status.channels)}`,
+    `  channels  ${list(status.channels?.map(channelSummary))}`,
     `  rpc       ${plural(rpc.connections, 'connection')}, ${plural(rpc.activeRuns, 'active run')}, ${plural(rpc.methods, 'method')}, ${plural(rpc.slowConsumerDisconnects, 'slow-consumer disconnect')}`,
     `Plugins (${plugins.length}):`,
   ]

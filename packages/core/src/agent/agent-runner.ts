@@ -549,7 +549,7 @@ export class AgentRunner implements AgentRuntime {
         const results = await Promise.all(
           serverCalls.map((call) =>
             deps.executor.execute({
-              context: { runId, agentId, sessionKey, call, via: 'agent' },
+              context: { runId, agentId, sessionKey, call, via: 'agent', ...(ctx.options.route ? { route: ctx.options.route } : {}) },
               tool: toolsByName.get(call.name),
               policy,
               signal: controller.signal,

@@ -103,6 +103,7 @@ export class ToolExecutor {
             agentId: context.agentId,
             sessionKey: context.sessionKey,
             runId: context.runId,
+            ...(context.route ? { route: context.route } : {}),
             signal: controller.signal,
             log: this.log.child({ tool: call.name }),
           }),

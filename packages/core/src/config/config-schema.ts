@@ -149,6 +149,10 @@ export const CoreConfigSchema = z.strictObject({
       maxQueue: z.number().int().min(0).default(16),
       /** How long finished runs are remembered for idempotency. */
       idempotencyTtlHours: z.number().positive().default(24),
+      /** Channel direct chats: one session per channel and peer (default), per peer, per account, or the main one. */
+      dmScope: z.enum(['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer']).default('per-channel-peer'),
+      /** Channel groups: one session per group (default), or the main one. */
+      groupScope: z.enum(['per-group', 'main']).default('per-group'),
       /** Transcript bytes one session may hold; a run that would pass it is refused (413). */
       maxTranscriptBytes: z.number().int().positive().default(DEFAULT_MAX_TRANSCRIPT_BYTES),
       /** Transcript bytes all sessions may hold together; a run that would pass it is refused (413). */
@@ -163,6 +167,46 @@ export const CoreConfigSchema = z.strictObject({
         })
         .prefault({}),
     })
+    .prefault({}),
+  /** Channel events accepted into the durable inbox (see docs/channels.md). */
+  inbound: z
+    .strictObject({
+      /** How long an accepted event id is remembered for de-duplication (and its row kept). */
+      dedupeWindowHours: z.number().positive().max(24 * 365).default(24),
+      /** Events run at once, across sessions (one at a time per session). */
+      concurrency: z.number().int().min(1).max(256).default(8),
+      /** A claimed event whose worker died is handed out again after this long. */
+      leaseMs: timerMs().min(1000).default(60_000),
+      /** A busy session puts an event back for this long (it is never dropped). */
+      busyRetryMs: timerMs().min(10).default(1000),
+      /** At shutdown, how long runs in flight may take to finish before they are aborted (their events stay pending). */
+      drainTimeoutMs: timerMs().min(0).default(10_000),
+      /** Largest inbound media file fetched into the media store. */
+      maxMediaBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    })
+    .prefault({}),
+  /** The delivery worker over the outbox. */
+  delivery: z
+    .strictObject({
+      /** Attempts before a message goes to dead letters. */
+      maxAttempts: z.number().int().min(1).max(100).default(8),
+      /** First retry delay; doubles each attempt up to `maxDelayMs`, unless the channel says when (retry-after). */
+      baseDelayMs: timerMs().min(1).default(500),
+      maxDelayMs: timerMs().min(1).default(60_000),
+      /** Sends at once, across chats (one at a time per chat). */
+      concurrency: z.number().int().min(1).max(256).default(16),
+      leaseMs: timerMs().min(1000).default(60_000),
+      /** Sent (and dropped) rows are pruned after this long; dead letters stay until retried or dropped. */
+      retentionHours: z.number().positive().max(24 * 365).default(72),
+      /** How long `stop()` keeps sending due rows before it parks the rest for the next start. */
+      flushTimeoutMs: timerMs().min(0).default(5000),
+      /** May the `message` tool send to another channel than the conversation it answers? */
+      crossChannel: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Replies streamed to channels that can edit: a draft message updated at most every `throttleMs`. */
+  streaming: z
+    .strictObject({ enabled: z.boolean().default(true), throttleMs: timerMs().min(50).default(1000) })
     .prefault({}),
   logging: z
     .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })

@@ -101,10 +101,14 @@ describe('config', () => {
     expect(config.session).toEqual({
       maxQueue: 16,
       idempotencyTtlHours: 24,
+      dmScope: 'per-channel-peer',
+      groupScope: 'per-group',
       maxTranscriptBytes: 32 * 1024 * 1024,
       maxTotalTranscriptBytes: 2048 * 1024 * 1024,
       tools: { visibility: 'all', hooksVisibility: 'own' },
     })
+    expect(config.inbound.dedupeWindowHours).toBe(24)
+    expect(config.delivery).toMatchObject({ maxAttempts: 8, retentionHours: 72 })
     expect(config.plugins.stopTimeoutMs).toBe(12_000)
     expect(config.agents.entries).toEqual({})
   })

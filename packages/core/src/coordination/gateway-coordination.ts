@@ -6,6 +6,8 @@ import { SqlIdempotencyStore, type IdempotencyStore } from './idempotency-store.
 import { InMemoryRunTracker, type RunTracker } from './run-tracker.js'
 import { SessionQueue } from './session-queue.js'
 import type { TurnQueue } from './turn-queue.js'
+import { randomInt } from 'node:crypto'
+import { SqlWorkQueue, type WorkQueue, type WorkQueueOptions } from './work-queue.js'
 
 /**
  * What a gateway assumes about the other gateways on its database, one named service each. The
@@ -21,6 +23,8 @@ export interface GatewayCoordination {
   readonly runs: RunTracker
   /** Sends going on: one delivery key is never sent twice at once. */
   readonly deliveries: DeliveryInFlight
+  /** Work rows (inbox, outbox) handed out with leases in the database. */
+  workQueue<Row extends Record<string, unknown>>(options: WorkQueueOptions): WorkQueue<Row>
 }
 
 export interface CoordinationContext {
@@ -40,9 +44,14 @@ export interface CoordinationContext {
 export type CoordinationFactory = (context: CoordinationContext) => GatewayCoordination
 
 /** One gateway per database: queues and trackers in memory, idempotency claims in `core_runs`. */
-export const singleProcessCoordination: CoordinationFactory = ({ store, config, clock, holder, exclusive }) => ({
-  turns: new SessionQueue(config.session.maxQueue),
-  idempotency: new SqlIdempotencyStore(store, clock, config.session.idempotencyTtlHours * 3_600_000, holder, exclusive),
-  runs: new InMemoryRunTracker(),
-  deliveries: new InMemoryDeliveryInFlight(),
-})
+export const singleProcessCoordination: CoordinationFactory = ({ store, config, clock, holder, exclusive }) => {
+  // The lease owner of this process's work-row claims (lease_owner is a BIGINT, as on PostgreSQL).
+  const owner = randomInt(1, 2 ** 47)
+  return {
+    turns: new SessionQueue(config.session.maxQueue),
+    idempotency: new SqlIdempotencyStore(store, clock, config.session.idempotencyTtlHours * 3_600_000, holder, exclusive),
+    runs: new InMemoryRunTracker(),
+    deliveries: new InMemoryDeliveryInFlight(),
+    workQueue: <Row extends Record<string, unknown>>(options: WorkQueueOptions): WorkQueue<Row> => new SqlWorkQueue<Row>(store, options, owner, exclusive),
+  }
+}

@@ -1,190 +1,228 @@
 import type { Clock } from '../clock/clock.js'
-import { CORE_ERR_CHANNEL_UNKNOWN, CORE_ERR_DELIVERY_FAILED } from '../errors/codes.js'
-import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
+import { orderKey } from '../coordination/order-key.js'
+import { CORE_ERR_CHANNEL_UNKNOWN, CORE_ERR_DELIVERY_FAILED, CORE_ERR_DELIVERY_UNKNOWN } from '../errors/codes.js'
 import type { Logger } from '../logging/logger.js'
 import type { DeliveryOutcome } from '../plugins/plugin-api.js'
 import type { Registry } from '../registry/registry.js'
-import type { DeliveryInFlight } from '../coordination/delivery-in-flight.js'
 import type { SqlStore } from '../store/state-store.js'
 import type { ChannelDefinition } from '../types/channels.js'
 import type { DeliveryReceipt, OutboundMessage } from '../types/messages.js'
+import { prepareOutbound } from './prepare-outbound.js'
 
-export interface OutboxOptions {
-  /** Attempts before a message fails for good. */
-  readonly maxAttempts?: number
-  /** First retry delay; doubles each attempt, capped at `maxDelayMs`, unless the channel says when. */
-  readonly baseDelayMs?: number
-  readonly maxDelayMs?: number
-}
-
-interface OutboxRow {
+/** A row of `core_outbox`. */
+export interface OutboxRow extends Record<string, unknown> {
   delivery_key: string
+  channel: string
+  account_id: string
+  target: string
   message: string
-  state: 'pending' | 'sent' | 'failed' | 'cancelled'
+  /** `pending` (waiting or being sent), `sent`, `dead` (a dead letter), `cancelled`, `dropped`. */
+  state: string
   attempts: number
+  next_attempt_at: number
   last_error: string | null
   receipt: string | null
+  created_at: number
+  updated_at: number
+  ord: string
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    }, { once: true })
-  })
+/** A dead letter as operators see it (`openclaw deliveries list`, RPC `deliveries.list`). */
+export interface DeadLetter {
+  readonly deliveryKey: string
+  readonly channel: string
+  readonly accountId: string
+  readonly to: string
+  readonly text: string
+  readonly error: string
+  readonly attempts: number
+  readonly createdAt: number
+  readonly failedAt: number
 }
+
+/** Outbox rows by state, for status. */
+export interface OutboxCounts {
+  readonly pending: number
+  readonly dead: number
+}
+
+/** What waits for a delivery to settle, in this process. */
+type Waiter = (outcome: DeliveryOutcome) => void
+
+const TERMINAL = new Set(['sent', 'dead', 'cancelled', 'dropped'])
 
 /**
- * The durable outbox: a message is written before it is sent and marked once the channel confirms.
- * Sends are retried with backoff (a channel's `retryAfterMs` wins), never repeated for a delivery key
- * that was sent, and a message that fails for good stays visible with its error.
+ * The durable outbox: every message is a row before anything is sent; the delivery worker sends
+ * due rows. `enqueue` chunks and formats text to the channel's capabilities (one row per chunk,
+ * keys `<key>`, `<key>#2`, …) and returns at once; `send` also waits for the rows to settle (at most
+ * `waitMs`, then answers `queued`). A delivery key is never sent twice.
  */
 export class Outbox {
-  readonly #stopping = new AbortController()
-  readonly #maxAttempts: number
-  readonly #baseDelayMs: number
-  readonly #maxDelayMs: number
+  readonly #waiters = new Map<string, Waiter[]>()
+  #wake: () => void = () => {}
 
   constructor(
     private readonly db: SqlStore,
-    /** Sends going on, by delivery key (single-process: in memory). */
-    private readonly inFlight: DeliveryInFlight,
     private readonly channels: Registry<ChannelDefinition>,
-    private readonly hooks: KernelHooks,
     private readonly clock: Clock,
     private readonly log: Logger,
-    options: OutboxOptions = {},
-  ) {
-    this.#maxAttempts = options.maxAttempts ?? 5
-    this.#baseDelayMs = options.baseDelayMs ?? 250
-    this.#maxDelayMs = options.maxDelayMs ?? 30_000
+  ) {}
+
+  /** The worker registers how to be woken when rows arrive. */
+  onEnqueue(wake: () => void): void {
+    this.#wake = wake
   }
 
-  /** Send through the outbox. Rejects (`CORE_ERR_CHANNEL_UNKNOWN`) only when no plugin registered the channel. */
-  async send(message: OutboundMessage): Promise<DeliveryOutcome> {
-    const running = this.inFlight.get(message.deliveryKey)
-    if (running) return running
-    const channel = this.channels.get(message.channel)
-    if (!channel) throw new CORE_ERR_CHANNEL_UNKNOWN(message.channel, this.channels.keys().join(', ') || '(none)')
-    // Tracked before the first await: a second send of the key, in the same tick or later, joins this one.
-    return this.inFlight.track(message.deliveryKey, async () => {
-      const now = this.clock.now()
-      const { changes } = await this.db.run(
-        `INSERT INTO core_outbox (delivery_key, channel, target, message, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING`,
-        [message.deliveryKey, message.channel, message.to, JSON.stringify(message), now, now, now],
-      )
-      if (changes === 0) {
-        const row = await this.#row(message.deliveryKey)
-        if (row && row.state !== 'pending') return this.#outcomeOf(row, true)
-      }
-      return this.#deliver(channel, message)
-    })
+  #channel(id: string): ChannelDefinition {
+    const channel = this.channels.get(id)
+    if (!channel) throw new CORE_ERR_CHANNEL_UNKNOWN(id, this.channels.keys().join(', ') || '(none)')
+    return channel
   }
 
   /**
-   * Resume messages left pending by an earlier process (called at start). Messages for a channel
-   * this gateway does not have stay pending, for a gateway that has it (the channel plugin may have
-   * failed to start, or this is a one-shot CLI process sharing the state dir).
+   * Write a message's rows (chunked, formatted) and wake the worker. Returns the delivery keys, and
+   * whether they were new. Throws `CORE_ERR_CHANNEL_UNKNOWN` and media errors before writing anything.
    */
-  async resumePending(): Promise<void> {
-    const rows = await this.db.all<OutboxRow>("SELECT * FROM core_outbox WHERE state = 'pending' ORDER BY created_at")
-    const missing = new Map<string, number>()
-    for (const row of rows) {
-      if (this.inFlight.get(row.delivery_key)) continue
-      const message = JSON.parse(row.message) as OutboundMessage
-      const channel = this.channels.get(message.channel)
-      if (!channel) {
-        missing.set(message.channel, (missing.get(message.channel) ?? 0) + 1)
-        continue
+  async enqueue(message: OutboundMessage, options: { readonly preformatted?: boolean } = {}): Promise<{ keys: string[]; fresh: boolean }> {
+    const channel = this.#channel(message.channel)
+    const parts = prepareOutbound(message, channel, options)
+    const now = this.clock.now()
+    let fresh = false
+    await this.db.transaction(async (tx) => {
+      for (const part of parts) {
+        const { changes } = await tx.run(
+          `INSERT INTO core_outbox (delivery_key, channel, account_id, target, message, state, attempts, next_attempt_at, created_at, updated_at, ord)
+           VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT (delivery_key) DO NOTHING`,
+          [part.deliveryKey, part.channel, part.accountId ?? '', part.to, JSON.stringify(part), now, now, now, orderKey(now)],
+        )
+        if (changes > 0) fresh = true
       }
-      void this.inFlight.track(row.delivery_key, () => this.#deliver(channel, message, row.attempts))
-    }
-    for (const [channel, count] of missing) {
-      this.log.warn({ channel, pending: count }, `${count} pending deliveries wait for channel '${channel}', which this gateway does not have`)
-    }
+    })
+    if (fresh) this.#wake()
+    return { keys: parts.map((p) => p.deliveryKey), fresh }
   }
 
-  /** Messages that failed for good, newest first, for operators. */
-  async failed(limit = 50): Promise<{ deliveryKey: string; channel: string; to: string; error: string; attempts: number }[]> {
-    return (await this.db
-      .all<{ delivery_key: string; channel: string; target: string; last_error: string; attempts: number }>(
-        "SELECT delivery_key, channel, target, last_error, attempts FROM core_outbox WHERE state = 'failed' ORDER BY updated_at DESC LIMIT ?",
-        [limit],
-      ))
-      .map((r) => ({ deliveryKey: r.delivery_key, channel: r.channel, to: r.target, error: r.last_error, attempts: r.attempts }))
+  /** Enqueue, then wait (at most `waitMs`) for every row of the message to settle. */
+  async send(message: OutboundMessage, waitMs = 30_000): Promise<DeliveryOutcome> {
+    const { keys, fresh } = await this.enqueue(message)
+    const outcomes = await Promise.all(keys.map((key) => this.#await(key, waitMs)))
+    const failed = outcomes.find((o) => o.status === 'failed' || o.status === 'cancelled' || o.status === 'queued')
+    const first = outcomes[0] ?? { status: 'failed', error: { code: CORE_ERR_DELIVERY_FAILED.code, message: 'nothing to send' } }
+    if (failed) return failed
+    return !fresh && first.status === 'sent' ? { ...first, status: 'duplicate' } : first
   }
 
-  async stop(): Promise<void> {
-    this.#stopping.abort()
-    await this.inFlight.settled()
-  }
-
-  async #deliver(channel: ChannelDefinition, original: OutboundMessage, attemptsSoFar = 0): Promise<DeliveryOutcome> {
-    let message: OutboundMessage | null = original
-    if (hasTaps(this.hooks.messageSending)) {
-      try {
-        message = await this.hooks.messageSending.promise(original)
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err)
-        await this.#mark(original.deliveryKey, 'failed', reason)
-        return { status: 'failed', error: { code: CORE_ERR_DELIVERY_FAILED.code, message: reason } }
+  /** Wait for a row to settle: the worker tells this process; a poll covers a worker elsewhere. */
+  async #await(key: string, waitMs: number): Promise<DeliveryOutcome> {
+    const settled = await this.outcome(key)
+    if (settled) return settled
+    return new Promise<DeliveryOutcome>((resolve) => {
+      let done = false
+      const finish = (outcome: DeliveryOutcome) => {
+        if (done) return
+        done = true
+        clearInterval(poll)
+        clearTimeout(timer)
+        const list = this.#waiters.get(key)?.filter((w) => w !== finish)
+        if (list && list.length > 0) this.#waiters.set(key, list)
+        else this.#waiters.delete(key)
+        resolve(outcome)
       }
-      if (message === null) {
-        await this.#mark(original.deliveryKey, 'cancelled', 'cancelled by a messageSending tap')
-        return { status: 'cancelled' }
-      }
-    }
-    let lastError = ''
-    for (let attempt = attemptsSoFar + 1; attempt <= this.#maxAttempts; attempt++) {
-      await this.db.run('UPDATE core_outbox SET attempts = ?, updated_at = ? WHERE delivery_key = ?', [attempt, this.clock.now(), original.deliveryKey])
-      try {
-        const sent = await channel.send(message, { attempt, signal: this.#stopping.signal, log: this.log })
-        const receipt: DeliveryReceipt = {
-          deliveryKey: original.deliveryKey, channel: message.channel, to: message.to, messageId: sent.messageId, deliveredAt: this.clock.now(),
-        }
-        await this.db.run("UPDATE core_outbox SET state = 'sent', receipt = ?, last_error = NULL, updated_at = ? WHERE delivery_key = ?", [
-          JSON.stringify(receipt), this.clock.now(), original.deliveryKey,
-        ])
-        if (hasTaps(this.hooks.messageSent)) {
-          await this.hooks.messageSent.promise(message, receipt).catch((err: unknown) => this.log.warn({ err }, 'messageSent tap failed'))
-        }
-        return { status: 'sent', receipt }
-      } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err)
-        const permanent = (err as { permanent?: unknown }).permanent === true
-        await this.db.run('UPDATE core_outbox SET last_error = ?, updated_at = ? WHERE delivery_key = ?', [lastError, this.clock.now(), original.deliveryKey])
-        this.log.warn({ channel: message.channel, attempt, permanent, err: lastError }, 'channel send failed')
-        if (permanent || attempt >= this.#maxAttempts || this.#stopping.signal.aborted) break
-        const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs
-        const backoff = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** (attempt - 1))
-        const delay = typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : backoff * (0.5 + Math.random() / 2)
-        await sleep(delay, this.#stopping.signal)
-        if (this.#stopping.signal.aborted) {
-          // Left pending: the next start resumes it.
-          return { status: 'failed', error: { code: CORE_ERR_DELIVERY_FAILED.code, message: 'gateway stopping; will retry on next start' } }
-        }
-      }
-    }
-    await this.#mark(original.deliveryKey, 'failed', lastError)
-    const error = new CORE_ERR_DELIVERY_FAILED(message.channel, message.to, lastError)
-    this.log.error({ deliveryKey: original.deliveryKey, code: error.code }, error.message)
-    return { status: 'failed', error: { code: error.code, message: error.message } }
+      this.#waiters.set(key, [...(this.#waiters.get(key) ?? []), finish])
+      const poll = setInterval(() => {
+        void this.outcome(key).then((o) => o && finish(o), () => {})
+      }, 500)
+      const timer = setTimeout(() => finish({ status: 'queued' }), waitMs)
+    })
   }
 
-  #row(key: string): Promise<OutboxRow | undefined> {
-    return this.db.get<OutboxRow>('SELECT * FROM core_outbox WHERE delivery_key = ?', [key])
+  /** The gateway is stopping: whoever waits hears `queued` (the rows stay for the next start). */
+  releaseWaiters(): void {
+    for (const list of this.#waiters.values()) for (const waiter of list) waiter({ status: 'queued' })
+    this.#waiters.clear()
   }
 
-  async #mark(key: string, state: 'failed' | 'cancelled', error: string): Promise<void> {
-    await this.db.run('UPDATE core_outbox SET state = ?, last_error = ?, updated_at = ? WHERE delivery_key = ?', [state, error, this.clock.now(), key])
+  /** Tell this process's waiters that a row settled. */
+  settle(key: string, outcome: DeliveryOutcome): void {
+    for (const waiter of this.#waiters.get(key) ?? []) waiter(outcome)
   }
 
-  #outcomeOf(row: OutboxRow, duplicate: boolean): DeliveryOutcome {
-    if (row.state === 'sent') return { status: duplicate ? 'duplicate' : 'sent', receipt: JSON.parse(row.receipt!) as DeliveryReceipt }
-    if (row.state === 'cancelled') return { status: 'cancelled' }
-    return { status: 'failed', error: { code: CORE_ERR_DELIVERY_FAILED.code, message: row.last_error ?? 'failed' } }
+  /** The settled outcome of a row, or undefined while it is pending (or unknown). */
+  async outcome(key: string): Promise<DeliveryOutcome | undefined> {
+    const row = await this.db.get<OutboxRow>('SELECT * FROM core_outbox WHERE delivery_key = ?', [key])
+    if (!row || !TERMINAL.has(row.state)) return undefined
+    return outcomeOf(row)
   }
+
+  /** Dead letters, newest first. */
+  async deadLetters(options: { readonly channel?: string; readonly limit?: number } = {}): Promise<DeadLetter[]> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 1000)
+    const rows = options.channel
+      ? await this.db.all<OutboxRow>("SELECT * FROM core_outbox WHERE state = 'dead' AND channel = ? ORDER BY updated_at DESC LIMIT ?", [options.channel, limit])
+      : await this.db.all<OutboxRow>("SELECT * FROM core_outbox WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?", [limit])
+    return rows.map((row) => ({
+      deliveryKey: row.delivery_key,
+      channel: row.channel,
+      accountId: row.account_id || 'default',
+      to: row.target,
+      text: ((JSON.parse(row.message) as OutboundMessage).text ?? '').slice(0, 200),
+      error: row.last_error ?? '',
+      attempts: Number(row.attempts),
+      createdAt: Number(row.created_at),
+      failedAt: Number(row.updated_at),
+    }))
+  }
+
+  /** Put a dead letter back in line (attempts from zero, due now). */
+  async retry(deliveryKey: string): Promise<void> {
+    const now = this.clock.now()
+    const { changes } = await this.db.run(
+      "UPDATE core_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL, updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE delivery_key = ? AND state = 'dead'",
+      [now, now, deliveryKey],
+    )
+    if (changes === 0) throw new CORE_ERR_DELIVERY_UNKNOWN(deliveryKey, await this.#stateNote(deliveryKey))
+    this.log.info({ deliveryKey }, 'dead letter put back in line')
+    this.#wake()
+  }
+
+  /** Give a dead letter up for good (kept as `dropped` until the retention prunes it). */
+  async drop(deliveryKey: string): Promise<void> {
+    const { changes } = await this.db.run("UPDATE core_outbox SET state = 'dropped', updated_at = ? WHERE delivery_key = ? AND state = 'dead'", [this.clock.now(), deliveryKey])
+    if (changes === 0) throw new CORE_ERR_DELIVERY_UNKNOWN(deliveryKey, await this.#stateNote(deliveryKey))
+    this.log.info({ deliveryKey }, 'dead letter dropped')
+  }
+
+  async #stateNote(key: string): Promise<string> {
+    const row = await this.db.get<{ state: string }>('SELECT state FROM core_outbox WHERE delivery_key = ?', [key])
+    return row ? ` (it is ${row.state})` : ''
+  }
+
+  /** Delete sent, cancelled and dropped rows older than `retentionMs`. Returns how many went. */
+  async prune(retentionMs: number): Promise<number> {
+    const { changes } = await this.db.run("DELETE FROM core_outbox WHERE state IN ('sent', 'cancelled', 'dropped') AND updated_at < ?", [this.clock.now() - retentionMs])
+    return changes
+  }
+
+  /** Pending rows due now for these channels (the flush at shutdown waits for none). */
+  async dueCount(channels: readonly string[], now: number): Promise<number> {
+    if (channels.length === 0) return 0
+    const row = await this.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM core_outbox WHERE state = 'pending' AND next_attempt_at <= ? AND channel IN (${channels.map(() => '?').join(', ')})`,
+      [now, ...channels],
+    )
+    return Number(row?.n ?? 0)
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const rows = await this.db.all<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM core_outbox WHERE state IN ('pending', 'dead') GROUP BY state")
+    return { pending: Number(rows.find((r) => r.state === 'pending')?.n ?? 0), dead: Number(rows.find((r) => r.state === 'dead')?.n ?? 0) }
+  }
+}
+
+/** What a settled row means to the caller of `send`. */
+export function outcomeOf(row: OutboxRow): DeliveryOutcome {
+  if (row.state === 'sent') return { status: 'sent', receipt: JSON.parse(row.receipt!) as DeliveryReceipt }
+  if (row.state === 'cancelled') return { status: 'cancelled' }
+  const error = new CORE_ERR_DELIVERY_FAILED(row.channel, row.target, row.last_error ?? row.state)
+  return { status: 'failed', error: { code: error.code, message: error.message } }
 }

@@ -146,3 +146,19 @@ export const CORE_ERR_CHANNEL_UNKNOWN = createError<'CORE_ERR_CHANNEL_UNKNOWN', 
   'CORE_ERR_CHANNEL_UNKNOWN', "Channel '%s' is not installed (installed channels: %s)", 400)
 export const CORE_ERR_DELIVERY_FAILED = createError<'CORE_ERR_DELIVERY_FAILED', [channel: string, to: string, reason: string]>(
   'CORE_ERR_DELIVERY_FAILED', "Delivery to %s:%s failed for good: %s", 502)
+export const CORE_ERR_EVENT_INVALID = createError<'CORE_ERR_EVENT_INVALID', [channel: string, details: string]>(
+  'CORE_ERR_EVENT_INVALID', "Channel '%s' handed accept() an event that is not valid: %s", 400)
+export const CORE_ERR_INBOUND_CLOSED = createError<'CORE_ERR_INBOUND_CLOSED'>(
+  'CORE_ERR_INBOUND_CLOSED', 'The gateway is stopping and accepts no more inbound events; the sender should retry later', 503)
+export const CORE_ERR_INBOUND_UNROUTABLE = createError<'CORE_ERR_INBOUND_UNROUTABLE', [reason: string]>(
+  'CORE_ERR_INBOUND_UNROUTABLE', 'The event cannot be routed to an agent: %s', 400)
+export const CORE_ERR_DELIVERY_UNKNOWN = createError<'CORE_ERR_DELIVERY_UNKNOWN', [deliveryKey: string, state: string]>(
+  'CORE_ERR_DELIVERY_UNKNOWN', "No dead letter has the delivery key '%s'%s", 404)
+export const CORE_ERR_MEDIA_TOO_LARGE = createError<'CORE_ERR_MEDIA_TOO_LARGE', [name: string, size: number, limit: number]>(
+  'CORE_ERR_MEDIA_TOO_LARGE', "Media '%s' is %d bytes, over the limit of %d bytes", 413)
+export const CORE_ERR_MEDIA_UNSUPPORTED = createError<'CORE_ERR_MEDIA_UNSUPPORTED', [channel: string, details: string]>(
+  'CORE_ERR_MEDIA_UNSUPPORTED', "Channel '%s' cannot send this media: %s", 400)
+export const CORE_ERR_MEDIA_FETCH = createError<'CORE_ERR_MEDIA_FETCH', [source: string, reason: string]>(
+  'CORE_ERR_MEDIA_FETCH', 'Media from %s could not be read: %s', 502)
+export const CORE_ERR_PAIRING_UNKNOWN = createError<'CORE_ERR_PAIRING_UNKNOWN', [channel: string, code: string]>(
+  'CORE_ERR_PAIRING_UNKNOWN', "No pending pairing request on channel '%s' has the code '%s' (codes expire after an hour)", 404)

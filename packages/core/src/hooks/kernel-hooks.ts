@@ -1,6 +1,7 @@
 import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook } from 'tapable'
 import type { AgentRunOutcome, AgentRunPlan, ToolCallContext, ToolCallDecision, TurnContext } from '../types/agent.js'
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
+import type { ChannelEvent } from '../types/channel-events.js'
 import type { SkillDefinition } from '../types/skills.js'
 import type { ToolDefinition, ToolResult } from '../types/tools.js'
 import type { TapBuffer } from './tap-buffer.js'
@@ -13,6 +14,15 @@ export interface TapAttribution {
 /** What `gatewayStart` taps learn about the gateway that just started. */
 export interface GatewayStartInfo {
   readonly plugins: readonly { readonly id: string; readonly state: string }[]
+}
+
+/** An accepted channel event that could not run: it stays in the inbox as `failed`, with this reason. */
+export interface InboundFailure {
+  readonly inboxId: string
+  readonly event: ChannelEvent
+  /** A coded error's code (`CORE_ERR_AGENT_UNKNOWN`, `CORE_ERR_CHANNEL_UNKNOWN`, …). */
+  readonly code: string
+  readonly reason: string
 }
 
 /**
@@ -29,6 +39,8 @@ export interface KernelHooks {
   readonly inboundMessage: AsyncSeriesWaterfallHook<[InboundMessage | null], InboundMessage | null, TapAttribution>
   /** A message passed `inboundMessage` and is about to be routed to an agent. */
   readonly messageReceived: AsyncParallelHook<[InboundMessage], TapAttribution>
+  /** An accepted channel event could not run (no agent, no channel, a bad session key): a visible failure. */
+  readonly inboundFailed: AsyncParallelHook<[InboundFailure], TapAttribution>
   /** A run is about to call the model: rewrite its prompt, model or tools. */
   readonly beforeAgentRun: AsyncSeriesWaterfallHook<[AgentRunPlan], AgentRunPlan, TapAttribution>
   /** A tool is about to run: return `{ deny }` to refuse it or `{ replace }` to answer instead of it. */
@@ -51,7 +63,7 @@ export type HookName = keyof KernelHooks
 
 /** The names of every kernel hook, in a stable order. */
 export const HOOK_NAMES: readonly HookName[] = Object.freeze([
-  'gatewayStart', 'gatewayStop', 'inboundMessage', 'messageReceived', 'beforeAgentRun', 'beforeToolCall',
+  'gatewayStart', 'gatewayStop', 'inboundMessage', 'messageReceived', 'inboundFailed', 'beforeAgentRun', 'beforeToolCall',
   'afterToolCall', 'agentEnd', 'messageSending', 'messageSent', 'resolveTools', 'resolveSkills',
 ] as const)
 
@@ -62,6 +74,7 @@ export function createKernelHooks(): KernelHooks {
     gatewayStop: new AsyncSeriesHook<[], TapAttribution>([], 'gatewayStop'),
     inboundMessage: new AsyncSeriesWaterfallHook<[InboundMessage | null], InboundMessage | null, TapAttribution>(['message'], 'inboundMessage'),
     messageReceived: new AsyncParallelHook<[InboundMessage], TapAttribution>(['message'], 'messageReceived'),
+    inboundFailed: new AsyncParallelHook<[InboundFailure], TapAttribution>(['failure'], 'inboundFailed'),
     beforeAgentRun: new AsyncSeriesWaterfallHook<[AgentRunPlan], AgentRunPlan, TapAttribution>(['plan'], 'beforeAgentRun'),
     beforeToolCall: new AsyncSeriesBailHook<[ToolCallContext], ToolCallDecision | undefined, TapAttribution>(['context'], 'beforeToolCall'),
     afterToolCall: new AsyncParallelHook<[ToolCallContext, ToolResult], TapAttribution>(['context', 'result'], 'afterToolCall'),

@@ -4,7 +4,11 @@ import type { PluginHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
 import type { OwnerStore } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
-import type { ChannelDefinition } from '../types/channels.js'
+import type { ChannelAccountStatus, ChannelDefinition } from '../types/channels.js'
+import type { AcceptOutcome, ChannelEvent } from '../types/channel-events.js'
+import type { DeadLetter } from '../delivery/outbox.js'
+import type { PairingRequest } from '../channels/pairing-store.js'
+import type { InboxEntry } from '../inbound/inbox.js'
 import type { HttpGuardCheck, HttpGuardDefinition, HttpRouteDefinition, HttpUpgradeDefinition } from '../types/http.js'
 import type { DeliveryReceipt, InboundMessage, OutboundMessage } from '../types/messages.js'
 import type { ModelCatalogEntry } from '../providers/model-catalog.js'
@@ -89,7 +93,8 @@ export interface InboundOutcome {
 }
 
 export interface DeliveryOutcome {
-  readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate'
+  /** `queued`: written to the outbox, not settled within the wait (the worker keeps trying). */
+  readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'queued'
   readonly receipt?: DeliveryReceipt
   readonly error?: { readonly code: string; readonly message: string }
 }
@@ -125,10 +130,38 @@ export interface GatewayRuntime {
   readonly tools: ToolRuntime
   /** The configured model catalogue: every model the providers list (`models.providers.<id>.models`). */
   readonly models: { list(): ModelCatalogEntry[] }
-  /** Channels call this with every message they receive. */
-  readonly inbound: { receive(message: InboundMessage): Promise<InboundOutcome> }
-  /** Send a message to a channel through the durable outbox (never twice for one `deliveryKey`). */
-  readonly delivery: { send(message: OutboundMessage): Promise<DeliveryOutcome> }
+  readonly inbound: {
+    /**
+     * Make a channel event durable (the inbox, de-duplicated by channel, account and event id) and
+     * return at once; the inbox worker runs it. Throws `CORE_ERR_EVENT_INVALID` (nothing stored) or
+     * `CORE_ERR_INBOUND_CLOSED` (stopping: the sender should retry).
+     */
+    accept(event: ChannelEvent): Promise<AcceptOutcome>
+    /** Inbox rows, newest first (`failed` ones carry their reason). */
+    list(options?: { readonly state?: string; readonly channel?: string; readonly limit?: number }): Promise<InboxEntry[]>
+    /** Plugin API 1: route a message and wait for its run and delivery. Prefer `accept()`. */
+    receive(message: InboundMessage): Promise<InboundOutcome>
+  }
+  readonly delivery: {
+    /** Send a message through the durable outbox (never twice for one `deliveryKey`); waits up to 30 s for it to settle, else `queued`. */
+    send(message: OutboundMessage): Promise<DeliveryOutcome>
+    /** Messages that failed for good, newest first. */
+    deadLetters(options?: { readonly channel?: string; readonly limit?: number }): Promise<DeadLetter[]>
+    /** Put a dead letter back in line. Throws `CORE_ERR_DELIVERY_UNKNOWN`. */
+    retry(deliveryKey: string): Promise<void>
+    /** Give a dead letter up. Throws `CORE_ERR_DELIVERY_UNKNOWN`. */
+    drop(deliveryKey: string): Promise<void>
+  }
+  readonly channels: {
+    /** Every channel account's liveness, from real progress. */
+    status(): ChannelAccountStatus[]
+  }
+  readonly pairing: {
+    /** Pending DM pairing requests (not expired). */
+    list(channel?: string): Promise<PairingRequest[]>
+    /** Admit the sender of a pending request. Throws `CORE_ERR_PAIRING_UNKNOWN`. */
+    approve(channel: string, code: string, accountId?: string): Promise<{ readonly accountId: string; readonly senderId: string }>
+  }
   /** Every plugin the gateway knows, with its state and, if it failed, why. */
   readonly plugins: readonly PluginInfo[]
   /** True once every required plugin has started. */

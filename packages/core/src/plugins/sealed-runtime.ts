@@ -14,6 +14,8 @@ export interface SealedRuntimeParts {
   readonly models: GatewayRuntime['models']
   readonly inbound: GatewayRuntime['inbound']
   readonly delivery: GatewayRuntime['delivery']
+  readonly channels: GatewayRuntime['channels']
+  readonly pairing: GatewayRuntime['pairing']
   plugins(): readonly PluginInfo[]
   isReady(): boolean
 }
@@ -36,7 +38,7 @@ function viewOf<T>(registry: Registry<T>): RegistryView<T> {
  * services, `stop()`) is not reachable from it.
  */
 export function createSealedRuntime(parts: SealedRuntimeParts): GatewayRuntime {
-  const { agent, sessions, tools, models, inbound, delivery } = parts
+  const { agent, sessions, tools, models, inbound, delivery, channels, pairing } = parts
   const registry = Object.freeze(
     Object.fromEntries(Object.entries(parts.registries).map(([name, r]) => [name, viewOf(r)])),
   ) as unknown as Registries
@@ -63,8 +65,22 @@ export function createSealedRuntime(parts: SealedRuntimeParts): GatewayRuntime {
     }),
     tools: Object.freeze({ invoke: (request: Parameters<GatewayRuntime['tools']['invoke']>[0]) => tools.invoke(request) }),
     models: Object.freeze({ list: () => models.list() }),
-    inbound: Object.freeze({ receive: (message: Parameters<GatewayRuntime['inbound']['receive']>[0]) => inbound.receive(message) }),
-    delivery: Object.freeze({ send: (message: Parameters<GatewayRuntime['delivery']['send']>[0]) => delivery.send(message) }),
+    inbound: Object.freeze<GatewayRuntime['inbound']>({
+      accept: (event) => inbound.accept(event),
+      list: (options) => inbound.list(options),
+      receive: (message) => inbound.receive(message),
+    }),
+    delivery: Object.freeze<GatewayRuntime['delivery']>({
+      send: (message) => delivery.send(message),
+      deadLetters: (options) => delivery.deadLetters(options),
+      retry: (key) => delivery.retry(key),
+      drop: (key) => delivery.drop(key),
+    }),
+    channels: Object.freeze<GatewayRuntime['channels']>({ status: () => channels.status() }),
+    pairing: Object.freeze<GatewayRuntime['pairing']>({
+      list: (channel) => pairing.list(channel),
+      approve: (channel, code, accountId) => pairing.approve(channel, code, accountId),
+    }),
     get plugins() {
       return parts.plugins()
     },

@@ -153,4 +153,52 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX core_runs_run ON core_runs (run_id);
     `,
   },
+  {
+    version: 4,
+    name: 'channels: durable inbox, outbox leases and per-chat order, pairing',
+    // Work rows carry `lease_owner`/`lease_until` (NULL when free): claimed in the database, never
+    // in a map, so a lease queue (FOR UPDATE SKIP LOCKED on PostgreSQL) hands them out.
+    up: `
+      CREATE TABLE core_inbox (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        event TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        due_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        lease_owner BIGINT,
+        lease_until BIGINT
+      );
+      CREATE UNIQUE INDEX core_inbox_event ON core_inbox (channel, account_id, event_id);
+      CREATE INDEX core_inbox_due ON core_inbox (state, due_at);
+      CREATE INDEX core_inbox_session ON core_inbox (session_key, state, id);
+      CREATE INDEX core_inbox_updated ON core_inbox (updated_at);
+      ALTER TABLE core_outbox ADD COLUMN account_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE core_outbox ADD COLUMN ord TEXT NOT NULL DEFAULT '';
+      ALTER TABLE core_outbox ADD COLUMN lease_owner BIGINT;
+      ALTER TABLE core_outbox ADD COLUMN lease_until BIGINT;
+      CREATE INDEX core_outbox_chat ON core_outbox (channel, account_id, target, state, ord);
+      UPDATE core_outbox SET state = 'dead' WHERE state = 'failed';
+      UPDATE core_outbox SET ord = CAST(created_at AS TEXT) WHERE ord = '';
+      CREATE TABLE core_pairing (
+        channel TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        sender_name TEXT,
+        code TEXT,
+        state TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        approved_at BIGINT,
+        PRIMARY KEY (channel, account_id, sender_id)
+      );
+      CREATE INDEX core_pairing_code ON core_pairing (channel, code);
+    `,
+  },
 ]

@@ -25,6 +25,8 @@ export interface AgentRunOptions {
   readonly signal?: AbortSignal
   /** Deliver the reply to a channel; `true` delivers to the session's last route. */
   readonly deliver?: DeliveryTarget | boolean
+  /** The channel conversation the run answers (nothing is delivered for it): the `message` tool's default target. */
+  readonly route?: DeliveryTarget
   /** Override the agent's model for this run (`provider/model`). */
   readonly model?: string
   /** Extra tools offered to the model for this run only; calls to them end the run with `toolCalls` (client-side tools). */
@@ -69,7 +71,7 @@ export interface AgentRunResult {
   /** `tool_calls` when the run stopped to let the client run its own tools. */
   readonly finishReason: FinishReason
   /** Set when the run was asked to deliver its reply: whether the channel got it. */
-  readonly delivery?: { readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'skipped'; readonly error?: { readonly code: string; readonly message: string } }
+  readonly delivery?: { readonly status: 'sent' | 'cancelled' | 'failed' | 'duplicate' | 'skipped' | 'queued'; readonly error?: { readonly code: string; readonly message: string } }
   /**
    * Why the run failed; `statusCode` is what an HTTP surface should answer with, when the error has
    * one; `retryAfterMs`, how long the caller should wait before trying again (a rate-limited model).
@@ -108,6 +110,8 @@ export interface ToolCallContext {
   readonly call: ToolCall
   /** `agent` when the model asked for it, `http`/`rpc` when a client invoked it directly. */
   readonly via: 'agent' | 'http' | 'rpc'
+  /** The channel conversation of the run, when it answers a channel event. */
+  readonly route?: DeliveryTarget
 }
 
 /** A `beforeToolCall` tap's verdict: deny the call, or answer it without running the tool. */

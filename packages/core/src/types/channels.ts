@@ -1,29 +1,112 @@
+import type { ChannelAccessConfig } from '../channels/channel-access-config.js'
 import type { Logger } from '../logging/logger.js'
-import type { OutboundMessage } from './messages.js'
+import type { MediaKind, OutboundMessage } from './messages.js'
 
+/** How a channel renders text: the core converts the agent's markdown to this. */
+export type TextFormat = 'plain' | 'markdown' | 'html'
+
+/** A token bucket: `perSecond` tokens refill every second, up to `burst` (default `perSecond`). */
+export interface ChannelRateLimit {
+  readonly perSecond: number
+  readonly burst?: number
+  /** A tighter bucket per chat (Telegram: about 1 message a second to one chat). */
+  readonly perChat?: { readonly perSecond: number; readonly burst?: number }
+}
+
+/**
+ * What a channel can do. The core chunks and formats text to `text`, drops (with a note) media of a
+ * kind the channel does not take, offers buttons, edits and typing only where declared.
+ */
 export interface ChannelCapabilities {
-  readonly media?: boolean
+  /** Longest text one message may carry, and the format it is rendered in. Default 4000, plain. */
+  readonly text?: { readonly maxLength: number; readonly format: TextFormat }
+  /** Media the channel sends, and the largest file it takes. Absent: no media. */
+  readonly media?: { readonly kinds: readonly MediaKind[]; readonly maxBytes: number }
   readonly buttons?: boolean
-  readonly cards?: boolean
+  /** `edit()` works: streaming updates a draft message. */
+  readonly edit?: boolean
+  readonly delete?: boolean
+  /** `typing()` shows a typing indicator. */
+  readonly typing?: boolean
+  /** A message can answer an earlier one (`replyToId`). */
+  readonly replyTo?: boolean
   readonly threads?: boolean
-  readonly markdown?: boolean
+  /** A structured card is passed through. */
+  readonly cards?: boolean
+  /** The delivery worker never sends faster than this. Default: no limit. */
+  readonly rateLimit?: ChannelRateLimit
 }
 
 export interface ChannelSendContext {
-  /** 1 on the first try; the outbox retries failed sends with backoff. */
+  /** 1 on the first try; the delivery worker retries failed sends with backoff. */
   readonly attempt: number
   readonly signal: AbortSignal
   readonly log: Logger
 }
 
+/** The channel's answer to a send: its id for the message, used to edit or delete it later. */
+export interface ChannelSendResult {
+  readonly messageId: string
+}
+
+/** Bytes a channel fetched for an inbound media reference. */
+export interface FetchedMedia {
+  readonly data: Uint8Array
+  readonly mimeType?: string
+  readonly name?: string
+}
+
+/** Liveness a channel account reports from real progress (the core adds its own send facts). */
+export interface ChannelAccountProgress {
+  /** Last successful receive or poll (epoch ms). A poller that is stuck stops moving this. */
+  readonly lastReceiveAt?: number
+  /** A poller: no progress for this long is unhealthy (`stale`), however alive the process. */
+  readonly staleAfterMs?: number
+  readonly lastError?: { readonly message: string; readonly at: number }
+}
+
+/** One channel account's liveness, as `channels.status` and `/readyz` report it. */
+export interface ChannelAccountStatus {
+  readonly channel: string
+  readonly accountId: string
+  /** `ok`; `idle` (nothing yet); `stale` (a poller made no progress within `staleAfterMs`); `error` (the last thing that happened failed). */
+  readonly state: 'ok' | 'idle' | 'stale' | 'error'
+  readonly healthy: boolean
+  readonly lastReceiveAt?: number
+  readonly lastSendAt?: number
+  readonly lastError?: { readonly message: string; readonly at: number }
+}
+
 /**
- * A channel delivers outbound messages. Inbound messages enter through `api.inbound.receive()`.
- * `send` resolves with the channel's message id; to ask for a later retry, throw an error with a
- * numeric `retryAfterMs`; to fail for good, throw one with `permanent: true`.
+ * A channel: it delivers outbound messages and hands inbound events to `api.inbound.accept()`.
+ *
+ * To ask for a later retry, throw an error with a numeric `retryAfterMs`; to fail for good (the user
+ * blocked the bot, the chat is gone), throw one with `permanent: true`. Any other error is retried
+ * with backoff. See docs/channels.md.
  */
 export interface ChannelDefinition {
   readonly id: string
   readonly label?: string
   readonly capabilities?: ChannelCapabilities
-  send(message: OutboundMessage, ctx: ChannelSendContext): Promise<{ readonly messageId: string }>
+  /** Send one message (text already chunked and formatted to `capabilities.text`). */
+  send(message: OutboundMessage, ctx: ChannelSendContext): Promise<ChannelSendResult>
+  /** Replace the text of a message it sent (`capabilities.edit`). */
+  edit?(target: { readonly to: string; readonly accountId?: string; readonly messageId: string; readonly text: string }, ctx: ChannelSendContext): Promise<void>
+  delete?(target: { readonly to: string; readonly accountId?: string; readonly messageId: string }, ctx: ChannelSendContext): Promise<void>
+  /** Show a typing indicator in a chat for a few seconds (`capabilities.typing`); the core repeats it. */
+  typing?(target: { readonly to: string; readonly accountId?: string; readonly threadId?: string }): Promise<void>
+  /** Answer a button press (stop the client's spinner, show a short notice). */
+  answerButton?(press: { readonly accountId: string; readonly callbackId: string; readonly text?: string }): Promise<void>
+  /** Resolve an inbound media reference to bytes, at most `maxBytes` (throw beyond). */
+  fetchMedia?(ref: string, options: { readonly accountId: string; readonly maxBytes: number; readonly signal: AbortSignal }): Promise<FetchedMedia>
+  /**
+   * An account's access rules (`dmPolicy`, `allowFrom`, `groupPolicy`, `groupAllowFrom`, `groups`),
+   * applied by the core before an event runs. Without it every accepted event runs.
+   */
+  access?(accountId: string): ChannelAccessConfig | undefined
+  /** The accounts this channel runs, with their progress; the core adds sends and errors it saw. */
+  status?(): readonly ({ readonly accountId: string } & ChannelAccountProgress)[]
 }
+
+/** Default text capability: 4000 characters, plain text. */
+export const DEFAULT_TEXT_CAPABILITY = Object.freeze({ maxLength: 4000, format: 'plain' as TextFormat })

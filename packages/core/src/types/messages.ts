@@ -1,6 +1,9 @@
+/** What kind of media a file is. */
+export type MediaKind = 'image' | 'audio' | 'video' | 'file'
+
 /** Media attached to a message: by URL, or inline as base64 `data`. */
 export interface Attachment {
-  readonly kind: 'image' | 'audio' | 'video' | 'file'
+  readonly kind: MediaKind
   readonly url?: string
   /** Base64 payload, when the media is inline. */
   readonly data?: string

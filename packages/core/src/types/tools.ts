@@ -10,6 +10,8 @@ export interface ToolContext {
   readonly agentId: string | undefined
   readonly sessionKey: string | undefined
   readonly runId: string | undefined
+  /** The channel conversation of the run, when it answers a channel event (the `message` tool's default target). */
+  readonly route?: { readonly channel: string; readonly to: string; readonly accountId?: string; readonly threadId?: string }
   /** Aborted when the run is aborted, times out, or the tool's own timeout passes. */
   readonly signal: AbortSignal
   readonly log: Logger

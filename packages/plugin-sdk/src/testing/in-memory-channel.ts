@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ChannelDefinition, GatewayRuntime, InboundMessage, InboundOutcome, OutboundMessage, PluginDefinition } from '@openclaw/core'
+import type { AcceptOutcome, ChannelCapabilities, ChannelDefinition, ChannelMessageEvent, GatewayRuntime, InboundMessage, InboundOutcome, OutboundMessage, PluginDefinition } from '@openclaw/core'
 
 export interface InMemoryChannelOptions {
   /** Channel id; default `memory`. */
@@ -7,6 +7,10 @@ export interface InMemoryChannelOptions {
   /** Make the next `n` sends fail (to exercise retries); each failure asks for a retry after `retryAfterMs`. */
   readonly failFirst?: number
   readonly retryAfterMs?: number
+  /** Declare `edit` (streamed replies edit a draft) and record edits in `edits`. */
+  readonly edit?: boolean
+  /** Longest text of one message (default 100,000). */
+  readonly maxLength?: number
 }
 
 /**
@@ -16,7 +20,9 @@ export interface InMemoryChannelOptions {
 export class InMemoryChannel implements ChannelDefinition {
   readonly id: string
   readonly label = 'In-memory channel'
-  readonly capabilities = { media: true, buttons: true, cards: true, threads: true, markdown: true }
+  readonly capabilities: ChannelCapabilities
+  /** Every edit of a sent message, in order. */
+  readonly edits: { readonly messageId: string; readonly text: string }[] = []
   /** Every message the gateway delivered, in order. */
   readonly delivered: OutboundMessage[] = []
   /** Send attempts, including failed ones. */
@@ -31,6 +37,20 @@ export class InMemoryChannel implements ChannelDefinition {
     this.id = options.id ?? 'memory'
     this.#failuresLeft = options.failFirst ?? 0
     this.#retryAfterMs = options.retryAfterMs ?? 1
+    this.capabilities = {
+      text: { maxLength: options.maxLength ?? 100_000, format: 'markdown' },
+      media: { kinds: ['image', 'audio', 'video', 'file'], maxBytes: 20 * 1024 * 1024 },
+      buttons: true,
+      cards: true,
+      threads: true,
+      replyTo: true,
+      edit: options.edit === true,
+    }
+    if (options.edit) {
+      this.edit = async (target: { messageId: string; text: string }) => {
+        this.edits.push({ messageId: target.messageId, text: target.text })
+      }
+    }
     this.plugin = {
       id: `channel:${this.id}`,
       version: '1.0.0',
@@ -41,6 +61,8 @@ export class InMemoryChannel implements ChannelDefinition {
       },
     }
   }
+
+  edit?: ChannelDefinition['edit']
 
   async send(message: OutboundMessage): Promise<{ messageId: string }> {
     this.attempts++
@@ -67,6 +89,19 @@ export class InMemoryChannel implements ChannelDefinition {
       peer: { id: 'user-1', kind: 'direct' },
       receivedAt: Date.now(),
       ...message,
+    })
+  }
+
+  /** Hand the gateway an event as a channel does (`api.gateway.inbound.accept`): durable, answered at once. */
+  accept(event: Partial<ChannelMessageEvent> & { text: string }): Promise<AcceptOutcome> {
+    if (!this.#gateway) throw new Error(`InMemoryChannel '${this.id}' is not registered with a gateway: add channel.plugin to its plugins`)
+    return this.#gateway.inbound.accept({
+      kind: 'message',
+      id: randomUUID(),
+      channel: this.id,
+      chat: { id: 'user-1', kind: 'direct' },
+      sender: { id: 'user-1' },
+      ...event,
     })
   }
 

@@ -144,6 +144,6 @@ describe(`channel ${CHANNEL_ID}`, () => {
 
   it('should declare its capabilities', async () => {
     const gw = await start()
-    expect(gw.registry.channels.get(CHANNEL_ID)?.capabilities).toEqual({ markdown: false, media: false, buttons: false, cards: false, threads: false })
+    expect(gw.registry.channels.get(CHANNEL_ID)?.capabilities).toEqual({ text: { maxLength: 4000, format: 'plain' } })
   })
 })

@@ -1,5 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
-import { createError, defineChannel, definePlugin, parseRetryAfter, type GatewayRuntime, type Logger, type OutboundMessage } from '@openclaw/plugin-sdk'
+import { createError, defineChannel, definePlugin, parseRetryAfter, type GatewayRuntime, type OutboundMessage } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 
 export const PLUGIN_NAME = '__PLUGIN_ID__'
@@ -71,21 +71,22 @@ function sameSecret(presented: unknown, secret: string): boolean {
   return timingSafeEqual(digest(presented), digest(secret))
 }
 
-/** Hand one inbound post to the gateway, which runs the agent and delivers its reply through `send`. */
-function receive(gateway: GatewayRuntime, log: Logger, post: z.output<typeof InboundPost>): void {
-  // Current contract: `inbound.receive()` runs the turn before it resolves, so the route answers at
-  // once and lets it run. (A later plugin API makes this a durable `accept()`.)
-  gateway.inbound
-    .receive({
-      id: post.id,
-      channel: CHANNEL_ID,
-      peer: { id: post.chat, kind: 'direct' },
-      ...(post.from ? { sender: post.from } : {}),
-      text: post.text,
-      receivedAt: Date.now(),
-      raw: post,
-    })
-    .catch((err: unknown) => log.error({ err, id: post.id }, 'inbound message failed'))
+/**
+ * Hand one inbound post to the gateway: `inbound.accept()` makes it durable (de-duplicated by id) and
+ * returns at once; the gateway runs the agent and delivers the reply through `send` later.
+ */
+async function accept(gateway: GatewayRuntime, post: z.output<typeof InboundPost>): Promise<'accepted' | 'duplicate'> {
+  const chat = { id: post.chat, kind: 'direct' as const }
+  const outcome = await gateway.inbound.accept({
+    kind: 'message',
+    id: post.id,
+    channel: CHANNEL_ID,
+    chat,
+    sender: post.from ?? { id: post.chat },
+    text: post.text,
+    raw: post,
+  })
+  return outcome.status
 }
 
 /** The plugin, as a factory: each call is one instance (keep per-gateway state in its closure). */
@@ -105,7 +106,8 @@ export default function channelPlugin() {
         defineChannel({
           id: CHANNEL_ID,
           label: '__SHORT_NAME__',
-          capabilities: { markdown: false, media: false, buttons: false, cards: false, threads: false },
+          // Plain text, at most 4000 characters a message: the core renders and splits replies to fit.
+          capabilities: { text: { maxLength: 4000, format: 'plain' } },
           send: (message, ctx) => send(config, message, ctx.signal),
         }),
       )
@@ -115,12 +117,13 @@ export default function channelPlugin() {
         // The platform cannot hold the gateway token; the channel checks its own secret instead.
         auth: 'none',
         bodyLimit: 64 * 1024,
-        handler: (request, reply) => {
+        handler: async (request, reply) => {
           if (config.inboundSecret !== undefined && !sameSecret(request.headers['x-channel-secret'], config.inboundSecret)) throw new __ERR_PREFIX___ERR_INBOUND_SECRET()
           const post = InboundPost.safeParse(request.body)
           if (!post.success) throw new __ERR_PREFIX___ERR_INBOUND_INVALID(post.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '))
-          receive(api.gateway, api.log, post.data)
-          return reply.code(202).send({ ok: true, accepted: post.data.id })
+          // Answered once the message is durable: a platform that gets no 202 sends it again.
+          const status = await accept(api.gateway, post.data)
+          return reply.code(202).send({ ok: true, accepted: post.data.id, status })
         },
       })
     },

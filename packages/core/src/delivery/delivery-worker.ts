@@ -1,0 +1,216 @@
+import type { Clock } from '../clock/clock.js'
+import type { WorkQueue } from '../coordination/work-queue.js'
+import { CORE_ERR_DELIVERY_FAILED } from '../errors/codes.js'
+import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
+import type { Logger } from '../logging/logger.js'
+import type { Registry } from '../registry/registry.js'
+import type { ChannelStatusBoard } from '../channels/channel-status.js'
+import type { ChannelDefinition } from '../types/channels.js'
+import type { DeliveryReceipt, OutboundMessage } from '../types/messages.js'
+import { outcomeOf, type Outbox, type OutboxRow } from './outbox.js'
+import { TokenBucket } from './token-bucket.js'
+
+export interface DeliveryWorkerOptions {
+  readonly maxAttempts: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+  readonly concurrency: number
+  readonly retentionMs: number
+  /** How often to look for due rows when nothing woke the worker. */
+  readonly pollMs?: number
+}
+
+const PRUNE_EVERY_MS = 10 * 60_000
+
+/** Why a send failed, as the channel said. */
+function failureOf(err: unknown): { message: string; permanent: boolean; retryAfterMs: number | undefined } {
+  const e = err as { message?: unknown; permanent?: unknown; retryAfterMs?: unknown }
+  const retry = typeof e?.retryAfterMs === 'number' && Number.isFinite(e.retryAfterMs) && e.retryAfterMs >= 0 ? e.retryAfterMs : undefined
+  return { message: err instanceof Error ? err.message : String(err), permanent: e?.permanent === true, retryAfterMs: retry }
+}
+
+/**
+ * Sends the outbox's due rows, continuously: one row at a time per chat (the queue hands out only a
+ * chat's first pending row), up to `concurrency` chats at once, within each channel's token buckets.
+ * A failure is retried with backoff, or after the channel's `retryAfterMs`; a permanent failure, or
+ * the last attempt, makes the row a dead letter. Sent rows are pruned after the retention.
+ */
+export class DeliveryWorker {
+  readonly #active = new Set<Promise<void>>()
+  readonly #buckets = new Map<string, TokenBucket>()
+  readonly #stopping = new AbortController()
+  #running: Promise<void> | undefined
+  #nudge: (() => void) | undefined
+  #lastPrune = 0
+  #claiming = true
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly queue: WorkQueue<OutboxRow>,
+    private readonly channels: Registry<ChannelDefinition>,
+    private readonly hooks: KernelHooks,
+    private readonly status: ChannelStatusBoard,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: DeliveryWorkerOptions,
+  ) {
+    outbox.onEnqueue(() => this.#nudge?.())
+  }
+
+  start(): void {
+    this.#running ??= this.#loop()
+  }
+
+  /** Rows being sent right now (on this replica). */
+  get inFlight(): number {
+    return this.#active.size
+  }
+
+  /**
+   * Stop: keep sending due rows for at most `flushMs` (so the last replies go out before the
+   * channels stop), then stop claiming and wait for sends in flight. What is left stays pending
+   * (parked) for the next start.
+   */
+  async stop(flushMs: number): Promise<void> {
+    const deadline = Date.now() + flushMs
+    while (this.#running && Date.now() < deadline) {
+      if (this.#active.size === 0 && (await this.outbox.dueCount(this.channels.keys(), this.clock.now()).catch(() => 0)) === 0) break
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    this.#claiming = false
+    this.#stopping.abort()
+    this.#nudge?.()
+    await this.#running
+    await Promise.allSettled([...this.#active])
+  }
+
+  async #loop(): Promise<void> {
+    const poll = this.options.pollMs ?? 200
+    while (this.#claiming) {
+      let claimed = 0
+      const free = this.options.concurrency - this.#active.size
+      if (free > 0) {
+        try {
+          const rows = await this.queue.claim(free, this.clock.now())
+          claimed = rows.length
+          for (const row of rows) {
+            const work: Promise<void> = this.#deliver(row).catch((err: unknown) => this.log.error({ err, deliveryKey: row.delivery_key }, 'delivery worker failed on a row'))
+              .finally(() => {
+                this.#active.delete(work)
+                this.#nudge?.()
+              })
+            this.#active.add(work)
+          }
+          await this.#maybePrune()
+        } catch (err) {
+          this.log.error({ err }, 'delivery worker could not claim rows')
+        }
+      }
+      if (claimed === 0 || this.#active.size >= this.options.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, poll)
+          function done() {
+            clearTimeout(timer)
+            resolve()
+          }
+          this.#nudge = done
+        })
+        this.#nudge = undefined
+      }
+    }
+  }
+
+  async #maybePrune(): Promise<void> {
+    const now = this.clock.now()
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return
+    this.#lastPrune = now
+    const pruned = await this.outbox.prune(this.options.retentionMs)
+    if (pruned > 0) this.log.debug({ pruned }, 'outbox rows past retention pruned')
+  }
+
+  #bucket(key: string, limit: { perSecond: number; burst?: number | undefined } | undefined): TokenBucket | undefined {
+    if (!limit) return undefined
+    let bucket = this.#buckets.get(key)
+    if (!bucket) this.#buckets.set(key, (bucket = new TokenBucket(limit, this.clock)))
+    return bucket
+  }
+
+  /** Wait for a token in the channel's bucket and the chat's (per replica: see TokenBucket). */
+  async #throttle(channel: ChannelDefinition, row: OutboxRow): Promise<void> {
+    const limit = channel.capabilities?.rateLimit
+    if (!limit) return
+    const buckets = [
+      this.#bucket(`${channel.id}`, limit),
+      this.#bucket(`${channel.id}\u0000${row.account_id}\u0000${row.target}`, limit.perChat),
+    ].filter((b): b is TokenBucket => b !== undefined)
+    for (;;) {
+      const wait = Math.max(...buckets.map((b) => b.wait()))
+      if (wait === 0) {
+        for (const b of buckets) b.take()
+        return
+      }
+      await new Promise((r) => setTimeout(r, Math.min(wait, 1000)))
+    }
+  }
+
+  async #deliver(row: OutboxRow): Promise<void> {
+    const channel = this.channels.get(row.channel)
+    if (!channel) {
+      // Another gateway (with the channel) sends it; give the claim back.
+      await this.queue.complete(row.delivery_key, { next_attempt_at: this.clock.now() + 5_000 })
+      return
+    }
+    const stored = JSON.parse(row.message) as OutboundMessage
+    let message: OutboundMessage | null = stored
+    if (hasTaps(this.hooks.messageSending)) {
+      try {
+        message = await this.hooks.messageSending.promise(stored)
+      } catch (err) {
+        await this.#dead(row, `a messageSending tap failed: ${failureOf(err).message}`)
+        return
+      }
+      if (message === null) {
+        await this.#finish(row, { state: 'cancelled', last_error: 'cancelled by a messageSending tap' })
+        return
+      }
+    }
+    await this.#throttle(channel, row)
+    const attempt = Number(row.attempts) + 1
+    const account = row.account_id || 'default'
+    try {
+      const sent = await channel.send(message, { attempt, signal: this.#stopping.signal, log: this.log })
+      const receipt: DeliveryReceipt = { deliveryKey: row.delivery_key, channel: row.channel, to: row.target, messageId: sent.messageId, deliveredAt: this.clock.now() }
+      this.status.sent(row.channel, account, receipt.deliveredAt)
+      await this.#finish(row, { state: 'sent', attempts: attempt, receipt: JSON.stringify(receipt), last_error: null })
+      if (hasTaps(this.hooks.messageSent)) {
+        await this.hooks.messageSent.promise(message, receipt).catch((err: unknown) => this.log.warn({ err }, 'messageSent tap failed'))
+      }
+    } catch (err) {
+      const failure = failureOf(err)
+      this.status.failed(row.channel, account, failure.message, this.clock.now())
+      this.log.warn({ channel: row.channel, deliveryKey: row.delivery_key, attempt, permanent: failure.permanent, err: failure.message }, 'channel send failed')
+      if (failure.permanent || attempt >= this.options.maxAttempts) {
+        await this.#dead(row, failure.message, attempt)
+        return
+      }
+      const backoff = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
+      const delay = failure.retryAfterMs ?? backoff
+      await this.queue.complete(row.delivery_key, { attempts: attempt, last_error: failure.message, next_attempt_at: this.clock.now() + delay, updated_at: this.clock.now() })
+    }
+  }
+
+  async #dead(row: OutboxRow, reason: string, attempts = Number(row.attempts)): Promise<void> {
+    const error = new CORE_ERR_DELIVERY_FAILED(row.channel, row.target, reason)
+    this.log.error({ deliveryKey: row.delivery_key, code: error.code }, error.message)
+    await this.#finish(row, { state: 'dead', attempts, last_error: reason })
+  }
+
+  async #finish(row: OutboxRow, set: Record<string, unknown>): Promise<void> {
+    const done = await this.queue.complete(row.delivery_key, { ...set, updated_at: this.clock.now() })
+    if (!done) {
+      this.log.warn({ deliveryKey: row.delivery_key }, 'outbox claim was lost before the row settled (its lease ran out)')
+      return
+    }
+    this.outbox.settle(row.delivery_key, outcomeOf({ ...row, ...set } as OutboxRow))
+  }
+}

@@ -1,0 +1,287 @@
+import type { Clock } from '../clock/clock.js'
+import type { GatewayConfig } from '../config/config-schema.js'
+import { decideAccess } from '../channels/channel-access.js'
+import type { PairingStore } from '../channels/pairing-store.js'
+import type { WorkQueue } from '../coordination/work-queue.js'
+import type { Outbox } from '../delivery/outbox.js'
+import { CORE_ERR_INBOUND_UNROUTABLE, CORE_ERR_SESSION_BUSY } from '../errors/codes.js'
+import { isCodedError } from '../errors/create-error.js'
+import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
+import type { Logger } from '../logging/logger.js'
+import type { AgentRuntime } from '../plugins/plugin-api.js'
+import type { Registry } from '../registry/registry.js'
+import type { ChannelEvent } from '../types/channel-events.js'
+import type { ChannelDefinition } from '../types/channels.js'
+import type { AgentRunResult } from '../types/agent.js'
+import type { Attachment, InboundMessage } from '../types/messages.js'
+import type { Inbox, InboxRow } from './inbox.js'
+import type { MediaStore } from './media-store.js'
+import { ReplyStream } from './reply-stream.js'
+
+const PRUNE_EVERY_MS = 10 * 60_000
+const TYPING_EVERY_MS = 4000
+
+export interface InboxWorkerDeps {
+  readonly inbox: Inbox
+  readonly queue: WorkQueue<InboxRow>
+  readonly outbox: Outbox
+  readonly pairing: PairingStore
+  readonly media: MediaStore
+  readonly channels: Registry<ChannelDefinition>
+  readonly agent: AgentRuntime
+  /** To record the conversation as the session's last route (`deliver: true`, cron's `last`). */
+  readonly setLastRoute: (sessionKey: string, route: { channel: string; to: string; accountId?: string; threadId?: string }) => Promise<void>
+  readonly hooks: KernelHooks
+  readonly config: GatewayConfig
+  readonly clock: Clock
+  readonly log: Logger
+}
+
+/** The text an agent sees for an event. */
+function promptOf(event: ChannelEvent): string {
+  if (event.kind === 'button') return `(button pressed) ${event.data}`
+  if (event.kind === 'edited') return `(edited message ${event.messageId}) ${event.text}`
+  return event.text
+}
+
+/** The legacy envelope the `inboundMessage` and `messageReceived` hooks carry. */
+function envelopeOf(event: ChannelEvent, sessionKey: string): InboundMessage {
+  return {
+    id: event.id,
+    channel: event.channel,
+    accountId: event.accountId ?? 'default',
+    peer: { id: event.chat.id, kind: event.chat.kind === 'topic' ? 'group' : event.chat.kind, ...(event.chat.title ? { name: event.chat.title } : {}) },
+    sender: { id: event.sender.id, ...(event.sender.name ? { name: event.sender.name } : {}) },
+    text: promptOf(event),
+    ...('threadId' in event && event.threadId ? { threadId: event.threadId } : event.chat.topicId ? { threadId: event.chat.topicId } : {}),
+    ...(event.kind === 'message' && event.replyToId ? { replyToId: event.replyToId } : {}),
+    receivedAt: event.receivedAt ?? Date.now(),
+    sessionKey,
+    ...(event.agentId ? { agentId: event.agentId } : {}),
+  }
+}
+
+/**
+ * Runs accepted events: claims due inbox rows (a session's first pending row only, so one session's
+ * events run in order, one at a time, on any replica), up to `inbound.concurrency` sessions at once.
+ * Each event goes through access control (pairing codes for unknown senders), the inbound hooks and
+ * one agent run (idempotency key `inbox:<id>`, so a redo after a crash never runs twice), and its
+ * reply is written to the outbox under keys derived from the row, so it is never sent twice. A busy
+ * session puts it back; an unroutable one fails visibly (row, `inboundFailed`, a log line).
+ */
+export class InboxWorker {
+  readonly #active = new Set<Promise<void>>()
+  readonly #aborts = new Set<AbortController>()
+  #running: Promise<void> | undefined
+  #nudge: (() => void) | undefined
+  #claiming = true
+  #lastPrune = 0
+
+  constructor(private readonly deps: InboxWorkerDeps) {
+    deps.inbox.onAccept(() => this.#nudge?.())
+  }
+
+  start(): void {
+    this.#running ??= this.#loop()
+  }
+
+  get inFlight(): number {
+    return this.#active.size
+  }
+
+  /** Stop claiming; let the runs in flight finish within `timeoutMs`, then abort them (their rows stay pending). */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#claiming = false
+    this.#nudge?.()
+    await this.#running
+    const all = Promise.allSettled([...this.#active])
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref?.())])
+    if (timedOut) {
+      for (const controller of this.#aborts) controller.abort(new Error('the gateway is stopping'))
+      await all
+    }
+  }
+
+  async #loop(): Promise<void> {
+    const { config, queue, clock, log } = this.deps
+    while (this.#claiming) {
+      let claimed = 0
+      const free = config.inbound.concurrency - this.#active.size
+      if (free > 0) {
+        try {
+          const rows = await queue.claim(free, clock.now())
+          claimed = rows.length
+          for (const row of rows) {
+            const work: Promise<void> = this.#process(row)
+              .catch((err: unknown) => log.error({ err, inboxId: row.id }, 'inbox worker failed on an event'))
+              .finally(() => {
+                this.#active.delete(work)
+                this.#nudge?.()
+              })
+            this.#active.add(work)
+          }
+          await this.#maybePrune()
+        } catch (err) {
+          log.error({ err }, 'inbox worker could not claim events')
+        }
+      }
+      if (claimed === 0 || this.#active.size >= config.inbound.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 200)
+          function done() {
+            clearTimeout(timer)
+            resolve()
+          }
+          this.#nudge = done
+        })
+        this.#nudge = undefined
+      }
+    }
+  }
+
+  async #maybePrune(): Promise<void> {
+    const now = this.deps.clock.now()
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return
+    this.#lastPrune = now
+    const pruned = await this.deps.inbox.prune()
+    if (pruned > 0) this.deps.log.debug({ pruned }, 'inbox rows past the de-duplication window pruned')
+  }
+
+  async #finish(row: InboxRow, set: Record<string, unknown>): Promise<void> {
+    const done = await this.deps.queue.complete(row.id, { ...set, updated_at: this.deps.clock.now() })
+    if (!done) this.deps.log.warn({ inboxId: row.id }, 'inbox claim was lost before the event finished (its lease ran out)')
+  }
+
+  async #fail(row: InboxRow, event: ChannelEvent, code: string, reason: string): Promise<void> {
+    const { hooks, log } = this.deps
+    log.error({ inboxId: row.id, channel: row.channel, accountId: row.account_id, eventId: row.event_id, code }, `inbound event failed: ${reason}`)
+    await this.#finish(row, { state: 'failed', reason: `${code}: ${reason}` })
+    if (hasTaps(hooks.inboundFailed)) {
+      await hooks.inboundFailed.promise({ inboxId: row.id, event, code, reason }).catch((err: unknown) => log.warn({ err }, 'an inboundFailed tap failed'))
+    }
+  }
+
+  async #process(row: InboxRow): Promise<void> {
+    const { channels, agent, hooks, log, clock, config } = this.deps
+    const event = JSON.parse(row.event) as ChannelEvent
+    const accountId = row.account_id
+    const channel = channels.get(row.channel)
+    if (!channel) {
+      await this.#fail(row, event, 'CORE_ERR_CHANNEL_UNKNOWN', `channel '${row.channel}' is not installed`)
+      return
+    }
+    // 1. Access control (the account's current rules and approvals).
+    const rules = channel.access?.(accountId)
+    if (rules) {
+      const approved = event.chat.kind === 'direct' && rules.dmPolicy === 'pairing' ? await this.deps.pairing.isApproved(row.channel, accountId, event.sender.id) : false
+      const decision = decideAccess(event, rules, () => approved)
+      if (decision.action === 'pair') {
+        await this.#pair(row, event, channel)
+        return
+      }
+      if (decision.action === 'drop') {
+        log.info({ inboxId: row.id, channel: row.channel, accountId, senderId: event.sender.id, reason: decision.reason }, 'inbound event not run')
+        await this.#finish(row, { state: 'dropped', reason: decision.reason })
+        return
+      }
+    }
+    // 2. Routing: the agent must exist.
+    const agentId = (event.agentId ?? 'main').toLowerCase()
+    if (!agent.agentIds().includes(agentId)) {
+      await this.#fail(row, event, CORE_ERR_INBOUND_UNROUTABLE.code, `agent '${agentId}' is not configured (configured: ${agent.agentIds().join(', ')})`)
+      return
+    }
+    // 3. The inbound hooks, as for every message.
+    let envelope: InboundMessage | null = envelopeOf(event, row.session_key)
+    if (hasTaps(hooks.inboundMessage)) envelope = await hooks.inboundMessage.promise(envelope)
+    if (envelope === null) {
+      await this.#finish(row, { state: 'dropped', reason: 'dropped by an inboundMessage tap' })
+      return
+    }
+    if (hasTaps(hooks.messageReceived)) await hooks.messageReceived.promise(envelope)
+    if (event.kind === 'button' && channel.answerButton) {
+      await channel.answerButton({ accountId, callbackId: event.callbackId }).catch((err: unknown) => log.warn({ err, inboxId: row.id }, 'answering a button press failed'))
+    }
+    // 4. Media: fetched lazily through the channel into the media store; the reference never leaves the inbox row.
+    let attachments: Attachment[] = []
+    try {
+      attachments = 'attachments' in event && event.attachments ? await this.deps.media.fetchAll(channel, accountId, event.attachments) : []
+    } catch (err) {
+      log.warn({ inboxId: row.id, code: (err as { code?: string }).code, err: (err as Error).message }, 'inbound media not fetched')
+    }
+    // 5. The run, with typing while it is busy and a streamed reply where the channel edits.
+    const controller = new AbortController()
+    this.#aborts.add(controller)
+    const lease = setInterval(() => void this.deps.queue.renew([row.id], clock.now()).catch(() => {}), Math.max(1000, config.inbound.leaseMs / 3))
+    const target = {
+      channel: row.channel,
+      to: event.chat.id,
+      accountId,
+      ...(event.chat.kind === 'topic' && event.chat.topicId ? { threadId: event.chat.topicId } : 'threadId' in event && event.threadId ? { threadId: event.threadId } : {}),
+    }
+    const typing = this.#typing(channel, target)
+    try {
+      let result: AgentRunResult
+      const reply = new ReplyStream(this.deps.outbox, channel, target, `inbox:${row.id}`, row.session_key, config.streaming, log)
+      try {
+        const started = await agent.start({
+          agentId,
+          sessionKey: envelope.sessionKey ?? row.session_key,
+          message: envelope.text,
+          ...(attachments.length > 0 ? { attachments } : {}),
+          idempotencyKey: `inbox:${row.id}`,
+          origin: { channel: row.channel, peer: event.chat.id },
+          route: target,
+          signal: controller.signal,
+        })
+        reply.follow(started.events.subscribe())
+        result = await started.result
+      } catch (err) {
+        if (isCodedError(err, CORE_ERR_SESSION_BUSY.code)) return await this.#later(row)
+        if (isCodedError(err) && err.statusCode === 400) return await this.#fail(row, event, err.code, err.message)
+        throw err
+      }
+      if (result.status === 'error' && result.error?.code === CORE_ERR_SESSION_BUSY.code) return await this.#later(row)
+      if (result.status === 'aborted' && controller.signal.aborted) return await this.#finish(row, {}) // stopping: pending for the next start
+      await reply.finish(result)
+      await this.deps.setLastRoute(result.sessionKey, target).catch((err: unknown) => log.debug({ err }, 'last route not recorded'))
+      await this.#finish(row, { state: 'done', attempts: Number(row.attempts) + 1 })
+    } finally {
+      clearInterval(lease)
+      typing.stop()
+      this.#aborts.delete(controller)
+    }
+  }
+
+  /** A busy session: back in line, never dropped. */
+  async #later(row: InboxRow): Promise<void> {
+    const { clock, config, log } = this.deps
+    log.debug({ inboxId: row.id, sessionKey: row.session_key }, 'session busy; event put back in line')
+    await this.#finish(row, { due_at: clock.now() + config.inbound.busyRetryMs, attempts: Number(row.attempts) + 1 })
+  }
+
+  /** An unknown sender under `dmPolicy: pairing`: a code (answered only when newly issued), and nothing runs. */
+  async #pair(row: InboxRow, event: ChannelEvent, channel: ChannelDefinition): Promise<void> {
+    const { pairing, outbox, log } = this.deps
+    const ask = await pairing.ask(row.channel, row.account_id, event.sender)
+    log.info({ channel: row.channel, accountId: row.account_id, senderId: event.sender.id, pairing: ask.status }, 'pairing request')
+    if (ask.status === 'issued') {
+      const text = [
+        'OpenClaw: access not configured.',
+        `Your ${channel.label ?? channel.id} user id: ${event.sender.id}`,
+        `Pairing code: ${ask.code}`,
+        `Ask the bot owner to approve with:\nopenclaw pairing approve ${row.channel} ${ask.code}`,
+      ].join('\n\n')
+      await outbox.enqueue({ channel: row.channel, accountId: row.account_id, to: event.chat.id, text, deliveryKey: `pairing:${row.id}` }, { preformatted: true })
+    }
+    await this.#finish(row, { state: 'dropped', reason: `pairing ${ask.status}` })
+  }
+
+  #typing(channel: ChannelDefinition, target: { to: string; accountId: string; threadId?: string }): { stop(): void } {
+    if (!channel.capabilities?.typing || !channel.typing) return { stop: () => {} }
+    const tick = () => void channel.typing!(target).catch(() => {})
+    tick()
+    const timer = setInterval(tick, TYPING_EVERY_MS)
+    return { stop: () => clearInterval(timer) }
+  }
+}

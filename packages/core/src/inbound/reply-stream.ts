@@ -1,0 +1,124 @@
+import type { Outbox } from '../delivery/outbox.js'
+import { splitText } from '../delivery/split-text.js'
+import type { Logger } from '../logging/logger.js'
+import type { AgentEvent, AgentRunResult } from '../types/agent.js'
+import { DEFAULT_TEXT_CAPABILITY, type ChannelDefinition } from '../types/channels.js'
+
+interface Target {
+  readonly channel: string
+  readonly to: string
+  readonly accountId: string
+  readonly threadId?: string
+}
+
+/**
+ * One reply to a channel event. Where the channel can edit and streaming is on, the text is shown
+ * while the model writes it: a draft message (outbox key `<key>:draft`) edited at most every
+ * `throttleMs`, then one final edit (and the rest of a long reply as further messages). Elsewhere the
+ * finished reply goes to the outbox in chunks. Keys derive from the inbox row, so a redo after a
+ * crash edits the same draft and never sends a chunk twice.
+ */
+export class ReplyStream {
+  #text = ''
+  #draftId: string | undefined
+  #draftSending: Promise<void> | undefined
+  #shown = ''
+  #timer: NodeJS.Timeout | undefined
+  #lastEdit = 0
+  #following: Promise<void> | undefined
+  #done = false
+  readonly #streams: boolean
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly channel: ChannelDefinition,
+    private readonly target: Target,
+    private readonly key: string,
+    private readonly sessionKey: string,
+    private readonly streaming: { readonly enabled: boolean; readonly throttleMs: number },
+    private readonly log: Logger,
+  ) {
+    this.#streams = streaming.enabled && channel.capabilities?.edit === true && typeof channel.edit === 'function'
+  }
+
+  get #limit() {
+    return this.channel.capabilities?.text ?? DEFAULT_TEXT_CAPABILITY
+  }
+
+  follow(events: AsyncIterable<AgentEvent>): void {
+    if (!this.#streams) return
+    this.#following = (async () => {
+      for await (const event of events) {
+        if (this.#done) break
+        if (event.type !== 'text') continue
+        this.#text += event.delta
+        this.#schedule()
+      }
+    })().catch((err: unknown) => this.log.warn({ err }, 'following a run for streaming failed'))
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#done) return
+    const wait = Math.max(0, this.#lastEdit + this.streaming.throttleMs - Date.now())
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      void this.#flush()
+    }, wait)
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#done || this.#draftSending) return
+    const text = splitText(this.#text, this.#limit)[0] ?? ''
+    if (text === '' || text === this.#shown) return
+    this.#lastEdit = Date.now()
+    if (this.#draftId === undefined) {
+      this.#draftSending = this.#sendDraft(text).finally(() => (this.#draftSending = undefined))
+      await this.#draftSending
+      return
+    }
+    await this.#edit(text).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'draft edit failed'))
+  }
+
+  async #sendDraft(text: string): Promise<void> {
+    const outcome = await this.outbox.send({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: `${this.key}:draft` }, 10_000)
+    if (outcome.receipt) {
+      this.#draftId = outcome.receipt.messageId
+      this.#shown = text
+    }
+  }
+
+  async #edit(text: string): Promise<void> {
+    await this.channel.edit!({ to: this.target.to, accountId: this.target.accountId, messageId: this.#draftId!, text }, { attempt: 1, signal: AbortSignal.timeout(30_000), log: this.log })
+    this.#shown = text
+  }
+
+  /** The run ended: settle the reply (final edit, or chunks through the outbox). */
+  async finish(result: AgentRunResult): Promise<void> {
+    this.#done = true
+    if (this.#timer) clearTimeout(this.#timer)
+    await this.#draftSending
+    const text = result.status === 'ok' ? result.text : `⚠️ The agent could not answer (${result.error?.code}): ${result.error?.message}`
+    if (this.#streams && this.#draftId === undefined) {
+      // A redo after a crash: the draft may have been sent before.
+      const earlier = await this.outbox.outcome(`${this.key}:draft`)
+      if (earlier?.receipt) this.#draftId = earlier.receipt.messageId
+    }
+    if (text.trim() === '') return
+    if (this.#draftId === undefined) {
+      await this.outbox.enqueue({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: this.key })
+      return
+    }
+    const chunks = splitText(text, this.#limit)
+    try {
+      if (chunks[0] !== this.#shown) await this.#edit(chunks[0] ?? '')
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'final draft edit failed; sending the reply as new messages')
+      await this.outbox.enqueue({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: this.key })
+      return
+    }
+    for (let i = 1; i < chunks.length; i++) {
+      await this.outbox.enqueue({ ...this.target, text: chunks[i]!, sessionKey: this.sessionKey, deliveryKey: `${this.key}#${i + 1}` }, { preformatted: true })
+    }
+    void this.#following
+  }
+}
