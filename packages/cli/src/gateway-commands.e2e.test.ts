@@ -1,27 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { captureIo } from './capture-io.js'
 import { runCli } from './run-cli.js'
+import { spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
 
 // The gateway-backed commands against a REAL gateway: `openclaw gateway` in a child process (its
 // default plugins, plus an on-disk `channel:file` plugin from plugins.load.paths), the model a
 // scripted server in this process. The commands run in-process with runCli.
 
-const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const TOKEN = 'e2e-gateway-token-0123456789'
-const LISTENING = /listening on http:\/\/(127\.0\.0\.1:\d+)/
 
 let dir: string
 let outbox: string
 let model: ScriptedModelServer
-let gateway: ChildProcess
-let gatewayLog = ''
+let gateway: SpawnedGateway | undefined
 let url: string
 
 /** A channel plugin folder that appends every message it is asked to send to `out`, one JSON line each. */
@@ -70,34 +66,12 @@ beforeAll(async () => {
     plugins: { load: { paths: [join(dir, 'channel-file')] } },
   }))
 
-  const env = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  gateway = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', '0', '--state-dir', dir, '--config', configPath], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  gateway.stderr!.on('data', (chunk: Buffer) => (gatewayLog += chunk.toString()))
-  url = await new Promise<string>((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`no "listening" line; stdout: ${stdout} stderr: ${gatewayLog}`)), 15_000)
-    gateway.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = LISTENING.exec(stdout)
-      if (match) {
-        clearTimeout(timer)
-        resolve(`ws://${match[1]}`)
-      }
-    })
-    gateway.once('exit', (code) => reject(new Error(`the gateway exited with ${code}; stderr: ${gatewayLog}`)))
-  })
+  gateway = await spawnGateway({ stateDir: dir, configPath, timeoutMs: 25_000 })
+  url = gateway.url
 }, 30_000)
 
 afterAll(async () => {
-  if (gateway && gateway.exitCode === null) {
-    const exited = new Promise((resolve) => gateway.once('exit', resolve))
-    gateway.kill('SIGTERM')
-    await exited
-  }
+  await gateway?.kill('SIGTERM')
   await model?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })

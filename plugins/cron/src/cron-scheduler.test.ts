@@ -106,4 +106,39 @@ describe('the ticker on a fake clock', () => {
     await expect(callMethod(gw, 'cron.get', { id: gone.id })).rejects.toMatchObject({ code: 'CRON_ERR_JOB_NOT_FOUND' })
     expect(await callMethod(gw, 'cron.get', { id: kept.id })).toMatchObject({ enabled: false, state: { lastRunStatus: 'ok' } })
   })
+
+  it('should prune finished run rows hourly: older than maxAgeMs, and beyond the newest maxRunsPerJob of each job', async () => {
+    const gw = await start({ runRetention: { maxAgeMs: 25 * MIN, maxRunsPerJob: 5 } })
+    const often = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: MIN, anchorMs: START }))
+    const rare = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: 10 * MIN, anchorMs: START }))
+    const minutes = async (id: string) => (await runs(gw, id)).map((r) => (r.scheduledAtMs! - START) / MIN).sort((a, b) => a - b)
+    // 1. Just before the hour, nothing was pruned since the start (pruning runs once an hour; the
+    //    gateway started on the real time and start() set the clock back to START, which counts as due).
+    await advance(gw, 59 * MIN + 500, MIN)
+    await expect.poll(async () => (await minutes(often.id)).length).toBe(59)
+    expect(await minutes(rare.id)).toEqual([10, 20, 30, 40, 50])
+    // 2. The tick at the hour prunes: by count for the busy job (its newest 5), by age for the other
+    //    (fires older than 25 minutes go; it has fewer than 5 rows left, so the count cuts nothing).
+    await advance(gw, MIN, MIN)
+    await expect.poll(() => minutes(often.id)).toEqual([56, 57, 58, 59, 60])
+    expect(await minutes(rare.id)).toEqual([40, 50, 60])
+    // 3. Within the next hour rows accumulate again, and the next prune cuts them back.
+    await advance(gw, 30 * MIN, MIN)
+    await expect.poll(async () => (await minutes(often.id)).length).toBe(35)
+    await advance(gw, 30 * MIN, MIN)
+    await expect.poll(() => minutes(often.id)).toEqual([116, 117, 118, 119, 120])
+    expect(await minutes(rare.id)).toEqual([100, 110, 120])
+  })
+
+  it('should wake for a failed one-shot\'s retry when its backoff ends, not at the ticker\'s longest sleep', async () => {
+    const gw = await start({ maxSleepMs: 10 * MIN })
+    // No model provider is configured: the agent turn fails at once.
+    const job = await callMethod(gw, 'cron.add', { name: 'fails', schedule: { kind: 'at', at: '10s' }, payload: { kind: 'agentTurn', message: 'x' } })
+    await advance(gw, 50_000)
+    await expect.poll(async () => (await runs(gw, job.id)).map((r) => r.status)).toEqual(['error', 'error'])
+    const [first, retry] = (await callMethod(gw, 'cron.runs', { id: job.id, sortDir: 'asc' })).entries
+    expect(retry.scheduledAtMs - first.ts).toBe(30_000) // the first backoff step
+    expect(retry.runAtMs - retry.scheduledAtMs).toBeLessThanOrEqual(1000) // woken on time (steps of 1 s)
+  })
 })
+

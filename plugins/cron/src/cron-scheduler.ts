@@ -78,6 +78,12 @@ export class CronScheduler {
   readonly #options: SchedulerOptions
   readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>()
   #timer: ClockTimer | undefined
+  /** When the armed timer fires; `undefined` while none is armed (or it just fired). */
+  #armedAtMs: number | undefined
+  /** Bumped by each re-arm: only the newest one sets the timer (an older one read the store earlier). */
+  #armSeq = 0
+  /** The earliest wake asked for (by a settled run) since the newest re-arm began reading the store. */
+  #wakeFloor = Number.POSITIVE_INFINITY
   #leaseTimer: ClockTimer | undefined
   #ticking: Promise<void> | undefined
   #again = false
@@ -100,6 +106,7 @@ export class CronScheduler {
   async stop(): Promise<void> {
     this.#running = false
     if (this.#timer) this.#deps.clock.clearTimeout(this.#timer)
+    this.#armedAtMs = undefined
     if (this.#leaseTimer) this.#deps.clock.clearTimeout(this.#leaseTimer)
     await this.#ticking
     for (const { controller } of this.#inFlight.values()) controller.abort(new CRON_ERR_RUN_INTERRUPTED())
@@ -141,14 +148,34 @@ export class CronScheduler {
     return this.#ticking
   }
 
+  /** Sleep until the earliest due job (at most `maxSleepMs`), as the store says. */
   async #arm(): Promise<void> {
     if (!this.#running) return
+    const seq = ++this.#armSeq
+    this.#wakeFloor = Number.POSITIVE_INFINITY
+    const due = await this.#deps.store.earliestDue().catch(() => undefined)
+    if (!this.#running || seq !== this.#armSeq) return
+    this.#setTimer(Math.min(due ?? Number.POSITIVE_INFINITY, this.#deps.clock.now() + this.#options.maxSleepMs, this.#wakeFloor))
+  }
+
+  /**
+   * A settled run moved its job's next fire to `atMs` (already committed): wake by then, without a
+   * tick. A re-arm reading the store meanwhile may have read it before the commit, so it takes the floor.
+   */
+  #wakeBy(atMs: number): void {
+    if (!this.#running) return
+    this.#wakeFloor = Math.min(this.#wakeFloor, atMs)
+    if (this.#armedAtMs === undefined || atMs < this.#armedAtMs) this.#setTimer(atMs)
+  }
+
+  #setTimer(atMs: number): void {
     const { clock } = this.#deps
     if (this.#timer) clock.clearTimeout(this.#timer)
-    const due = await this.#deps.store.earliestDue().catch(() => undefined)
-    if (!this.#running) return
-    const wait = due === undefined ? this.#options.maxSleepMs : Math.min(Math.max(due - clock.now(), 0), this.#options.maxSleepMs)
-    this.#timer = clock.setTimeout(() => void this.tick(), wait)
+    this.#armedAtMs = atMs
+    this.#timer = clock.setTimeout(() => {
+      this.#armedAtMs = undefined
+      void this.tick()
+    }, Math.max(atMs - clock.now(), 0))
     this.#timer.unref?.()
   }
 
@@ -250,20 +277,29 @@ export class CronScheduler {
       clock.clearTimeout(timer)
     }
     try {
-      await this.#settle(job.id, runId, manual, outcome)
+      // Only a job whose next fire the run moved (a backoff, a one-shot's retry) may need an earlier
+      // wake; a full tick per finished run would cost a transaction each when many fire at once.
+      const next = await this.#settle(job.id, runId, manual, outcome)
+      if (next !== undefined) this.#wakeBy(next)
     } catch (err) {
       log.error({ err, jobId: job.id, runId }, `cron: could not record the end of run ${runId}`)
+      this.nudge()
     }
-    this.nudge()
   }
 
-  /** Record a finished run and what it does to its job (backoff, auto-disable, one-shot done), in one transaction. */
-  async #settle(jobId: string, runId: string, manual: boolean, outcome: RunOutcome): Promise<void> {
+  /**
+   * Record a finished run and what it does to its job (backoff, auto-disable, one-shot done), in one
+   * transaction. Returns the job's next fire, if it has one and is enabled.
+   */
+  async #settle(jobId: string, runId: string, manual: boolean, outcome: RunOutcome): Promise<number | undefined> {
     const { store, clock } = this.#deps
     const now = clock.now()
-    await store.store.transaction(async (tx) => {
+    return store.store.transaction(async (tx): Promise<number | undefined> => {
       const row = await store.getJob(tx, jobId)
-      if (!row) return store.finishRun(tx, runId, { ...outcome, endedAtMs: now })
+      if (!row) {
+        await store.finishRun(tx, runId, { ...outcome, endedAtMs: now })
+        return undefined
+      }
       const { job } = row
       const settled = settleRun({
         schedule: job.schedule,
@@ -274,33 +310,33 @@ export class CronScheduler {
         nextRunAtMs: job.state.nextRunAtMs,
         manual,
       })
+      const startedAtMs = await store.finishRun(tx, runId, { ...outcome, endedAtMs: now, ...(settled.nextRunAtMs !== undefined ? { nextRunAtMs: settled.nextRunAtMs } : {}) })
       let state: CronJobState = {
         ...job.state,
         lastRunAtMs: now,
         lastRunStatus: outcome.status,
-        lastDurationMs: 0,
+        lastDurationMs: startedAtMs === undefined ? 0 : now - startedAtMs,
         consecutiveErrors: settled.consecutiveErrors,
         consecutiveSkipped: 0,
         ...(outcome.delivered !== undefined ? { lastDelivered: outcome.delivered } : {}),
         lastDeliveryStatus: outcome.deliveryStatus ?? 'not-requested',
       }
-      const started = (await tx.get<{ started_at: unknown }>(`SELECT started_at FROM cron_runs WHERE run_id = ?`, [runId]))?.started_at
-      state.lastDurationMs = started === undefined ? 0 : now - Number(started)
       if (outcome.status === 'error') state = { ...state, lastError: outcome.error ?? 'error', ...(outcome.errorReason ? { lastErrorReason: outcome.errorReason } : {}) }
       else {
         delete state.lastError
         delete state.lastErrorReason
       }
       if (settled.autoDisabledReason) state = { ...state, autoDisabled: { reason: `${settled.autoDisabledReason}; last error: ${outcome.error ?? 'error'}`, atMs: now } }
-      await store.finishRun(tx, runId, { ...outcome, endedAtMs: now, ...(settled.nextRunAtMs !== undefined ? { nextRunAtMs: settled.nextRunAtMs } : {}) })
       if (settled.skipped && job.state.nextRunAtMs !== undefined) {
         await store.recordSkipped(tx, { runId: randomUUID(), jobId, fireKey: String(job.state.nextRunAtMs), skipped: settled.skipped, atMs: now, nextRunAtMs: settled.nextRunAtMs })
       }
       if (settled.disable && !settled.autoDisabledReason && outcome.status === 'ok' && job.deleteAfterRun) {
         await store.deleteJob(tx, jobId)
-        return
+        return undefined
       }
-      await store.settleJob(tx, jobId, runId, { nextRunAtMs: settled.nextRunAtMs, state, enabled: settled.disable ? false : job.enabled })
+      const enabled = settled.disable ? false : job.enabled
+      await store.settleJob(tx, jobId, runId, { nextRunAtMs: settled.nextRunAtMs, state, enabled })
+      return enabled ? settled.nextRunAtMs : undefined
     })
   }
 
@@ -314,7 +350,8 @@ export class CronScheduler {
     for (const orphan of orphans) {
       if (this.#inFlight.has(orphan.runId)) continue
       this.#deps.log.warn({ jobId: orphan.jobId, runId: orphan.runId }, `cron: run ${orphan.runId} of ${orphan.jobId} was interrupted (its gateway stopped before it finished); not running it again`)
-      await this.#settle(orphan.jobId, orphan.runId, false, { status: 'error', error: new CRON_ERR_RUN_INTERRUPTED().message, errorReason: 'interrupted' })
+      const next = await this.#settle(orphan.jobId, orphan.runId, false, { status: 'error', error: new CRON_ERR_RUN_INTERRUPTED().message, errorReason: 'interrupted' })
+      if (next !== undefined) this.#wakeBy(next)
     }
     return orphans.length
   }
@@ -342,7 +379,8 @@ export class CronScheduler {
   async #maybePrune(): Promise<void> {
     const now = this.#deps.clock.now()
     const { retention } = this.#options
-    if (now - this.#lastPruneMs < retention.everyMs) return
+    // Due an hour after the last prune, or at once when the wall clock went back past it.
+    if (now >= this.#lastPruneMs && now - this.#lastPruneMs < retention.everyMs) return
     this.#lastPruneMs = now
     const removed = await this.#deps.store.pruneRuns(now, retention.maxAgeMs, retention.maxRunsPerJob)
     if (removed > 0) this.#deps.log.debug({ removed }, `cron: pruned ${removed} run rows`)

@@ -149,7 +149,7 @@ export class CronService {
     const { gateway, store } = this.deps
     const now = this.deps.now()
     const agents = gateway.agent.agentIds()
-    const existing = new Map((await store.listJobs()).filter((r) => r.job.system).map((r) => [r.job.id, r.job]))
+    const existing = new Map((await store.listSystemJobs()).map((r) => [r.job.id, r.job]))
     for (const agentId of agents) {
       const { everyMs } = heartbeatSettings(gateway.config, agentId)
       const id = `heartbeat:${agentId}`

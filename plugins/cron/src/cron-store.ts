@@ -187,6 +187,11 @@ export class CronStore {
     return (await this.store.all<Row>(`SELECT * FROM ${JOBS} ORDER BY created_at, id`)).map(jobFromRow)
   }
 
+  /** The system-owned jobs (heartbeats), without reading every job. */
+  async listSystemJobs(): Promise<JobRow[]> {
+    return (await this.store.all<Row>(`SELECT * FROM ${JOBS} WHERE system = 1 ORDER BY created_at, id`)).map(jobFromRow)
+  }
+
   async deleteJob(q: Queries, id: string): Promise<boolean> {
     return (await q.run(`DELETE FROM ${JOBS} WHERE id = ?`, [id])).changes > 0
   }
@@ -260,14 +265,16 @@ export class CronStore {
     return row !== undefined
   }
 
-  async finishRun(q: Queries, runId: string, finish: RunFinish): Promise<void> {
-    await q.run(
+  /** Finish a running run's row; returns when it started (`undefined`: it was not running any more). */
+  async finishRun(q: Queries, runId: string, finish: RunFinish): Promise<number | undefined> {
+    const row = await q.get<{ started_at: unknown }>(
       `UPDATE ${RUNS} SET status = ?, ended_at = ?, duration_ms = ? - started_at, error = ?, error_reason = ?, summary = ?, delivered = ?, delivery_status = ?,
-         session_key = COALESCE(?, session_key), model = ?, next_run_at = ?, lease_until = NULL WHERE run_id = ? AND status = 'running'`,
+         session_key = COALESCE(?, session_key), model = ?, next_run_at = ?, lease_until = NULL WHERE run_id = ? AND status = 'running' RETURNING started_at`,
       [finish.status, finish.endedAtMs, finish.endedAtMs, finish.error ?? null, finish.errorReason ?? null, finish.summary ?? null,
         finish.delivered === undefined ? null : finish.delivered ? 1 : 0, finish.deliveryStatus ?? null, finish.sessionKey ?? null, finish.model ?? null,
         finish.nextRunAtMs ?? null, runId],
     )
+    return num(row?.started_at)
   }
 
   async renewLeases(runIds: readonly string[], owner: string, leaseUntilMs: number): Promise<void> {

@@ -30,9 +30,9 @@ export interface ReplyToDeliver {
 
 /**
  * Deliver a run's reply as its job asks: `announce` to a channel and target through the gateway's
- * durable outbox (`api.gateway.delivery.send`, keyed by run, so a retry never sends twice; channel
- * `last` or none means the session's last route), `webhook` as a JSON POST past the SSRF guard, or
- * `none`. A silent reply (`NO_REPLY`, `HEARTBEAT_OK`) is not delivered.
+ * delivery worker (`api.gateway.delivery.send`: an outbox row keyed by run, so a retry never sends
+ * twice; channel `last` or none means the session's last route), `webhook` as a JSON POST past the
+ * SSRF guard, or `none`. A silent reply (`NO_REPLY`, `HEARTBEAT_OK`) is not delivered.
  */
 export async function deliverReply(deps: DeliverReplyDeps, delivery: CronDelivery | undefined, reply: ReplyToDeliver): Promise<DeliveryReport> {
   if (!delivery || delivery.mode === 'none') return { deliveryStatus: 'not-requested' }
@@ -52,8 +52,20 @@ export async function deliverReply(deps: DeliverReplyDeps, delivery: CronDeliver
     ...(delivery.accountId ?? target.accountId ? { accountId: (delivery.accountId ?? target.accountId)! } : {}),
     ...(delivery.threadId ?? target.threadId ? { threadId: (delivery.threadId ?? target.threadId)! } : {}),
   })
-  if (outcome.status === 'sent' || outcome.status === 'duplicate') return { delivered: true, deliveryStatus: 'delivered' }
-  return { delivered: false, deliveryStatus: 'not-delivered', error: `announce to ${target.channel} failed: ${outcome.error?.message ?? outcome.status}` }
+  switch (outcome.status) {
+    case 'sent':
+    case 'duplicate':
+      return { delivered: true, deliveryStatus: 'delivered' }
+    // Not settled within the worker's wait (the channel is retrying, rate-limited or down): the row
+    // stays in the outbox and the worker keeps sending it; the run itself did its part.
+    case 'queued':
+      return { deliveryStatus: 'unknown' }
+    // A messageSending tap cancelled it on purpose: not a failure.
+    case 'cancelled':
+      return { delivered: false, deliveryStatus: 'not-delivered' }
+    default:
+      return { delivered: false, deliveryStatus: 'not-delivered', error: `announce to ${target.channel} failed: ${outcome.error?.message ?? outcome.status}` }
+  }
 }
 
 async function callWebhook(deps: DeliverReplyDeps, to: string, reply: ReplyToDeliver, text: string | undefined): Promise<DeliveryReport> {
