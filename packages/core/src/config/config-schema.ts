@@ -46,6 +46,8 @@ export const AgentSettingsSchema = z.strictObject({
   /** Becomes the run's timer, so it is capped at Node's timer limit. */
   timeoutSeconds: timerSeconds().positive().optional(),
   thinking: ThinkingLevelSchema.optional(),
+  /** The agent's workspace folder (its `MEMORY.md` and `memory/`); default `<stateDir>/workspace`. */
+  workspace: z.string().min(1).optional(),
   heartbeat: HeartbeatSettingsSchema.optional(),
 })
 export type AgentSettings = z.infer<typeof AgentSettingsSchema>
@@ -139,6 +141,8 @@ export const CoreConfigSchema = z.strictObject({
     })
     .default({ enabled: true, deny: [], load: { paths: [] }, entries: {}, stopTimeoutMs: 12_000 }),
   cron: LooseSection.default({}),
+  /** Memory search settings, validated by the memory plugin (`tool:memory`). */
+  memory: LooseSection.default({}),
   session: z
     .strictObject({
       /** Runs allowed to wait behind the running one, per session. */
