@@ -20,6 +20,7 @@ const PACKAGES = [
   ['plugins/cron/src/errors.ts', 'Scheduler (`cron`)', 'cron.md'],
   ['plugins/provider-openai/src/errors.ts', 'OpenAI provider (`provider:openai`)', '../plugins/provider-openai/README.md'],
   ['plugins/provider-anthropic/src/errors.ts', 'Anthropic provider (`provider:anthropic`)', '../plugins/provider-anthropic/README.md'],
+  ['plugins/tools-memory/src/errors.ts', 'Memory tools (`tool:memory`)', 'memory.md'],
 ]
 
 const DEFINITION = /(?:\/\*\*([\s\S]*?)\*\/\s*)?export const ([A-Z]+_ERR_[A-Z0-9_]+) = createError<[\s\S]*?>\(\s*'[A-Z0-9_]+',\s*((?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`)(?:\s*\+\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))*)\s*(?:,\s*(\d{3}))?\s*,?\s*\)/g

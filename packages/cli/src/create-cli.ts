@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import type { ThinkingLevel } from '@openclaw/core'
 import { createCliIo, type CliIo } from './cli-io.js'
 import { CLI_VERSION } from './cli-version.js'
@@ -31,6 +31,18 @@ function parseNonEmpty(value: string): string {
 function parseLimit(value: string): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000')
+  return n
+}
+
+function parseMaxResults(value: string): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number from 1 to 100')
+  return n
+}
+
+function parseScore(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1')
   return n
 }
 
@@ -190,6 +202,42 @@ export function createCli(overrides: Partial<CliIo> = {}): Command {
   ).action(async (key: string, options) => {
     const { runSessionsReset } = await import('./commands/sessions-reset.js')
     await runSessionsReset(key, options, io)
+  })
+
+  const memory = program.command('memory').description('the running gateway\'s memory index: status, reindex, search')
+  addConnectionOptions(
+    memory
+      .command('status')
+      .description('chunks, last index, embedding model and backend of an agent\'s memory')
+      .option('--agent <id>', 'agent whose memory (default: main)')
+      .option('--json', 'print the memory.status answer as JSON'),
+  ).action(async (options) => {
+    const { runMemoryStatus } = await import('./commands/memory.js')
+    await runMemoryStatus(options, io)
+  })
+  addConnectionOptions(
+    memory
+      .command('index')
+      .description('reindex the memory files that changed (--force: every file)')
+      .option('--agent <id>', 'agent whose memory (default: main)')
+      .option('--force', 'reindex every file, changed or not')
+      .option('--json', 'print the memory.index answer as JSON'),
+  ).action(async (options) => {
+    const { runMemoryIndex } = await import('./commands/memory.js')
+    await runMemoryIndex(options, io)
+  })
+  addConnectionOptions(
+    memory
+      .command('search')
+      .description('search memory as the memory_search tool does')
+      .addArgument(new Argument('<query>', 'what to look for').argParser(parseNonEmpty))
+      .option('--agent <id>', 'agent whose memory (default: main)')
+      .addOption(new Option('--max-results <n>', 'at most this many results (1-100)').argParser(parseMaxResults))
+      .addOption(new Option('--min-score <score>', 'drop results scoring below this (0-1)').argParser(parseScore))
+      .option('--json', 'print the memory.search answer as JSON'),
+  ).action(async (query: string, options) => {
+    const { runMemorySearch } = await import('./commands/memory.js')
+    await runMemorySearch(query, options, io)
   })
 
   const channels = program.command('channels').description('the running gateway\'s channel accounts and their liveness')

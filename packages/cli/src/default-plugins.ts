@@ -6,14 +6,15 @@ import httpOpenAi from '@openclaw/plugin-http-openai'
 import httpServer from '@openclaw/plugin-http-server'
 import httpTools from '@openclaw/plugin-http-tools'
 import rpc from '@openclaw/plugin-rpc'
+import toolsMemory from '@openclaw/plugin-tools-memory'
 import { providerPlugins } from './provider-plugins.js'
 
 /**
  * The first-party plugin set `openclaw gateway` runs: the HTTP server (`core:http`), the surfaces
- * served on its port, and the model providers. The CLI is the only package that imports plugins;
- * the core sorts them by dependency, so the order here does not matter. Fresh instances on every
- * call: each gateway gets plugins of its own.
+ * served on its port, the webhook channel, the scheduler (`cron`), the memory tools (`tool:memory`), and the model providers. The CLI is the
+ * only package that imports plugins; the core sorts them by dependency, so the order here does not
+ * matter. Fresh instances on every call: each gateway gets plugins of its own.
  */
 export function defaultPlugins(): PluginDefinition<unknown>[] {
-  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), channelWebhook(), cron(), ...providerPlugins()] as PluginDefinition<unknown>[]
+  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), channelWebhook(), cron(), toolsMemory(), ...providerPlugins()] as PluginDefinition<unknown>[]
 }

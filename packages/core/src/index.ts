@@ -108,7 +108,7 @@ export type {
 } from './types/channel-events.js'
 export type { ToolDefinition, ToolContext, ToolCall, ToolResult, JsonSchema } from './types/tools.js'
 export type { SkillDefinition } from './types/skills.js'
-export type { ModelProvider, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel, ModelApi, ModelApiProvider, ModelInfo } from './types/providers.js'
+export type { ModelProvider, EmbeddingRequest, EmbeddingResult, AgentEmbeddings, ModelRequest, ModelMessage, ModelTool, ModelStreamEvent, FinishReason, Usage, ThinkingLevel, ModelApi, ModelApiProvider, ModelInfo } from './types/providers.js'
 export type { ModelCatalogEntry } from './providers/model-catalog.js'
 export type {
   AgentRunOptions, AgentRunResult, AgentEvent, AgentRunPlan, AgentRunOutcome, ToolCallContext, ToolCallDecision, TurnContext, DeliveryTarget, RunStatus,

@@ -38,3 +38,9 @@ export const OAI_ERR_MODEL_NOT_FOUND = createError<'OAI_ERR_MODEL_NOT_FOUND', [m
 /** A handler failed in a way no other code describes; the log has the cause. */
 export const OAI_ERR_INTERNAL = createError<'OAI_ERR_INTERNAL', [reason: string]>(
   'OAI_ERR_INTERNAL', 'Internal error: %s', 500)
+/** `POST /v1/embeddings` without `x-openclaw-model`, for an agent with no embedding model (`memory.search.provider`). */
+export const OAI_ERR_EMBEDDINGS_UNCONFIGURED = createError<'OAI_ERR_EMBEDDINGS_UNCONFIGURED', [agentId: string]>(
+  'OAI_ERR_EMBEDDINGS_UNCONFIGURED', "Agent '%s' has no embedding model: set memory.search.provider and memory.search.model, or send x-openclaw-model: provider/model", 400)
+/** `x-openclaw-model` names a provider that has no embeddings call (Anthropic's, for one). */
+export const OAI_ERR_EMBEDDINGS_UNSUPPORTED = createError<'OAI_ERR_EMBEDDINGS_UNSUPPORTED', [provider: string]>(
+  'OAI_ERR_EMBEDDINGS_UNSUPPORTED', "Provider '%s' does not serve embeddings", 400)

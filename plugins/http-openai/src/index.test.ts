@@ -34,7 +34,7 @@ describe('http:openai plugin', () => {
 
   it('should register only the enabled endpoint, plus the models routes, all with gateway auth and OpenAI errors', async () => {
     expect(await routesFor({ chatCompletions: { enabled: true } })).toEqual([
-      'GET /v1/models', 'GET /v1/models/:id', 'GET /v1/models/openclaw/:agentId', 'POST /v1/chat/completions',
+      'GET /v1/models', 'GET /v1/models/:id', 'GET /v1/models/openclaw/:agentId', 'POST /v1/chat/completions', 'POST /v1/embeddings',
     ])
     for (const route of gateway!.registry.httpRoutes.values().filter((r) => r.path.startsWith('/v1/'))) {
       expect(route.auth).toBe('gateway')

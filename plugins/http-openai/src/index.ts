@@ -3,6 +3,7 @@
 import { definePlugin, type PluginDefinition, Tokens, type PluginApi } from '@openclaw/plugin-sdk'
 import { CallerSubjects, loadSubjectKey } from './caller-subject.js'
 import { createChatCompletionsRoute } from './chat-completions-route.js'
+import { createEmbeddingsRoute } from './embeddings-route.js'
 import { createModelsRoutes } from './models-routes.js'
 import { OpenAiEndpointsConfigSchema, type OpenAiEndpointsConfig } from './openai-endpoints-config.js'
 import type { OpenAiRouteContext } from './openai-route-context.js'
@@ -33,7 +34,7 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
   id: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   name: 'OpenAI-compatible HTTP API',
-  description: '/v1/chat/completions, /v1/responses (OpenResponses) and /v1/models, backed by OpenClaw agents',
+  description: '/v1/chat/completions, /v1/responses (OpenResponses), /v1/models and /v1/embeddings, backed by OpenClaw agents',
   kind: 'surface',
   apiVersion: '^2.0.0',
   dependsOn: ['core:http'],
@@ -49,6 +50,7 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
     const ctx: OpenAiRouteContext = {
       gateway: api.gateway,
       log: api.log,
+      services: api.services,
       config: api.config,
       now,
       responseSessions: () => (store ??= createStore(api, now)),
@@ -57,6 +59,7 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
     if (chatCompletions.enabled) api.http.route(createChatCompletionsRoute(ctx))
     if (responses.enabled) api.http.route(createResponsesRoute(ctx))
     for (const route of createModelsRoutes(ctx)) api.http.route(route)
+    api.http.route(createEmbeddingsRoute(ctx))
   },
   async start(api) {
     if (!api.config.responses.enabled) return

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { GatewayRuntime, Logger } from '@openclaw/plugin-sdk'
+import type { GatewayRuntime, Logger, Services } from '@openclaw/plugin-sdk'
 import type { OpenAiEndpointsConfig } from './openai-endpoints-config.js'
 import type { ResponseSessionStore } from './response-session-store.js'
 
@@ -7,6 +7,8 @@ import type { ResponseSessionStore } from './response-session-store.js'
 export interface OpenAiRouteContext {
   readonly gateway: GatewayRuntime
   readonly log: Logger
+  /** The plugin's services (what other plugins expose, such as `Tokens.AgentEmbeddings`). */
+  readonly services: Pick<Services, 'isRegistered' | 'resolve'>
   readonly config: OpenAiEndpointsConfig
   /** Epoch milliseconds, from the gateway's clock. */
   now(): number

@@ -2,6 +2,7 @@ import { defineProvider, parseSse, streamModelCall, type ModelProvider, type Mod
 import { isReasoningModel, toChatCompletionRequest } from './chat-completion-request.js'
 import { readChatCompletion } from './chat-completion-json.js'
 import { readChatCompletionStream } from './chat-completion-stream.js'
+import { readEmbeddings, toEmbeddingsRequest, type EmbeddingRequest, type EmbeddingResult } from './openai-embeddings.js'
 import * as errors from './errors.js'
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1'
@@ -46,6 +47,7 @@ const ERRORS = { auth: errors.OPENAI_ERR_AUTH, rateLimited: errors.OPENAI_ERR_RA
 export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvider {
   const { id, maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs } = options
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`
+  const embeddingsUrl = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`
   /** What every call of this provider passes to `streamModelCall`. */
   const shared = { provider: id, url, errors: ERRORS, maxRetries, timeoutMs, retryBaseDelayMs, retryMaxDelayMs, maxRetryAfterMs }
   const maxTokensField = options.maxTokensField ?? (isOpenAiApi(options.baseUrl) ? 'max_completion_tokens' : 'max_tokens')
@@ -66,7 +68,35 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
     return streamModelCall({ ...shared, request, headers, body, secrets, readStream: (chunks, call) => readChatCompletionStream(parseSse(chunks), call), readJson: readChatCompletion })
   }
 
-  return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream })
+  /**
+   * `POST <baseUrl>/embeddings` (OpenAI's embeddings API, which Ollama, vLLM and LM Studio speak too),
+   * with the same retries, timeouts and coded errors as a model call. `models` (the chat catalogue)
+   * does not restrict it.
+   */
+  async function embed(request: EmbeddingRequest): Promise<EmbeddingResult> {
+    const apiKey = typeof options.apiKey === 'function' ? options.apiKey() : options.apiKey
+    const headers = { ...options.headers, ...(apiKey && { authorization: `Bearer ${apiKey}` }) }
+    let result: EmbeddingResult | undefined
+    const call = streamModelCall({
+      ...shared,
+      url: embeddingsUrl,
+      request: { signal: request.signal ?? new AbortController().signal, stream: false },
+      headers,
+      body: toEmbeddingsRequest(request),
+      secrets: [apiKey, ...Object.values(options.headers ?? {})],
+      readStream: (_chunks, ctx) => {
+        throw Object.assign(new errors.OPENAI_ERR_UPSTREAM(ctx.provider, 'embeddings answer', 'not JSON'), ctx.errorDetails(false))
+      },
+      readJson: (body, ctx) => {
+        result = readEmbeddings(body, request.input.length, request.model, ctx)
+        return []
+      },
+    })
+    for await (const _ of call) void _
+    return result!
+  }
+
+  return defineProvider({ id, ...(options.models !== undefined && { models: options.models }), stream, embed })
 }
 
 /** Whether the base URL is api.openai.com's. */

@@ -2,7 +2,10 @@ import type { CliIo } from '../cli-io.js'
 import { formatDuration } from '../format-duration.js'
 import { formatTable } from '../format-table.js'
 import type { GatewayConnectionOptions } from '../gateway-connection.js'
+import type { GatewayClient } from '../gateway-client.js'
+import { GatewayRpcError } from '../gateway-rpc-error.js'
 import { withGateway } from '../with-gateway.js'
+import { formatMemoryStatus, type MemoryStatusPayload } from './memory.js'
 
 export interface StatusOptions extends GatewayConnectionOptions {
   readonly json?: boolean
@@ -44,8 +47,23 @@ function formatStatus(status: StatusPayload, url: string): string {
   return `${lines.join('\n')}\n${table}${errors.join('')}`
 }
 
-/** `openclaw status`: a running gateway's version, uptime, agents, channels, plugins and RPC counters. */
+/** The main agent's memory status when the memory plugin (`tool:memory`) runs; a refusal leaves it out. */
+async function memoryStatus(client: GatewayClient, status: StatusPayload): Promise<MemoryStatusPayload | undefined> {
+  if (!status.plugins?.some((p) => p.id === 'tool:memory' && p.state === 'started')) return undefined
+  try {
+    return await client.call<MemoryStatusPayload>('memory.status', {})
+  } catch (err) {
+    if (err instanceof GatewayRpcError) return undefined
+    throw err
+  }
+}
+
+/** `openclaw status`: a running gateway's version, uptime, agents, channels, plugins, RPC counters and memory. */
 export async function runStatus(options: StatusOptions, io: CliIo): Promise<void> {
-  const { payload, url } = await withGateway(options, io, async (client) => ({ payload: await client.call<StatusPayload>('status', {}), url: client.url }))
-  io.stdout.write(options.json ? `${JSON.stringify(payload, null, 2)}\n` : formatStatus(payload, url))
+  const { payload, memory, url } = await withGateway(options, io, async (client) => {
+    const payload = await client.call<StatusPayload>('status', {})
+    return { payload, memory: await memoryStatus(client, payload), url: client.url }
+  })
+  if (options.json) io.stdout.write(`${JSON.stringify(memory ? { ...payload, memory } : payload, null, 2)}\n`)
+  else io.stdout.write(formatStatus(payload, url) + (memory ? formatMemoryStatus(memory) : ''))
 }

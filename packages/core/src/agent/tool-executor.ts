@@ -120,7 +120,9 @@ export class ToolExecutor {
       }
       const reason = err instanceof Error ? err.message : String(err)
       this.log.debug({ err, tool: call.name }, 'tool failed')
-      return failure(context, started, new CORE_ERR_TOOL_FAILED(call.name, reason))
+      // A tool's own coded error keeps its code (MEM_ERR_…), so callers can tell refusals apart.
+      const failed = new CORE_ERR_TOOL_FAILED(call.name, reason)
+      return failure(context, started, isCodedError(err) ? { code: err.code, message: failed.message } : failed)
     } finally {
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)

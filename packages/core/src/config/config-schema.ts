@@ -46,6 +46,8 @@ export const AgentSettingsSchema = z.strictObject({
   /** Becomes the run's timer, so it is capped at Node's timer limit. */
   timeoutSeconds: timerSeconds().positive().optional(),
   thinking: ThinkingLevelSchema.optional(),
+  /** The agent's workspace folder (its `MEMORY.md` and `memory/`); default `<stateDir>/workspace`. */
+  workspace: z.string().min(1).optional(),
   heartbeat: HeartbeatSettingsSchema.optional(),
 })
 export type AgentSettings = z.infer<typeof AgentSettingsSchema>
@@ -156,6 +158,8 @@ export const CoreConfigSchema = z.strictObject({
     })
     .prefault({}),
   cron: LooseSection.default({}),
+  /** Memory search settings, validated by the memory plugin (`tool:memory`). */
+  memory: LooseSection.default({}),
   session: z
     .strictObject({
       /** Runs allowed to wait behind the running one, per session. */

@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import type { Logger } from '../logging/logger.js'
 import type { GatewayRuntime } from '../plugins/plugin-api.js'
 import type { GatewayAuth, HttpServerInfo } from '../types/http.js'
+import type { AgentEmbeddings } from '../types/providers.js'
 import type { WakeService } from '../types/wake.js'
 import { createToken } from './token.js'
 
@@ -20,6 +21,8 @@ export const Tokens = Object.freeze({
   HttpServer: createToken<HttpServerInfo>('openclaw:HttpServer', { providedBy: 'core:http', shared: true }),
   /** The gateway credential check every surface shares; registered (and exposed) by the HTTP server plugin. */
   GatewayAuth: createToken<GatewayAuth>('openclaw:GatewayAuth', { providedBy: 'core:http', shared: true }),
+  /** Each agent's embedding model; registered (and exposed) by the memory plugin. */
+  AgentEmbeddings: createToken<AgentEmbeddings>('openclaw:AgentEmbeddings', { providedBy: 'tool:memory', shared: true }),
   /** Queued system events and the heartbeat (`/hooks/wake`, RPC `wake`); registered (and exposed) by the scheduler plugin. */
   Wake: createToken<WakeService>('openclaw:Wake', { providedBy: 'cron', shared: true }),
 })

@@ -1,6 +1,6 @@
 import type { ProviderEntry } from '../config/config-schema.js'
 import { formatIssues } from '../config/format-issues.js'
-import type { ModelApi, ModelInfo, ModelProvider } from '../types/providers.js'
+import type { EmbeddingRequest, ModelApi, ModelInfo, ModelProvider } from '../types/providers.js'
 
 /** The fields of a provider entry the core reads itself; everything else is the adapter's. */
 const COMMON_FIELDS = new Set(['api', 'baseUrl', 'apiKey', 'headers', 'models', 'maxTokens', 'timeoutSeconds'])
@@ -147,7 +147,12 @@ export function buildProviders(input: BuildProvidersInput): BuildProvidersResult
       return undefined
     }
     // The core's id and catalogue, whatever the adapter put on its object.
-    const provider: ModelProvider = { id, ...(models !== undefined ? { models } : {}), stream: (request) => made.stream(request) }
+    const provider: ModelProvider = {
+      id,
+      ...(models !== undefined ? { models } : {}),
+      stream: (request) => made.stream(request),
+      ...(made.embed ? { embed: (request: EmbeddingRequest) => made.embed!(request) } : {}),
+    }
     return { owner, provider, baseUrl, apiKey, ...(builtin ? { builtin } : {}) }
   }
 }

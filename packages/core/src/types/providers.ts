@@ -85,6 +85,38 @@ export interface ModelProvider {
    */
   readonly models?: readonly (string | ModelInfo)[]
   stream(request: ModelRequest): AsyncIterable<ModelStreamEvent>
+  /** Embeddings for `input`, one vector per string in order; absent when the provider has none. */
+  embed?(request: EmbeddingRequest): Promise<EmbeddingResult>
+}
+
+/** An embeddings call (OpenAI's `POST /v1/embeddings`). */
+export interface EmbeddingRequest {
+  /** The provider's model id (the part after `provider/`). */
+  readonly model: string
+  readonly input: readonly string[]
+  /** Output dimensions, for models that can shorten their vectors. */
+  readonly dimensions?: number
+  readonly signal?: AbortSignal
+}
+
+export interface EmbeddingResult {
+  /** The model that answered, as the provider names it. */
+  readonly model: string
+  /** One vector per input, in input order. */
+  readonly embeddings: readonly (readonly number[])[]
+  readonly usage: { readonly promptTokens: number; readonly totalTokens: number }
+}
+
+/**
+ * An agent's embedding setup, for callers that need vectors without naming a model (the gateway's
+ * `POST /v1/embeddings`). The memory plugin provides it (`Tokens.AgentEmbeddings`): its
+ * `memory.search.provider` and `model`.
+ */
+export interface AgentEmbeddings {
+  /** The model the agent embeds with (`<provider>/<model>`, or `local/<name>`); undefined when it has none. */
+  modelFor(agentId: string): string | undefined
+  /** Vectors for `input`, in order; rejects with a coded error when the agent has no model or the call fails. */
+  embed(agentId: string, request: { readonly input: readonly string[]; readonly dimensions?: number; readonly signal?: AbortSignal }): Promise<EmbeddingResult>
 }
 
 /** One configured provider, as the core hands it to the {@link ModelApi} its `api` names. */

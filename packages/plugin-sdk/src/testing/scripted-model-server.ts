@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { embeddingsAnswer, parseEmbeddingsBody } from './scripted-embeddings.js'
 
 /** A tool call the scripted model makes. `arguments` is sent as JSON, or as-is when it is a string. */
 export interface ScriptedToolCall {
@@ -71,7 +72,8 @@ export interface ScriptedModelServerOptions {
 
 /**
  * A real HTTP server on `127.0.0.1` that speaks the OpenAI Chat Completions and Anthropic Messages
- * wire formats and answers with scripted steps, one step per model request, in order.
+ * wire formats and answers with scripted steps, one step per model request, in order. It also serves
+ * OpenAI's `POST /v1/embeddings` with deterministic vectors ({@link scriptedEmbedding}).
  */
 export interface ScriptedModelServer {
   /** `http://127.0.0.1:<port>`: the base URL for Anthropic clients. */
@@ -88,6 +90,12 @@ export interface ScriptedModelServer {
   fail(failure: Omit<ScriptedFailure, 'type'> & { readonly times?: number }): ScriptedModelServer
   /** Queue a request that is never answered. */
   hang(): ScriptedModelServer
+  /**
+   * The next `times` (default 1) `POST /v1/embeddings` requests fail with this status (and body).
+   * Otherwise that endpoint always answers, outside the step queue, with {@link scriptedEmbedding}
+   * vectors (`dimensions` as asked, default 256).
+   */
+  failEmbeddings(failure: { readonly status: number; readonly body?: object; readonly times?: number }): ScriptedModelServer
   /** Queue any step. */
   enqueue(step: ScriptedStep): ScriptedModelServer
   /** Decide the step of every request that finds the queue empty. */
@@ -116,6 +124,7 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   let fallback: ((request: RecordedRequest) => ScriptedStep) | undefined
+  const embeddingFailures: { status: number; body?: object }[] = []
   let inFlight = 0
   let sequence = 0
   const nextId = (prefix: string) => `${prefix}${(++sequence).toString(36).padStart(6, '0')}`
@@ -159,6 +168,13 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
     if (record.method === 'GET' && (path === '/v1/models' || path === '/models')) {
       sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'scripted' })) })
       return
+    }
+    if (record.method === 'POST' && (path === '/v1/embeddings' || path === '/embeddings')) {
+      const failure = embeddingFailures.shift()
+      if (failure) return void sendJson(res, failure.status, failure.body ?? errorBody('openai', failure.status))
+      const parsed = parseEmbeddingsBody(body ?? {})
+      if ('error' in parsed) return void sendJson(res, 400, errorBody('openai', 400, parsed.error))
+      return void sendJson(res, 200, embeddingsAnswer(parsed.model, parsed.input, parsed.dimensions))
     }
     if (record.method !== 'POST' || !isModelPath(path)) {
       sendJson(res, 404, errorBody(format, 404, `No route for ${record.method} ${path}`))
@@ -230,6 +246,10 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
       queue.push({ type: 'hang' })
       return api
     },
+    failEmbeddings({ times = 1, status, body }) {
+      for (let i = 0; i < times; i++) embeddingFailures.push({ status, ...(body ? { body } : {}) })
+      return api
+    },
     enqueue(step) {
       queue.push(step)
       return api
@@ -240,6 +260,7 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
     },
     reset() {
       queue.length = 0
+      embeddingFailures.length = 0
       requests.length = 0
       fallback = undefined
     },

@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { Tokens } from '@openclaw/plugin-sdk'
+import { createScriptedModelServer, createTestGateway, scriptedEmbedding, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import OpenAI from 'openai'
+import httpOpenAi from '@openclaw/plugin-http-openai'
+import httpServer from '@openclaw/plugin-http-server'
+import httpTools from '@openclaw/plugin-http-tools'
+import providerOpenAi from '@openclaw/plugin-provider-openai'
+import toolsMemory from '@openclaw/plugin-tools-memory'
+
+const TOKEN = 'memory-e2e-token-0123456789'
+
+interface Hit { path: string; startLine: number; snippet: string; score: number; source: string; key?: string }
+/** What `/tools/invoke` answers for the memory tools (fields read by these tests). */
+interface Answer { ok: boolean; result?: { results: Hit[] } & Record<string, unknown>; error?: { type: string; message: string } }
+
+let gateways: TestGateway[] = []
+let models: ScriptedModelServer[] = []
+afterEach(async () => {
+  await Promise.all(gateways.map((g) => g.stop()))
+  await Promise.all(models.map((m) => m.close()))
+  gateways = []
+  models = []
+})
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oc-mem-ws-'))
+  mkdirSync(join(dir, 'memory'))
+  writeFileSync(join(dir, 'MEMORY.md'), '# Long-term memory\n\n## Infrastructure\nThe gateway host is a Raspberry Pi named bramble in the hallway closet.\n')
+  writeFileSync(join(dir, 'memory', '2026-01-05.md'), '# 2026-01-05\n\n## Standup\nWe agreed to ship the invoice exporter on Friday.\n')
+  return dir
+}
+
+async function start(ws: string, search: Record<string, unknown> = {}, extra: { model?: ScriptedModelServer } = {}) {
+  const gw = await createTestGateway({
+    realClock: true,
+    config: {
+      gateway: { port: 0, auth: { mode: 'token', token: TOKEN } },
+      agents: { defaults: { workspace: ws, ...(extra.model ? { model: 'openai/scripted-model' } : {}) } },
+      memory: { search: { sync: { watchDebounceMs: 30 }, ...search } },
+      ...(extra.model ? { models: { providers: { openai: { baseUrl: extra.model.baseUrl, apiKey: 'k' } } } } : {}),
+    },
+    plugins: [httpServer(), httpTools(), toolsMemory(), providerOpenAi()],
+  })
+  gateways.push(gw)
+  const url = `${gw.services.resolve(Tokens.HttpServer).url}/tools/invoke`
+  const invoke = async (name: string, args: unknown) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name, args }) })
+    // `/tools/invoke` answers OpenClaw's tool result: `{ content: [{ type: 'text', text }], details }`.
+    const raw = (await res.json()) as { ok: boolean; result?: { details: Answer['result'] }; error?: Answer['error'] }
+    return { status: res.status, body: { ok: raw.ok, ...(raw.result ? { result: raw.result.details } : {}), ...(raw.error ? { error: raw.error } : {}) } as Answer }
+  }
+  return { gw, invoke }
+}
+
+describe.each([['keyword only', {}], ['hybrid (local embeddings)', { provider: 'local' }]])('memory tools, %s', (_name, search) => {
+  it('memory_search over /tools/invoke finds the chunk that holds the answer', async () => {
+    const { invoke } = await start(workspace(), search)
+    const res = await invoke('memory_search', { query: 'gateway host raspberry' })
+    expect(res.body.error).toBeUndefined()
+    expect(res.status).toBe(200)
+    expect(res.body.result!.results[0]).toMatchObject({ path: 'MEMORY.md', startLine: 1, source: 'memory' })
+    expect(res.body.result!.results[0]!.snippet).toContain('bramble')
+    expect(res.body.result!.results[0]!.score).toBeGreaterThan(0)
+  })
+
+  it('editing a file changes what search returns, and deleting it removes its chunks', async () => {
+    const ws = workspace()
+    const { invoke } = await start(ws, search)
+    const find = async (q: string) => (await invoke('memory_search', { query: q })).body.result!.results
+    expect(await find('invoice exporter')).toEqual([expect.objectContaining({ path: 'memory/2026-01-05.md' })])
+    writeFileSync(join(ws, 'memory', '2026-01-05.md'), '# 2026-01-05\n\n## Standup\nThe invoice exporter slipped; the payroll importer ships first.\n')
+    await vi.waitFor(async () => expect((await find('payroll importer'))[0]?.snippet).toContain('payroll importer'), { timeout: 5000, interval: 50 })
+    rmSync(join(ws, 'memory', '2026-01-05.md'))
+    await vi.waitFor(async () => expect(await find('invoice exporter payroll')).toEqual([]), { timeout: 5000, interval: 50 })
+  })
+
+  it('memory_get reads memory files and refuses ../, absolute paths and symlinks out, with a coded error', async () => {
+    const ws = workspace()
+    const outside = mkdtempSync(join(tmpdir(), 'oc-mem-out-'))
+    writeFileSync(join(outside, 'secret.md'), 'top secret\n')
+    symlinkSync(join(outside, 'secret.md'), join(ws, 'memory', 'link.md'))
+    symlinkSync(outside, join(ws, 'memory', 'dir'))
+    writeFileSync(join(ws, 'notes.md'), 'not memory\n')
+    const { gw, invoke } = await start(ws, search)
+    const ok = await invoke('memory_get', { path: 'MEMORY.md', from: 3, lines: 2 })
+    expect(ok.body.result).toEqual({ status: 'ok', path: 'MEMORY.md', text: expect.stringContaining('## Infrastructure'), from: 3, lines: 2 })
+    for (const path of ['../secret.md', 'memory/../../secret.md', join(outside, 'secret.md'), '/etc/passwd', 'memory/link.md', 'memory/dir/secret.md', 'notes.md']) {
+      const refused = await gw.tools.invoke({ name: 'memory_get', args: { path }, via: 'http' })
+      expect(refused.ok, path).toBe(false)
+      expect(refused.error?.code, path).toBe('MEM_ERR_PATH_REFUSED')
+      const http = await invoke('memory_get', { path })
+      expect(http.body.ok).toBe(false)
+      expect(http.body.error?.message).not.toContain('top secret')
+    }
+  })
+
+  it('stores, searches and deletes keys', async () => {
+    const { invoke } = await start(workspace(), search)
+    const stored = await invoke('memory_store', { key: 'favourite-editor', value: 'The user prefers Helix with a dark theme', metadata: { from: 'test' } })
+    expect(stored.body.result).toMatchObject({ key: 'favourite-editor', value: 'The user prefers Helix with a dark theme', metadata: { from: 'test' } })
+    const found = await invoke('memory_search', { query: 'which editor helix' })
+    expect(found.body.result!.results[0]).toMatchObject({ key: 'favourite-editor', source: 'keys', snippet: expect.stringContaining('Helix') })
+    expect((await invoke('memory_delete', { key: 'favourite-editor' })).body.result).toEqual({ key: 'favourite-editor', deleted: true })
+    expect((await invoke('memory_search', { query: 'helix editor' })).body.result!.results).toEqual([])
+    expect((await invoke('memory_delete', { key: 'favourite-editor' })).body.result).toEqual({ key: 'favourite-editor', deleted: false })
+    const bad = await invoke('memory_store', { key: '  ', value: 'x' })
+    expect(bad.body.ok).toBe(false)
+  })
+})
+
+describe('memory tools from an agent', () => {
+  it('the scripted model calls memory_search and gets the chunk that holds the answer', async () => {
+    const model = await createScriptedModelServer()
+    models.push(model)
+    model.reply({ toolCalls: [{ name: 'memory_search', arguments: { query: 'where is the gateway host' } }] })
+    model.reply({ text: 'It is in the hallway closet.' })
+    const { gw } = await start(workspace(), { provider: 'local' }, { model })
+    const result = await gw.agent.run({ message: 'Where is the gateway host?' })
+    expect(result.status).toBe('ok')
+    const call = result.toolCalls.find((c) => c.name === 'memory_search')
+    expect(call?.result?.ok).toBe(true)
+    expect((call?.result?.output as { results: Hit[] }).results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('hallway closet') })
+    const second = model.requests.filter((r) => r.format === 'openai')[1]!.body as { messages: { role: string; content: string }[] }
+    expect(second.messages.find((m) => m.role === 'tool')?.content).toContain('bramble')
+  })
+})
+
+describe('memory with embeddings from a provider plugin (provider:openai on the scripted model server)', () => {
+  it('searches hybrid with the provider\'s vectors, and POST /v1/embeddings without x-openclaw-model uses the same setup', async () => {
+    const model = await createScriptedModelServer()
+    models.push(model)
+    const gw = await createTestGateway({
+      realClock: true,
+      config: {
+        gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, http: { endpoints: { chatCompletions: { enabled: true } } } },
+        agents: { defaults: { workspace: workspace() } },
+        memory: { search: { provider: 'openai', model: 'text-embedding-3-small', dimensions: 64 } },
+        models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'sk-embed', maxRetries: 0 } } },
+      },
+      plugins: [httpServer(), httpTools(), httpOpenAi(), toolsMemory(), providerOpenAi()],
+    })
+    gateways.push(gw)
+    const url = gw.services.resolve(Tokens.HttpServer).url
+    const found = await gw.tools.invoke({ name: 'memory_search', args: { query: 'raspberry pi gateway host' }, via: 'http' })
+    expect(found.ok).toBe(true)
+    const answer = found.output as { results: Hit[]; mode: string; backend: string }
+    expect(answer.mode).toBe('hybrid')
+    expect(answer.backend).toBe('sqlite fts5 + usearch hnsw')
+    expect(answer.results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('bramble') })
+    const calls = model.requests.filter((r) => r.path === '/v1/embeddings')
+    expect(calls.length).toBeGreaterThanOrEqual(2)
+    expect(calls[0]!.body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 64 })
+    expect(calls[0]!.headers.authorization).toBe('Bearer sk-embed')
+
+    const client = new OpenAI({ apiKey: TOKEN, baseURL: `${url}/v1`, maxRetries: 0 })
+    const res = await client.embeddings.create({ model: 'openclaw', input: ['gateway host'] })
+    expect(res.data[0]!.embedding).toHaveLength(64)
+    const expected = scriptedEmbedding('gateway host', 64)
+    expect(res.data[0]!.embedding.every((x, i) => Math.abs(x - expected[i]!) < 1e-6)).toBe(true)
+  })
+})
