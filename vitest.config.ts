@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // A real PostgreSQL for the tests that need one: OPENCLAW_TEST_PG_URL, or an embedded server.
+    globalSetup: ['scripts/test-postgres.ts'],
   },
 })

@@ -4,7 +4,8 @@
 // (no sessions, no runner: the floor for anything that goes through a provider plugin). Loopback only;
 // stops by itself within 120 s.
 // Needs the built packages: `pnpm build` (see README.md).
-// Usage: node bench/http/run.mjs [--quick] [--only <target>] [--mode json|stream]
+// Usage: node bench/http/run.mjs [--quick] [--only <target>] [--mode json|stream] [--store postgres]
+//   --store postgres: SQLite and PostgreSQL side by side, 1 replica vs 3 (bench/http/stores.mjs).
 //   --only and --mode run a subset, e.g. to profile one target: node --cpu-prof bench/http/run.mjs --only gateway --mode json
 //
 // Threads: the main thread runs only the servers under test (the gateway, the fastify proxy); a worker
@@ -193,6 +194,11 @@ if (!isMainThread) {
       parentPort.close()
     }
   })
+} else if (flag('store') === 'postgres') {
+  await import('./stores.mjs')
+} else if (flag('store') !== undefined && flag('store') !== 'sqlite') {
+  console.error('bench: --store takes sqlite or postgres')
+  process.exit(2)
 } else {
   await main()
 }

@@ -26,6 +26,7 @@ import {
   CORE_ERR_HTTP_GUARD_RESERVED,
   CORE_ERR_HTTP_GUARD_UNKNOWN,
   CORE_ERR_PLUGIN_API_CLOSED,
+  CORE_ERR_RUN_ABORTED,
 } from './errors/codes.js'
 import { HookMetrics, instrumentHooks, type TapStats } from './hooks/hook-metrics.js'
 import { createKernelHooks, createPluginHooks, type KernelHooks } from './hooks/kernel-hooks.js'
@@ -45,6 +46,12 @@ import { Registry } from './registry/registry.js'
 import { CORE_MIGRATIONS } from './sessions/core-migrations.js'
 import { SessionStore } from './sessions/session-store.js'
 import { loadSkillsDir } from './skills/skill-loader.js'
+import { LocalCluster } from './cluster/local-cluster.js'
+import { PgCluster } from './cluster/pg-cluster.js'
+import { postgresCoordination } from './cluster/postgres-coordination.js'
+import type { ClusterHost, SingletonStart } from './cluster/cluster.js'
+import { PostgresStateStore } from './store/postgres-state-store.js'
+import { resolveStorage } from './store/resolve-storage.js'
 import { SqliteStateStore } from './store/sqlite-state-store.js'
 import { StateDirLock } from './store/state-dir-lock.js'
 import { stateDirOpenToOthers } from './store/state-dir-permissions.js'
@@ -70,6 +77,8 @@ export interface CreateGatewayOptions {
   readonly plugins?: readonly PluginInput[]
   /** Where the state database lives: a `StateStore`, `':memory:'`, or default `<stateDir>/state.db`. */
   readonly store?: StateStore | ':memory:'
+  /** The replicas this gateway runs with (a PostgreSQL cluster); default: this gateway alone. */
+  readonly cluster?: ClusterHost
   /**
    * The services that assume one gateway per database (turn queue, idempotency claims, run tracker,
    * deliveries in flight). Default: {@link singleProcessCoordination}. A store shared by replicas needs its own.
@@ -146,18 +155,39 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const records = planPlugins({ inline: options.plugins ?? [], pluginDirs, config, rawConfig, configProblems })
   if (configProblems.length > 0) throw new CORE_ERR_CONFIG_INVALID(configProblems.join('\n'))
 
-  // The state database is this gateway's alone while it lives (an in-memory or injected store is not shared).
-  const lock = options.store === undefined ? StateDirLock.acquire(paths.stateDir) : undefined
+  const storage = options.store === undefined ? resolveStorage(config, env) : { driver: 'sqlite' as const }
+  // On SQLite the state database is this gateway's alone while it lives (an in-memory or injected
+  // store is not shared); on PostgreSQL several gateways are the point.
+  const lock = options.store === undefined && storage.driver === 'sqlite' ? StateDirLock.acquire(paths.stateDir) : undefined
   const ownsStore = typeof options.store !== 'object'
   let store: StateStore | undefined
+  let cluster: PgCluster | undefined
   try {
-    store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(paths.stateDir, 'state.db'))
-    await store.forOwner('core').migrate(CORE_MIGRATIONS)
+    if (storage.driver === 'postgres') {
+      const pgStore = await PostgresStateStore.open(storage.options)
+      store = pgStore
+      await store.forOwner('core').migrate(CORE_MIGRATIONS)
+      const log = options.logger ?? createLogger({ level: config.logging.level })
+      cluster = new PgCluster({
+        store: pgStore,
+        maxWaitingPerSession: config.session.maxQueue,
+        onError: (what, err) => log.error({ err }, `cluster: ${what} failed`),
+        onConnection: (state, err) => {
+          if (state === 'lost') log.warn({ err }, 'cluster connection to PostgreSQL lost: reconnecting (singletons held here stop)')
+          else log.info({ database: pgStore.location }, 'cluster connection to PostgreSQL open')
+        },
+      })
+      await cluster.start()
+    } else {
+      store = typeof options.store === 'object' ? options.store : SqliteStateStore.open(options.store ?? join(paths.stateDir, 'state.db'))
+      await store.forOwner('core').migrate(CORE_MIGRATIONS)
+    }
     const exclusive = lock !== undefined || options.store === ':memory:'
-    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock, store, ownsStore, exclusive })
+    const gateway = new GatewayKernel({ options, config, rawConfig, stateDir: paths.stateDir, records, lock, store, ownsStore, exclusive, cluster })
     await gateway.registerPlugins()
     return gateway
   } catch (err) {
+    await cluster?.stop().catch(() => {})
     if (ownsStore) await store?.close()
     lock?.release()
     throw err
@@ -195,6 +225,8 @@ class GatewayKernel implements Gateway {
   readonly #coordination: GatewayCoordination
   readonly #clock: Clock
   readonly #ownsStore: boolean
+  readonly #cluster: ClusterHost
+  readonly #ownedCluster: PgCluster | undefined
   readonly #lock: StateDirLock | undefined
   readonly #env: NodeJS.ProcessEnv
   readonly #registries: {
@@ -225,6 +257,8 @@ class GatewayKernel implements Gateway {
     store: StateStore
     ownsStore: boolean
     exclusive: boolean
+    /** The replicas this gateway runs with, when it opened a PostgreSQL store itself (it stops it). */
+    cluster?: PgCluster
   }) {
     const { options, config } = input
     this.#lock = input.lock
@@ -234,8 +268,10 @@ class GatewayKernel implements Gateway {
     this.log = options.logger ?? createLogger({ level: config.logging.level })
     this.#ownsStore = input.ownsStore
     this.store = input.store
+    this.#cluster = options.cluster ?? input.cluster ?? new LocalCluster((name, err) => this.log.error({ err, singleton: name }, 'a cluster singleton failed to start'))
     const core = this.store.forOwner('core')
-    this.#coordination = (options.coordination ?? singleProcessCoordination)({
+    this.#ownedCluster = input.cluster
+    this.#coordination = (options.coordination ?? (input.cluster ? postgresCoordination(input.cluster) : singleProcessCoordination))({
       store: core, config, clock: this.#clock, holder: `gw_${randomUUID()}`, exclusive: input.exclusive,
     })
 
@@ -297,6 +333,11 @@ class GatewayKernel implements Gateway {
       log: this.log.child({ part: 'agent' }),
       diskSkills: () => this.#diskSkills,
       deliver: (message) => this.#outbox.send(message),
+    })
+    // Fencing: without its cluster connection, the other replicas count this one as dead and take its
+    // sessions and claims over; its runs must not go on beside theirs.
+    input.cluster?.connection.onLost(() => {
+      for (const run of this.#coordination.runs.values()) run.controller.abort(new CORE_ERR_RUN_ABORTED('this replica lost its connection to the cluster'))
     })
     this.#inbox = new Inbox(core, config, statusBoard, this.#clock)
     this.#inboxWorker = new InboxWorker({
@@ -496,6 +537,8 @@ class GatewayKernel implements Gateway {
     if (wasStarted) {
       await this.hooks.gatewayStop.promise().catch((err: unknown) => this.log.error({ err }, 'a gatewayStop tap failed'))
     }
+    // Singletons stop before the plugins that run them, so another replica can take them over.
+    await this.#cluster.stopSingletons().catch((err: unknown) => this.log.error({ err }, 'stopping cluster singletons failed'))
     // The shutdown order: stop accepting inbound; let the runs in flight finish (within the drain
     // timeout); flush the outbox (or park what is left for the next start); then stop the channels.
     this.#inbox.close()
@@ -512,6 +555,7 @@ class GatewayKernel implements Gateway {
   async #teardown(): Promise<void> {
     for (const record of this.#host.records) record.abort.abort()
     await this.services.dispose().catch((err: unknown) => this.log.error({ err }, 'disposing services failed'))
+    await this.#ownedCluster?.stop().catch((err: unknown) => this.log.error({ err }, 'leaving the cluster failed'))
     if (this.#ownsStore) await this.store.close()
     this.#lock?.release()
   }
@@ -535,6 +579,10 @@ class GatewayKernel implements Gateway {
       hooks: createPluginHooks(this.hooks, id, taps),
       store: this.store.forOwner(id.replace(/[^A-Za-z0-9_:-]/g, '_')),
       gateway: this.#runtime,
+      cluster: Object.freeze({
+        mode: this.#cluster.mode,
+        singleton: (name: string, start: SingletonStart) => this.#cluster.singleton(`${id}:${name}`, start),
+      }),
       signal: record.abort.signal,
       http: Object.freeze({
         route: guard('http.route', (def: HttpRouteDefinition) => {

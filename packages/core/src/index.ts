@@ -41,6 +41,8 @@ export { Tokens } from './di/tokens.js'
 // ── Store ────────────────────────────────────────────────────────────────────────────────────────
 export { SqliteStateStore } from './store/sqlite-state-store.js'
 export type { SqliteStateStoreOptions } from './store/sqlite-state-store.js'
+export { PostgresStateStore } from './store/postgres-state-store.js'
+export type { PostgresStateStoreOptions } from './store/postgres-state-store.js'
 export type {
   StateStore, OwnerStore, SqlStore, SqlQueries, SqlTransaction, SqlDialect, DialectSql, StoreExtension, Migration, SqlParams, RunResult,
 } from './store/state-store.js'
@@ -52,6 +54,15 @@ export type { TurnQueue } from './coordination/turn-queue.js'
 export type { IdempotencyStore, IdempotencyClaim } from './coordination/idempotency-store.js'
 export type { RunTracker, TrackedRun } from './coordination/run-tracker.js'
 export type { DeliveryInFlight } from './coordination/delivery-in-flight.js'
+
+// ── Cluster: several replicas on one PostgreSQL ─────────────────────────────────────────────────
+export { LocalCluster } from './cluster/local-cluster.js'
+export { PgCluster } from './cluster/pg-cluster.js'
+export type { PgClusterOptions } from './cluster/pg-cluster.js'
+export { PgLeaseQueue } from './cluster/pg-lease-queue.js'
+export type { PgLeaseQueueOptions } from './cluster/pg-lease-queue.js'
+export { postgresCoordination } from './cluster/postgres-coordination.js'
+export type { Cluster, ClusterHost, ClusterSingleton, SingletonStart } from './cluster/cluster.js'
 
 // ── Agent, sessions, skills ──────────────────────────────────────────────────────────────────────
 export { resolveSessionKey } from './sessions/session-key.js'

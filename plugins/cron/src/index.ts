@@ -1,7 +1,7 @@
 // @openclaw/plugin-cron: scheduled jobs and the heartbeat. Jobs, their state and run history live in
 // the store; each fire is claimed there under (job, scheduled time) before it runs. Explicit names only.
 import { randomUUID } from 'node:crypto'
-import { definePlugin, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
+import { definePlugin, type PluginApi, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
 import { CronConfigSchema, type CronConfig } from './cron-config.js'
 import { createCronMethods } from './cron-methods.js'
 import { CronScheduler } from './cron-scheduler.js'
@@ -17,6 +17,7 @@ const PLUGIN_NAME = 'cron'
 export default function cron(): PluginDefinition<CronConfig> {
   let scheduler: CronScheduler | undefined
   let service: CronService | undefined
+  let ticker: ReturnType<PluginApi<unknown>['cluster']['singleton']> | undefined
   return definePlugin<CronConfig>({
     id: PLUGIN_NAME,
     version: '1.0.0',
@@ -65,13 +66,17 @@ export default function cron(): PluginDefinition<CronConfig> {
         api.log.warn('cron.enabled is false: jobs are kept but nothing fires (heartbeats included)')
         return
       }
-      // The ticker runs on one gateway. Claims in the store make each fire run at most once even if two
-      // tickers share a database; with the cluster API it becomes api.cluster.singleton('ticker', …).
-      await scheduler!.start()
-      const status = await service!.status()
-      api.log.info({ jobs: status.jobs, enabled: status.enabledJobs }, `scheduler started: ${status.enabledJobs} enabled job(s)`)
+      // The ticker runs on one replica (a cluster singleton: another takes over when it dies); claims in
+      // the store still make each fire run at most once, should two tickers ever overlap.
+      ticker = api.cluster.singleton('ticker', async () => {
+        await scheduler!.start()
+        const status = await service!.status()
+        api.log.info({ jobs: status.jobs, enabled: status.enabledJobs }, `scheduler started: ${status.enabledJobs} enabled job(s)`)
+        return () => scheduler!.stop()
+      })
     },
     async stop() {
+      await ticker?.stop()
       await scheduler?.stop()
     },
   })

@@ -20,15 +20,15 @@ export function createChatAbortMethod(deps: RpcMethodDeps): RpcMethodDefinition<
     name: 'chat.abort',
     description: "Abort a session's running turn(s)",
     params: ChatAbortParams,
-    handler(params) {
+    async handler(params) {
       const { sessionKey } = gateway.agent.resolveSessionKey({ sessionKey: params.sessionKey, ...(params.agentId ? { agentId: params.agentId } : {}) })
       const runIds: string[] = []
       if (params.runId !== undefined) {
         const followed = tracker.active(params.runId)
         if (followed && followed.sessionKey !== sessionKey) throw new RPC_ERR_RUN_SESSION_MISMATCH(params.runId, sessionKey)
-        if (gateway.agent.abort(tracker.kernelRunId(params.runId))) runIds.push(params.runId)
+        if (await gateway.agent.abort(tracker.kernelRunId(params.runId))) runIds.push(params.runId)
       } else {
-        for (const run of tracker.activeInSession(sessionKey)) if (gateway.agent.abort(run.kernelRunId)) runIds.push(run.runId)
+        for (const run of tracker.activeInSession(sessionKey)) if (await gateway.agent.abort(run.kernelRunId)) runIds.push(run.runId)
       }
       return { ok: true, aborted: runIds.length > 0, runIds }
     },

@@ -95,6 +95,8 @@ interface RunRequest {
   readonly options: AgentRunOptions
   readonly streaming: boolean
   readonly timeoutMs: number
+  /** The run of a replica that died holding this idempotency key: its transcript entries are undone first. */
+  readonly takenOver?: string
 }
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 }
@@ -149,6 +151,8 @@ export class AgentRunner implements AgentRuntime {
   readonly #runs: RunTracker
   /** Runs answered from the idempotency store (not going on): a start that meets one did not join a run. */
   readonly #answered = new WeakSet<ActiveRun>()
+  /** Runs another replica executes, followed from here: a start that meets one joined it. */
+  readonly #followed = new WeakSet<ActiveRun>()
   /** The latest results by run id, for `wait` (a cache: the store has them too). */
   readonly #recent = new Map<string, AgentRunResult>()
   readonly #agentIds: string[]
@@ -221,7 +225,11 @@ export class AgentRunner implements AgentRuntime {
 
   async wait(runId: string, options: { timeoutMs?: number } = {}): Promise<AgentRunResult | undefined> {
     const active = this.#runs.get(runId)
-    if (!active) return this.#recent.get(runId) ?? this.deps.idempotency.byRunId(runId)
+    if (!active) {
+      const known = this.#recent.get(runId) ?? (await this.deps.idempotency.byRunId(runId))
+      // Not here: on several replicas, another one may be running it (found by run id or idempotency key).
+      return known ?? this.#runs.remote?.wait(runId, options.timeoutMs)
+    }
     if (options.timeoutMs === undefined) return active.result
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<undefined>((resolve) => {
@@ -230,9 +238,10 @@ export class AgentRunner implements AgentRuntime {
     return Promise.race([active.result, timeout]).finally(() => clearTimeout(timer))
   }
 
-  abort(runId: string): boolean {
+  /** Abort a run going on here, or (several replicas) on the replica running it. Whether one was found. */
+  async abort(runId: string): Promise<boolean> {
     const active = this.#runs.get(runId)
-    if (!active) return false
+    if (!active) return (await this.#runs.remote?.abort(runId)) ?? false
     active.controller.abort(new CORE_ERR_RUN_ABORTED('aborted by request'))
     return true
   }
@@ -268,7 +277,7 @@ export class AgentRunner implements AgentRuntime {
     return admitted.then(
       (run) => {
         if (this.#answered.has(run) && this.#runs.byKey(key) === admitted) this.#runs.deleteKey(key)
-        return { run, joined: false }
+        return { run, joined: this.#followed.has(run) }
       },
       (err: unknown) => {
         if (this.#runs.byKey(key) === admitted) this.#runs.deleteKey(key)
@@ -305,7 +314,7 @@ export class AgentRunner implements AgentRuntime {
     if (claim.status === 'running') return this.#follow(key, claim, request)
     try {
       await this.#assertRoom(request)
-      return this.#launch(request, key)
+      return this.#launch(claim.takenOver ? { ...request, takenOver: claim.takenOver } : request, key)
     } catch (err) {
       // Never started (no room in the transcripts, or the session's queue is full): the key is free again.
       await this.deps.idempotency.release(key, request.runId).catch(() => undefined)
@@ -344,24 +353,46 @@ export class AgentRunner implements AgentRuntime {
     return run
   }
 
-  /** A run another holder (a replica) has under this key: its result once it lands; a new claim if its lease runs out first. */
+  /**
+   * A run another holder (a replica) has under this key: its events (where the replicas can pass
+   * them), and its result once it lands; a new claim if its holder dies or its lease runs out first.
+   */
   #follow(key: string, claim: Extract<IdempotencyClaim, { status: 'running' }>, request: RunRequest): ActiveRun {
     const events = new RunEvents()
     const controller = new AbortController()
+    const remote = this.#runs.remote
+    let ended: AgentRunResult | undefined
+    let forwarded = false
+    const stop = remote?.follow(claim.runId, (event) => {
+      if (event.type === 'lifecycle' && event.phase !== 'start') ended = event.result
+      else {
+        forwarded = true
+        events.push(event)
+      }
+    })
+    const pause = (ms: number) => remote ? remote.changed(claim.runId, ms) : new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, ms))
     const poll = async (): Promise<AgentRunResult> => {
       for (;;) {
-        await new Promise<void>((resolve) => this.deps.clock.setTimeout(resolve, FOLLOW_POLL_MS))
+        if (!ended) await pause(FOLLOW_POLL_MS)
+        if (ended) return ended
         const stored = await this.deps.idempotency.get(key)
-        if (stored) return stored
-        if (this.deps.clock.now() >= claim.leaseUntil) return (await this.#admit(key, request)).result
+        if (stored) {
+          // Its last events may still be on their way: they come before the end.
+          if (forwarded) await pause(FOLLOW_POLL_MS)
+          return ended ?? stored
+        }
+        const gone = this.deps.clock.now() >= claim.leaseUntil || (remote !== undefined && !(await remote.alive(claim.holder)))
+        if (gone) return (await this.#admit(key, request)).result
       }
     }
-    const result = poll().then((final) => {
+    const result = poll().finally(() => stop?.()).then((final) => {
       events.push({ type: 'lifecycle', phase: final.status === 'ok' ? 'end' : 'error', runId: final.runId, result: final })
       events.close()
       return final
     })
-    return { runId: claim.runId, sessionKey: request.sessionKey, agentId: request.agentId, events, result, controller }
+    const run: ActiveRun = { runId: claim.runId, sessionKey: request.sessionKey, agentId: request.agentId, events, result, controller }
+    this.#followed.add(run)
+    return run
   }
 
   #finished(result: AgentRunResult): ActiveRun {
@@ -445,6 +476,8 @@ export class AgentRunner implements AgentRuntime {
       // Aborted while it waited in the session's queue (its caller went away): it never started, so it
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
       if (controller.signal.aborted) throw controller.signal.reason
+      // The same turn, cut off on a replica that died: what it wrote goes, so the turn is in the transcript once.
+      if (ctx.takenOver) await deps.sessions.dropRun(sessionKey, ctx.takenOver)
       // A client's own history seeds a session that has none yet; a session with a transcript is the truth.
       const existing = options.toolResults?.length || options.history?.length ? await deps.sessions.transcript(sessionKey) : undefined
       const incoming: NewTranscriptEntry[] = options.history?.length && existing?.length === 0 ? historyEntries(options.history, runId) : []

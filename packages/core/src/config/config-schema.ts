@@ -140,6 +140,23 @@ export const CoreConfigSchema = z.strictObject({
       stopTimeoutMs: timerMs().positive().default(12_000),
     })
     .default({ enabled: true, deny: [], load: { paths: [] }, entries: {}, stopTimeoutMs: 12_000 }),
+  /** Where the state lives: SQLite under the state dir (one gateway), or PostgreSQL (several replicas). */
+  storage: z
+    .strictObject({
+      /** Default: `postgres` when `OPENCLAW_DATABASE_URL` is set, else `sqlite`. */
+      driver: z.enum(['sqlite', 'postgres']).optional(),
+      postgres: z
+        .strictObject({
+          /** `postgres://user:password@host:5432/db`; `OPENCLAW_DATABASE_URL` when left out. Never logged with its password. */
+          url: z.string().min(1).optional(),
+          /** Connections this gateway opens (plus one for the cluster). */
+          poolSize: z.number().int().min(1).max(1000).optional(),
+          /** The schema the tables live in (created when missing): several clusters can share one database. */
+          schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a plain SQL identifier (letters, digits, _)').optional(),
+        })
+        .optional(),
+    })
+    .prefault({}),
   cron: LooseSection.default({}),
   /** Memory search settings, validated by the memory plugin (`tool:memory`). */
   memory: LooseSection.default({}),

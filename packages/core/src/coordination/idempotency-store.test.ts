@@ -19,7 +19,7 @@ async function open(now: { t: number }) {
   const clock = { now: () => now.t } as never
   return {
     core,
-    holder: (name: string, exclusive = false) => new SqlIdempotencyStore(core, clock, TTL, name, exclusive),
+    holder: (name: string, exclusive = false, liveHolders?: string) => new SqlIdempotencyStore(core, clock, TTL, name, exclusive, liveHolders),
   }
 }
 
@@ -73,5 +73,17 @@ describe('SqlIdempotencyStore', () => {
     expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([{ idempotency_key: 'b' }])
     expect(await holder('gw_only', true).recover()).toBe(1)
     expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([])
+  })
+
+  it('with live holders known (replicas), takes over at once the key of a holder that is gone, naming the run it cut off', async () => {
+    const now = { t: 1_000 }
+    const { holder } = await open(now)
+    await holder('gw_dead').claim({ key: 'k', runId: 'run_1', sessionKey: 's', leaseMs: 60_000 })
+    await holder('gw_alive').claim({ key: 'other', runId: 'run_2', sessionKey: 's', leaseMs: 60_000 })
+    const live = "SELECT 'gw_alive' UNION SELECT 'gw_b'"
+    const b = holder('gw_b', false, live)
+    expect(await b.claim({ key: 'k', runId: 'run_3', sessionKey: 's', leaseMs: 5_000 })).toEqual({ status: 'claimed', takenOver: 'run_1' })
+    expect((await b.claim({ key: 'other', runId: 'run_4', sessionKey: 's', leaseMs: 5_000 })).status).toBe('running')
+    expect(await b.claim({ key: 'fresh', runId: 'run_5', sessionKey: 's', leaseMs: 5_000 })).toEqual({ status: 'claimed' })
   })
 })

@@ -4,8 +4,11 @@ import type { AgentRunResult } from '../types/agent.js'
 
 /** What claiming an idempotency key found. */
 export type IdempotencyClaim =
-  /** The key is this run's now: start it. */
-  | { readonly status: 'claimed' }
+  /**
+   * The key is this run's now: start it. `takenOver`: the run that held the key before, whose holder
+   * is gone (a replica that died mid-run): what it wrote to the transcript is to be undone.
+   */
+  | { readonly status: 'claimed'; readonly takenOver?: string }
   /** A run with the key finished within the TTL: answer its result. */
   | { readonly status: 'finished'; readonly result: AgentRunResult }
   /** A run with the key is going on under another holder (a replica), until `leaseUntil` at the latest. */
@@ -40,11 +43,15 @@ interface ClaimRow {
 const PRUNE_EVERY_MS = 60 * 60 * 1000
 
 // The per-turn statements, written once: raw SQL through the store's statement cache.
-const CLAIM = `INSERT INTO core_runs (idempotency_key, run_id, session_key, status, holder, started_at, lease_until) VALUES (?, ?, ?, 'running', ?, ?, ?)
+/** `liveHolders`: SQL that lists the holders alive now; a claim of any other holder is free (its process is gone). */
+function claimSql(liveHolders: string | undefined): string {
+  const gone = liveHolders ? ` OR core_runs.holder NOT IN (${liveHolders})` : ''
+  return `INSERT INTO core_runs (idempotency_key, run_id, session_key, status, holder, started_at, lease_until) VALUES (?, ?, ?, 'running', ?, ?, ?)
   ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id, session_key = excluded.session_key, status = 'running', holder = excluded.holder,
     started_at = excluded.started_at, lease_until = excluded.lease_until, finished_at = NULL, result = NULL
-  WHERE (core_runs.status <> 'running' AND core_runs.finished_at <= ?) OR (core_runs.status = 'running' AND core_runs.lease_until <= ?)
+  WHERE (core_runs.status <> 'running' AND core_runs.finished_at <= ?) OR (core_runs.status = 'running' AND (core_runs.lease_until <= ?${gone}))
   RETURNING run_id`
+}
 const CURRENT = 'SELECT run_id, status, holder, lease_until, result FROM core_runs WHERE idempotency_key = ?'
 const FINISH = 'UPDATE core_runs SET status = ?, result = ?, finished_at = ?, lease_until = NULL WHERE idempotency_key = ? AND run_id = ?'
 
@@ -55,6 +62,7 @@ const FINISH = 'UPDATE core_runs SET status = ?, result = ?, finished_at = ?, le
  */
 export class SqlIdempotencyStore implements IdempotencyStore {
   #lastPrune = 0
+  readonly #claim: string
 
   constructor(
     private readonly db: SqlQueries,
@@ -62,12 +70,18 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     private readonly ttlMs: number,
     private readonly holder: string,
     private readonly singleProcess: boolean,
-  ) {}
+    /** Several replicas: SQL listing the holders alive now (PostgreSQL presence locks); others' claims are free. */
+    private readonly liveHolders?: string,
+  ) {
+    this.#claim = claimSql(liveHolders)
+  }
 
   async claim(run: { key: string; runId: string; sessionKey: string; leaseMs: number }): Promise<IdempotencyClaim> {
     const now = this.clock.now()
-    const won = await this.db.get<{ run_id: string }>(CLAIM, [run.key, run.runId, run.sessionKey, this.holder, now, now + run.leaseMs, now - this.ttlMs, now])
-    if (won?.run_id === run.runId) return { status: 'claimed' }
+    // Several replicas: a claim may take over a run whose replica died; which one, it has to know.
+    const before = this.liveHolders ? await this.db.get<ClaimRow>(CURRENT, [run.key]) : undefined
+    const won = await this.db.get<{ run_id: string }>(this.#claim, [run.key, run.runId, run.sessionKey, this.holder, now, now + run.leaseMs, now - this.ttlMs, now])
+    if (won?.run_id === run.runId) return before?.status === 'running' ? { status: 'claimed', takenOver: before.run_id } : { status: 'claimed' }
     const row = await this.db.get<ClaimRow>(CURRENT, [run.key])
     // Gone in between (released or pruned): try once more.
     if (row === undefined) return this.claim(run)
@@ -103,7 +117,9 @@ export class SqlIdempotencyStore implements IdempotencyStore {
   async recover(): Promise<number> {
     const { changes } = this.singleProcess
       ? await this.db.run("DELETE FROM core_runs WHERE status = 'running' AND (holder IS NULL OR holder <> ?)", [this.holder])
-      : await this.db.run("DELETE FROM core_runs WHERE status = 'running' AND lease_until <= ?", [this.clock.now()])
+      : await this.db.run(`DELETE FROM core_runs WHERE status = 'running' AND (lease_until <= ?${this.liveHolders ? ` OR holder NOT IN (${this.liveHolders})` : ''})`, [
+        this.clock.now(),
+      ])
     return changes
   }
 }

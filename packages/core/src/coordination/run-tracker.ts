@@ -1,5 +1,5 @@
 import type { RunEvents } from '../agent/run-events.js'
-import type { AgentRunResult } from '../types/agent.js'
+import type { AgentEvent, AgentRunResult } from '../types/agent.js'
 
 /** A run this process started (or is following), as the runner tracks it. */
 export interface TrackedRun {
@@ -26,6 +26,31 @@ export interface RunTracker {
   byKey(key: string): Promise<TrackedRun> | undefined
   setKey(key: string, run: Promise<TrackedRun>): void
   deleteKey(key: string): void
+  /** Runs executing on other replicas (several gateways on one database); absent on a single process. */
+  readonly remote?: RemoteRuns
+}
+
+/**
+ * What one replica can do with a run another replica executes. Runs are found by run id or
+ * idempotency key in the database's claims; events travel between replicas as notifications.
+ */
+export interface RemoteRuns {
+  /**
+   * Receive the events of a run executing elsewhere, from its first one (the replica running it
+   * replays them), until its lifecycle `end`/`error` event. The returned function stops following.
+   */
+  follow(runId: string, onEvent: (event: AgentEvent) => void): () => void
+  /** Resolves when something happened to a followed run, or after `ms` at the latest. */
+  changed(runId: string, ms: number): Promise<void>
+  /** Whether the gateway named `holder` (in a claim) is alive. */
+  alive(holder: string): Promise<boolean>
+  /**
+   * The result of a run (by run id or idempotency key) once it ends on whichever replica runs it;
+   * `undefined` when no replica knows it, its replica died, or `timeoutMs` passed.
+   */
+  wait(id: string, timeoutMs?: number): Promise<AgentRunResult | undefined>
+  /** Ask the replica running `id` (run id or idempotency key) to abort it: whether one was running it. */
+  abort(id: string): Promise<boolean>
 }
 
 /** The single-process {@link RunTracker}: two maps. */

@@ -87,6 +87,10 @@ export const CORE_ERR_STORE_EXTENSION = createError<'CORE_ERR_STORE_EXTENSION', 
 export const CORE_ERR_STORE_CLOSED = createError<'CORE_ERR_STORE_CLOSED', [location: string]>(
   'CORE_ERR_STORE_CLOSED', "The state database '%s' is closed")
 
+// ── cluster (several replicas on one PostgreSQL) ─────────────────────────────────────────────────
+export const CORE_ERR_CLUSTER_SINGLETON_DUPLICATE = createError<'CORE_ERR_CLUSTER_SINGLETON_DUPLICATE', [name: string]>(
+  'CORE_ERR_CLUSTER_SINGLETON_DUPLICATE', "Cluster singleton '%s' is already registered on this replica")
+
 // ── gateway lifecycle ────────────────────────────────────────────────────────────────────────────
 export const CORE_ERR_GATEWAY_STATE = createError<'CORE_ERR_GATEWAY_STATE', [action: string, state: string]>(
   'CORE_ERR_GATEWAY_STATE', "Cannot %s a gateway that is %s")

@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/config-schema.js'
 import type { Services } from '../di/dependency-manager.js'
 import type { PluginHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
+import type { Cluster } from '../cluster/cluster.js'
 import type { OwnerStore } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunResult } from '../types/agent.js'
 import type { ChannelAccountStatus, ChannelDefinition } from '../types/channels.js'
@@ -66,10 +67,13 @@ export interface AgentRuntime {
    * happened so far and follows live. Rejects only for bad input.
    */
   start(options: AgentRunOptions): Promise<StartedRun>
-  /** Wait for a run started elsewhere; `undefined` if the run id is unknown. */
+  /**
+   * Wait for a run started elsewhere (on several replicas, also on another replica: by run id or
+   * idempotency key); `undefined` if the run id is unknown (or `timeoutMs` passed).
+   */
   wait(runId: string, options?: { timeoutMs?: number }): Promise<AgentRunResult | undefined>
-  /** Abort a running run. Resolves `true` if it was running. */
-  abort(runId: string): boolean
+  /** Abort a running run, here or (several replicas) on the replica running it. Resolves `true` if it was running. */
+  abort(runId: string): Promise<boolean>
   /** Ids of the configured agents; `main` always exists. */
   agentIds(): string[]
   /** The agent's id for a key like `agent:<id>:...`, after normalising; throws a coded error when they disagree. */
@@ -181,6 +185,12 @@ export interface PluginApi<Config = unknown> {
   /** This plugin's tables in the state store. */
   readonly store: OwnerStore
   readonly gateway: GatewayRuntime
+  /**
+   * The replicas this gateway runs with. `singleton(name, start)` runs work on exactly one replica,
+   * with failover (a long poller per bot token, cron ticks, pruning); names are prefixed with the
+   * plugin id. On one gateway (SQLite) a singleton simply runs here.
+   */
+  readonly cluster: Cluster
   /** Aborted when the gateway stops. */
   readonly signal: AbortSignal
   readonly http: {

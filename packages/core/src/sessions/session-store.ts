@@ -120,6 +120,21 @@ export class SessionStore {
     })
   }
 
+  /**
+   * Remove what one run wrote to a session's transcript (a run cut off by its replica's death, about
+   * to run again under its idempotency key), keeping the session's counts right. How many entries went.
+   */
+  async dropRun(key: string, runId: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ data: string }>('SELECT data FROM core_transcript WHERE session_key = ? AND run_id = ?', [key, runId])
+      if (rows.length === 0) return 0
+      const bytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row.data), 0)
+      await tx.run('DELETE FROM core_transcript WHERE session_key = ? AND run_id = ?', [key, runId])
+      await tx.run('UPDATE core_sessions SET message_count = message_count - ?, transcript_bytes = transcript_bytes - ? WHERE key = ?', [rows.length, bytes, key])
+      return rows.length
+    })
+  }
+
   /** Bytes of transcript a session holds (0 when it does not exist). */
   async transcriptBytes(key: string): Promise<number> {
     return Number((await this.db.get<{ b: number | null }>('SELECT transcript_bytes AS b FROM core_sessions WHERE key = ?', [key]))?.b ?? 0)
