@@ -17,13 +17,32 @@ interface LockOwner {
   readonly since: string
 }
 
-function readOwner(path: string): LockOwner | undefined {
+/** No lock file at all: a starter may create one (nothing to take over). */
+const MISSING = Symbol('missing')
+
+/**
+ * Who holds a state directory, as its lock file says: `MISSING` when there is no file, `undefined`
+ * when there is one that cannot be read (a lock is linked into place whole, so it is a broken one).
+ */
+function readOwner(path: string): LockOwner | typeof MISSING | undefined {
+  let text: string
   try {
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    if (code(err) === 'ENOENT') return MISSING
+    return undefined
+  }
+  try {
+    const owner = JSON.parse(text) as Partial<LockOwner>
     return typeof owner.pid === 'number' ? { pid: owner.pid, since: String(owner.since ?? 'unknown') } : undefined
   } catch {
     return undefined
   }
+}
+
+/** A lock file that names a living process. */
+function held(owner: LockOwner | typeof MISSING | undefined): owner is LockOwner {
+  return owner !== undefined && owner !== MISSING && alive(owner.pid)
 }
 
 /** Whether a process with this pid exists (EPERM: it does, as another user's). */
@@ -96,7 +115,9 @@ export class StateDirLock {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (createExclusive(path, content)) return new StateDirLock(path)
       const owner = readOwner(path)
-      if (owner !== undefined && alive(owner.pid)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner.pid, owner.since)
+      if (held(owner)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner.pid, owner.since)
+      // Gone since the create failed (another starter took a stale one away): try to create it again.
+      if (owner === MISSING) continue
       // Stale (or unreadable): take it over, one starter at a time.
       let fd: number
       try {
@@ -114,16 +135,19 @@ export class StateDirLock {
       try {
         writeSync(fd, String(process.pid))
         closeSync(fd)
-        // Holding the takeover file, nobody else removes the lock: if it is still stale, it goes.
+        // Holding the takeover file, nobody else removes the lock: if it is still stale, it goes. A lock
+        // that is missing is not removed: another starter may create it between this read and an
+        // unlink, and would then lose it to this one (two owners).
         const current = readOwner(path)
-        if (current !== undefined && alive(current.pid)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, current.pid, current.since)
-        unlinkIfPresent(path)
+        if (held(current)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, current.pid, current.since)
+        if (current !== MISSING) unlinkIfPresent(path)
       } finally {
         unlinkIfPresent(takeover)
       }
     }
     const owner = readOwner(path)
-    throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner?.pid ?? 0, owner?.since ?? 'unknown')
+    const known = owner !== undefined && owner !== MISSING ? owner : undefined
+    throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, known?.pid ?? 0, known?.since ?? 'unknown')
   }
 
   release(): void {
