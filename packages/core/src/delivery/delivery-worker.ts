@@ -9,6 +9,7 @@ import type { ChannelDefinition } from '../types/channels.js'
 import type { DeliveryReceipt, OutboundMessage } from '../types/messages.js'
 import { outcomeOf, type Outbox, type OutboxRow } from './outbox.js'
 import { TokenBucket } from './token-bucket.js'
+import { PollPause } from './poll-pause.js'
 
 export interface DeliveryWorkerOptions {
   readonly maxAttempts: number
@@ -40,7 +41,8 @@ export class DeliveryWorker {
   readonly #buckets = new Map<string, TokenBucket>()
   readonly #stopping = new AbortController()
   #running: Promise<void> | undefined
-  #nudge: (() => void) | undefined
+  /** The pause between polls, cut short when work is enqueued. */
+  readonly #pause = new PollPause()
   #lastPrune = 0
   #claiming = true
 
@@ -54,7 +56,7 @@ export class DeliveryWorker {
     private readonly log: Logger,
     private readonly options: DeliveryWorkerOptions,
   ) {
-    outbox.onEnqueue(() => this.#nudge?.())
+    outbox.onEnqueue(() => this.#pause.wake())
   }
 
   start(): void {
@@ -79,7 +81,7 @@ export class DeliveryWorker {
     }
     this.#claiming = false
     this.#stopping.abort()
-    this.#nudge?.()
+    this.#pause.wake()
     await this.#running
     await Promise.allSettled([...this.#active])
   }
@@ -97,7 +99,7 @@ export class DeliveryWorker {
             const work: Promise<void> = this.#deliver(row).catch((err: unknown) => this.log.error({ err, deliveryKey: row.delivery_key }, 'delivery worker failed on a row'))
               .finally(() => {
                 this.#active.delete(work)
-                this.#nudge?.()
+                this.#pause.wake()
               })
             this.#active.add(work)
           }
@@ -107,15 +109,7 @@ export class DeliveryWorker {
         }
       }
       if (claimed === 0 || this.#active.size >= this.options.concurrency) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, poll)
-          function done() {
-            clearTimeout(timer)
-            resolve()
-          }
-          this.#nudge = done
-        })
-        this.#nudge = undefined
+        await this.#pause.wait(poll)
       }
     }
   }

@@ -17,6 +17,7 @@ import type { Attachment, InboundMessage } from '../types/messages.js'
 import type { Inbox, InboxRow } from './inbox.js'
 import type { MediaStore } from './media-store.js'
 import { ReplyStream } from './reply-stream.js'
+import { PollPause } from '../delivery/poll-pause.js'
 
 const PRUNE_EVERY_MS = 10 * 60_000
 const TYPING_EVERY_MS = 4000
@@ -73,12 +74,13 @@ export class InboxWorker {
   readonly #active = new Set<Promise<void>>()
   readonly #aborts = new Set<AbortController>()
   #running: Promise<void> | undefined
-  #nudge: (() => void) | undefined
+  /** The pause between polls, cut short when work is enqueued. */
+  readonly #pause = new PollPause()
   #claiming = true
   #lastPrune = 0
 
   constructor(private readonly deps: InboxWorkerDeps) {
-    deps.inbox.onAccept(() => this.#nudge?.())
+    deps.inbox.onAccept(() => this.#pause.wake())
   }
 
   start(): void {
@@ -92,7 +94,7 @@ export class InboxWorker {
   /** Stop claiming; let the runs in flight finish within `timeoutMs`, then abort them (their rows stay pending). */
   async stop(timeoutMs: number): Promise<void> {
     this.#claiming = false
-    this.#nudge?.()
+    this.#pause.wake()
     await this.#running
     const all = Promise.allSettled([...this.#active])
     const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref?.())])
@@ -116,7 +118,7 @@ export class InboxWorker {
               .catch((err: unknown) => log.error({ err, inboxId: row.id }, 'inbox worker failed on an event'))
               .finally(() => {
                 this.#active.delete(work)
-                this.#nudge?.()
+                this.#pause.wake()
               })
             this.#active.add(work)
           }
@@ -126,15 +128,7 @@ export class InboxWorker {
         }
       }
       if (claimed === 0 || this.#active.size >= config.inbound.concurrency) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, 200)
-          function done() {
-            clearTimeout(timer)
-            resolve()
-          }
-          this.#nudge = done
-        })
-        this.#nudge = undefined
+        await this.#pause.wait(200)
       }
     }
   }
