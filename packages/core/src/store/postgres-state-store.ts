@@ -164,7 +164,15 @@ export class PostgresStateStore implements StateStore, SqlStore {
   static async open(options: PostgresStateStoreOptions): Promise<PostgresStateStore> {
     const store = new PostgresStateStore(options)
     try {
-      if (options.schema) await store.pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`)
+      // Under the migration lock: CREATE SCHEMA IF NOT EXISTS is not safe against replicas running it at
+      // the same moment (the loser fails on pg_namespace's unique index).
+      const schema = options.schema
+      if (schema) {
+        await store.transaction(async (tx) => {
+          await tx.run('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [LockClass.MIGRATIONS, schema])
+          await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`)
+        })
+      }
       await store.transaction(async (tx) => {
         await tx.run('SELECT pg_advisory_xact_lock(?::int, hashtext(current_schema()))', [LockClass.MIGRATIONS])
         await tx.exec(`CREATE TABLE IF NOT EXISTS _migrations (
