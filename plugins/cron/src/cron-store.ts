@@ -54,6 +54,26 @@ const MIGRATIONS: readonly Migration[] = [
 type Row = Record<string, unknown>
 type Queries = Pick<SqlTransaction, 'run' | 'get' | 'all' | 'dialect'>
 
+/** Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const ROWS_PER_STATEMENT = 500
+
+type ColumnType = 'TEXT' | 'BIGINT' | 'INTEGER'
+
+/**
+ * `(VALUES (…), (…)) AS v` for a multi-row `UPDATE … FROM`, in SQL both dialects read: the columns are
+ * `v.column1 … v.columnN` in both, and every value is cast so PostgreSQL knows its type.
+ */
+function valuesTable(rows: readonly (readonly unknown[])[], types: readonly ColumnType[]): { sql: string; params: unknown[] } {
+  const row = `(${types.map((t) => `CAST(? AS ${t})`).join(', ')})`
+  return { sql: `(VALUES ${rows.map(() => row).join(', ')}) AS v`, params: rows.flat() }
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT))
+  return out
+}
+
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v))
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v))
 
@@ -143,6 +163,55 @@ export interface RunFinish {
   readonly nextRunAtMs?: number
 }
 
+/** A fire (or a manual run) to claim: its run row, keyed by (job, fire key). */
+export interface RunClaim {
+  readonly runId: string
+  readonly jobId: string
+  readonly fireKey: string
+  readonly scheduledAtMs?: number
+  readonly manual: boolean
+  readonly startedAtMs: number
+  readonly owner: string
+  readonly leaseUntilMs: number
+  readonly sessionKey?: string
+}
+
+/** Fires that do not run, as one `skipped` row claimed under `fireKey`. */
+export interface SkippedRecord {
+  readonly runId: string
+  readonly jobId: string
+  readonly fireKey: string
+  readonly skipped: SkippedFires
+  readonly atMs: number
+  readonly nextRunAtMs: number | undefined
+}
+
+/** A due job moved on from the fire at `dueAtMs` (marked running `runningRunId` when it runs). */
+export interface JobAdvance {
+  readonly id: string
+  readonly dueAtMs: number
+  readonly nextRunAtMs: number | undefined
+  readonly runningRunId?: string
+  readonly runningAtMs?: number
+  readonly state: CronJobState
+  readonly enabled: boolean
+}
+
+/** A job's state after its run `runId` finished; clears its running mark. */
+export interface JobSettle {
+  readonly id: string
+  readonly runId: string
+  readonly nextRunAtMs: number | undefined
+  readonly state: CronJobState
+  readonly enabled: boolean
+}
+
+function skippedSummary(skipped: SkippedFires): string {
+  return skipped.count === 1
+    ? `fire at ${new Date(skipped.firstAtMs).toISOString()} skipped: ${skipped.reason}`
+    : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
+}
+
 export interface RunsQuery {
   readonly jobId?: string
   readonly runId?: string
@@ -214,35 +283,16 @@ export class CronStore {
     return { total: Number(row?.total ?? 0), enabled: Number(row?.enabled ?? 0) }
   }
 
-  /** Move a due job on, only if nobody did meanwhile (compare-and-set on its next fire). */
-  async advanceJob(q: Queries, id: string, dueAtMs: number, next: { nextRunAtMs: number | undefined; runningRunId?: string; runningAtMs?: number; state: CronJobState; enabled: boolean }): Promise<boolean> {
-    const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = next.state
-    const result = await q.run(
-      `UPDATE ${JOBS} SET next_run_at = ?, running_run_id = COALESCE(?, running_run_id), running_at = COALESCE(?, running_at), state = ?, enabled = ? WHERE id = ? AND next_run_at = ?`,
-      [next.nextRunAtMs ?? null, next.runningRunId ?? null, next.runningAtMs ?? null, JSON.stringify(rest), next.enabled ? 1 : 0, id, dueAtMs],
-    )
-    return result.changes > 0
-  }
-
   /** Mark a job running a manual run (no claim of a scheduled fire). */
   async markRunning(q: Queries, id: string, runId: string, atMs: number): Promise<boolean> {
     return (await q.run(`UPDATE ${JOBS} SET running_run_id = ?, running_at = ? WHERE id = ? AND running_run_id IS NULL`, [runId, atMs, id])).changes > 0
-  }
-
-  /** Write a job's state after its run, and clear its running mark. */
-  async settleJob(q: Queries, id: string, runId: string, next: { nextRunAtMs: number | undefined; state: CronJobState; enabled: boolean }): Promise<void> {
-    const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = next.state
-    await q.run(
-      `UPDATE ${JOBS} SET next_run_at = ?, state = ?, enabled = ?, running_run_id = NULL, running_at = NULL WHERE id = ? AND (running_run_id = ? OR running_run_id IS NULL)`,
-      [next.nextRunAtMs ?? null, JSON.stringify(rest), next.enabled ? 1 : 0, id, runId],
-    )
   }
 
   /**
    * Claim a fire: insert its run row under (job, fire key). `false` when the fire was claimed
    * before (by another replica, or before a restart): it must not run again.
    */
-  async claimRun(q: Queries, run: { runId: string; jobId: string; fireKey: string; scheduledAtMs?: number; manual: boolean; startedAtMs: number; owner: string; leaseUntilMs: number; sessionKey?: string }): Promise<boolean> {
+  async claimRun(q: Queries, run: RunClaim): Promise<boolean> {
     const row = await q.get(
       `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
        ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
@@ -251,30 +301,115 @@ export class CronStore {
     return row !== undefined
   }
 
-  /** Record fires that do not run as one `skipped` row, claimed under `fireKey` like a run. */
-  async recordSkipped(q: Queries, run: { runId: string; jobId: string; fireKey: string; skipped: SkippedFires; atMs: number; nextRunAtMs: number | undefined }): Promise<boolean> {
-    const { skipped } = run
-    const summary = skipped.count === 1
-      ? `fire at ${new Date(skipped.firstAtMs).toISOString()} skipped: ${skipped.reason}`
-      : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
-    const row = await q.get(
-      `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, status, error_reason, summary, skipped_count, started_at, ended_at, duration_ms, next_run_at)
-       VALUES (?, ?, ?, ?, 'skipped', ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
-      [run.runId, run.jobId, run.fireKey, skipped.firstAtMs, skipped.reason, summary, skipped.count, run.atMs, run.atMs, run.nextRunAtMs ?? null],
-    )
-    return row !== undefined
+  /**
+   * Claim many fires at once (one multi-row INSERT per 500): returns the run ids inserted. A fire
+   * claimed before (another replica, before a restart) is not among them: it must not run again.
+   */
+  async claimRuns(q: Queries, runs: readonly RunClaim[]): Promise<Set<string>> {
+    const claimed = new Set<string>()
+    for (const part of chunks(runs)) {
+      const rows = await q.all<{ run_id: unknown }>(
+        `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key) VALUES
+         ${part.map(() => `(?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`).join(', ')}
+         ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
+        part.flatMap((run) => [run.runId, run.jobId, run.fireKey, run.scheduledAtMs ?? null, run.manual ? 1 : 0, run.startedAtMs, run.owner, run.leaseUntilMs, run.sessionKey ?? null]),
+      )
+      for (const row of rows) claimed.add(String(row.run_id))
+    }
+    return claimed
   }
 
-  /** Finish a running run's row; returns when it started (`undefined`: it was not running any more). */
-  async finishRun(q: Queries, runId: string, finish: RunFinish): Promise<number | undefined> {
-    const row = await q.get<{ started_at: unknown }>(
-      `UPDATE ${RUNS} SET status = ?, ended_at = ?, duration_ms = ? - started_at, error = ?, error_reason = ?, summary = ?, delivered = ?, delivery_status = ?,
-         session_key = COALESCE(?, session_key), model = ?, next_run_at = ?, lease_until = NULL WHERE run_id = ? AND status = 'running' RETURNING started_at`,
-      [finish.status, finish.endedAtMs, finish.endedAtMs, finish.error ?? null, finish.errorReason ?? null, finish.summary ?? null,
-        finish.delivered === undefined ? null : finish.delivered ? 1 : 0, finish.deliveryStatus ?? null, finish.sessionKey ?? null, finish.model ?? null,
-        finish.nextRunAtMs ?? null, runId],
-    )
-    return num(row?.started_at)
+  /** Record fires that do not run, each as one `skipped` row claimed under its `fireKey` like a run; one multi-row INSERT per 500. */
+  async recordSkippedMany(q: Queries, runs: readonly SkippedRecord[]): Promise<void> {
+    for (const part of chunks(runs)) {
+      await q.run(
+        `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, status, error_reason, summary, skipped_count, started_at, ended_at, duration_ms, next_run_at)
+         VALUES ${part.map(() => `(?, ?, ?, ?, 'skipped', ?, ?, ?, ?, ?, 0, ?)`).join(', ')} ON CONFLICT (job_id, fire_key) DO NOTHING`,
+        part.flatMap((run) => [run.runId, run.jobId, run.fireKey, run.skipped.firstAtMs, run.skipped.reason, skippedSummary(run.skipped), run.skipped.count, run.atMs, run.atMs, run.nextRunAtMs ?? null]),
+      )
+    }
+  }
+
+  /**
+   * Move due jobs on, each only if its next fire is still the one claimed (compare-and-set), one
+   * multi-row UPDATE per 500. Returns how many moved.
+   */
+  async advanceJobs(q: Queries, jobs: readonly JobAdvance[]): Promise<number> {
+    let moved = 0
+    for (const part of chunks(jobs)) {
+      const values = valuesTable(part.map((job) => {
+        const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
+        return [job.id, job.dueAtMs, job.nextRunAtMs ?? null, job.runningRunId ?? null, job.runningAtMs ?? null, JSON.stringify(rest), job.enabled ? 1 : 0]
+      }), ['TEXT', 'BIGINT', 'BIGINT', 'TEXT', 'BIGINT', 'TEXT', 'INTEGER'])
+      const rows = await q.all(
+        `UPDATE ${JOBS} SET next_run_at = v.column3, running_run_id = COALESCE(v.column4, running_run_id), running_at = COALESCE(v.column5, running_at), state = v.column6, enabled = v.column7
+         FROM ${values.sql} WHERE ${JOBS}.id = v.column1 AND ${JOBS}.next_run_at = v.column2 RETURNING ${JOBS}.id`,
+        values.params,
+      )
+      moved += rows.length
+    }
+    return moved
+  }
+
+  /** Jobs by id, locked for this transaction on PostgreSQL (in id order, so two lockers never deadlock). */
+  async getJobs(q: Queries, ids: readonly string[]): Promise<JobRow[]> {
+    const out: JobRow[] = []
+    for (const part of chunks(ids)) {
+      const rows = await q.all<Row>(`SELECT * FROM ${JOBS} WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id${q.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, part)
+      out.push(...rows.map(jobFromRow))
+    }
+    return out
+  }
+
+  /** When each of these runs started, for those still `running`. */
+  async runningStarts(q: Queries, runIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    for (const part of chunks(runIds)) {
+      const rows = await q.all<Row>(`SELECT run_id, started_at FROM ${RUNS} WHERE status = 'running' AND run_id IN (${part.map(() => '?').join(', ')})`, part)
+      for (const row of rows) out.set(String(row.run_id), Number(row.started_at))
+    }
+    return out
+  }
+
+  /** Finish the rows of runs that are still `running`, one multi-row UPDATE per 500. */
+  async finishRuns(q: Queries, finishes: readonly (RunFinish & { runId: string })[]): Promise<void> {
+    for (const part of chunks(finishes)) {
+      const values = valuesTable(part.map((f) => [
+        f.runId, f.status, f.endedAtMs, f.error ?? null, f.errorReason ?? null, f.summary ?? null, f.delivered === undefined ? null : f.delivered ? 1 : 0,
+        f.deliveryStatus ?? null, f.sessionKey ?? null, f.model ?? null, f.nextRunAtMs ?? null,
+      ]), ['TEXT', 'TEXT', 'BIGINT', 'TEXT', 'TEXT', 'TEXT', 'INTEGER', 'TEXT', 'TEXT', 'TEXT', 'BIGINT'])
+      await q.run(
+        `UPDATE ${RUNS} SET status = v.column2, ended_at = v.column3, duration_ms = v.column3 - started_at, error = v.column4, error_reason = v.column5, summary = v.column6,
+           delivered = v.column7, delivery_status = v.column8, session_key = COALESCE(v.column9, session_key), model = v.column10, next_run_at = v.column11, lease_until = NULL
+         FROM ${values.sql} WHERE ${RUNS}.run_id = v.column1 AND ${RUNS}.status = 'running'`,
+        values.params,
+      )
+    }
+  }
+
+  /** Write jobs' state after their runs and clear their running marks, one multi-row UPDATE per 500. */
+  async settleJobs(q: Queries, jobs: readonly JobSettle[]): Promise<void> {
+    for (const part of chunks(jobs)) {
+      const values = valuesTable(part.map((job) => {
+        const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
+        return [job.id, job.runId, job.nextRunAtMs ?? null, JSON.stringify(rest), job.enabled ? 1 : 0]
+      }), ['TEXT', 'TEXT', 'BIGINT', 'TEXT', 'INTEGER'])
+      await q.run(
+        `UPDATE ${JOBS} SET next_run_at = v.column3, state = v.column4, enabled = v.column5, running_run_id = NULL, running_at = NULL
+         FROM ${values.sql} WHERE ${JOBS}.id = v.column1 AND (${JOBS}.running_run_id = v.column2 OR ${JOBS}.running_run_id IS NULL)`,
+        values.params,
+      )
+    }
+  }
+
+  async deleteJobs(q: Queries, ids: readonly string[]): Promise<void> {
+    for (const part of chunks(ids)) await q.run(`DELETE FROM ${JOBS} WHERE id IN (${part.map(() => '?').join(', ')})`, part)
+  }
+
+  /** Runs marked `running` in the store, on every replica. */
+  async countRunning(): Promise<number> {
+    const row = await this.store.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE status = 'running'`)
+    return Number(row?.n ?? 0)
   }
 
   async renewLeases(runIds: readonly string[], owner: string, leaseUntilMs: number): Promise<void> {
