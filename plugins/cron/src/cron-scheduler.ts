@@ -419,6 +419,7 @@ export class CronScheduler {
           consecutiveErrors: job.state.consecutiveErrors ?? 0,
           nextRunAtMs: job.state.nextRunAtMs,
           manual,
+          interrupted: outcome.errorReason === 'interrupted',
         })
         finishes.push({ runId, ...outcome, endedAtMs: now, ...(settled.nextRunAtMs !== undefined ? { nextRunAtMs: settled.nextRunAtMs } : {}) })
         let state: CronJobState = {

@@ -51,7 +51,7 @@ describe.each(dialects)('CronStore batches on %s', (_dialect, open) => {
       // The advance is a compare-and-set on the fire: a job already moved on does not move again.
       await store.saveJob(store.store, job('job-0005', T + 60_000))
       const moved = await store.store.transaction((tx) => store.advanceJobs(tx, ids.map((id) => ({
-        id, dueAtMs: T, nextRunAtMs: T + 60_000, runningRunId: `run-${id}`, runningAtMs: T, state: { consecutiveErrors: 0, lastRunStatus: 'ok' }, enabled: true,
+        id, dueAtMs: T, nextRunAtMs: T + 60_000, runningRunId: `run-${id}`, runningAtMs: T, state: { consecutiveErrors: 0, consecutiveSkipped: 0, lastRunStatus: 'ok' }, enabled: true,
       }))))
       expect(moved).toBe(1199)
       const rows = await store.store.transaction((tx) => store.getJobs(tx, ['job-0100', 'job-0999', 'missing']))
@@ -82,8 +82,8 @@ describe.each(dialects)('CronStore batches on %s', (_dialect, open) => {
 
       // Settling clears the running mark of the run that settles, never another run's.
       await store.store.transaction((tx) => store.settleJobs(tx, [
-        { id: 'job-0100', runId: 'run-job-0100', nextRunAtMs: T + 120_000, state: { consecutiveErrors: 0, lastRunStatus: 'ok' }, enabled: true },
-        { id: 'job-0101', runId: 'someone-else', nextRunAtMs: T + 120_000, state: { consecutiveErrors: 1 }, enabled: true },
+        { id: 'job-0100', runId: 'run-job-0100', nextRunAtMs: T + 120_000, state: { consecutiveErrors: 0, consecutiveSkipped: 0, lastRunStatus: 'ok' }, enabled: true },
+        { id: 'job-0101', runId: 'someone-else', nextRunAtMs: T + 120_000, state: { consecutiveErrors: 1, consecutiveSkipped: 0 }, enabled: true },
       ]))
       const [settled, other] = await store.store.transaction((tx) => store.getJobs(tx, ['job-0100', 'job-0101']))
       expect(settled).toMatchObject({ runningRunId: undefined, job: { state: { nextRunAtMs: T + 120_000 } } })

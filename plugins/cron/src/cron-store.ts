@@ -57,16 +57,29 @@ type Queries = Pick<SqlTransaction, 'run' | 'get' | 'all' | 'dialect'>
 /** Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const ROWS_PER_STATEMENT = 500
 
-type ColumnType = 'TEXT' | 'BIGINT' | 'INTEGER'
+type ColumnType = 'text' | 'bigint' | 'integer'
 
 /**
- * `(VALUES (…), (…)) AS v` for a multi-row `UPDATE … FROM`, in SQL both dialects read: the columns are
- * `v.column1 … v.columnN` in both, and every value is cast so PostgreSQL knows its type.
+ * Rows passed as one JSON parameter and read as a table `v` with named, typed columns, for a
+ * multi-row `UPDATE … FROM`: `json_each` on SQLite, `jsonb_to_recordset` on PostgreSQL. (A `VALUES`
+ * list would do on PostgreSQL, but SQLite's planner then scans the whole updated table for each row.)
  */
-function valuesTable(rows: readonly (readonly unknown[])[], types: readonly ColumnType[]): { sql: string; params: unknown[] } {
-  const row = `(${types.map((t) => `CAST(? AS ${t})`).join(', ')})`
-  return { sql: `(VALUES ${rows.map(() => row).join(', ')}) AS v`, params: rows.flat() }
+function jsonTable(dialect: Queries['dialect'], columns: Readonly<Record<string, ColumnType>>, rows: readonly (readonly unknown[])[]): { sql: string; param: string } {
+  const names = Object.keys(columns)
+  if (dialect === 'postgres') {
+    return {
+      sql: `jsonb_to_recordset(CAST(? AS jsonb)) AS v(${names.map((name) => `${name} ${columns[name]}`).join(', ')})`,
+      param: JSON.stringify(rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]])))),
+    }
+  }
+  return { sql: `(SELECT ${names.map((name, i) => `value->>${i} AS ${name}`).join(', ')} FROM json_each(?)) AS v`, param: JSON.stringify(rows) }
 }
+
+/**
+ * SQLite's unary `+`: keeps its planner from driving a multi-row `UPDATE … FROM` by an index on this
+ * column (say `status`, where every running row matches) instead of the primary key of each row given.
+ */
+const unindexed = (q: Queries): string => (q.dialect === 'sqlite' ? '+' : '')
 
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = []
@@ -337,14 +350,15 @@ export class CronStore {
   async advanceJobs(q: Queries, jobs: readonly JobAdvance[]): Promise<number> {
     let moved = 0
     for (const part of chunks(jobs)) {
-      const values = valuesTable(part.map((job) => {
+      const v = jsonTable(q.dialect, { id: 'text', due_at: 'bigint', next_run_at: 'bigint', running_run_id: 'text', running_at: 'bigint', state: 'text', enabled: 'integer' }, part.map((job) => {
         const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
         return [job.id, job.dueAtMs, job.nextRunAtMs ?? null, job.runningRunId ?? null, job.runningAtMs ?? null, JSON.stringify(rest), job.enabled ? 1 : 0]
-      }), ['TEXT', 'BIGINT', 'BIGINT', 'TEXT', 'BIGINT', 'TEXT', 'INTEGER'])
+      }))
       const rows = await q.all(
-        `UPDATE ${JOBS} SET next_run_at = v.column3, running_run_id = COALESCE(v.column4, running_run_id), running_at = COALESCE(v.column5, running_at), state = v.column6, enabled = v.column7
-         FROM ${values.sql} WHERE ${JOBS}.id = v.column1 AND ${JOBS}.next_run_at = v.column2 RETURNING ${JOBS}.id`,
-        values.params,
+        `UPDATE ${JOBS} SET next_run_at = v.next_run_at, running_run_id = COALESCE(v.running_run_id, ${JOBS}.running_run_id), running_at = COALESCE(v.running_at, ${JOBS}.running_at),
+           state = v.state, enabled = v.enabled
+         FROM ${v.sql} WHERE ${JOBS}.id = v.id AND ${JOBS}.next_run_at = v.due_at RETURNING ${JOBS}.id`,
+        [v.param],
       )
       moved += rows.length
     }
@@ -374,15 +388,18 @@ export class CronStore {
   /** Finish the rows of runs that are still `running`, one multi-row UPDATE per 500. */
   async finishRuns(q: Queries, finishes: readonly (RunFinish & { runId: string })[]): Promise<void> {
     for (const part of chunks(finishes)) {
-      const values = valuesTable(part.map((f) => [
+      const v = jsonTable(q.dialect, {
+        run_id: 'text', status: 'text', ended_at: 'bigint', error: 'text', error_reason: 'text', summary: 'text', delivered: 'integer',
+        delivery_status: 'text', session_key: 'text', model: 'text', next_run_at: 'bigint',
+      }, part.map((f) => [
         f.runId, f.status, f.endedAtMs, f.error ?? null, f.errorReason ?? null, f.summary ?? null, f.delivered === undefined ? null : f.delivered ? 1 : 0,
         f.deliveryStatus ?? null, f.sessionKey ?? null, f.model ?? null, f.nextRunAtMs ?? null,
-      ]), ['TEXT', 'TEXT', 'BIGINT', 'TEXT', 'TEXT', 'TEXT', 'INTEGER', 'TEXT', 'TEXT', 'TEXT', 'BIGINT'])
+      ]))
       await q.run(
-        `UPDATE ${RUNS} SET status = v.column2, ended_at = v.column3, duration_ms = v.column3 - started_at, error = v.column4, error_reason = v.column5, summary = v.column6,
-           delivered = v.column7, delivery_status = v.column8, session_key = COALESCE(v.column9, session_key), model = v.column10, next_run_at = v.column11, lease_until = NULL
-         FROM ${values.sql} WHERE ${RUNS}.run_id = v.column1 AND ${RUNS}.status = 'running'`,
-        values.params,
+        `UPDATE ${RUNS} SET status = v.status, ended_at = v.ended_at, duration_ms = v.ended_at - ${RUNS}.started_at, error = v.error, error_reason = v.error_reason, summary = v.summary,
+           delivered = v.delivered, delivery_status = v.delivery_status, session_key = COALESCE(v.session_key, ${RUNS}.session_key), model = v.model, next_run_at = v.next_run_at, lease_until = NULL
+         FROM ${v.sql} WHERE ${RUNS}.run_id = v.run_id AND ${unindexed(q)}${RUNS}.status = 'running'`,
+        [v.param],
       )
     }
   }
@@ -390,14 +407,14 @@ export class CronStore {
   /** Write jobs' state after their runs and clear their running marks, one multi-row UPDATE per 500. */
   async settleJobs(q: Queries, jobs: readonly JobSettle[]): Promise<void> {
     for (const part of chunks(jobs)) {
-      const values = valuesTable(part.map((job) => {
+      const v = jsonTable(q.dialect, { id: 'text', run_id: 'text', next_run_at: 'bigint', state: 'text', enabled: 'integer' }, part.map((job) => {
         const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
         return [job.id, job.runId, job.nextRunAtMs ?? null, JSON.stringify(rest), job.enabled ? 1 : 0]
-      }), ['TEXT', 'TEXT', 'BIGINT', 'TEXT', 'INTEGER'])
+      }))
       await q.run(
-        `UPDATE ${JOBS} SET next_run_at = v.column3, state = v.column4, enabled = v.column5, running_run_id = NULL, running_at = NULL
-         FROM ${values.sql} WHERE ${JOBS}.id = v.column1 AND (${JOBS}.running_run_id = v.column2 OR ${JOBS}.running_run_id IS NULL)`,
-        values.params,
+        `UPDATE ${JOBS} SET next_run_at = v.next_run_at, state = v.state, enabled = v.enabled, running_run_id = NULL, running_at = NULL
+         FROM ${v.sql} WHERE ${JOBS}.id = v.id AND (${JOBS}.running_run_id = v.run_id OR ${JOBS}.running_run_id IS NULL)`,
+        [v.param],
       )
     }
   }
