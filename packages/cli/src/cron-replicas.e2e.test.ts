@@ -151,7 +151,7 @@ afterAll(async () => {
   }))
   // What the replicas logged at warn and above: the first thing to read when an assertion above failed.
   for (const replica of replicas) {
-    const lines = replica.log.split('\n').filter((line) => line.trim() && !/channels\.webhook has no accounts|memory file watcher/.test(line))
+    const lines = replica.log.split('\n').filter((line) => line.trim() && !/channels\.webhook has no accounts|memory file watcher|was interrupted \(its gateway stopped/.test(line))
     if (lines.length > 0) console.warn(`replica ${replica.index} logged:\n${lines.slice(-20).join('\n')}`)
   }
   await db?.drop()
