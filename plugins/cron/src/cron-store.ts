@@ -225,6 +225,15 @@ function skippedSummary(skipped: SkippedFires): string {
     : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
 }
 
+/** A system event to queue for a session's next heartbeat. */
+export interface SystemEventInput {
+  readonly agentId: string
+  readonly sessionKey: string
+  readonly text: string
+  readonly source: string
+  readonly createdAtMs: number
+}
+
 export interface RunsQuery {
   readonly jobId?: string
   readonly runId?: string
@@ -236,6 +245,8 @@ export interface RunsQuery {
 
 /** The scheduler's tables: jobs, their run history (whose unique (job, fire) key is the fire claim), queued system events. */
 export class CronStore {
+  #pendingEvents: Array<{ event: SystemEventInput; resolve: () => void; reject: (err: unknown) => void }> = []
+
   constructor(readonly store: OwnerStore) {}
 
   migrate(): Promise<void> {
@@ -475,10 +486,32 @@ export class CronStore {
     return old.changes + extra.changes
   }
 
-  async enqueueEvent(event: { agentId: string; sessionKey: string; text: string; source: string; createdAtMs: number }): Promise<void> {
-    await this.store.run(`INSERT INTO ${EVENTS} (agent_id, session_key, text, source, created_at) VALUES (?, ?, ?, ?, ?)`, [
-      event.agentId, event.sessionKey, event.text, event.source, event.createdAtMs,
-    ])
+  /**
+   * Queue a system event for a session's next heartbeat. Resolves once it is stored. Events queued in
+   * the same turn of the event loop (the system-event payloads of many fires due together) are written
+   * in one multi-row INSERT, in the order they were queued.
+   */
+  enqueueEvent(event: SystemEventInput): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pendingEvents.push({ event, resolve, reject })
+      if (this.#pendingEvents.length === 1) queueMicrotask(() => void this.#writeEvents())
+    })
+  }
+
+  async #writeEvents(): Promise<void> {
+    const batch = this.#pendingEvents
+    this.#pendingEvents = []
+    for (const part of chunks(batch)) {
+      try {
+        await this.store.run(
+          `INSERT INTO ${EVENTS} (agent_id, session_key, text, source, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+          part.flatMap(({ event }) => [event.agentId, event.sessionKey, event.text, event.source, event.createdAtMs]),
+        )
+        for (const entry of part) entry.resolve()
+      } catch (err) {
+        for (const entry of part) entry.reject(err)
+      }
+    }
   }
 
   /** Take (delete and return) the events queued for a session, oldest first. */
