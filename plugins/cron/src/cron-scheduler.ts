@@ -268,7 +268,7 @@ export class CronScheduler {
       if (plan.run && !claimed.has(runId)) {
         // Claimed before (a restart raced a tick): move the job past it without running it again.
         log.warn({ jobId: job.id, scheduledAtMs: dueAt }, `cron: fire of ${job.id} at ${new Date(dueAt).toISOString()} was already claimed; not running it again`)
-        advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs, state: job.state, enabled: job.enabled })
+        advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs })
         continue
       }
       let state: CronJobState = job.state
@@ -276,7 +276,7 @@ export class CronScheduler {
         skipped.push({ runId: randomUUID(), jobId: job.id, fireKey: plan.run ? `${dueAt}:skipped` : String(dueAt), skipped: plan.skipped, atMs: now, nextRunAtMs: plan.nextRunAtMs })
         state = withSkipped(state, plan.skipped)
       }
-      advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs, state, enabled: job.enabled, ...(plan.run ? { runningRunId: runId, runningAtMs: now } : {}) })
+      advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs, ...(state !== job.state ? { state } : {}), ...(plan.run ? { runningRunId: runId, runningAtMs: now } : {}) })
       if (plan.run) launches.push({ job: { ...job, state: { ...state, ...(plan.nextRunAtMs !== undefined ? { nextRunAtMs: plan.nextRunAtMs } : {}) } }, runId, manual: false })
     }
     if (skipped.length > 0) await store.recordSkippedMany(tx, skipped)

@@ -51,13 +51,13 @@ describe.each(dialects)('CronStore batches on %s', (_dialect, open) => {
       // The advance is a compare-and-set on the fire: a job already moved on does not move again.
       await store.saveJob(store.store, job('job-0005', T + 60_000))
       const moved = await store.store.transaction((tx) => store.advanceJobs(tx, ids.map((id) => ({
-        id, dueAtMs: T, nextRunAtMs: T + 60_000, runningRunId: `run-${id}`, runningAtMs: T, state: { consecutiveErrors: 0, consecutiveSkipped: 0, lastRunStatus: 'ok' }, enabled: true,
+        id, dueAtMs: T, nextRunAtMs: T + 60_000, runningRunId: `run-${id}`, runningAtMs: T, ...(id === 'job-0999' ? {} : { state: { consecutiveErrors: 0, consecutiveSkipped: 0, lastRunStatus: 'ok' as const } }),
       }))))
       expect(moved).toBe(1199)
       const rows = await store.store.transaction((tx) => store.getJobs(tx, ['job-0100', 'job-0999', 'missing']))
       expect(rows.map((r) => [r.job.id, r.runningRunId, r.job.state.nextRunAtMs, r.job.state.lastRunStatus])).toEqual([
         ['job-0100', 'run-job-0100', T + 60_000, 'ok'],
-        ['job-0999', 'run-job-0999', T + 60_000, 'ok'],
+        ['job-0999', 'run-job-0999', T + 60_000, undefined], // no new state given: the stored one stays
       ])
 
       // Skipped rows are claims too: a second one under the same key is dropped.

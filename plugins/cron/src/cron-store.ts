@@ -206,8 +206,8 @@ export interface JobAdvance {
   readonly nextRunAtMs: number | undefined
   readonly runningRunId?: string
   readonly runningAtMs?: number
-  readonly state: CronJobState
-  readonly enabled: boolean
+  /** The job's new state; left out when it did not change (most fires). */
+  readonly state?: CronJobState
 }
 
 /** A job's state after its run `runId` finished; clears its running mark. */
@@ -332,11 +332,14 @@ export class CronStore {
   async claimRuns(q: Queries, runs: readonly RunClaim[]): Promise<Set<string>> {
     const claimed = new Set<string>()
     for (const part of chunks(runs)) {
+      const v = jsonTable(q.dialect, {
+        run_id: 'text', job_id: 'text', fire_key: 'text', scheduled_at: 'bigint', manual: 'integer', started_at: 'bigint', owner: 'text', lease_until: 'bigint', session_key: 'text',
+      }, part.map((run) => [run.runId, run.jobId, run.fireKey, run.scheduledAtMs ?? null, run.manual ? 1 : 0, run.startedAtMs, run.owner, run.leaseUntilMs, run.sessionKey ?? null]))
       const rows = await q.all<{ run_id: unknown }>(
-        `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key) VALUES
-         ${part.map(() => `(?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`).join(', ')}
-         ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
-        part.flatMap((run) => [run.runId, run.jobId, run.fireKey, run.scheduledAtMs ?? null, run.manual ? 1 : 0, run.startedAtMs, run.owner, run.leaseUntilMs, run.sessionKey ?? null]),
+        `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key)
+         SELECT v.run_id, v.job_id, v.fire_key, v.scheduled_at, v.manual, 'running', v.started_at, v.owner, v.lease_until, v.session_key FROM ${v.sql}
+         WHERE true ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
+        [v.param],
       )
       for (const row of rows) claimed.add(String(row.run_id))
     }
@@ -361,13 +364,17 @@ export class CronStore {
   async advanceJobs(q: Queries, jobs: readonly JobAdvance[]): Promise<number> {
     let moved = 0
     for (const part of chunks(jobs)) {
-      const v = jsonTable(q.dialect, { id: 'text', due_at: 'bigint', next_run_at: 'bigint', running_run_id: 'text', running_at: 'bigint', state: 'text', enabled: 'integer' }, part.map((job) => {
-        const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
-        return [job.id, job.dueAtMs, job.nextRunAtMs ?? null, job.runningRunId ?? null, job.runningAtMs ?? null, JSON.stringify(rest), job.enabled ? 1 : 0]
+      const v = jsonTable(q.dialect, { id: 'text', due_at: 'bigint', next_run_at: 'bigint', running_run_id: 'text', running_at: 'bigint', state: 'text' }, part.map((job) => {
+        let state: string | null = null
+        if (job.state) {
+          const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
+          state = JSON.stringify(rest)
+        }
+        return [job.id, job.dueAtMs, job.nextRunAtMs ?? null, job.runningRunId ?? null, job.runningAtMs ?? null, state]
       }))
       const rows = await q.all(
         `UPDATE ${JOBS} SET next_run_at = v.next_run_at, running_run_id = COALESCE(v.running_run_id, ${JOBS}.running_run_id), running_at = COALESCE(v.running_at, ${JOBS}.running_at),
-           state = v.state, enabled = v.enabled
+           state = COALESCE(v.state, ${JOBS}.state)
          FROM ${v.sql} WHERE ${JOBS}.id = v.id AND ${JOBS}.next_run_at = v.due_at RETURNING ${JOBS}.id`,
         [v.param],
       )
