@@ -280,9 +280,10 @@ export class CronScheduler {
       if (plan.run) launches.push({ job: { ...job, state: { ...state, ...(plan.nextRunAtMs !== undefined ? { nextRunAtMs: plan.nextRunAtMs } : {}) } }, runId, manual: false })
     }
     if (skipped.length > 0) await store.recordSkippedMany(tx, skipped)
-    const moved = advances.length > 0 ? await store.advanceJobs(tx, advances) : 0
+    const moved = advances.length > 0 ? await store.advanceJobs(tx, advances) : new Set<string>()
     // Locked rows (PostgreSQL) or the held connection (SQLite): only a bug lets one move meanwhile; undo the batch.
-    if (moved !== advances.length) throw new CRON_ERR_FIRE_RACE(advances.map((a) => a.id).join(', '))
+    const raced = advances.find((a) => !moved.has(a.id))
+    if (raced) throw new CRON_ERR_FIRE_RACE(raced.id)
     return launches
   }
 

@@ -359,10 +359,10 @@ export class CronStore {
 
   /**
    * Move due jobs on, each only if its next fire is still the one claimed (compare-and-set), one
-   * multi-row UPDATE per 500. Returns how many moved.
+   * multi-row UPDATE per 500. Returns the ids of those that moved.
    */
-  async advanceJobs(q: Queries, jobs: readonly JobAdvance[]): Promise<number> {
-    let moved = 0
+  async advanceJobs(q: Queries, jobs: readonly JobAdvance[]): Promise<Set<string>> {
+    const moved = new Set<string>()
     for (const part of chunks(jobs)) {
       const v = jsonTable(q.dialect, { id: 'text', due_at: 'bigint', next_run_at: 'bigint', running_run_id: 'text', running_at: 'bigint', state: 'text' }, part.map((job) => {
         let state: string | null = null
@@ -372,13 +372,13 @@ export class CronStore {
         }
         return [job.id, job.dueAtMs, job.nextRunAtMs ?? null, job.runningRunId ?? null, job.runningAtMs ?? null, state]
       }))
-      const rows = await q.all(
+      const rows = await q.all<{ id: unknown }>(
         `UPDATE ${JOBS} SET next_run_at = v.next_run_at, running_run_id = COALESCE(v.running_run_id, ${JOBS}.running_run_id), running_at = COALESCE(v.running_at, ${JOBS}.running_at),
            state = COALESCE(v.state, ${JOBS}.state)
          FROM ${v.sql} WHERE ${JOBS}.id = v.id AND ${JOBS}.next_run_at = v.due_at RETURNING ${JOBS}.id`,
         [v.param],
       )
-      moved += rows.length
+      for (const row of rows) moved.add(String(row.id))
     }
     return moved
   }
