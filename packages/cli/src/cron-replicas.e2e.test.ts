@@ -24,9 +24,9 @@ const RUN_FOR_MS = 20_000
 /** When the ticker's replica is killed, after the first fire. */
 const KILL_AFTER_MS = 8000
 /** Short, so a dead replica's runs are found within seconds. */
-const LEASE_MS = 3000
+const LEASE_MS = 4000
 /** How long the `slow` model call takes: several leases, renewed (or not) meanwhile. */
-const SLOW_MS = Math.round(2.5 * LEASE_MS)
+const SLOW_MS = 2 * LEASE_MS
 
 interface ModelCall {
   readonly replica: number
