@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import pg from 'pg'
 import { Tokens } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer, createTestGateway, scriptedEmbedding, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
 import OpenAI from 'openai'
@@ -10,12 +11,41 @@ import httpServer from '@openclaw/plugin-http-server'
 import httpTools from '@openclaw/plugin-http-tools'
 import providerOpenAi from '@openclaw/plugin-provider-openai'
 import toolsMemory from '@openclaw/plugin-tools-memory'
+import { createTestDatabase, type TestDatabase } from '../../scripts/test-database.js'
 
 const TOKEN = 'memory-e2e-token-0123456789'
 
 interface Hit { path: string; startLine: number; snippet: string; score: number; source: string; key?: string }
 /** What `/tools/invoke` answers for the memory tools (fields read by these tests). */
 interface Answer { ok: boolean; result?: { results: Hit[] } & Record<string, unknown>; error?: { type: string; message: string } }
+
+type StoreKind = 'sqlite' | 'postgres'
+const STORES: readonly StoreKind[] = ['sqlite', 'postgres']
+
+// PostgreSQL: one database for this file, a schema of its own for each gateway (or pair of replicas).
+let db: TestDatabase
+/** Whether this server has pgvector (the embedded test server has not; see docs/memory.md). */
+let pgvector = false
+let schemas = 0
+beforeAll(async () => {
+  db = await createTestDatabase('memory_e2e')
+  const client = new pg.Client({ connectionString: db.url })
+  await client.connect()
+  pgvector = (await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).rowCount === 1
+  await client.end()
+}, 60_000)
+afterAll(() => db?.drop())
+
+/** The `storage` config of a gateway on `store`; the same `schema` makes replicas of one another. */
+function storageConfig(store: StoreKind, schema = `memory_${++schemas}`): Record<string, unknown> {
+  return store === 'postgres' ? { storage: { driver: 'postgres', postgres: { url: db.url, schema, poolSize: 4 } } } : {}
+}
+
+/** The backend `memory.status` names for a search setup on a store. */
+function expectedBackend(store: StoreKind, vectors: boolean): string {
+  if (store === 'sqlite') return vectors ? 'sqlite fts5 + usearch hnsw' : 'sqlite fts5 (keyword only)'
+  return vectors && pgvector ? 'postgres tsvector + pgvector hnsw' : 'postgres tsvector (keyword only)'
+}
 
 let gateways: TestGateway[] = []
 let models: ScriptedModelServer[] = []
@@ -34,10 +64,13 @@ function workspace(): string {
   return dir
 }
 
-async function start(ws: string, search: Record<string, unknown> = {}, extra: { model?: ScriptedModelServer } = {}) {
+async function startOn(ws: string, search: Record<string, unknown> = {}, extra: { model?: ScriptedModelServer; store?: StoreKind; schema?: string } = {}) {
+  const store = extra.store ?? 'sqlite'
   const gw = await createTestGateway({
     realClock: true,
+    store: store === 'postgres' ? 'config' : ':memory:',
     config: {
+      ...storageConfig(store, extra.schema),
       gateway: { port: 0, auth: { mode: 'token', token: TOKEN } },
       agents: { defaults: { workspace: ws, ...(extra.model ? { model: 'openai/scripted-model' } : {}) } },
       memory: { search: { sync: { watchDebounceMs: 30 }, ...search } },
@@ -56,7 +89,9 @@ async function start(ws: string, search: Record<string, unknown> = {}, extra: { 
   return { gw, invoke }
 }
 
-describe.each([['keyword only', {}], ['hybrid (local embeddings)', { provider: 'local' }]])('memory tools, %s', (_name, search) => {
+describe.each(STORES.flatMap((store) => [[`${store}, keyword only`, store, {}], [`${store}, hybrid (local embeddings)`, store, { provider: 'local' }]] as const))('memory tools, %s', (_name, store, search) => {
+  const start = (ws: string, s: Record<string, unknown>, extra: { model?: ScriptedModelServer } = {}) => startOn(ws, s, { ...extra, store })
+
   it('memory_search over /tools/invoke finds the chunk that holds the answer', async () => {
     const { invoke } = await start(workspace(), search)
     const res = await invoke('memory_search', { query: 'gateway host raspberry' })
@@ -112,13 +147,13 @@ describe.each([['keyword only', {}], ['hybrid (local embeddings)', { provider: '
   })
 })
 
-describe('memory tools from an agent', () => {
+describe.each(STORES)('memory tools from an agent, on %s', (store) => {
   it('the scripted model calls memory_search and gets the chunk that holds the answer', async () => {
     const model = await createScriptedModelServer()
     models.push(model)
     model.reply({ toolCalls: [{ name: 'memory_search', arguments: { query: 'where is the gateway host' } }] })
     model.reply({ text: 'It is in the hallway closet.' })
-    const { gw } = await start(workspace(), { provider: 'local' }, { model })
+    const { gw } = await startOn(workspace(), { provider: 'local' }, { model, store })
     const result = await gw.agent.run({ message: 'Where is the gateway host?' })
     expect(result.status).toBe('ok')
     const call = result.toolCalls.find((c) => c.name === 'memory_search')
@@ -129,13 +164,15 @@ describe('memory tools from an agent', () => {
   })
 })
 
-describe('memory with embeddings from a provider plugin (provider:openai on the scripted model server)', () => {
+describe.each(STORES)('memory with embeddings from a provider plugin (provider:openai on the scripted model server), on %s', (store) => {
   it('searches hybrid with the provider\'s vectors, and POST /v1/embeddings without x-openclaw-model uses the same setup', async () => {
     const model = await createScriptedModelServer()
     models.push(model)
     const gw = await createTestGateway({
       realClock: true,
+      store: store === 'postgres' ? 'config' : ':memory:',
       config: {
+        ...storageConfig(store),
         gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, http: { endpoints: { chatCompletions: { enabled: true } } } },
         agents: { defaults: { workspace: workspace() } },
         memory: { search: { provider: 'openai', model: 'text-embedding-3-small', dimensions: 64 } },
@@ -148,13 +185,15 @@ describe('memory with embeddings from a provider plugin (provider:openai on the 
     const found = await gw.tools.invoke({ name: 'memory_search', args: { query: 'raspberry pi gateway host' }, via: 'http' })
     expect(found.ok).toBe(true)
     const answer = found.output as { results: Hit[]; mode: string; backend: string }
-    expect(answer.mode).toBe('hybrid')
-    expect(answer.backend).toBe('sqlite fts5 + usearch hnsw')
+    const vectors = store === 'sqlite' || pgvector
+    expect(answer.mode).toBe(vectors ? 'hybrid' : 'keyword')
+    expect(answer.backend).toBe(expectedBackend(store, true))
     expect(answer.results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('bramble') })
     const calls = model.requests.filter((r) => r.path === '/v1/embeddings')
-    expect(calls.length).toBeGreaterThanOrEqual(2)
-    expect(calls[0]!.body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 64 })
-    expect(calls[0]!.headers.authorization).toBe('Bearer sk-embed')
+    // Without pgvector on PostgreSQL nothing is embedded for search; POST /v1/embeddings still works.
+    expect(calls.length).toBeGreaterThanOrEqual(vectors ? 2 : 0)
+    if (vectors) expect(calls[0]!.body).toMatchObject({ model: 'text-embedding-3-small', dimensions: 64 })
+    if (vectors) expect(calls[0]!.headers.authorization).toBe('Bearer sk-embed')
 
     const client = new OpenAI({ apiKey: TOKEN, baseURL: `${url}/v1`, maxRetries: 0 })
     const res = await client.embeddings.create({ model: 'openclaw', input: ['gateway host'] })

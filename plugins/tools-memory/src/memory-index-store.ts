@@ -174,7 +174,8 @@ export class MemoryIndexStore {
         await tx.run(
           `INSERT INTO memory_files (agent_id, path, hash, mtime_ms, chunks, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (agent_id, path) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, chunks = excluded.chunks, indexed_at = excluded.indexed_at`,
-          [input.agentId, input.path, input.file.hash, input.file.mtimeMs, input.chunks.length, input.now],
+          // mtime_ms is a BIGINT: PostgreSQL refuses the fraction stat() gives.
+          [input.agentId, input.path, input.file.hash, Math.floor(input.file.mtimeMs), input.chunks.length, input.now],
         )
       }
       return { removed, added }
