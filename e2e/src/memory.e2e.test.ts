@@ -202,3 +202,54 @@ describe.each(STORES)('memory with embeddings from a provider plugin (provider:o
     expect(res.data[0]!.embedding.every((x, i) => Math.abs(x - expected[i]!) < 1e-6)).toBe(true)
   })
 })
+
+describe('memory on PostgreSQL replicas', () => {
+  /** Rows of the shared index that are there more than once: (path, chunk hash) pairs and key rows. */
+  async function duplicates(gw: TestGateway): Promise<unknown[]> {
+    const db = gw.store.forOwner('tool:memory')
+    return [
+      ...(await db.all('SELECT agent_id, path, hash, COUNT(*) AS n FROM memory_chunks GROUP BY agent_id, path, hash HAVING COUNT(*) > 1')),
+      ...(await db.all("SELECT agent_id, path, COUNT(*) AS n FROM memory_chunks WHERE source = 'key' GROUP BY agent_id, path HAVING COUNT(*) > 1")),
+    ]
+  }
+  const rpc = (gw: TestGateway, method: string, params: unknown) =>
+    gw.registry.rpcMethods.get(method)!.handler(params, {} as never) as Promise<Record<string, unknown>>
+
+  it('two gateways on one database indexing one workspace keep one copy of each chunk, through edits, deletes, forced reindexes and keys', async () => {
+    const ws = workspace()
+    for (let i = 0; i < 60; i++) writeFileSync(join(ws, 'memory', `note-${i}.md`), `# Note ${i}\n\n## Topic\nReplica note ${i} is about the word zebra${i}.\n`)
+    const schema = `memory_replicas_${++schemas}`
+    // Both start at once: both index the same 62 files into the same tables.
+    const [a, b] = await Promise.all([startOn(ws, {}, { store: 'postgres', schema }), startOn(ws, {}, { store: 'postgres', schema })])
+    for (const r of [a, b]) expect((await r.invoke('memory_search', { query: 'zebra17' })).body.result!.results[0]).toMatchObject({ path: 'memory/note-17.md' })
+    expect(await duplicates(a.gw)).toEqual([])
+    expect(await rpc(a.gw, 'memory.status', {})).toMatchObject({ files: 62, chunks: 62 })
+
+    // Forced reindexes on both at once: every file again, nothing doubled.
+    await Promise.all([rpc(a.gw, 'memory.index', { force: true }), rpc(b.gw, 'memory.index', { force: true })])
+    expect(await duplicates(a.gw)).toEqual([])
+    expect(await rpc(b.gw, 'memory.status', {})).toMatchObject({ files: 62, chunks: 62 })
+
+    // An edit and a delete: both watchers reindex; each replica's search sees the change.
+    for (let i = 0; i < 10; i++) writeFileSync(join(ws, 'memory', `note-${i}.md`), `# Note ${i}\n\n## Topic\nReplica note ${i} is now about the word okapi${i}.\n`)
+    rmSync(join(ws, 'memory', 'note-59.md'))
+    for (const r of [a, b]) {
+      await vi.waitFor(async () => {
+        expect((await r.invoke('memory_search', { query: 'okapi9' })).body.result!.results[0]).toMatchObject({ path: 'memory/note-9.md' })
+        expect((await r.invoke('memory_search', { query: 'zebra59' })).body.result!.results).toEqual([])
+      }, { timeout: 10_000, interval: 100 })
+    }
+    await Promise.all([rpc(a.gw, 'memory.index', {}), rpc(b.gw, 'memory.index', {})])
+    expect(await duplicates(a.gw)).toEqual([])
+    expect(await rpc(a.gw, 'memory.status', {})).toMatchObject({ files: 61, chunks: 61 })
+
+    // The same key stored on both at once: one key row, one chunk, the value of one of them.
+    await Promise.all([a.invoke('memory_store', { key: 'wifi', value: 'The guest wifi password is on the fridge' }), b.invoke('memory_store', { key: 'wifi', value: 'The guest wifi password is in the drawer' })])
+    expect(await duplicates(a.gw)).toEqual([])
+    const key = await a.gw.store.forOwner('tool:memory').all<{ value: string }>("SELECT value FROM memory_keys WHERE key = 'wifi'")
+    const chunk = await a.gw.store.forOwner('tool:memory').all<{ text: string }>("SELECT text FROM memory_chunks WHERE path = 'key:wifi'")
+    expect(chunk).toEqual([{ text: `wifi: ${key[0]!.value}` }])
+    expect((await b.invoke('memory_delete', { key: 'wifi' })).body.result).toEqual({ key: 'wifi', deleted: true })
+    expect((await a.invoke('memory_search', { query: 'guest wifi' })).body.result!.results).toEqual([])
+  }, 60_000)
+})

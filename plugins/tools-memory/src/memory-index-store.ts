@@ -1,6 +1,6 @@
 import type { OwnerStore, SqlTransaction } from '@openclaw/plugin-sdk'
 import type { IndexedChunk } from './indexer-protocol.js'
-import { tokenize } from './tokenize.js'
+import { tokenize, tsvectorText } from './tokenize.js'
 
 /** The SQL this store needs from the state store port. */
 export type SqlPort = Pick<OwnerStore, 'dialect' | 'run' | 'get' | 'all' | 'exec' | 'transaction'>
@@ -21,6 +21,50 @@ export interface KeyRow {
   readonly metadata: string | null
   readonly created_at: number
   readonly updated_at: number
+}
+
+/** pgvector's type, operator, function and operator class, qualified by the extension's schema. */
+interface PgvectorNames {
+  readonly dims: number
+  readonly type: string
+  readonly typeN: string
+  readonly cosineDistance: string
+  readonly dimsFn: string
+  readonly cosineOps: string
+}
+
+function pgvectorNames(schema: string, dims: number): PgvectorNames {
+  const q = `"${schema.replace(/"/g, '""')}"`
+  return { dims, type: `${q}.vector`, typeN: `${q}.vector(${dims})`, cosineDistance: `OPERATOR(${q}.<=>)`, dimsFn: `${q}.vector_dims`, cosineOps: `${q}.vector_cosine_ops` }
+}
+
+/** One source's new chunks and their vectors (`file`: the file's hash and mtime, for the files table). */
+export interface ReplaceInput {
+  readonly agentId: string
+  readonly source: 'file' | 'key'
+  readonly path: string
+  readonly chunks: readonly IndexedChunk[]
+  readonly vectors: readonly (Float32Array | undefined)[]
+  readonly model: string | undefined
+  readonly now: number
+  readonly file?: { readonly hash: string; readonly mtimeMs: number }
+}
+
+/** What replacing a source's chunks changed: ids whose vectors went away, chunks (by index) whose vectors are new. */
+export interface ReplaceResult {
+  readonly removed: number[]
+  readonly added: { id: number; index: number }[]
+}
+
+/**
+ * Writers of one source (a file or a key of an agent) take turns: on PostgreSQL an advisory lock for
+ * the transaction, so replicas indexing the same file at once do not both insert its chunks: the
+ * second sees the first's rows and keeps those whose hash it has (indexing is idempotent by content
+ * hash). SQLite runs one write transaction at a time already.
+ */
+async function lockSource(tx: SqlTransaction, agentId: string, path: string): Promise<void> {
+  if (tx.dialect !== 'postgres') return
+  await tx.run("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':tool:memory:' || ? || ':' || ?, 0))", [agentId, path])
 }
 
 /** A vector as pgvector's text input: `[0.1,0.2,…]`. */
@@ -60,8 +104,8 @@ const KEYWORD_SQL = {
  * file's chunks is one transaction, so a search sees a file's old chunks or its new ones.
  */
 export class MemoryIndexStore {
-  /** Dimensions of the pgvector column's index, once {@link enablePgvector} ran (PostgreSQL only). */
-  #pgvectorDims: number | undefined
+  /** pgvector's names, qualified by the schema it lives in, once {@link enablePgvector} ran (PostgreSQL only). */
+  #pgvector: PgvectorNames | undefined
 
   constructor(readonly db: SqlPort) {}
 
@@ -69,39 +113,46 @@ export class MemoryIndexStore {
   backendName(model: string | undefined): string {
     const keyword = this.db.dialect === 'postgres' ? 'postgres tsvector' : 'sqlite fts5'
     if (!model) return `${keyword} (keyword only)`
-    return this.#pgvectorDims !== undefined ? `${keyword} + pgvector hnsw` : `${keyword} + usearch hnsw`
+    return this.#pgvector !== undefined ? `${keyword} + pgvector hnsw` : `${keyword} + usearch hnsw`
   }
 
   get pgvector(): boolean {
-    return this.#pgvectorDims !== undefined
+    return this.#pgvector !== undefined
   }
 
   /**
    * PostgreSQL with the `vector` extension loaded: an `embedding vector` column beside the float32
    * BYTEA and an HNSW (cosine) index over the rows of `dims` dimensions. Vectors written from now on
-   * fill it; rows written before get it from their BYTEA here, in one statement.
+   * fill it; rows written before get it from their BYTEA here. The extension lives in the schema it
+   * was first created in (one per database), maybe not this store's: every name of it is qualified.
+   * Replicas starting together add the column and the index under an advisory lock.
    */
   async enablePgvector(dims: number): Promise<void> {
     if (this.db.dialect !== 'postgres' || !Number.isInteger(dims)) return
-    await this.db.exec(`
-      ALTER TABLE memory_chunks ADD COLUMN IF NOT EXISTS embedding vector;
-      CREATE INDEX IF NOT EXISTS memory_chunks_embedding_${dims} ON memory_chunks
-        USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE vector_dims(embedding) = ${dims};
-    `)
-    this.#pgvectorDims = dims
+    const ext = await this.db.get<{ schema: string }>("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'")
+    if (!ext) return
+    const names = pgvectorNames(ext.schema, dims)
+    await this.db.transaction(async (tx) => {
+      await tx.run("SELECT pg_advisory_xact_lock(hashtextextended('openclaw:tool:memory:pgvector:' || current_schema(), 0))")
+      await tx.exec(`
+        ALTER TABLE memory_chunks ADD COLUMN IF NOT EXISTS embedding ${names.type};
+        CREATE INDEX IF NOT EXISTS memory_chunks_embedding_${dims} ON memory_chunks
+          USING hnsw ((embedding::${names.typeN}) ${names.cosineOps}) WHERE ${names.dimsFn}(embedding) = ${dims};
+      `)
+    })
+    this.#pgvector = names
     const missing = await this.db.all<{ id: number; vector: Uint8Array }>('SELECT id, vector FROM memory_chunks WHERE vector IS NOT NULL AND embedding IS NULL')
-    for (const row of missing) await this.db.run('UPDATE memory_chunks SET embedding = ?::vector WHERE id = ?', [pgvectorText(fromBlob(row.vector)), row.id])
+    for (const row of missing) await this.db.run(`UPDATE memory_chunks SET embedding = ?::${names.type} WHERE id = ? AND embedding IS NULL`, [pgvectorText(fromBlob(row.vector)), row.id])
   }
 
   /** Nearest chunks by cosine through pgvector's HNSW index (PostgreSQL with {@link enablePgvector}). */
   async knn(agentId: string, model: string, query: Float32Array, k: number): Promise<{ id: number; similarity: number }[]> {
-    const dims = this.#pgvectorDims
-    if (dims === undefined || query.length !== dims) return []
-    const q = pgvectorText(query)
+    const v = this.#pgvector
+    if (v === undefined || query.length !== v.dims) return []
     const rows = await this.db.all<{ id: number; distance: number }>(
-      `SELECT id, embedding::vector(${dims}) <=> ?::vector(${dims}) AS distance FROM memory_chunks
-       WHERE agent_id = ? AND model = ? AND vector_dims(embedding) = ${dims} ORDER BY 2 LIMIT ?`,
-      [q, agentId, model, k],
+      `SELECT id, embedding::${v.typeN} ${v.cosineDistance} ?::${v.typeN} AS distance FROM memory_chunks
+       WHERE agent_id = ? AND model = ? AND ${v.dimsFn}(embedding) = ${v.dims} ORDER BY 2 LIMIT ?`,
+      [pgvectorText(query), agentId, model, k],
     )
     return rows.map((r) => ({ id: r.id, similarity: 1 - Number(r.distance) }))
   }
@@ -125,71 +176,72 @@ export class MemoryIndexStore {
    * and the chunks (by index in `chunks`) whose vectors are new; a kept chunk whose vector changes
    * (another model) is in both.
    */
-  async replaceChunks(input: {
-    agentId: string
-    source: 'file' | 'key'
-    path: string
-    chunks: readonly IndexedChunk[]
-    vectors: readonly (Float32Array | undefined)[]
-    model: string | undefined
-    now: number
-    file?: { hash: string; mtimeMs: number }
-  }): Promise<{ removed: number[]; added: { id: number; index: number }[] }> {
+  async replaceChunks(input: ReplaceInput): Promise<ReplaceResult> {
     return this.db.transaction(async (tx) => {
-      const old = await tx.all<{ id: number; hash: string; start_line: number; end_line: number; model: string | null }>(
-        'SELECT id, hash, start_line, end_line, model FROM memory_chunks WHERE agent_id = ? AND path = ? ORDER BY id', [input.agentId, input.path])
-      const byHash = new Map<string, typeof old>()
-      for (const row of old) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row])
-      const matched = input.chunks.map((c) => byHash.get(c.hash)?.shift())
-      const kept = new Set(matched.flatMap((row) => (row ? [row.id] : [])))
-      const removed: number[] = []
-      const gone = old.filter((row) => !kept.has(row.id)).map((row) => row.id)
-      await this.#deleteChunkIds(tx, gone)
-      removed.push(...gone)
-      const added: { id: number; index: number }[] = []
-      for (const [index, c] of input.chunks.entries()) {
-        const vector = input.vectors[index]
-        const model = vector ? input.model ?? null : null
-        const row = matched[index]
-        if (row) {
-          if (row.start_line !== c.startLine || row.end_line !== c.endLine) {
-            await tx.run('UPDATE memory_chunks SET start_line = ?, end_line = ? WHERE id = ?', [c.startLine, c.endLine, row.id])
-          }
-          if (row.model !== model) {
-            await tx.run('UPDATE memory_chunks SET model = ?, vector = ? WHERE id = ?', [model, vector ? toBlob(vector) : null, row.id])
-            if (this.pgvector) await tx.run('UPDATE memory_chunks SET embedding = ?::vector WHERE id = ?', [vector ? pgvectorText(vector) : null, row.id])
-            if (row.model !== null) removed.push(row.id)
-            if (vector) added.push({ id: row.id, index })
-          }
-          continue
-        }
-        const params = [input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text, model, vector ? toBlob(vector) : null, input.now]
-        // PostgreSQL keeps the keyword index in the row (a tsvector); SQLite in the FTS5 table.
-        const inserted = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, c.indexText] : params)
-        if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [inserted!.id, c.indexText])
-        if (vector && this.pgvector) await tx.run('UPDATE memory_chunks SET embedding = ?::vector WHERE id = ?', [pgvectorText(vector), inserted!.id])
-        if (vector) added.push({ id: inserted!.id, index })
-      }
-      if (input.file) {
-        await tx.run(
-          `INSERT INTO memory_files (agent_id, path, hash, mtime_ms, chunks, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (agent_id, path) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, chunks = excluded.chunks, indexed_at = excluded.indexed_at`,
-          // mtime_ms is a BIGINT: PostgreSQL refuses the fraction stat() gives.
-          [input.agentId, input.path, input.file.hash, Math.floor(input.file.mtimeMs), input.chunks.length, input.now],
-        )
-      }
-      return { removed, added }
+      await lockSource(tx, input.agentId, input.path)
+      return this.#replace(tx, input)
     })
+  }
+
+  async #replace(tx: SqlTransaction, input: ReplaceInput): Promise<ReplaceResult> {
+    const old = await tx.all<{ id: number; hash: string; start_line: number; end_line: number; model: string | null }>(
+      'SELECT id, hash, start_line, end_line, model FROM memory_chunks WHERE agent_id = ? AND path = ? ORDER BY id', [input.agentId, input.path])
+    const byHash = new Map<string, typeof old>()
+    for (const row of old) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row])
+    const matched = input.chunks.map((c) => byHash.get(c.hash)?.shift())
+    const kept = new Set(matched.flatMap((row) => (row ? [row.id] : [])))
+    const removed: number[] = []
+    const gone = old.filter((row) => !kept.has(row.id)).map((row) => row.id)
+    await this.#deleteChunkIds(tx, gone)
+    removed.push(...gone)
+    const added: { id: number; index: number }[] = []
+    for (const [index, c] of input.chunks.entries()) {
+      const vector = input.vectors[index]
+      const model = vector ? input.model ?? null : null
+      const row = matched[index]
+      if (row) {
+        if (row.start_line !== c.startLine || row.end_line !== c.endLine) {
+          await tx.run('UPDATE memory_chunks SET start_line = ?, end_line = ? WHERE id = ?', [c.startLine, c.endLine, row.id])
+        }
+        if (row.model !== model) {
+          await tx.run('UPDATE memory_chunks SET model = ?, vector = ? WHERE id = ?', [model, vector ? toBlob(vector) : null, row.id])
+          if (this.#pgvector) await tx.run(`UPDATE memory_chunks SET embedding = ?::${this.#pgvector.type} WHERE id = ?`, [vector ? pgvectorText(vector) : null, row.id])
+          if (row.model !== null) removed.push(row.id)
+          if (vector) added.push({ id: row.id, index })
+        }
+        continue
+      }
+      const params = [input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text, model, vector ? toBlob(vector) : null, input.now]
+      // PostgreSQL keeps the keyword index in the row (a tsvector); SQLite in the FTS5 table.
+      const inserted = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, tsvectorText(c.indexText)] : params)
+      if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [inserted!.id, c.indexText])
+      if (vector && this.#pgvector) await tx.run(`UPDATE memory_chunks SET embedding = ?::${this.#pgvector.type} WHERE id = ?`, [pgvectorText(vector), inserted!.id])
+      if (vector) added.push({ id: inserted!.id, index })
+    }
+    if (input.file) {
+      await tx.run(
+        `INSERT INTO memory_files (agent_id, path, hash, mtime_ms, chunks, indexed_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (agent_id, path) DO UPDATE SET hash = excluded.hash, mtime_ms = excluded.mtime_ms, chunks = excluded.chunks, indexed_at = excluded.indexed_at`,
+        // mtime_ms is a BIGINT: PostgreSQL refuses the fraction stat() gives.
+        [input.agentId, input.path, input.file.hash, Math.floor(input.file.mtimeMs), input.chunks.length, input.now],
+      )
+    }
+    return { removed, added }
   }
 
   /** Forget a file (or a key's chunk): its chunks and its file row. */
   async removeSource(agentId: string, path: string): Promise<number[]> {
     return this.db.transaction(async (tx) => {
-      const ids = (await tx.all<{ id: number }>('SELECT id FROM memory_chunks WHERE agent_id = ? AND path = ?', [agentId, path])).map((r) => r.id)
-      await this.#deleteChunkIds(tx, ids)
-      await tx.run('DELETE FROM memory_files WHERE agent_id = ? AND path = ?', [agentId, path])
-      return ids
+      await lockSource(tx, agentId, path)
+      return this.#removeSource(tx, agentId, path)
     })
+  }
+
+  async #removeSource(tx: SqlTransaction, agentId: string, path: string): Promise<number[]> {
+    const ids = (await tx.all<{ id: number }>('SELECT id FROM memory_chunks WHERE agent_id = ? AND path = ?', [agentId, path])).map((r) => r.id)
+    await this.#deleteChunkIds(tx, ids)
+    await tx.run('DELETE FROM memory_files WHERE agent_id = ? AND path = ?', [agentId, path])
+    return ids
   }
 
   async #deleteChunkIds(tx: SqlTransaction, ids: readonly number[]): Promise<void> {
@@ -231,23 +283,36 @@ export class MemoryIndexStore {
     return rows.map((r) => ({ id: r.id, vector: fromBlob(r.vector) }))
   }
 
-  async putKey(agentId: string, key: string, value: string, metadata: unknown, now: number): Promise<KeyRow> {
-    const meta = metadata === undefined ? null : JSON.stringify(metadata)
-    const row = await this.db.get<KeyRow>(
-      `INSERT INTO memory_keys (agent_id, key, value, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, metadata = excluded.metadata, updated_at = excluded.updated_at
-       RETURNING key, value, metadata, created_at, updated_at`,
-      [agentId, key, value, meta, now, now],
-    )
-    return row!
+  /**
+   * Store (or replace) a key/value memory and its one searchable chunk (at `path`) in one transaction,
+   * so the key row and its chunk never disagree, even when replicas store the same key at once.
+   */
+  async storeKey(input: { agentId: string; key: string; value: string; metadata: unknown; path: string; chunk: IndexedChunk; vector: Float32Array | undefined; model: string | undefined; now: number }): Promise<{ row: KeyRow } & ReplaceResult> {
+    const meta = input.metadata === undefined ? null : JSON.stringify(input.metadata)
+    return this.db.transaction(async (tx) => {
+      await lockSource(tx, input.agentId, input.path)
+      const row = (await tx.get<KeyRow>(
+        `INSERT INTO memory_keys (agent_id, key, value, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (agent_id, key) DO UPDATE SET value = excluded.value, metadata = excluded.metadata, updated_at = excluded.updated_at
+         RETURNING key, value, metadata, created_at, updated_at`,
+        [input.agentId, input.key, input.value, meta, input.now, input.now],
+      ))!
+      const replaced = await this.#replace(tx, { agentId: input.agentId, source: 'key', path: input.path, chunks: [input.chunk], vectors: [input.vector], model: input.model, now: row.created_at })
+      return { row, ...replaced }
+    })
   }
 
   async getKey(agentId: string, key: string): Promise<KeyRow | undefined> {
     return this.db.get<KeyRow>('SELECT key, value, metadata, created_at, updated_at FROM memory_keys WHERE agent_id = ? AND key = ?', [agentId, key])
   }
 
-  async deleteKey(agentId: string, key: string): Promise<boolean> {
-    return (await this.db.run('DELETE FROM memory_keys WHERE agent_id = ? AND key = ?', [agentId, key])).changes > 0
+  /** Delete a key/value memory and its chunk (at `path`) in one transaction; `existed` says whether there was one. */
+  async deleteKey(agentId: string, key: string, path: string): Promise<{ existed: boolean; removed: number[] }> {
+    return this.db.transaction(async (tx) => {
+      await lockSource(tx, agentId, path)
+      const existed = (await tx.run('DELETE FROM memory_keys WHERE agent_id = ? AND key = ?', [agentId, key])).changes > 0
+      return { existed, removed: await this.#removeSource(tx, agentId, path) }
+    })
   }
 
   async meta(agentId: string, name: string): Promise<string | undefined> {
