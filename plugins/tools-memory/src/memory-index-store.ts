@@ -1,5 +1,6 @@
 import type { OwnerStore, SqlTransaction } from '@openclaw/plugin-sdk'
 import type { IndexedChunk } from './indexer-protocol.js'
+import { CORPUS_STATS_TTL_MS, POSTGRES_BM25_SQL, type CorpusStats } from './postgres-bm25.js'
 import { tokenize, tsvectorText } from './tokenize.js'
 
 /** The SQL this store needs from the state store port. */
@@ -87,16 +88,12 @@ export function ftsQuery(text: string, join: 'AND' | 'OR' = 'AND', dialect: 'sql
 const INSERT_CHUNK = {
   sqlite: `INSERT INTO memory_chunks (agent_id, source, path, start_line, end_line, hash, text, model, vector, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-  postgres: `INSERT INTO memory_chunks (agent_id, source, path, start_line, end_line, hash, text, model, vector, created_at, tsv)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?)) RETURNING id`,
+  postgres: `INSERT INTO memory_chunks (agent_id, source, path, start_line, end_line, hash, text, model, vector, created_at, tsv, tokens)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, to_tsvector('simple', ?), ?) RETURNING id`,
 } as const
 
-const KEYWORD_SQL = {
-  sqlite: `SELECT f.rowid AS id, bm25(memory_fts) AS bm25 FROM memory_fts f JOIN memory_chunks c ON c.id = f.rowid
-           WHERE memory_fts MATCH ? AND c.agent_id = ? ORDER BY bm25(memory_fts) LIMIT ?`,
-  postgres: `SELECT id, -ts_rank_cd(tsv, q) AS bm25 FROM memory_chunks, to_tsquery('simple', ?) q
-             WHERE tsv @@ q AND agent_id = ? ORDER BY 2 LIMIT ?`,
-} as const
+const SQLITE_KEYWORD_SQL = `SELECT f.rowid AS id, bm25(memory_fts) AS bm25 FROM memory_fts f JOIN memory_chunks c ON c.id = f.rowid
+           WHERE memory_fts MATCH ? AND c.agent_id = ? ORDER BY bm25(memory_fts) LIMIT ?`
 
 /**
  * The memory index in the plugin's own tables: files, chunks (text, line range, vector), the FTS5
@@ -106,6 +103,8 @@ const KEYWORD_SQL = {
 export class MemoryIndexStore {
   /** pgvector's names, qualified by the schema it lives in, once {@link enablePgvector} ran (PostgreSQL only). */
   #pgvector: PgvectorNames | undefined
+  /** A cache, per replica: BM25's corpus statistics per agent (PostgreSQL; FTS5 keeps its own). */
+  readonly #stats = new Map<string, { stats: CorpusStats; until: number }>()
 
   constructor(readonly db: SqlPort) {}
 
@@ -184,6 +183,7 @@ export class MemoryIndexStore {
   }
 
   async #replace(tx: SqlTransaction, input: ReplaceInput): Promise<ReplaceResult> {
+    this.#stats.delete(input.agentId)
     const old = await tx.all<{ id: number; hash: string; start_line: number; end_line: number; model: string | null }>(
       'SELECT id, hash, start_line, end_line, model FROM memory_chunks WHERE agent_id = ? AND path = ? ORDER BY id', [input.agentId, input.path])
     const byHash = new Map<string, typeof old>()
@@ -213,7 +213,7 @@ export class MemoryIndexStore {
       }
       const params = [input.agentId, input.source, input.path, c.startLine, c.endLine, c.hash, c.text, model, vector ? toBlob(vector) : null, input.now]
       // PostgreSQL keeps the keyword index in the row (a tsvector); SQLite in the FTS5 table.
-      const inserted = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, tsvectorText(c.indexText)] : params)
+      const inserted = await tx.get<{ id: number }>(INSERT_CHUNK[tx.dialect], tx.dialect === 'postgres' ? [...params, tsvectorText(c.indexText), tokenize(c.indexText).length] : params)
       if (tx.dialect === 'sqlite') await tx.run('INSERT INTO memory_fts (rowid, text) VALUES (?, ?)', [inserted!.id, c.indexText])
       if (vector && this.#pgvector) await tx.run(`UPDATE memory_chunks SET embedding = ?::${this.#pgvector.type} WHERE id = ?`, [pgvectorText(vector), inserted!.id])
       if (vector) added.push({ id: inserted!.id, index })
@@ -238,6 +238,7 @@ export class MemoryIndexStore {
   }
 
   async #removeSource(tx: SqlTransaction, agentId: string, path: string): Promise<number[]> {
+    this.#stats.delete(agentId)
     const ids = (await tx.all<{ id: number }>('SELECT id FROM memory_chunks WHERE agent_id = ? AND path = ?', [agentId, path])).map((r) => r.id)
     await this.#deleteChunkIds(tx, ids)
     await tx.run('DELETE FROM memory_files WHERE agent_id = ? AND path = ?', [agentId, path])
@@ -259,10 +260,25 @@ export class MemoryIndexStore {
     const dialect = this.db.dialect
     const all = ftsQuery(query, 'AND', dialect)
     if (!all) return []
-    const run = (match: string) => this.db.all<{ id: number; bm25: number }>(KEYWORD_SQL[this.db.dialect], [match, agentId, limit])
+    let run = (match: string) => this.db.all<{ id: number; bm25: number }>(SQLITE_KEYWORD_SQL, [match, agentId, limit])
+    if (dialect === 'postgres') {
+      const stats = await this.#corpusStats(agentId)
+      const words = tsvectorText(query)
+      run = (match) => this.db.all<{ id: number; bm25: number }>(POSTGRES_BM25_SQL, [words, stats.chunks, agentId, stats.avgTokens, match, agentId, limit])
+    }
     const found = await run(all)
     const any = ftsQuery(query, 'OR', dialect)
     return found.length > 0 || any === all ? found : run(any!)
+  }
+
+  /** BM25's N and avgdl for an agent (PostgreSQL), cached for {@link CORPUS_STATS_TTL_MS} and dropped when this store writes. */
+  async #corpusStats(agentId: string): Promise<CorpusStats> {
+    const cached = this.#stats.get(agentId)
+    if (cached && cached.until > Date.now()) return cached.stats
+    const row = await this.db.get<{ chunks: number; avg_tokens: number | null }>('SELECT COUNT(*) AS chunks, AVG(tokens) AS avg_tokens FROM memory_chunks WHERE agent_id = ?', [agentId])
+    const stats = { chunks: Number(row?.chunks ?? 0), avgTokens: Number(row?.avg_tokens ?? 0) }
+    this.#stats.set(agentId, { stats, until: Date.now() + CORPUS_STATS_TTL_MS })
+    return stats
   }
 
   async chunks(ids: readonly number[]): Promise<Map<number, ChunkRow>> {

@@ -1,5 +1,5 @@
 import type { Migration } from '@openclaw/plugin-sdk'
-import { tsvectorText } from './tokenize.js'
+import { tokenize, tsvectorText } from './tokenize.js'
 
 const KEYS_AND_META = `
   CREATE TABLE memory_keys (
@@ -80,14 +80,18 @@ export const MEMORY_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'tsvector from the tokenizer',
-    // PostgreSQL's tsvector was made from the raw text (its parser keeps `a.b` or `a@b.c` as one
-    // token); it is made from tokenize()'s words now, as the query side splits them. Only stored keys
-    // can have rows here (indexing files failed on PostgreSQL before), and their text is their index text.
+    name: 'tsvector from the tokenizer, token counts',
+    // PostgreSQL: the tsvector was made from the raw text (its parser keeps `a.b` or `a@b.c` as one
+    // token); it is made from tokenize()'s words now, as the query side splits them. `tokens` is a
+    // chunk's length in words, BM25's |d| (postgres-bm25.ts). Only stored keys can have rows here
+    // (indexing files failed on PostgreSQL before), and a key's text is its index text.
     up: async (tx, dialect) => {
       if (dialect !== 'postgres') return
+      await tx.exec('ALTER TABLE memory_chunks ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0')
       const rows = await tx.all<{ id: number; text: string }>('SELECT id, text FROM memory_chunks')
-      for (const row of rows) await tx.run("UPDATE memory_chunks SET tsv = to_tsvector('simple', ?) WHERE id = ?", [tsvectorText(row.text), row.id])
+      for (const row of rows) {
+        await tx.run("UPDATE memory_chunks SET tsv = to_tsvector('simple', ?), tokens = ? WHERE id = ?", [tsvectorText(row.text), tokenize(row.text).length, row.id])
+      }
     },
   },
 ]
