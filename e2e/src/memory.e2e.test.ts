@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import pg from 'pg'
-import { Tokens } from '@openclaw/plugin-sdk'
+import { createLogger } from '@openclaw/core'
+import { Tokens, type Logger } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer, createTestGateway, scriptedEmbedding, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
 import OpenAI from 'openai'
 import httpOpenAi from '@openclaw/plugin-http-openai'
@@ -64,10 +65,11 @@ function workspace(): string {
   return dir
 }
 
-async function startOn(ws: string, search: Record<string, unknown> = {}, extra: { model?: ScriptedModelServer; store?: StoreKind; schema?: string } = {}) {
+async function startOn(ws: string, search: Record<string, unknown> = {}, extra: { model?: ScriptedModelServer; store?: StoreKind; schema?: string; logger?: Logger } = {}) {
   const store = extra.store ?? 'sqlite'
   const gw = await createTestGateway({
     realClock: true,
+    ...(extra.logger ? { logger: extra.logger } : {}),
     store: store === 'postgres' ? 'config' : ':memory:',
     config: {
       ...storageConfig(store, extra.schema),
@@ -203,7 +205,7 @@ describe.each(STORES)('memory with embeddings from a provider plugin (provider:o
   })
 })
 
-describe('memory on PostgreSQL replicas', () => {
+describe.each([['keyword only', {}], ['local embeddings', { provider: 'local' }]] as const)('memory on PostgreSQL replicas, %s', (_name, search) => {
   /** Rows of the shared index that are there more than once: (path, chunk hash) pairs and key rows. */
   async function duplicates(gw: TestGateway): Promise<unknown[]> {
     const db = gw.store.forOwner('tool:memory')
@@ -220,7 +222,8 @@ describe('memory on PostgreSQL replicas', () => {
     for (let i = 0; i < 60; i++) writeFileSync(join(ws, 'memory', `note-${i}.md`), `# Note ${i}\n\n## Topic\nReplica note ${i} is about the word zebra${i}.\n`)
     const schema = `memory_replicas_${++schemas}`
     // Both start at once: both index the same 62 files into the same tables.
-    const [a, b] = await Promise.all([startOn(ws, {}, { store: 'postgres', schema }), startOn(ws, {}, { store: 'postgres', schema })])
+    const [a, b] = await Promise.all([startOn(ws, search, { store: 'postgres', schema }), startOn(ws, search, { store: 'postgres', schema })])
+    expect((await rpc(a.gw, 'memory.status', {})).backend).toBe(expectedBackend('postgres', 'provider' in search))
     for (const r of [a, b]) expect((await r.invoke('memory_search', { query: 'zebra17' })).body.result!.results[0]).toMatchObject({ path: 'memory/note-17.md' })
     expect(await duplicates(a.gw)).toEqual([])
     expect(await rpc(a.gw, 'memory.status', {})).toMatchObject({ files: 62, chunks: 62 })
@@ -252,4 +255,33 @@ describe('memory on PostgreSQL replicas', () => {
     expect((await b.invoke('memory_delete', { key: 'wifi' })).body.result).toEqual({ key: 'wifi', deleted: true })
     expect((await a.invoke('memory_search', { query: 'guest wifi' })).body.result!.results).toEqual([])
   }, 60_000)
+})
+
+describe('memory on PostgreSQL with an embedding model configured', () => {
+  it('without pgvector: one log line says why search is keyword only, memory.status says it, and hybrid search falls back to keyword results', async () => {
+    const lines: string[] = []
+    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } })
+    const { gw, invoke } = await startOn(workspace(), { provider: 'local' }, { store: 'postgres', logger })
+    const found = await invoke('memory_search', { query: 'gateway host raspberry' })
+    expect(found.body.ok).toBe(true)
+    expect(found.body.result!.results[0]).toMatchObject({ path: 'MEMORY.md', snippet: expect.stringContaining('bramble') })
+    const status = await gw.registry.rpcMethods.get('memory.status')!.handler({}, {} as never) as Record<string, unknown>
+    const said = lines.map((line) => JSON.parse(line) as { msg: string; level: number }).filter((l) => l.msg.startsWith('memory search:'))
+    if (pgvector) {
+      // A server with pgvector (OPENCLAW_TEST_PG_URL, see docs/memory.md): hybrid through its HNSW index.
+      expect(found.body.result!.mode).toBe('hybrid')
+      expect(status).toMatchObject({ backend: 'postgres tsvector + pgvector hnsw', embeddingModel: 'local/hashing-384', vectors: 2 })
+      expect(status.vectorsOff).toBeUndefined()
+      expect(said.map((l) => l.msg)).toEqual(['memory search: hybrid (postgres tsvector + pgvector hnsw), embeddings from local/hashing-384'])
+      return
+    }
+    expect(found.body.result!.mode).toBe('keyword')
+    expect(found.body.result!.backend).toBe('postgres tsvector (keyword only)')
+    expect(status).toMatchObject({ backend: 'postgres tsvector (keyword only)', vectors: 0, vectorsOff: expect.stringContaining('no pgvector extension') })
+    expect(status.embeddingModel).toBeUndefined()
+    // Exactly one line, a warning, that names the cause and the way out.
+    expect(said).toHaveLength(1)
+    expect(said[0]!.level).toBe(40)
+    expect(said[0]!.msg).toBe('memory search: keyword only (postgres tsvector (keyword only)): the PostgreSQL server has no pgvector extension (no "vector" in pg_available_extensions), so the local/hashing-384 vectors have nowhere to live; install pgvector for hybrid search (docs/memory.md)')
+  })
 })

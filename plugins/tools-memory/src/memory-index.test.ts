@@ -193,3 +193,30 @@ describe('keyword ranking: PostgreSQL tsvector and SQLite FTS5 BM25', () => {
     expect(plan).toContain('memory_chunks_tsv')
   })
 })
+
+describe.each(STORES)('vectors on %s', (kind) => {
+  it('hybrid search with the local embedder where vectors can live (SQLite: usearch; PostgreSQL: pgvector), keyword only otherwise', async () => {
+    const ws = workspace(RANKING_FILES)
+    const { index, store, chunksOf } = await openIndex(kind, ws, createHashingEmbedder())
+    const vectors = kind === 'sqlite' || pgvector
+    expect(store.pgvector).toBe(kind === 'postgres' && pgvector)
+    const before = await index.status()
+    expect(before).toMatchObject({ files: 10, vectors: vectors ? before.chunks : 0, embeddingModel: vectors ? 'local/hashing-384' : undefined })
+    const found = await index.search('lentil soup with lemon', { minScore: 0 })
+    expect(found.mode).toBe(vectors ? 'hybrid' : 'keyword')
+    expect(found.results[0]).toMatchObject({ path: 'memory/recipes.md' })
+    if (!vectors) return
+    // The vector leg alone finds the chunk (no word of the query in common with any other file's first words).
+    const recipes = (await chunksOf('memory/recipes.md'))[0]!.id
+    const [q] = await createHashingEmbedder().embed(['lentils onion carrot cumin'])
+    if (kind === 'postgres') expect((await store.knn('main', 'local/hashing-384', q!, 3))[0]).toMatchObject({ id: recipes })
+    // A deleted file's vectors go with it; an edited file's new chunk is found by its new words.
+    rmSync(join(ws, 'memory/recipes.md'))
+    writeFileSync(join(ws, 'memory/car.md'), '# Car\n\n## Service\nThe car goes to the garage for new brake pads in April.\n')
+    expect(await index.sync()).toEqual({ indexed: 1, removed: 1, unchanged: 8 })
+    if (kind === 'postgres') expect((await store.knn('main', 'local/hashing-384', q!, 10)).map((h) => h.id)).not.toContain(recipes)
+    expect((await index.search('lentil soup with lemon', { minScore: 0 })).results.map((r) => r.path)).not.toContain('memory/recipes.md')
+    expect((await index.search('brake pads', { minScore: 0 })).results[0]).toMatchObject({ path: 'memory/car.md' })
+    expect(await index.status()).toMatchObject({ files: 9, chunks: before.chunks - 1, vectors: before.chunks - 1 })
+  })
+})

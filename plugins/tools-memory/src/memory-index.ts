@@ -48,6 +48,8 @@ export interface MemoryStatus {
   readonly embeddingModel: string | undefined
   readonly backend: string
   readonly indexing: boolean
+  /** Why search is keyword only, when it is (no embedding model configured, or no pgvector on PostgreSQL). */
+  readonly vectorsOff?: string
 }
 
 const SNIPPET_CHARS = 700
