@@ -1,6 +1,6 @@
 import type { OwnerStore, SqlTransaction } from '@openclaw/plugin-sdk'
 import type { IndexedChunk } from './indexer-protocol.js'
-import { CORPUS_STATS_TTL_MS, POSTGRES_BM25_SQL, type CorpusStats } from './postgres-bm25.js'
+import { bm25Idf, CORPUS_STATS_TTL_MS, postgresBm25Sql, queryLexemes, type CorpusStats } from './postgres-bm25.js'
 import { tokenize, tsvectorText } from './tokenize.js'
 
 /** The SQL this store needs from the state store port. */
@@ -260,23 +260,51 @@ export class MemoryIndexStore {
     const dialect = this.db.dialect
     const all = ftsQuery(query, 'AND', dialect)
     if (!all) return []
-    let run = (match: string) => this.db.all<{ id: number; bm25: number }>(SQLITE_KEYWORD_SQL, [match, agentId, limit])
-    if (dialect === 'postgres') {
-      const stats = await this.#corpusStats(agentId)
-      const words = tsvectorText(query)
-      run = (match) => this.db.all<{ id: number; bm25: number }>(POSTGRES_BM25_SQL, [words, stats.chunks, agentId, stats.avgTokens, match, agentId, limit])
-    }
+    if (dialect === 'postgres') return this.#postgresKeyword(agentId, query, all, limit)
+    const run = (match: string) => this.db.all<{ id: number; bm25: number }>(SQLITE_KEYWORD_SQL, [match, agentId, limit])
     const found = await run(all)
     const any = ftsQuery(query, 'OR', dialect)
     return found.length > 0 || any === all ? found : run(any!)
   }
 
-  /** BM25's N and avgdl for an agent (PostgreSQL), cached for {@link CORPUS_STATS_TTL_MS} and dropped when this store writes. */
+  /**
+   * BM25 over the tsvector (postgres-bm25.ts): all words (AND), else any word (OR), first among the
+   * words found in fewer than half the chunks. The others score 1e-6 in FTS5's formula: leaving them
+   * out of the OR match changes no ranking among the chunks that match a rarer word, and spares
+   * scoring every chunk for a word like "note". Only when no chunk has a rarer word do they count.
+   */
+  async #postgresKeyword(agentId: string, query: string, all: string, limit: number): Promise<{ id: number; bm25: number }[]> {
+    const stats = await this.#corpusStats(agentId)
+    const terms = queryLexemes(tokenize(query))
+    const unknown = terms.filter((t) => !stats.containing.has(t))
+    if (unknown.length > 0) {
+      const counted = await this.db.all<{ term: string; n: number }>(
+        "SELECT term, (SELECT COUNT(*) FROM memory_chunks WHERE agent_id = ? AND tsv @@ to_tsquery('simple', quote_literal(term))) AS n FROM unnest(?::text[]) AS term",
+        [agentId, unknown],
+      )
+      for (const row of counted) stats.containing.set(row.term, Number(row.n))
+    }
+    const idf = terms.map((t) => bm25Idf(stats.chunks, stats.containing.get(t) ?? 0))
+    const sql = postgresBm25Sql(terms.length)
+    const run = (match: string) => this.db.all<{ id: number; bm25: number }>(sql, [...idf, stats.avgTokens, ...terms.map((t) => `'${t}'`), match, agentId, limit])
+    const found = await run(all)
+    if (found.length > 0) return found
+    const anyOf = (words: readonly string[]) => words.map((t) => `'${t}'`).join(' | ')
+    const rare = terms.filter((t, i) => idf[i]! > 1e-6 && (stats.containing.get(t) ?? 0) > 0)
+    if (rare.length > 0 && rare.length < terms.length) {
+      const some = await run(anyOf(rare))
+      if (some.length > 0) return some
+    }
+    const any = anyOf(terms)
+    return any === all ? found : run(any)
+  }
+
+  /** BM25's N, avgdl and n(t) for an agent (PostgreSQL), cached for {@link CORPUS_STATS_TTL_MS} and dropped when this store writes. */
   async #corpusStats(agentId: string): Promise<CorpusStats> {
     const cached = this.#stats.get(agentId)
     if (cached && cached.until > Date.now()) return cached.stats
     const row = await this.db.get<{ chunks: number; avg_tokens: number | null }>('SELECT COUNT(*) AS chunks, AVG(tokens) AS avg_tokens FROM memory_chunks WHERE agent_id = ?', [agentId])
-    const stats = { chunks: Number(row?.chunks ?? 0), avgTokens: Number(row?.avg_tokens ?? 0) }
+    const stats = { chunks: Number(row?.chunks ?? 0), avgTokens: Number(row?.avg_tokens ?? 0), containing: new Map<string, number>() }
     this.#stats.set(agentId, { stats, until: Date.now() + CORPUS_STATS_TTL_MS })
     return stats
   }

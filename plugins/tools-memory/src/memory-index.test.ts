@@ -183,6 +183,19 @@ describe('keyword ranking: PostgreSQL tsvector and SQLite FTS5 BM25', () => {
     }
   })
 
+  it('PostgreSQL reads term frequencies off ts_rank exactly, from 1 to the 255 positions a tsvector keeps', async () => {
+    const { sql } = await openIndex('postgres', workspace({}))
+    const counts = [1, 2, 3, 4, 5, 7, 10, 16, 31, 50, 99, 100, 128, 200, 255, 256, 300]
+    const rows = await sql.all<{ n: number; exact: number; derived: number }>(
+      `SELECT n, (SELECT cardinality(u.positions) FROM unnest(t.tsv) u WHERE u.lexeme = 'zebra') AS exact,
+              round(1 / (pi() ^ 2 / 6 - ts_rank('{1,1,1,1}', t.tsv, to_tsquery('simple', '''zebra''')) * pi() ^ 2 / 6) - 0.5) AS derived
+       FROM (SELECT n, to_tsvector('simple', repeat('zebra okapi ', n)) AS tsv FROM unnest(?::int[]) AS n) t`,
+      [counts],
+    )
+    expect(rows.map((r) => Number(r.derived))).toEqual(rows.map((r) => Number(r.exact)))
+    expect(rows.map((r) => Number(r.exact))).toEqual(counts.map((n) => Math.min(n, 255)))
+  })
+
   it('PostgreSQL answers keyword queries from the GIN index on the tsvector', async () => {
     const { sql } = await openIndex('postgres', workspace(RANKING_FILES))
     const plan = await sql.transaction(async (tx) => {
