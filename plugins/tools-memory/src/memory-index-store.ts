@@ -131,7 +131,15 @@ export class MemoryIndexStore {
     const ext = await this.db.get<{ schema: string }>("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'")
     if (!ext) return
     const names = pgvectorNames(ext.schema, dims)
-    await this.db.transaction(async (tx) => {
+    // The DDL takes an exclusive lock on the table even when there is nothing to add: skip it when
+    // the column and the index are there (every start after the first), so replicas starting while
+    // others serve do not stall their searches.
+    const present = await this.db.get<{ col: boolean; idx: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'memory_chunks'::regclass AND attname = 'embedding' AND NOT attisdropped) AS col,
+              to_regclass(?) IS NOT NULL AS idx`,
+      [`memory_chunks_embedding_${dims}`],
+    )
+    if (!present?.col || !present.idx) await this.db.transaction(async (tx) => {
       await tx.run("SELECT pg_advisory_xact_lock(hashtextextended('openclaw:tool:memory:pgvector:' || current_schema(), 0))")
       await tx.exec(`
         ALTER TABLE memory_chunks ADD COLUMN IF NOT EXISTS embedding ${names.type};
