@@ -258,7 +258,7 @@ describe.each([['keyword only', {}], ['local embeddings', { provider: 'local' }]
 })
 
 describe('memory on PostgreSQL with an embedding model configured', () => {
-  it('without pgvector: one log line says why search is keyword only, memory.status says it, and hybrid search falls back to keyword results', async () => {
+  it('says once where vectors live: without pgvector (CI) one warning says why search is keyword only, memory.status says it and hybrid search falls back to keyword results; with pgvector it is hybrid', async () => {
     const lines: string[] = []
     const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } })
     const { gw, invoke } = await startOn(workspace(), { provider: 'local' }, { store: 'postgres', logger })
