@@ -1,4 +1,6 @@
 import type { Clock } from '../clock/clock.js'
+import { runFenceSql } from '../coordination/idempotency-store.js'
+import { CORE_ERR_RUN_SUPERSEDED } from '../errors/codes.js'
 import type { SqlQueries, SqlStore } from '../store/state-store.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
 
@@ -18,6 +20,15 @@ interface TranscriptRow {
   run_id: string | null
   role: TranscriptEntry['role']
   data: string
+}
+
+/**
+ * A run's hold on its idempotency key, checked by each of its transcript writes: once another run
+ * took the key over (its replica counted as dead), they are refused with `CORE_ERR_RUN_SUPERSEDED`.
+ */
+export interface RunFence {
+  readonly idempotencyKey: string
+  readonly runId: string
 }
 
 /** A transcript entry before it has its place: the store assigns `seq` and `at`. */
@@ -91,9 +102,15 @@ export class SessionStore {
   /**
    * Append entries to a transcript atomically, in order. With `create`, the session is created first
    * if it does not exist, in the same transaction (one commit per turn start). True when this call
-   * created the session: its transcript is then exactly `entries`.
+   * created the session: its transcript is then exactly `entries`. With `fence`, the write happens only
+   * while the run still holds its idempotency key ({@link RunFence}).
    */
-  async append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): Promise<boolean> {
+  async append(
+    key: string,
+    entries: readonly NewTranscriptEntry[],
+    create?: { agentId: string; origin?: SessionInfo['origin'] },
+    fence?: RunFence,
+  ): Promise<boolean> {
     if (entries.length === 0 && !create) return false
     const now = this.clock.now()
     if (entries.length === 0) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0, 0)
@@ -105,6 +122,7 @@ export class SessionStore {
     })
     const bytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row.json), 0)
     return this.db.transaction(async (tx) => {
+      if (fence && !(await tx.get(runFenceSql(tx.dialect), [fence.idempotencyKey, fence.runId]))) throw new CORE_ERR_RUN_SUPERSEDED(fence.runId)
       const created = create ? await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, entries.length, bytes) : false
       let seq = 1
       if (!created) {
