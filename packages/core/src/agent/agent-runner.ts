@@ -278,6 +278,8 @@ export class AgentRunner implements AgentRuntime {
     return admitted.then(
       (run) => {
         if (this.#answered.has(run) && this.#runs.byKey(key) === admitted) this.#runs.deleteKey(key)
+        // A run followed on another replica: joined here until it ends, then the store answers (the key is not held forever).
+        if (this.#followed.has(run)) void run.result.catch(() => undefined).finally(() => this.#runs.byKey(key) === admitted && this.#runs.deleteKey(key))
         return { run, joined: this.#followed.has(run) }
       },
       (err: unknown) => {
