@@ -30,6 +30,7 @@ import type { AgentRuntime, DeliveryOutcome } from '../plugins/plugin-api.js'
 import type { Registry } from '../registry/registry.js'
 import { DEFAULT_AGENT_ID, resolveSessionKey } from '../sessions/session-key.js'
 import type { NewTranscriptEntry, RunFence, SessionStore } from '../sessions/session-store.js'
+import type { SqlTransaction } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, DeliveryTarget, RunStatus, TurnContext } from '../types/agent.js'
 import type { OutboundMessage } from '../types/messages.js'
 import type { FinishReason, ModelProvider, ModelTool, Usage } from '../types/providers.js'
@@ -336,16 +337,18 @@ export class AgentRunner implements AgentRuntime {
     const { runId, sessionKey, agentId } = request
     const events = new RunEvents()
     const controller = new AbortController()
-    // A keyed run writes only while it holds its key: a replica that took it over (this one counted as
-    // dead) is then sure that what this run wrote is all gone before it runs the turn again.
-    const fence: RunFence | undefined = key ? { idempotencyKey: key, runId } : undefined
-    const result = this.deps.turns.run(sessionKey, () => this.#execute({ ...request, events, controller, fence }))
+    // The result is stored under the key in the transaction of the run's last transcript entry when it
+    // can be (one commit fewer per turn); `stored` says it was, so settling does not write it again.
+    // A keyed run also writes only while it holds its key (its fence): a replica that took the key over
+    // (this one counted as dead) is then sure that what this run wrote is all gone before it runs the turn again.
+    const stored = { done: false }
+    const result = this.deps.turns.run(sessionKey, () => this.#execute({ ...request, events, controller, ...(key ? { key, stored } : {}) }))
     const run: ActiveRun = { runId, sessionKey, agentId, events, result, controller }
     this.#runs.add(run)
     const settle = async (final: AgentRunResult | undefined) => {
       if (key) {
         try {
-          if (final) await this.deps.idempotency.finish(key, final)
+          if (final && !stored.done) await this.deps.idempotency.finish(key, final)
           else await this.deps.idempotency.release(key, runId)
         } catch (err) {
           this.deps.log.error({ err, runId }, 'could not store the run result for idempotency')
@@ -452,8 +455,11 @@ export class AgentRunner implements AgentRuntime {
     return { provider, model: modelId, ref: model }
   }
 
-  async #execute(ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController; readonly fence: RunFence | undefined }): Promise<AgentRunResult> {
-    const { runId, agentId, sessionKey, options, events, controller, streaming, timeoutMs, fence } = ctx
+  async #execute(
+    ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController; readonly key?: string; readonly stored?: { done: boolean } },
+  ): Promise<AgentRunResult> {
+    const { runId, agentId, sessionKey, options, events, controller, streaming, timeoutMs } = ctx
+    const fence: RunFence | undefined = ctx.key ? { idempotencyKey: ctx.key, runId } : undefined
     const { deps } = this
     const started = performance.now()
     const settings = this.#settings(agentId)
@@ -477,7 +483,7 @@ export class AgentRunner implements AgentRuntime {
       ...(error ? { error } : {}),
     })
 
-    let result: AgentRunResult
+    let result: AgentRunResult | undefined
     /** Another replica took this run's key over (counting this one as dead): it writes and delivers nothing more. */
     let superseded = false
     try {
@@ -504,7 +510,7 @@ export class AgentRunner implements AgentRuntime {
       if (options.message.trim() !== '' || options.attachments?.length) {
         incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
       }
-      const created = await deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) }, fence)
+      const created = await deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) }, { fence })
 
       // Tools and skills for this turn.
       const turn: TurnContext = { runId, agentId, sessionKey, message: options.message }
@@ -580,7 +586,18 @@ export class AgentRunner implements AgentRuntime {
         }
         history.push({ role: 'assistant', content: turnText, ...(calls.length ? { toolCalls: calls } : {}) })
         if (calls.length === 0) {
-          await deps.sessions.append(sessionKey, [assistant], undefined, fence)
+          // The answer, and with it (nothing left to change the result: no delivery to add) the
+          // result under the idempotency key, in one transaction.
+          const final = finish('ok')
+          const { key, stored } = ctx
+          const withResult = key && stored && !options.deliver
+            ? async (tx: SqlTransaction) => {
+              await deps.idempotency.finish(key, final, tx)
+              stored.done = true
+            }
+            : undefined
+          await deps.sessions.append(sessionKey, [assistant], undefined, { fence, also: withResult })
+          result = final
           break
         }
         finishReason = 'tool_calls'
@@ -606,7 +623,7 @@ export class AgentRunner implements AgentRuntime {
           entries.push({ role: 'tool', runId, toolCallId: call.id, name: call.name, text: content, ...(res.ok ? {} : { isError: true }) })
           history.push({ role: 'tool', toolCallId: call.id, name: call.name, content, ...(res.ok ? {} : { isError: true }) })
         })
-        await deps.sessions.append(sessionKey, entries, undefined, fence)
+        await deps.sessions.append(sessionKey, entries, undefined, { fence })
         if (controller.signal.aborted) throw controller.signal.reason
         if (clientCalls.length > 0) {
           for (const call of clientCalls) toolCalls.push({ ...call, clientSide: true })
@@ -614,7 +631,7 @@ export class AgentRunner implements AgentRuntime {
         }
         if (turnIndex + 1 >= maxTurns) throw new CORE_ERR_RUN_TURN_LIMIT(maxTurns)
       }
-      result = finish('ok')
+      result ??= finish('ok')
     } catch (err) {
       // A provider that gave up at the run's deadline reports its own timeout; the run timed out.
       if (!controller.signal.aborted && deps.clock.now() >= deadline) controller.abort(new CORE_ERR_RUN_TIMEOUT(timeoutMs))
@@ -632,7 +649,7 @@ export class AgentRunner implements AgentRuntime {
         ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
       })
       try {
-        if (!superseded) await deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }], undefined, fence)
+        if (!superseded) await deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }], undefined, { fence })
       } catch {
         // The session may not exist (bad key); the result still reports the failure.
       }
