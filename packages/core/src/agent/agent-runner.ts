@@ -348,8 +348,8 @@ export class AgentRunner implements AgentRuntime {
     const settle = async (final: AgentRunResult | undefined) => {
       if (key) {
         try {
-          if (final && !stored.done) await this.deps.idempotency.finish(key, final)
-          else await this.deps.idempotency.release(key, runId)
+          if (!final) await this.deps.idempotency.release(key, runId)
+          else if (!stored.done) await this.deps.idempotency.finish(key, final)
         } catch (err) {
           this.deps.log.error({ err, runId }, 'could not store the run result for idempotency')
         }

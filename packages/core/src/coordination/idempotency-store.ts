@@ -82,6 +82,8 @@ export function runFenceSql(dialect: 'sqlite' | 'postgres'): string {
   return `SELECT 1 AS ok FROM core_runs WHERE idempotency_key = ? AND run_id = ? AND status = 'running'${dialect === 'postgres' ? ' FOR SHARE' : ''}`
 }
 
+const CLAIM_FRESH = `INSERT INTO core_runs (idempotency_key, run_id, session_key, status, holder, started_at, lease_until) VALUES (?, ?, ?, 'running', ?, ?, ?)
+  ON CONFLICT (idempotency_key) DO NOTHING RETURNING run_id`
 const CURRENT = 'SELECT run_id, status, holder, lease_until, result FROM core_runs WHERE idempotency_key = ?'
 const FINISH = 'UPDATE core_runs SET status = ?, result = ?, finished_at = ?, lease_until = NULL WHERE idempotency_key = ? AND run_id = ?'
 
@@ -116,6 +118,9 @@ export class SqlIdempotencyStore implements IdempotencyStore {
       const won = await this.db.get<{ run_id: string; prev_run_id: string | null; prev_status: string | null }>(this.#claim, [run.key, ...values])
       if (won?.run_id === run.runId) return won.prev_status === 'running' && won.prev_run_id ? { status: 'claimed', takenOver: won.prev_run_id } : { status: 'claimed' }
     } else {
+      // A key never seen (or pruned): one statement, nothing taken over. The common case.
+      const fresh = await this.db.get<{ run_id: string }>(CLAIM_FRESH, values.slice(0, 6))
+      if (fresh?.run_id === run.runId) return { status: 'claimed' }
       // The run a claim takes over (its holder's process is gone): what it wrote is to be undone.
       const before = await this.db.get<ClaimRow>(CURRENT, [run.key])
       const won = await this.db.get<{ run_id: string }>(this.#claim, values)
