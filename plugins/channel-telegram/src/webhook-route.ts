@@ -58,6 +58,8 @@ export function createWebhookRoute(deps: {
     path: webhook.path,
     auth: WEBHOOK_GUARD,
     bodyLimit: 1024 * 1024,
+    // Refusals the server answers for this route (the guard's 401, bad JSON, 413) carry their code.
+    formatError: (error) => ({ ok: false, error: { code: error.code, message: error.message } }),
     async handler(request, reply) {
       const update = request.body as Update | undefined
       if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') {
