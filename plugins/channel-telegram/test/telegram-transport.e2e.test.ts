@@ -99,7 +99,7 @@ describe('telegram: webhook mode', () => {
     expect(gw.tg.webhookDeliveries.every((d) => d.withSecret && d.status === 200)).toBe(true)
     // Forged updates: wrong secret, no secret.
     const update = { update_id: 999_001, message: { message_id: 1, date: 1, chat: { id: 42, type: 'private', first_name: 'Mallory' }, from: { id: 42, is_bot: false, first_name: 'Mallory' }, text: 'forged' } }
-    for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong' }, {}]) {
+    for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong' }, {}] as Record<string, string>[]) {
       const res = await fetch(`${gw.url}/tg/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) })
       expect(res.status).toBe(401)
       expect(await res.json()).toMatchObject({ error: { code: 'TG_ERR_WEBHOOK_SECRET' } })
