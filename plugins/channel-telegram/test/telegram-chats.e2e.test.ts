@@ -32,6 +32,21 @@ describe('telegram: direct messages', () => {
   })
 })
 
+describe('telegram: reply settings and edits', () => {
+  it('quotes the answered message with replyToMode first, disables link previews with linkPreview false, and runs an edited message', async () => {
+    gw = await startTelegramGateway({ telegram: { replyToMode: 'first', linkPreview: false } })
+    gw.model.reply({ text: 'see https://example.com' }).reply({ text: 'noted the edit' })
+    const ada = gw.tg.user({ firstName: 'Ada' })
+    const asked = gw.tg.sendDm(ada, 'a link please')
+    const [reply] = await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    expect(reply!.replyToMessageId).toBe(asked.message_id)
+    expect(reply!.linkPreviewDisabled).toBe(true)
+    gw.tg.pushUpdate({ edited_message: { ...asked, edit_date: asked.date + 1, text: 'a link, please!' } })
+    await gw.tg.waitForMessages(ada.id, 2, { timeoutMs: 15_000 })
+    expect(JSON.stringify(gw.modelCalls()[1]!.messages.at(-1))).toContain(`(edited message ${asked.message_id}) a link, please!`)
+  })
+})
+
 describe('telegram: pairing', () => {
   it('answers an unknown sender with a pairing code through Telegram, runs nothing, and admits them once approved', async () => {
     gw = await startTelegramGateway({ telegram: { dmPolicy: 'pairing', allowFrom: [] } })

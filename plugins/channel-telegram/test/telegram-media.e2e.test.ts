@@ -117,4 +117,18 @@ describe('telegram: long and streamed replies', () => {
     expect(gw.tg.chatActions.filter((a) => a.chatId === ada.id).length).toBeGreaterThanOrEqual(1)
     expect(await gw.gateway.delivery.deadLetters({ channel: 'telegram' })).toEqual([])
   })
+
+  it('streams by whole paragraphs with streaming block', async () => {
+    gw = await startTelegramGateway({ telegram: { streaming: 'block' }, config: { streaming: { throttleMs: 100 } } })
+    const paragraphs = Array.from({ length: 4 }, (_, p) => Array.from({ length: 10 }, (_, w) => `p${p}w${w}`).join(' '))
+    const text = paragraphs.join('\n\n')
+    gw.model.reply({ text, chunkDelayMs: 30 })
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'paragraphs please')
+    await until(() => gw!.tg.messagesTo(ada.id)[0]?.plainText.includes('p3w9'), 20_000, 'final text')
+    const [draft] = gw.tg.messagesTo(ada.id)
+    const versions = [draft!.originalText, ...draft!.edits.map((e) => e.plainText)]
+    expect(versions.length).toBeGreaterThanOrEqual(2)
+    for (const version of versions) expect(paragraphs.some((_, i) => version.trim() === paragraphs.slice(0, i + 1).join('\n\n'))).toBe(true)
+  })
 })

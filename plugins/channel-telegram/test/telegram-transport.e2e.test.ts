@@ -46,6 +46,16 @@ describe('telegram: send failures', () => {
 })
 
 describe('telegram: polling health', () => {
+  it('reports a token Telegram rejects (401 on getMe) in status, with no trace of the token', async () => {
+    gw = await startTelegramGateway({ telegram: { botToken: '123456789:WRONG-token-value' } })
+    const status = await until(() => (gw!.status()?.lastError ? gw!.status() : undefined), 10_000, 'an error in status')
+    expect(status!.healthy).toBe(false)
+    expect(status!.lastError!.message).toContain("Telegram rejected the bot token of account 'default' (401 Unauthorized)")
+    expect(gw.logs.some((l) => l.includes('TG_ERR_TOKEN_REJECTED'))).toBe(true)
+    expect(gw.logs.filter((l) => l.includes('WRONG-token-value'))).toEqual([])
+    expect(gw.tg.callsOf('getUpdates')).toHaveLength(0)
+  })
+
   it('shows a 409 conflict in status with its cause, then recovers by itself', async () => {
     gw = await startTelegramGateway()
     await until(() => gw!.tg.callsOf('getUpdates').length > 0, 10_000, 'first poll')
