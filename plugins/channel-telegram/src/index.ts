@@ -1,7 +1,7 @@
 // @openclaw/plugin-channel-telegram: the Telegram channel on grammY. Long polling (one poller per bot
 // token across replicas, through the cluster singleton) or webhook mode; DMs, groups and forum
 // topics; media through getFile; inline keyboards; streamed replies by draft edits. Explicit names only.
-import { definePlugin, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
+import { definePlugin, isCodedError, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
 import type { TopicAgent } from './map-update.js'
 import { defaultAccountId, readBotToken, resolveAccounts, type TelegramAccount } from './resolve-accounts.js'
 import { callApi, grammySignal } from './telegram-api.js'
@@ -27,6 +27,8 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
   // Per gateway: the accounts resolved at register, and those started (with their tokens).
   let accounts: TelegramAccount[] = []
   const running = new Map<string, TelegramAccountRuntime>()
+  /** Accounts that could not start (no token, an unreadable tokenFile): their error, for status. */
+  const blocked = new Map<string, { message: string; at: number }>()
   const stopping = new AbortController()
   const background = new Set<Promise<unknown>>()
   const track = (work: Promise<unknown>) => {
@@ -50,7 +52,7 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       const fallback = defaultAccountId(api.config, accounts)
       const runtime = (id: string | undefined) => running.get(id ?? fallback ?? 'default')
       const clock = api.services.resolve(Tokens.Clock)
-      api.channels.register(createTelegramChannel({ accounts, runtime }))
+      api.channels.register(createTelegramChannel({ accounts, runtime, blocked: (id) => blocked.get(id) }))
       const webhooks = accounts.filter((a) => a.webhook)
       if (webhooks.length > 0) {
         api.http.guard(WEBHOOK_GUARD, createWebhookGuard(() => accounts))
@@ -71,10 +73,24 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
         if (account.webhook && paths.has(account.webhook.path)) throw new Error(`channels.telegram: two accounts share webhookPath ${account.webhook.path}`)
         if (account.webhook) paths.add(account.webhook.path)
       }
-      // Tokens first, for every account: a missing or unreadable one fails the plugin with its code.
-      const tokens = await Promise.all(accounts.map((a) => readBotToken(a)))
+      // Tokens first: an account without one (or with an unreadable tokenFile) stays blocked, with its
+      // error in status, and the others run; when none can run, the plugin fails with the first error.
+      const tokens = await Promise.all(accounts.map(async (a): Promise<string | Error> => {
+        try {
+          return await readBotToken(a)
+        } catch (err) {
+          if (!isCodedError(err)) throw err
+          blocked.set(a.id, { message: err.message, at: now() })
+          api.log.error({ account: a.id, code: err.code }, err.message)
+          return err
+        }
+      }))
+      const firstError = tokens.find((t): t is Error => t instanceof Error)
+      if (firstError && tokens.every((t) => typeof t !== 'string')) throw firstError
       for (const [i, account] of accounts.entries()) {
-        const rt = new TelegramAccountRuntime(account, tokens[i]!, api.log, now)
+        const token = tokens[i]
+        if (typeof token !== 'string') continue
+        const rt = new TelegramAccountRuntime(account, token, api.log, now)
         running.set(account.id, rt)
         if (account.webhook) {
           const webhook = account.webhook

@@ -54,6 +54,8 @@ export interface TelegramChannelDeps {
   readonly accounts: readonly TelegramAccount[]
   /** A started account by id (`undefined` before start or for an unknown id). */
   readonly runtime: (accountId: string | undefined) => TelegramAccountRuntime | undefined
+  /** Why an account could not start (no token…), if it could not. */
+  readonly blocked?: (accountId: string) => { readonly message: string; readonly at: number } | undefined
 }
 
 /**
@@ -195,6 +197,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
     status() {
       return deps.accounts.map((a) => {
         const state = deps.runtime(a.id)?.state
+        const blocked = deps.blocked?.(a.id)
+        if (blocked) return { accountId: a.id, lastError: blocked }
         return {
           accountId: a.id,
           ...(state?.lastProgressAt !== undefined ? { lastReceiveAt: state.lastProgressAt } : {}),

@@ -47,6 +47,43 @@ describe('telegram: reply settings and edits', () => {
   })
 })
 
+describe('telegram: several bots', () => {
+  it('runs one poller per account, each answering through its own bot', async () => {
+    const { startFakeTelegram } = await import('@openclaw/plugin-sdk/testing')
+    const other = await startFakeTelegram({ token: '222222222:SECOND-bot-token', botUsername: 'second_bot' })
+    try {
+      // An account without a token stays blocked, with its error in status; the others run. With no
+      // account able to run, the plugin fails, naming the account.
+      gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { first: {}, second: { botToken: other.token, apiRoot: other.apiRoot } } } })
+      expect(gw.status('first')).toMatchObject({ healthy: false, lastError: { message: expect.stringContaining("Telegram account 'first' has no bot token") } })
+      await until(() => gw!.status('second')?.healthy && gw!.status('second')?.lastReceiveAt, 10_000, 'second polling')
+      await gw.close()
+      gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { first: {} } } })
+      const failed = gw.gateway.plugins.find((p) => p.id === 'channel:telegram')
+      expect(failed).toMatchObject({ state: 'failed' })
+      expect(JSON.stringify(failed!.error)).toContain("Telegram account 'first' has no bot token")
+      await gw.close()
+      gw = await startTelegramGateway({
+        telegram: { botToken: undefined, accounts: { first: { botToken: '123456789:TEST-fake-telegram-token' }, second: { botToken: other.token, apiRoot: other.apiRoot } }, defaultAccount: 'first' },
+      })
+      gw.model.replyWith((request) => ({ text: JSON.stringify(request.body).includes('to the second') ? 'second answers' : 'first answers' }))
+      const ada = gw.tg.user({ id: 6_000_001 })
+      const bo = other.user({ id: 7_000_001 })
+      gw.tg.sendDm(ada, 'to the first')
+      other.sendDm(bo, 'to the second')
+      const [a] = await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+      const [b] = await other.waitForMessages(bo.id, 1, { timeoutMs: 15_000 })
+      expect(a!.plainText).toBe('first answers')
+      expect(b!.plainText).toBe('second answers')
+      expect(gw.gateway.channels.status().filter((s) => s.channel === 'telegram').map((s) => s.accountId)).toEqual(['first', 'second'])
+    } finally {
+      await gw?.close()
+      gw = undefined
+      await other.close()
+    }
+  })
+})
+
 describe('telegram: pairing', () => {
   it('answers an unknown sender with a pairing code through Telegram, runs nothing, and admits them once approved', async () => {
     gw = await startTelegramGateway({ telegram: { dmPolicy: 'pairing', allowFrom: [] } })
