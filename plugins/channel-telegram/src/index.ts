@@ -7,7 +7,7 @@ import { defaultAccountId, readBotToken, resolveAccounts, type TelegramAccount }
 import { callApi, grammySignal } from './telegram-api.js'
 import { sleep, TelegramAccountRuntime } from './telegram-account.js'
 import { createTelegramChannel } from './telegram-channel.js'
-import { TelegramConfigSchema, type TelegramConfig } from './telegram-config.js'
+import { TelegramConfigSchema, unsupportedKeys, type TelegramConfig } from './telegram-config.js'
 import { ALLOWED_UPDATES } from './map-update.js'
 import { runPoller } from './telegram-poller.js'
 import { createWebhookGuard, createWebhookRoute, WEBHOOK_GUARD } from './webhook-route.js'
@@ -68,6 +68,8 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       }
       const clock = api.services.resolve(Tokens.Clock)
       const now = () => clock.now()
+      const ignored = unsupportedKeys(api.config)
+      if (ignored.length > 0) api.log.warn({ keys: ignored }, `channels.telegram.${ignored.join(', channels.telegram.')} not supported here and ignored (docs/channels/telegram.md#differences-from-openclaw)`)
       const paths = new Set<string>()
       for (const account of accounts) {
         if (account.webhook && paths.has(account.webhook.path)) throw new Error(`channels.telegram: two accounts share webhookPath ${account.webhook.path}`)

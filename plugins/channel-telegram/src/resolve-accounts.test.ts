@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultAccountId, readBotToken, resolveAccounts } from './resolve-accounts.js'
-import { TelegramConfigSchema } from './telegram-config.js'
+import { TelegramConfigSchema, unsupportedKeys } from './telegram-config.js'
 
 const TOKEN = '123:abc_DEF-ghi'
 const resolve = (input: object) => resolveAccounts(TelegramConfigSchema.parse(input))
@@ -37,6 +37,14 @@ describe('resolveAccounts', () => {
     expect(parsed.success).toBe(false)
     expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(['webhookSecret', 'accounts.b.webhookSecret', 'accounts.b.allowFrom'])
     expect(TelegramConfigSchema.safeParse({ botToken: 'not a token' }).success).toBe(false)
+  })
+})
+
+describe('unsupportedKeys', () => {
+  it("names OpenClaw's keys this channel does not implement, at the root and in accounts", () => {
+    const config = TelegramConfigSchema.parse({ botToken: TOKEN, historyLimit: 50, customCommands: [], accounts: { b: { botToken: TOKEN, joinIntro: false } } })
+    expect(unsupportedKeys(config)).toEqual(['historyLimit', 'customCommands', 'accounts.b.joinIntro'])
+    expect(unsupportedKeys(TelegramConfigSchema.parse({ botToken: TOKEN, streaming: 'off' }))).toEqual([])
   })
 })
 
