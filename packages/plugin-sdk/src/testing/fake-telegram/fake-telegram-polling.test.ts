@@ -18,6 +18,8 @@ describe('fake Telegram: getMe, routing and polling (grammY client)', () => {
     expect(unknown.status).toBe(404)
     expect(await unknown.json()).toEqual({ ok: false, error_code: 404, description: 'Not Found' })
     expect((await fetch(`${tg.apiRoot}/nothing/here`)).status).toBe(404)
+    expect((await fetch(`${tg.apiRoot}/bot%E0%A4%A/getMe`)).status).toBe(401)
+    expect((await fetch(`${tg.apiRoot}/file/bot${tg.token}/%E0%A4%A`)).status).toBe(404)
     // Method names are case-insensitive, and GET with a query string works, as on Telegram.
     expect(await (await fetch(tg.url('GETME'))).json()).toMatchObject({ ok: true, result: { username: 'claw_bot' } })
     expect(tg.callsOf('getMe').map((call) => call.status)).toEqual([200, 200])

@@ -270,12 +270,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse, closed: AbortSignal): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname)
-    if (fileMatch) return serveFile(res, fileMatch[1]!, decodeURIComponent(fileMatch[2]!))
+    if (fileMatch) return serveFile(res, fileMatch[1]!, safeDecode(fileMatch[2]!))
     const match = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname)
     if (!match || (req.method !== 'GET' && req.method !== 'POST')) {
       return void sendJson(res, { ok: false, error_code: 404, description: 'Not Found' })
     }
-    if (decodeURIComponent(match[1]!) !== token) return void sendJson(res, { ok: false, error_code: 401, description: 'Unauthorized' })
+    if (safeDecode(match[1]!) !== token) return void sendJson(res, { ok: false, error_code: 401, description: 'Unauthorized' })
     const found = findMethod(match[2]!)
     if (!found) return void sendJson(res, { ok: false, error_code: 404, description: 'Not Found' })
     let parsed: CallParams
@@ -482,6 +482,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (contentType.startsWith('application/json')) return 'json'
     if (contentType.startsWith('application/x-www-form-urlencoded')) return 'form'
     return 'query'
+  }
+}
+
+/** A percent-decoded path segment; a malformed one stays as it is (and matches nothing). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
 
