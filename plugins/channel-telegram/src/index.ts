@@ -1,0 +1,140 @@
+// @openclaw/plugin-channel-telegram: the Telegram channel on grammY. Long polling (one poller per bot
+// token across replicas, through the cluster singleton) or webhook mode; DMs, groups and forum
+// topics; media through getFile; inline keyboards; streamed replies by draft edits. Explicit names only.
+import { definePlugin, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
+import type { TopicAgent } from './map-update.js'
+import { defaultAccountId, readBotToken, resolveAccounts, type TelegramAccount } from './resolve-accounts.js'
+import { callApi, grammySignal } from './telegram-api.js'
+import { sleep, TelegramAccountRuntime } from './telegram-account.js'
+import { createTelegramChannel } from './telegram-channel.js'
+import { TelegramConfigSchema, type TelegramConfig } from './telegram-config.js'
+import { ALLOWED_UPDATES } from './map-update.js'
+import { runPoller } from './telegram-poller.js'
+import { createWebhookGuard, createWebhookRoute, WEBHOOK_GUARD } from './webhook-route.js'
+
+const PLUGIN_NAME = 'channel:telegram'
+
+/** `groups.<chat>.topics.<topic>.agentId` (else `topics."*"`), for an account. */
+function topicAgentOf(account: TelegramAccount): TopicAgent {
+  return (chatId, topicId) => {
+    const topics = (account.access.groups?.[chatId] ?? account.access.groups?.['*'])?.topics
+    return (topics?.[topicId] ?? topics?.['*'])?.agentId
+  }
+}
+
+/** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
+export default function channelTelegram(): PluginDefinition<TelegramConfig> {
+  // Per gateway: the accounts resolved at register, and those started (with their tokens).
+  let accounts: TelegramAccount[] = []
+  const running = new Map<string, TelegramAccountRuntime>()
+  const stopping = new AbortController()
+  const background = new Set<Promise<unknown>>()
+  const track = (work: Promise<unknown>) => {
+    background.add(work)
+    void work.finally(() => background.delete(work))
+  }
+
+  return definePlugin<TelegramConfig>({
+    id: PLUGIN_NAME,
+    version: '1.0.0',
+    name: 'Telegram channel',
+    description: 'Telegram bots on grammY: long polling or webhook, DMs, groups, forum topics, media, buttons, streamed replies',
+    kind: 'channel',
+    apiVersion: '^2.0.0',
+    configKey: 'channels.telegram',
+    config: TelegramConfigSchema,
+    dependsOn: ['core:http'],
+    register(api) {
+      accounts = resolveAccounts(api.config)
+      if (accounts.length === 0) return
+      const fallback = defaultAccountId(api.config, accounts)
+      const runtime = (id: string | undefined) => running.get(id ?? fallback ?? 'default')
+      const clock = api.services.resolve(Tokens.Clock)
+      api.channels.register(createTelegramChannel({ accounts, runtime }))
+      const webhooks = accounts.filter((a) => a.webhook)
+      if (webhooks.length > 0) {
+        api.http.guard(WEBHOOK_GUARD, createWebhookGuard(() => accounts))
+        for (const account of webhooks) {
+          api.http.route(createWebhookRoute({ account, runtime: () => running.get(account.id), gateway: api.gateway, topicAgent: topicAgentOf(account), log: api.log, now: () => clock.now() }))
+        }
+      }
+    },
+    async start(api) {
+      if (accounts.length === 0) {
+        api.log.info('channels.telegram has no account with a bot token: Telegram is off')
+        return
+      }
+      const clock = api.services.resolve(Tokens.Clock)
+      const now = () => clock.now()
+      const paths = new Set<string>()
+      for (const account of accounts) {
+        if (account.webhook && paths.has(account.webhook.path)) throw new Error(`channels.telegram: two accounts share webhookPath ${account.webhook.path}`)
+        if (account.webhook) paths.add(account.webhook.path)
+      }
+      // Tokens first, for every account: a missing or unreadable one fails the plugin with its code.
+      const tokens = await Promise.all(accounts.map((a) => readBotToken(a)))
+      for (const [i, account] of accounts.entries()) {
+        const rt = new TelegramAccountRuntime(account, tokens[i]!, api.log, now)
+        running.set(account.id, rt)
+        if (account.webhook) {
+          const webhook = account.webhook
+          // Identify the bot, then register the webhook; both retried in the background until they work.
+          track((async () => {
+            if (!(await rt.identify(stopping.signal))) return
+            for (let attempt = 1; !stopping.signal.aborted; attempt++) {
+              try {
+                await callApi('setWebhook', () => rt.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false }, grammySignal(AbortSignal.any([stopping.signal, AbortSignal.timeout(30_000)]))))
+                api.log.info({ account: account.id, path: webhook.path }, `telegram account '${account.id}': webhook set, updates arrive at POST ${webhook.path}`)
+                return
+              } catch (err) {
+                if (stopping.signal.aborted) return
+                const wait = Math.min(60_000, 1000 * 2 ** (attempt - 1))
+                rt.state.failed(`${(err as Error).message}; retrying in ${Math.round(wait / 1000)}s`, now())
+                api.log.warn({ account: account.id, code: (err as { code?: string }).code, attempt }, (err as Error).message)
+                await sleep(wait, stopping.signal)
+              }
+            }
+          })())
+        } else {
+          // One poller per bot token across replicas: the singleton is named by the bot id.
+          api.cluster.singleton(`poll:${rt.botId}`, async (signal) => {
+            const done = runPoller(rt, AbortSignal.any([signal, stopping.signal]), { accept: (event) => api.gateway.inbound.accept(event), topicAgent: topicAgentOf(account), log: api.log, now })
+              .catch((err: unknown) => api.log.error({ account: account.id, code: (err as { code?: string }).code }, `telegram poller stopped: ${(err as Error).message}`))
+            return async () => {
+              await done
+            }
+          })
+          api.log.info({ account: account.id }, `telegram account '${account.id}': long polling (one poller per bot token across replicas)`)
+        }
+      }
+    },
+    async stop() {
+      stopping.abort()
+      await Promise.allSettled([...background])
+    },
+  })
+}
+
+export { PLUGIN_NAME }
+export { TelegramConfigSchema } from './telegram-config.js'
+export { CHANNEL_ID, ALLOWED_UPDATES, mapUpdate, mentionsBot, chatOf, attachmentsOf } from './map-update.js'
+export { resolveAccounts, readBotToken, DEFAULT_API_ROOT, DEFAULT_WEBHOOK_PATH } from './resolve-accounts.js'
+export { WEBHOOK_GUARD, SECRET_HEADER } from './webhook-route.js'
+export { pollBackoffMs } from './telegram-poller.js'
+export {
+  TG_ERR_TOKEN_MISSING,
+  TG_ERR_TOKEN_FILE,
+  TG_ERR_TOKEN_REJECTED,
+  TG_ERR_API,
+  TG_ERR_POLL_CONFLICT,
+  TG_ERR_POLL_STALLED,
+  TG_ERR_WEBHOOK_SECRET,
+  TG_ERR_WEBHOOK_BODY,
+  TG_ERR_WEBHOOK_UNAVAILABLE,
+  TG_ERR_MEDIA_TOO_LARGE,
+  TG_ERR_MEDIA_FETCH,
+  TG_ERR_ACCOUNT_UNKNOWN,
+} from './errors.js'
+export type { TelegramConfig, TelegramConfigInput, TelegramAccountConfig } from './telegram-config.js'
+export type { TelegramAccount } from './resolve-accounts.js'
+export type { BotIdentity, TopicAgent } from './map-update.js'
