@@ -91,15 +91,17 @@ describe('fake Telegram: fault injection', () => {
     expect(seen).toEqual(['before the stall', 'during the stall'])
   })
 
-  it('onCall sees each call before it is answered', async () => {
+  it('onCall sees each call before it is answered, onAnswer after', async () => {
     const tg = await start()
     const api = botFor(tg).api
     const seen: string[] = []
-    const stop = tg.onCall((call) => seen.push(`${call.method}:${call.status ?? 'pending'}`))
+    const stopCalls = tg.onCall((call) => seen.push(`call ${call.method}:${call.status ?? 'pending'}`))
+    const stopAnswers = tg.onAnswer((call) => seen.push(`answer ${call.method}:${call.status ?? 'pending'}`))
     await api.getMe()
-    stop()
+    stopCalls()
+    stopAnswers()
     await api.getMe()
-    expect(seen).toEqual(['getMe:pending'])
+    expect(seen).toEqual(['call getMe:pending', 'answer getMe:200'])
     const call = await tg.waitForCall('getMe')
     expect(call.result).toMatchObject({ is_bot: true })
     await expect(tg.waitForCall('sendMessage', { timeoutMs: 100 })).rejects.toThrow(/timed out after 100 ms waiting for a sendMessage call/)

@@ -153,6 +153,11 @@ export interface FakeTelegram {
   waitForCall(method: string, options?: WaitOptions & { readonly where?: (call: RecordedCall) => boolean }): Promise<RecordedCall>
   /** Call `listener` with every call as it arrives (before it is answered). Returns the unsubscribe function. */
   onCall(listener: (call: RecordedCall) => void): () => void
+  /**
+   * Call `listener` with every call once its answer was written to the socket (`status` and `result`
+   * set): e.g. to act right after the bot received a batch of updates. Returns the unsubscribe function.
+   */
+  onAnswer(listener: (call: RecordedCall) => void): () => void
 
   // Faults. `method` is a Bot API method name (any case) or `*` for every method.
   /** The next `times` (default 1) calls of `method` answer this error instead of running. */
@@ -197,6 +202,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT
   const calls: MutableCall[] = []
   const callListeners = new Set<(call: RecordedCall) => void>()
+  const answerListeners = new Set<(call: RecordedCall) => void>()
   const changeListeners = new Set<() => void>()
   const changed = () => {
     for (const listener of changeListeners) listener()
@@ -237,14 +243,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       ...(viaWebhookReply ? { viaWebhookReply } : {}),
     }
     calls.push(call)
-    for (const listener of callListeners) {
+    notify(callListeners, call)
+    return call
+  }
+
+  function notify(listeners: ReadonlySet<(call: RecordedCall) => void>, call: RecordedCall): void {
+    for (const listener of listeners) {
       try {
         listener(call)
       } catch {
         // A test's listener that throws must not break the server.
       }
     }
-    return call
   }
 
   /** Run a method with the injected failure, if any; fills `call.status` and returns the answer. */
@@ -296,6 +306,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const response = await runMethod(found.name, found.method, call, parsed, closed)
     if (faults.takeDrop(found.name, 'after')) return dropCall(call, res)
     sendJson(res, response)
+    notify(answerListeners, call)
   }
 
   function dropCall(call: MutableCall, res: ServerResponse): void {
@@ -440,6 +451,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     onCall: (listener) => {
       callListeners.add(listener)
       return () => callListeners.delete(listener)
+    },
+    onAnswer: (listener) => {
+      answerListeners.add(listener)
+      return () => answerListeners.delete(listener)
     },
 
     failNext: (method, fault, faultOptions = {}) => {
