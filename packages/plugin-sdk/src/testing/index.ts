@@ -17,35 +17,10 @@ export type { ScriptedProvider, ScriptedProviderOptions, ScriptedProviderReply, 
 
 // Fake Telegram Bot API server (packages/plugin-sdk/src/testing/fake-telegram).
 export { startFakeTelegram } from './fake-telegram/start-fake-telegram.js'
-export type { FakeTelegram, FakeTelegramOptions, RecordedCall, RecordedUpload, WaitOptions } from './fake-telegram/start-fake-telegram.js'
+export type { FakeTelegram, FakeTelegramOptions, RecordedCall, WaitOptions } from './fake-telegram/start-fake-telegram.js'
 export type { FakeTelegramFault, FaultTimes, DropOptions } from './fake-telegram/fault-plan.js'
 export type { BotMessage, BotMessageEdit } from './fake-telegram/chat-store.js'
 export type { CallbackAnswer, ChatActionRecord } from './fake-telegram/fake-telegram-state.js'
-export type { StoredFile } from './fake-telegram/file-store.js'
 export type { WebhookDelivery } from './fake-telegram/webhook-sender.js'
-export type {
-  FakeUserOptions,
-  FakeGroupOptions,
-  UserMessageInput,
-  GroupMessageInput,
-  FakeMessageTarget,
-  FakePhotoInput,
-  FakeDocumentInput,
-  PressButtonInput,
-} from './fake-telegram/user-actions.js'
-export type {
-  TgUser,
-  TgBotUser,
-  TgChat,
-  TgMessage,
-  TgMessageEntity,
-  TgUpdate,
-  TgCallbackQuery,
-  TgInlineKeyboardMarkup,
-  TgInlineKeyboardButton,
-  TgPhotoSize,
-  TgDocument,
-  TgFile,
-  TgWebhookInfo,
-  TgApiResponse,
-} from './fake-telegram/telegram-types.js'
+export type { FakeUserOptions, FakeGroupOptions, UserMessageInput, GroupMessageInput, FakeMessageTarget, FakePhotoInput, FakeDocumentInput, PressButtonInput } from './fake-telegram/user-actions.js'
+export type { TgUser, TgBotUser, TgChat, TgMessage, TgUpdate, TgCallbackQuery, TgInlineKeyboardMarkup, TgWebhookInfo } from './fake-telegram/telegram-types.js'

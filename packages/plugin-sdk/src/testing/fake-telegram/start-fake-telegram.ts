@@ -153,6 +153,11 @@ export interface FakeTelegram {
   waitForCall(method: string, options?: WaitOptions & { readonly where?: (call: RecordedCall) => boolean }): Promise<RecordedCall>
   /** Call `listener` with every call as it arrives (before it is answered). Returns the unsubscribe function. */
   onCall(listener: (call: RecordedCall) => void): () => void
+  /**
+   * Call `listener` with every call once its answer was written to the socket (`status` and `result`
+   * set): e.g. to act right after the bot received a batch of updates. Returns the unsubscribe function.
+   */
+  onAnswer(listener: (call: RecordedCall) => void): () => void
 
   // Faults. `method` is a Bot API method name (any case) or `*` for every method.
   /** The next `times` (default 1) calls of `method` answer this error instead of running. */
@@ -197,6 +202,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT
   const calls: MutableCall[] = []
   const callListeners = new Set<(call: RecordedCall) => void>()
+  const answerListeners = new Set<(call: RecordedCall) => void>()
   const changeListeners = new Set<() => void>()
   const changed = () => {
     for (const listener of changeListeners) listener()
@@ -237,14 +243,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       ...(viaWebhookReply ? { viaWebhookReply } : {}),
     }
     calls.push(call)
-    for (const listener of callListeners) {
+    notify(callListeners, call)
+    return call
+  }
+
+  function notify(listeners: ReadonlySet<(call: RecordedCall) => void>, call: RecordedCall): void {
+    for (const listener of listeners) {
       try {
         listener(call)
       } catch {
         // A test's listener that throws must not break the server.
       }
     }
-    return call
   }
 
   /** Run a method with the injected failure, if any; fills `call.status` and returns the answer. */
@@ -270,12 +280,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   async function handle(req: IncomingMessage, res: ServerResponse, closed: AbortSignal): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const fileMatch = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname)
-    if (fileMatch) return serveFile(res, fileMatch[1]!, decodeURIComponent(fileMatch[2]!))
+    if (fileMatch) return serveFile(res, fileMatch[1]!, safeDecode(fileMatch[2]!))
     const match = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname)
     if (!match || (req.method !== 'GET' && req.method !== 'POST')) {
       return void sendJson(res, { ok: false, error_code: 404, description: 'Not Found' })
     }
-    if (decodeURIComponent(match[1]!) !== token) return void sendJson(res, { ok: false, error_code: 401, description: 'Unauthorized' })
+    if (safeDecode(match[1]!) !== token) return void sendJson(res, { ok: false, error_code: 401, description: 'Unauthorized' })
     const found = findMethod(match[2]!)
     if (!found) return void sendJson(res, { ok: false, error_code: 404, description: 'Not Found' })
     let parsed: CallParams
@@ -296,6 +306,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const response = await runMethod(found.name, found.method, call, parsed, closed)
     if (faults.takeDrop(found.name, 'after')) return dropCall(call, res)
     sendJson(res, response)
+    notify(answerListeners, call)
   }
 
   function dropCall(call: MutableCall, res: ServerResponse): void {
@@ -441,6 +452,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       callListeners.add(listener)
       return () => callListeners.delete(listener)
     },
+    onAnswer: (listener) => {
+      answerListeners.add(listener)
+      return () => answerListeners.delete(listener)
+    },
 
     failNext: (method, fault, faultOptions = {}) => {
       faults.fail(method, fault, faultOptions.times ?? 1)
@@ -482,6 +497,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (contentType.startsWith('application/json')) return 'json'
     if (contentType.startsWith('application/x-www-form-urlencoded')) return 'form'
     return 'query'
+  }
+}
+
+/** A percent-decoded path segment; a malformed one stays as it is (and matches nothing). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
   }
 }
 
