@@ -52,7 +52,7 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       const fallback = defaultAccountId(api.config, accounts)
       const runtime = (id: string | undefined) => running.get(id ?? fallback ?? 'default')
       const clock = api.services.resolve(Tokens.Clock)
-      api.channels.register(createTelegramChannel({ accounts, runtime, blocked: (id) => blocked.get(id) }))
+      api.channels.register(createTelegramChannel({ accounts, runtime, blocked: (id) => blocked.get(id), ...(api.config.rateLimit ? { rateLimit: api.config.rateLimit } : {}) }))
       const webhooks = accounts.filter((a) => a.webhook)
       if (webhooks.length > 0) {
         api.http.guard(WEBHOOK_GUARD, createWebhookGuard(() => accounts))

@@ -51,6 +51,17 @@ export const TelegramConfigSchema = z
   .looseObject({
     ...AccountKeys,
     accounts: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an account id of letters, digits, "-" or "_"'), AccountSchema).optional(),
+    /**
+     * Ours: the delivery worker's token buckets for this channel, per replica (Telegram allows about 30
+     * messages a second per bot and one a second per chat). Default 25/s (bursts of 30), 1/s per chat (bursts of 3).
+     */
+    rateLimit: z
+      .strictObject({
+        perSecond: z.number().positive().max(10_000),
+        burst: z.number().int().positive().optional(),
+        perChat: z.strictObject({ perSecond: z.number().positive().max(10_000), burst: z.number().int().positive().optional() }).optional(),
+      })
+      .optional(),
     /** The account used when a send names none (default: `default`, else the first account). */
     defaultAccount: z.string().min(1).optional(),
   })
@@ -77,10 +88,10 @@ export type TelegramConfig = z.output<typeof TelegramConfigSchema>
 export type TelegramConfigInput = z.input<typeof TelegramConfigSchema>
 export type TelegramAccountConfig = z.output<typeof AccountSchema>
 
-const KNOWN_KEYS = new Set([...Object.keys(AccountKeys), 'accounts', 'defaultAccount'])
+const KNOWN_KEYS = new Set([...Object.keys(AccountKeys), 'accounts', 'defaultAccount', 'rateLimit'])
 
 /** Keys of `channels.telegram` (and its accounts) this channel does not implement, as dotted paths. */
 export function unsupportedKeys(config: TelegramConfig): string[] {
-  const own = (o: object, prefix: string) => Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount'))).map((k) => `${prefix}${k}`)
+  const own = (o: object, prefix: string) => Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`)
   return [...own(config, ''), ...Object.entries(config.accounts ?? {}).flatMap(([id, account]) => own(account, `accounts.${id}.`))]
 }
