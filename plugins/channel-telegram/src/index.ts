@@ -6,6 +6,7 @@ import type { TopicAgent } from './map-update.js'
 import { defaultAccountId, readBotToken, resolveAccounts, type TelegramAccount } from './resolve-accounts.js'
 import { callApi, grammySignal } from './telegram-api.js'
 import { sleep, TelegramAccountRuntime } from './telegram-account.js'
+import { TG_ERR_TOKEN_SHARED, TG_ERR_WEBHOOK_PATH_TAKEN } from './errors.js'
 import { createTelegramChannel } from './telegram-channel.js'
 import { TelegramConfigSchema, unsupportedKeys, type TelegramConfig } from './telegram-config.js'
 import { ALLOWED_UPDATES } from './map-update.js'
@@ -70,11 +71,6 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       const now = () => clock.now()
       const ignored = unsupportedKeys(api.config)
       if (ignored.length > 0) api.log.warn({ keys: ignored }, `channels.telegram.${ignored.join(', channels.telegram.')} not supported here and ignored (docs/channels/telegram.md#differences-from-openclaw)`)
-      const paths = new Set<string>()
-      for (const account of accounts) {
-        if (account.webhook && paths.has(account.webhook.path)) throw new Error(`channels.telegram: two accounts share webhookPath ${account.webhook.path}`)
-        if (account.webhook) paths.add(account.webhook.path)
-      }
       // Tokens first: an account without one (or with an unreadable tokenFile) stays blocked, with its
       // error in status, and the others run; when none can run, the plugin fails with the first error.
       const tokens = await Promise.all(accounts.map(async (a): Promise<string | Error> => {
@@ -87,6 +83,24 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
           return err
         }
       }))
+      // One account per bot token, one per webhook path: a later duplicate is blocked the same way.
+      const byToken = new Map<string, string>()
+      const byPath = new Map<string, string>()
+      for (const [i, account] of accounts.entries()) {
+        const token = tokens[i]
+        if (typeof token !== 'string') continue
+        const clash = byToken.get(token.split(':')[0]!) !== undefined
+          ? new TG_ERR_TOKEN_SHARED(account.id, byToken.get(token.split(':')[0]!)!)
+          : account.webhook && byPath.has(account.webhook.path) ? new TG_ERR_WEBHOOK_PATH_TAKEN(account.id, account.webhook.path) : undefined
+        if (clash) {
+          tokens[i] = clash
+          blocked.set(account.id, { message: clash.message, at: now() })
+          api.log.error({ account: account.id, code: clash.code }, clash.message)
+          continue
+        }
+        byToken.set(token.split(':')[0]!, account.id)
+        if (account.webhook) byPath.set(account.webhook.path, account.id)
+      }
       const firstError = tokens.find((t): t is Error => t instanceof Error)
       if (firstError && tokens.every((t) => typeof t !== 'string')) throw firstError
       for (const [i, account] of accounts.entries()) {
@@ -115,9 +129,21 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
           })())
         } else {
           // One poller per bot token across replicas: the singleton is named by the bot id.
-          api.cluster.singleton(`poll:${rt.botId}`, async (signal) => {
-            const done = runPoller(rt, AbortSignal.any([signal, stopping.signal]), { accept: (event) => api.gateway.inbound.accept(event), topicAgent: topicAgentOf(account), log: api.log, now })
-              .catch((err: unknown) => api.log.error({ account: account.id, code: (err as { code?: string }).code }, `telegram poller stopped: ${(err as Error).message}`))
+          api.cluster.singleton(`poll:${rt.botId}`, async (leading) => {
+            const signal = AbortSignal.any([leading, stopping.signal])
+            const deps = { accept: (event: Parameters<typeof api.gateway.inbound.accept>[0]) => api.gateway.inbound.accept(event), topicAgent: topicAgentOf(account), log: api.log, now }
+            // Supervised: a poller that failed unexpectedly is in status and restarts 5 s later.
+            const done = (async () => {
+              while (!signal.aborted) {
+                try {
+                  await runPoller(rt, signal, deps)
+                } catch (err) {
+                  rt.state.failed(`the poller failed: ${(err as Error).message}; restarting in 5s`, now())
+                  api.log.error({ account: account.id, code: (err as { code?: string }).code }, `telegram poller failed: ${(err as Error).message}`)
+                  await sleep(5000, signal)
+                }
+              }
+            })()
             return async () => {
               await done
             }

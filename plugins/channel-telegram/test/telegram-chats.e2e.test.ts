@@ -58,6 +58,11 @@ describe('telegram: several bots', () => {
       expect(gw.status('first')).toMatchObject({ healthy: false, lastError: { message: expect.stringContaining("Telegram account 'first' has no bot token") } })
       await until(() => gw!.status('second')?.healthy && gw!.status('second')?.lastReceiveAt, 10_000, 'second polling')
       await gw.close()
+      // Two accounts on one token: the later one is blocked (one poller per token), the first runs.
+      gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { one: { botToken: other.token, apiRoot: other.apiRoot }, two: { botToken: other.token, apiRoot: other.apiRoot } } } })
+      expect(gw.status('two')).toMatchObject({ healthy: false, lastError: { message: "Telegram account 'two' has the same bot token as account 'one': it is not started" } })
+      await until(() => gw!.status('one')?.lastReceiveAt, 10_000, 'one polling')
+      await gw.close()
       gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { first: {} } } })
       const failed = gw.gateway.plugins.find((p) => p.id === 'channel:telegram')
       expect(failed).toMatchObject({ state: 'failed' })
