@@ -47,6 +47,17 @@ describe('fake Telegram: fault injection', () => {
     await api.getMe()
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(280)
     tg.delay('*', 0)
+
+    // A client that gives up during the delay: the method never runs, the call is `closed`.
+    const user = tg.user()
+    tg.delay('sendMessage', 60_000)
+    const abort = new AbortController()
+    const sending = fetch(tg.url('sendMessage'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: user.id, text: 'never' }), signal: abort.signal }).catch(() => 'aborted')
+    await tg.waitFor(() => tg.callsOf('sendMessage').length === 1)
+    abort.abort()
+    expect(await sending).toBe('aborted')
+    await tg.waitFor(() => tg.callsOf('sendMessage')[0]!.status === 'closed')
+    expect(tg.messagesTo(user.id)).toHaveLength(0)
   })
 
   it('dropConnections cuts the connection before the method runs, or after it took effect', async () => {

@@ -58,8 +58,11 @@ export interface RecordedCall {
   readonly encoding: 'multipart' | 'json' | 'form' | 'query'
   /** Epoch milliseconds at arrival. */
   readonly at: number
-  /** The HTTP status answered (200 or the error code); `dropped` when the connection was cut; unset while in flight. */
-  readonly status?: number | 'dropped'
+  /**
+   * The HTTP status answered (200 or the error code); `dropped` when `dropConnections` cut it;
+   * `closed` when the client went away during a `delay` (the method did not run); unset while in flight.
+   */
+  readonly status?: number | 'dropped' | 'closed'
   /** The error description, when the call failed. */
   readonly description?: string
   /** The answer's `result`, when the call succeeded. */
@@ -301,7 +304,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const delayMs = faults.takeDelay(found.name)
     if (delayMs > 0) {
       await sleep(delayMs, undefined, { signal: closed }).catch(() => undefined)
-      if (closed.aborted) return
+      if (closed.aborted) {
+        // The client gave up while the answer was delayed: the method never ran.
+        call.status = 'closed'
+        changed()
+        return
+      }
     }
     const response = await runMethod(found.name, found.method, call, parsed, closed)
     if (faults.takeDrop(found.name, 'after')) return dropCall(call, res)
