@@ -32,6 +32,12 @@ export const TG_ERR_WEBHOOK_BODY = createError<'TG_ERR_WEBHOOK_BODY', [reason: s
 /** A webhook update arrived before the account knew its bot (getMe pending) or while the gateway stops (answered 503; Telegram sends it again). */
 export const TG_ERR_WEBHOOK_UNAVAILABLE = createError<'TG_ERR_WEBHOOK_UNAVAILABLE', [reason: string]>(
   'TG_ERR_WEBHOOK_UNAVAILABLE', 'Telegram webhook cannot take updates yet: %s', 503)
+/** Two accounts with the same bot token (one poller per token): the later one is not started. */
+export const TG_ERR_TOKEN_SHARED = createError<'TG_ERR_TOKEN_SHARED', [account: string, other: string]>(
+  'TG_ERR_TOKEN_SHARED', "Telegram account '%s' has the same bot token as account '%s': it is not started")
+/** Two webhook accounts with the same `webhookPath`: the later one is not started. */
+export const TG_ERR_WEBHOOK_PATH_TAKEN = createError<'TG_ERR_WEBHOOK_PATH_TAKEN', [account: string, path: string]>(
+  'TG_ERR_WEBHOOK_PATH_TAKEN', "Telegram account '%s': webhookPath %s is another account's: it is not started")
 /** Inbound media over `mediaMaxMb` (or the gateway's `inbound.maxMediaBytes`): not downloaded. */
 export const TG_ERR_MEDIA_TOO_LARGE = createError<'TG_ERR_MEDIA_TOO_LARGE', [size: number, limit: number]>(
   'TG_ERR_MEDIA_TOO_LARGE', 'Telegram file is %d bytes, over the limit of %d')

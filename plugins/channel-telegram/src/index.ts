@@ -1,13 +1,14 @@
 // @openclaw/plugin-channel-telegram: the Telegram channel on grammY. Long polling (one poller per bot
 // token across replicas, through the cluster singleton) or webhook mode; DMs, groups and forum
 // topics; media through getFile; inline keyboards; streamed replies by draft edits. Explicit names only.
-import { definePlugin, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
+import { definePlugin, isCodedError, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
 import type { TopicAgent } from './map-update.js'
 import { defaultAccountId, readBotToken, resolveAccounts, type TelegramAccount } from './resolve-accounts.js'
 import { callApi, grammySignal } from './telegram-api.js'
 import { sleep, TelegramAccountRuntime } from './telegram-account.js'
+import { TG_ERR_TOKEN_SHARED, TG_ERR_WEBHOOK_PATH_TAKEN } from './errors.js'
 import { createTelegramChannel } from './telegram-channel.js'
-import { TelegramConfigSchema, type TelegramConfig } from './telegram-config.js'
+import { TelegramConfigSchema, unsupportedKeys, type TelegramConfig } from './telegram-config.js'
 import { ALLOWED_UPDATES } from './map-update.js'
 import { runPoller } from './telegram-poller.js'
 import { createWebhookGuard, createWebhookRoute, WEBHOOK_GUARD } from './webhook-route.js'
@@ -27,6 +28,8 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
   // Per gateway: the accounts resolved at register, and those started (with their tokens).
   let accounts: TelegramAccount[] = []
   const running = new Map<string, TelegramAccountRuntime>()
+  /** Accounts that could not start (no token, an unreadable tokenFile): their error, for status. */
+  const blocked = new Map<string, { message: string; at: number }>()
   const stopping = new AbortController()
   const background = new Set<Promise<unknown>>()
   const track = (work: Promise<unknown>) => {
@@ -50,7 +53,7 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       const fallback = defaultAccountId(api.config, accounts)
       const runtime = (id: string | undefined) => running.get(id ?? fallback ?? 'default')
       const clock = api.services.resolve(Tokens.Clock)
-      api.channels.register(createTelegramChannel({ accounts, runtime }))
+      api.channels.register(createTelegramChannel({ accounts, runtime, blocked: (id) => blocked.get(id), ...(api.config.rateLimit ? { rateLimit: api.config.rateLimit } : {}) }))
       const webhooks = accounts.filter((a) => a.webhook)
       if (webhooks.length > 0) {
         api.http.guard(WEBHOOK_GUARD, createWebhookGuard(() => accounts))
@@ -66,15 +69,44 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       }
       const clock = api.services.resolve(Tokens.Clock)
       const now = () => clock.now()
-      const paths = new Set<string>()
-      for (const account of accounts) {
-        if (account.webhook && paths.has(account.webhook.path)) throw new Error(`channels.telegram: two accounts share webhookPath ${account.webhook.path}`)
-        if (account.webhook) paths.add(account.webhook.path)
-      }
-      // Tokens first, for every account: a missing or unreadable one fails the plugin with its code.
-      const tokens = await Promise.all(accounts.map((a) => readBotToken(a)))
+      const ignored = unsupportedKeys(api.config)
+      if (ignored.length > 0) api.log.warn({ keys: ignored }, `channels.telegram.${ignored.join(', channels.telegram.')} not supported here and ignored (docs/channels/telegram.md#differences-from-openclaw)`)
+      // Tokens first: an account without one (or with an unreadable tokenFile) stays blocked, with its
+      // error in status, and the others run; when none can run, the plugin fails with the first error.
+      const tokens = await Promise.all(accounts.map(async (a): Promise<string | Error> => {
+        try {
+          return await readBotToken(a)
+        } catch (err) {
+          if (!isCodedError(err)) throw err
+          blocked.set(a.id, { message: err.message, at: now() })
+          api.log.error({ account: a.id, code: err.code }, err.message)
+          return err
+        }
+      }))
+      // One account per bot token, one per webhook path: a later duplicate is blocked the same way.
+      const byToken = new Map<string, string>()
+      const byPath = new Map<string, string>()
       for (const [i, account] of accounts.entries()) {
-        const rt = new TelegramAccountRuntime(account, tokens[i]!, api.log, now)
+        const token = tokens[i]
+        if (typeof token !== 'string') continue
+        const clash = byToken.get(token.split(':')[0]!) !== undefined
+          ? new TG_ERR_TOKEN_SHARED(account.id, byToken.get(token.split(':')[0]!)!)
+          : account.webhook && byPath.has(account.webhook.path) ? new TG_ERR_WEBHOOK_PATH_TAKEN(account.id, account.webhook.path) : undefined
+        if (clash) {
+          tokens[i] = clash
+          blocked.set(account.id, { message: clash.message, at: now() })
+          api.log.error({ account: account.id, code: clash.code }, clash.message)
+          continue
+        }
+        byToken.set(token.split(':')[0]!, account.id)
+        if (account.webhook) byPath.set(account.webhook.path, account.id)
+      }
+      const firstError = tokens.find((t): t is Error => t instanceof Error)
+      if (firstError && tokens.every((t) => typeof t !== 'string')) throw firstError
+      for (const [i, account] of accounts.entries()) {
+        const token = tokens[i]
+        if (typeof token !== 'string') continue
+        const rt = new TelegramAccountRuntime(account, token, api.log, now)
         running.set(account.id, rt)
         if (account.webhook) {
           const webhook = account.webhook
@@ -97,9 +129,21 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
           })())
         } else {
           // One poller per bot token across replicas: the singleton is named by the bot id.
-          api.cluster.singleton(`poll:${rt.botId}`, async (signal) => {
-            const done = runPoller(rt, AbortSignal.any([signal, stopping.signal]), { accept: (event) => api.gateway.inbound.accept(event), topicAgent: topicAgentOf(account), log: api.log, now })
-              .catch((err: unknown) => api.log.error({ account: account.id, code: (err as { code?: string }).code }, `telegram poller stopped: ${(err as Error).message}`))
+          api.cluster.singleton(`poll:${rt.botId}`, async (leading) => {
+            const signal = AbortSignal.any([leading, stopping.signal])
+            const deps = { accept: (event: Parameters<typeof api.gateway.inbound.accept>[0]) => api.gateway.inbound.accept(event), topicAgent: topicAgentOf(account), log: api.log, now }
+            // Supervised: a poller that failed unexpectedly is in status and restarts 5 s later.
+            const done = (async () => {
+              while (!signal.aborted) {
+                try {
+                  await runPoller(rt, signal, deps)
+                } catch (err) {
+                  rt.state.failed(`the poller failed: ${(err as Error).message}; restarting in 5s`, now())
+                  api.log.error({ account: account.id, code: (err as { code?: string }).code }, `telegram poller failed: ${(err as Error).message}`)
+                  await sleep(5000, signal)
+                }
+              }
+            })()
             return async () => {
               await done
             }

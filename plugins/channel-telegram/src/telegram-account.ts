@@ -36,7 +36,7 @@ export class TelegramAccountRuntime {
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
-    this.api = createBotApi(token, settings.apiRoot)
+    this.api = createBotApi(token, settings.apiRoot, settings.polling.timeoutSeconds * 1000 + settings.polling.stallGraceMs)
   }
 
   get id(): string {

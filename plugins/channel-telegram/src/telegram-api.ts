@@ -21,8 +21,9 @@ const RECIPIENT_400 = /chat not found|user not found|peer_id_invalid|group chat 
  * place by `@grammyjs/auto-retry`; longer ones, network errors and 5xx are thrown (the outbox
  * retries them durably, after `retry_after`). `getUpdates` is never retried here: the poller owns it.
  */
-export function createBotApi(token: string, apiRoot: string): Api {
-  const api = new Api(token, { apiRoot, timeoutSeconds: 60 })
+export function createBotApi(token: string, apiRoot: string, longestCallMs = 60_000): Api {
+  // grammY's own deadline stays behind ours (the poller's stall deadline, the 30 s of a send).
+  const api = new Api(token, { apiRoot, timeoutSeconds: Math.max(60, Math.ceil(longestCallMs / 1000) + 5) })
   const retry = autoRetry({ maxDelaySeconds: 5, maxRetryAttempts: 3, rethrowInternalServerErrors: true, rethrowHttpErrors: true })
   api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)))
   return api

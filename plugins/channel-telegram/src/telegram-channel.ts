@@ -13,6 +13,8 @@ import type { TelegramAccountRuntime } from './telegram-account.js'
 const CAPTION_LIMIT = 1024
 /** The Bot API's upload limit for bots. */
 const UPLOAD_LIMIT = 50 * 1024 * 1024
+/** Telegram's limits: about 30 messages a second per bot, about one a second per chat (bursts pass). */
+export const DEFAULT_RATE_LIMIT = { perSecond: 25, burst: 30, perChat: { perSecond: 1, burst: 3 } } as const
 /** A send, edit or chat action gives up after this long (the outbox retries it). */
 const CALL_TIMEOUT_MS = 30_000
 
@@ -54,6 +56,10 @@ export interface TelegramChannelDeps {
   readonly accounts: readonly TelegramAccount[]
   /** A started account by id (`undefined` before start or for an unknown id). */
   readonly runtime: (accountId: string | undefined) => TelegramAccountRuntime | undefined
+  /** The delivery worker's token buckets (`channels.telegram.rateLimit`). */
+  readonly rateLimit?: ChannelCapabilities['rateLimit']
+  /** Why an account could not start (no token…), if it could not. */
+  readonly blocked?: (accountId: string) => { readonly message: string; readonly at: number } | undefined
 }
 
 /**
@@ -76,8 +82,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
     typing: true,
     replyTo: true,
     threads: true,
-    // Telegram's limits: about 30 messages a second per bot, about one a second per chat (bursts pass).
-    rateLimit: { perSecond: 25, burst: 30, perChat: { perSecond: 1, burst: 3 } },
+    rateLimit: deps.rateLimit ?? DEFAULT_RATE_LIMIT,
   }
 
   async function sendText(account: TelegramAccountRuntime, message: OutboundMessage, text: string, extra: Record<string, unknown>, signal: ReturnType<typeof signalOf>): Promise<number> {
@@ -195,6 +200,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
     status() {
       return deps.accounts.map((a) => {
         const state = deps.runtime(a.id)?.state
+        const blocked = deps.blocked?.(a.id)
+        if (blocked) return { accountId: a.id, lastError: blocked }
         return {
           accountId: a.id,
           ...(state?.lastProgressAt !== undefined ? { lastReceiveAt: state.lastProgressAt } : {}),

@@ -42,13 +42,26 @@ const AccountKeys = {
   polling: z.strictObject({ timeoutSeconds: z.number().int().min(0).max(50).default(25), stallGraceMs: z.number().int().min(200).max(120_000).default(10_000) }).optional(),
 } as const
 
-const AccountSchema = z.object(AccountKeys)
+// Loose: OpenClaw's other keys (customCommands, historyLimit, …) are kept so that start-up can name
+// them in a warning (`unsupportedKeys`) instead of dropping them silently.
+const AccountSchema = z.looseObject(AccountKeys)
 
 /** `channels.telegram`: the root is the `default` account and the defaults of named `accounts`. */
 export const TelegramConfigSchema = z
-  .object({
+  .looseObject({
     ...AccountKeys,
     accounts: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an account id of letters, digits, "-" or "_"'), AccountSchema).optional(),
+    /**
+     * Ours: the delivery worker's token buckets for this channel, per replica (Telegram allows about 30
+     * messages a second per bot and one a second per chat). Default 25/s (bursts of 30), 1/s per chat (bursts of 3).
+     */
+    rateLimit: z
+      .strictObject({
+        perSecond: z.number().positive().max(10_000),
+        burst: z.number().int().positive().optional(),
+        perChat: z.strictObject({ perSecond: z.number().positive().max(10_000), burst: z.number().int().positive().optional() }).optional(),
+      })
+      .optional(),
     /** The account used when a send names none (default: `default`, else the first account). */
     defaultAccount: z.string().min(1).optional(),
   })
@@ -74,3 +87,11 @@ export const TelegramConfigSchema = z
 export type TelegramConfig = z.output<typeof TelegramConfigSchema>
 export type TelegramConfigInput = z.input<typeof TelegramConfigSchema>
 export type TelegramAccountConfig = z.output<typeof AccountSchema>
+
+const KNOWN_KEYS = new Set([...Object.keys(AccountKeys), 'accounts', 'defaultAccount', 'rateLimit'])
+
+/** Keys of `channels.telegram` (and its accounts) this channel does not implement, as dotted paths. */
+export function unsupportedKeys(config: TelegramConfig): string[] {
+  const own = (o: object, prefix: string) => Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`)
+  return [...own(config, ''), ...Object.entries(config.accounts ?? {}).flatMap(([id, account]) => own(account, `accounts.${id}.`))]
+}

@@ -58,7 +58,13 @@ export async function runPoller(account: TelegramAccountRuntime, signal: AbortSi
       failures = 0
       account.state.progressed(now())
       for (const update of updates) {
-        const event = mapUpdate(update, { accountId: account.id, bot, topicAgent: deps.topicAgent })
+        let event
+        try {
+          event = mapUpdate(update, { accountId: account.id, bot, topicAgent: deps.topicAgent })
+        } catch (err) {
+          // An update the mapping cannot read is skipped (never a poller stuck on it), and said so.
+          log.error({ account: account.id, updateId: update.update_id, err: (err as Error).message }, 'telegram update could not be read; skipped')
+        }
         if (event) {
           try {
             await deps.accept(event)

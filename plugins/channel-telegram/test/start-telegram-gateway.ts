@@ -40,6 +40,8 @@ export interface StartTelegramGatewayOptions {
   readonly stateDir?: string
   /** Listen on this port (webhook mode needs it before start); default a free one. */
   readonly port?: number
+  /** Keep state in this PostgreSQL database (replicas: `api.cluster` in postgres mode). */
+  readonly databaseUrl?: string
 }
 
 /** A free port on 127.0.0.1 (for a webhook URL that must be known before the gateway starts). */
@@ -69,9 +71,9 @@ export async function startTelegramGateway(options: StartTelegramGatewayOptions 
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } as never })
   const gateway = await createGateway({
     stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'openclaw-telegram-')),
-    ...(options.stateDir ? {} : { store: ':memory:' as const }),
+    ...(options.stateDir || options.databaseUrl ? {} : { store: ':memory:' as const }),
     logger,
-    env: {},
+    env: options.databaseUrl ? { OPENCLAW_DATABASE_URL: options.databaseUrl } : {},
     plugins: [httpServer(), providerOpenAi(), channelTelegram()],
     config: {
       gateway: { port: options.port ?? 0, auth: { mode: 'token', token: GATEWAY_TOKEN } },

@@ -32,6 +32,63 @@ describe('telegram: direct messages', () => {
   })
 })
 
+describe('telegram: reply settings and edits', () => {
+  it('quotes the answered message with replyToMode first, disables link previews with linkPreview false, and runs an edited message', async () => {
+    gw = await startTelegramGateway({ telegram: { replyToMode: 'first', linkPreview: false } })
+    gw.model.reply({ text: 'see https://example.com' }).reply({ text: 'noted the edit' })
+    const ada = gw.tg.user({ firstName: 'Ada' })
+    const asked = gw.tg.sendDm(ada, 'a link please')
+    const [reply] = await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    expect(reply!.replyToMessageId).toBe(asked.message_id)
+    expect(reply!.linkPreviewDisabled).toBe(true)
+    gw.tg.pushUpdate({ edited_message: { ...asked, edit_date: asked.date + 1, text: 'a link, please!' } })
+    await gw.tg.waitForMessages(ada.id, 2, { timeoutMs: 15_000 })
+    expect(JSON.stringify(gw.modelCalls()[1]!.messages.at(-1))).toContain(`(edited message ${asked.message_id}) a link, please!`)
+  })
+})
+
+describe('telegram: several bots', () => {
+  it('runs one poller per account, each answering through its own bot', async () => {
+    const { startFakeTelegram } = await import('@openclaw/plugin-sdk/testing')
+    const other = await startFakeTelegram({ token: '222222222:SECOND-bot-token', botUsername: 'second_bot' })
+    try {
+      // An account without a token stays blocked, with its error in status; the others run. With no
+      // account able to run, the plugin fails, naming the account.
+      gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { first: {}, second: { botToken: other.token, apiRoot: other.apiRoot } } } })
+      expect(gw.status('first')).toMatchObject({ healthy: false, lastError: { message: expect.stringContaining("Telegram account 'first' has no bot token") } })
+      await until(() => gw!.status('second')?.healthy && gw!.status('second')?.lastReceiveAt, 10_000, 'second polling')
+      await gw.close()
+      // Two accounts on one token: the later one is blocked (one poller per token), the first runs.
+      gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { one: { botToken: other.token, apiRoot: other.apiRoot }, two: { botToken: other.token, apiRoot: other.apiRoot } } } })
+      expect(gw.status('two')).toMatchObject({ healthy: false, lastError: { message: "Telegram account 'two' has the same bot token as account 'one': it is not started" } })
+      await until(() => gw!.status('one')?.lastReceiveAt, 10_000, 'one polling')
+      await gw.close()
+      gw = await startTelegramGateway({ telegram: { botToken: undefined, accounts: { first: {} } } })
+      const failed = gw.gateway.plugins.find((p) => p.id === 'channel:telegram')
+      expect(failed).toMatchObject({ state: 'failed' })
+      expect(JSON.stringify(failed!.error)).toContain("Telegram account 'first' has no bot token")
+      await gw.close()
+      gw = await startTelegramGateway({
+        telegram: { botToken: undefined, accounts: { first: { botToken: '123456789:TEST-fake-telegram-token' }, second: { botToken: other.token, apiRoot: other.apiRoot } }, defaultAccount: 'first' },
+      })
+      gw.model.replyWith((request) => ({ text: JSON.stringify(request.body).includes('to the second') ? 'second answers' : 'first answers' }))
+      const ada = gw.tg.user({ id: 6_000_001 })
+      const bo = other.user({ id: 7_000_001 })
+      gw.tg.sendDm(ada, 'to the first')
+      other.sendDm(bo, 'to the second')
+      const [a] = await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+      const [b] = await other.waitForMessages(bo.id, 1, { timeoutMs: 15_000 })
+      expect(a!.plainText).toBe('first answers')
+      expect(b!.plainText).toBe('second answers')
+      expect(gw.gateway.channels.status().filter((s) => s.channel === 'telegram').map((s) => s.accountId)).toEqual(['first', 'second'])
+    } finally {
+      await gw?.close()
+      gw = undefined
+      await other.close()
+    }
+  })
+})
+
 describe('telegram: pairing', () => {
   it('answers an unknown sender with a pairing code through Telegram, runs nothing, and admits them once approved', async () => {
     gw = await startTelegramGateway({ telegram: { dmPolicy: 'pairing', allowFrom: [] } })

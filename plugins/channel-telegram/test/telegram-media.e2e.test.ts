@@ -51,24 +51,27 @@ describe('telegram: media', () => {
     expect(gw.logs.some((l) => l.includes('TG_ERR_MEDIA_TOO_LARGE'))).toBe(true)
   })
 
-  it('sends a document with a caption, and buttons as an inline keyboard whose press comes back to the session', async () => {
+  it('sends a photo with a caption and a document, and buttons as an inline keyboard whose press comes back to the session', async () => {
     gw = await startTelegramGateway()
     const ada = gw.tg.user({ firstName: 'Ada' })
     const doc = Buffer.from('%PDF-1.4\n% a tiny test document\n').toString('base64')
     gw.model
-      .reply({ toolCalls: [{ name: 'message', arguments: { text: 'Your **report**', media: [{ data: doc, name: 'report.pdf' }] } }] })
+      .reply({ toolCalls: [{ name: 'message', arguments: { text: 'Your **report**', media: [{ data: Buffer.from(jpegBytes(512)).toString('base64'), name: 'chart.jpg' }, { data: doc, name: 'report.pdf' }] } }] })
       .reply({ toolCalls: [{ name: 'message', arguments: { text: 'Ship it?', buttons: [[{ text: 'Yes', data: 'ship:yes' }, { text: 'No', data: 'ship:no' }]] } }] })
       .reply({ text: '' })
     gw.tg.sendDm(ada, 'send me the report')
-    const [document, question] = await gw.tg.waitForMessages(ada.id, 2, { timeoutMs: 15_000 })
+    const [photo, document, question] = await gw.tg.waitForMessages(ada.id, 3, { timeoutMs: 15_000 })
+    expect(photo!.kind).toBe('photo')
+    expect(photo!.text).toBe('Your <b>report</b>')
     expect(document!.kind).toBe('document')
-    expect(document!.text).toBe('Your <b>report</b>')
+    expect(document!.text).toBe('')
     expect(document!.file?.bytes.length).toBe(Buffer.from(doc, 'base64').length)
+    expect(document!.file?.fileName).toBe('report.pdf')
     expect(question!.replyMarkup?.inline_keyboard[0]!.map((b) => ('callback_data' in b ? b.callback_data : undefined))).toEqual(['ship:yes', 'ship:no'])
     // The press: answered with answerCallbackQuery, and routed to the same session.
     gw.model.reply({ text: 'shipping' })
     const press = gw.tg.pressButton({ from: ada, message: question!, data: 'ship:yes' })
-    await gw.tg.waitForMessages(ada.id, 3, { timeoutMs: 15_000 })
+    await gw.tg.waitForMessages(ada.id, 4, { timeoutMs: 15_000 })
     await until(() => gw!.tg.callbackAnswers.some((a) => a.callbackQueryId === press.id), 15_000, 'callback answered')
     const last = gw.modelCalls().at(-1)!
     expect(JSON.stringify(last.messages.at(-1))).toContain('(button pressed) ship:yes')
@@ -116,5 +119,19 @@ describe('telegram: long and streamed replies', () => {
     expect(draft!.originalText.length).toBeLessThan(words.length)
     expect(gw.tg.chatActions.filter((a) => a.chatId === ada.id).length).toBeGreaterThanOrEqual(1)
     expect(await gw.gateway.delivery.deadLetters({ channel: 'telegram' })).toEqual([])
+  })
+
+  it('streams by whole paragraphs with streaming block', async () => {
+    gw = await startTelegramGateway({ telegram: { streaming: 'block' }, config: { streaming: { throttleMs: 100 } } })
+    const paragraphs = Array.from({ length: 4 }, (_, p) => Array.from({ length: 10 }, (_, w) => `p${p}w${w}`).join(' '))
+    const text = paragraphs.join('\n\n')
+    gw.model.reply({ text, chunkDelayMs: 30 })
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'paragraphs please')
+    await until(() => gw!.tg.messagesTo(ada.id)[0]?.plainText.includes('p3w9'), 20_000, 'final text')
+    const [draft] = gw.tg.messagesTo(ada.id)
+    const versions = [draft!.originalText, ...draft!.edits.map((e) => e.plainText)]
+    expect(versions.length).toBeGreaterThanOrEqual(2)
+    for (const version of versions) expect(paragraphs.some((_, i) => version.trim() === paragraphs.slice(0, i + 1).join('\n\n'))).toBe(true)
   })
 })

@@ -46,6 +46,16 @@ describe('telegram: send failures', () => {
 })
 
 describe('telegram: polling health', () => {
+  it('reports a token Telegram rejects (401 on getMe) in status, with no trace of the token', async () => {
+    gw = await startTelegramGateway({ telegram: { botToken: '123456789:WRONG-token-value' } })
+    const status = await until(() => (gw!.status()?.lastError ? gw!.status() : undefined), 10_000, 'an error in status')
+    expect(status!.healthy).toBe(false)
+    expect(status!.lastError!.message).toContain("Telegram rejected the bot token of account 'default' (401 Unauthorized)")
+    expect(gw.logs.some((l) => l.includes('TG_ERR_TOKEN_REJECTED'))).toBe(true)
+    expect(gw.logs.filter((l) => l.includes('WRONG-token-value'))).toEqual([])
+    expect(gw.tg.callsOf('getUpdates')).toHaveLength(0)
+  })
+
   it('shows a 409 conflict in status with its cause, then recovers by itself', async () => {
     gw = await startTelegramGateway()
     await until(() => gw!.tg.callsOf('getUpdates').length > 0, 10_000, 'first poll')
@@ -64,6 +74,23 @@ describe('telegram: polling health', () => {
     await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
   })
 
+  it('backs off after dropped getUpdates connections, shows it in status, and loses or repeats nothing', async () => {
+    gw = await startTelegramGateway()
+    await until(() => gw!.tg.callsOf('getUpdates').length > 0, 10_000, 'first poll')
+    gw.tg.dropConnections('getUpdates', { times: 2, when: 'after' })
+    gw.model.replyWith(() => ({ text: 'once' }))
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'first')
+    gw.tg.sendDm(ada, 'second')
+    await until(() => gw!.status()?.lastError?.message.includes('getUpdates failed: network'), 10_000, 'the network error in status')
+    expect(gw.status()!.lastError!.message).toMatch(/retrying in \d/)
+    await gw.tg.waitForMessages(ada.id, 2, { timeoutMs: 20_000 })
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(gw.tg.sentCount(ada.id)).toBe(2)
+    expect(gw.modelCalls()).toHaveLength(2)
+    expect(gw.status()).toMatchObject({ healthy: true })
+  })
+
   it('detects a stalled getUpdates (connection open, no answer) within timeout + grace, and recovers when the server answers again', async () => {
     gw = await startTelegramGateway()
     await until(() => gw!.status()?.lastReceiveAt, 10_000, 'a first completed poll')
@@ -74,8 +101,11 @@ describe('telegram: polling health', () => {
     expect(Date.now() - stalledAt).toBeLessThan(6000)
     expect(['stale', 'error']).toContain(stalled!.state)
     await until(() => gw!.status()?.lastError?.message.includes('stalled'), 10_000, 'the stall named in status')
+    const degraded = await fetch(`${gw.url}/readyz?deep=1`)
+    expect(degraded.status).toBe(503)
     gw.tg.stallGetUpdates(false)
     await until(() => gw!.status()?.healthy, 15_000, 'healthy again')
+    expect((await fetch(`${gw.url}/readyz?deep=1`)).status).toBe(200)
     const ada = gw.tg.user()
     gw.model.reply({ text: 'back' })
     gw.tg.sendDm(ada, 'there?')
@@ -99,7 +129,7 @@ describe('telegram: webhook mode', () => {
     expect(gw.tg.webhookDeliveries.every((d) => d.withSecret && d.status === 200)).toBe(true)
     // Forged updates: wrong secret, no secret.
     const update = { update_id: 999_001, message: { message_id: 1, date: 1, chat: { id: 42, type: 'private', first_name: 'Mallory' }, from: { id: 42, is_bot: false, first_name: 'Mallory' }, text: 'forged' } }
-    for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong' }, {}]) {
+    for (const headers of [{ 'x-telegram-bot-api-secret-token': 'wrong' }, {}] as Record<string, string>[]) {
       const res = await fetch(`${gw.url}/tg/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) })
       expect(res.status).toBe(401)
       expect(await res.json()).toMatchObject({ error: { code: 'TG_ERR_WEBHOOK_SECRET' } })
