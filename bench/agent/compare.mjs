@@ -2,7 +2,8 @@
 // merge base with main, i.e. the code before this branch) and this working tree. The base is checked
 // out with `git worktree add` into a temp dir, installed offline and built there; then both run the
 // same bench script (this tree's run.mjs), alternating, ROUNDS times each, and the medians are compared.
-// Run: pnpm build && node bench/agent/compare.mjs [base-ref]      (ROUNDS=3 TURNS=400 by default)
+// Run: pnpm build && node bench/agent/compare.mjs [base-ref]      (ROUNDS=3 TURNS=400 by default;
+// BASE_DIR=<dir> uses a base already checked out, installed and built there, and keeps it)
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,17 +18,23 @@ const baseRef = process.argv[2] ?? git('merge-base', 'HEAD', 'main')
 const baseSha = git('rev-parse', '--short', baseRef)
 const headSha = git('rev-parse', '--short', 'HEAD')
 
-const baseDir = mkdtempSync(join(tmpdir(), 'oc-bench-base-'))
+// BASE_DIR: a checkout of the base that is already installed and built (kept between runs).
+const keepBase = process.env.BASE_DIR !== undefined
+const baseDir = process.env.BASE_DIR ?? mkdtempSync(join(tmpdir(), 'oc-bench-base-'))
 const sh = (cmd, args, cwd) => {
   const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}`)
 }
 
-console.error(`building the base ${baseSha} in ${baseDir} …`)
-git('worktree', 'add', '--detach', baseDir, baseRef)
+if (!keepBase) {
+  console.error(`building the base ${baseSha} in ${baseDir} …`)
+  git('worktree', 'add', '--detach', baseDir, baseRef)
+}
 try {
-  sh('pnpm', ['install', '--offline', '--frozen-lockfile'], baseDir)
-  sh('pnpm', ['--filter', '@openclaw/plugin-provider-openai...', '--workspace-concurrency=1', 'run', 'build'], baseDir)
+  if (!keepBase) {
+    sh('pnpm', ['install', '--offline', '--frozen-lockfile'], baseDir)
+    sh('pnpm', ['--filter', '@openclaw/plugin-provider-openai...', '--workspace-concurrency=1', 'run', 'build'], baseDir)
+  }
   // The same script on both sides: it awaits the session calls, which also works on a synchronous store.
   const baseScript = join(baseDir, 'bench/agent/run-compare.mjs')
   copyFileSync(join(here, 'run.mjs'), baseScript)
@@ -61,6 +68,8 @@ try {
   const h = (side) => median(results[side].map((r) => r.historyP50))
   console.log(`| – | 200-message history load p50 (ms) | ${h('before').toFixed(3)} | ${h('after').toFixed(3)} | ${pct(h('before'), h('after'))} |`)
 } finally {
-  git('worktree', 'remove', '--force', baseDir)
-  rmSync(baseDir, { recursive: true, force: true })
+  if (!keepBase) {
+    git('worktree', 'remove', '--force', baseDir)
+    rmSync(baseDir, { recursive: true, force: true })
+  }
 }

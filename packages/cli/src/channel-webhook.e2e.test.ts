@@ -142,7 +142,8 @@ describe('webhook channel: replies', () => {
     await new Promise<void>((r) => files.listen(0, '127.0.0.1', () => r()))
     const fileUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/file.png?token=SECRET-TOKEN-123`
     try {
-      gw = await startWebhookGateway()
+      // The gateway fetches outbound media URLs itself; this loopback file server is allowed by name.
+      gw = await startWebhookGateway({ config: { delivery: { media: { allowedHostnames: ['127.0.0.1'] } } } })
       gw.model.reply({ text: 'a tiny image' })
       await postSigned(gw.http, 'main', { from: { id: 'u1' }, text: 'what is this?', attachments: [{ url: fileUrl, mimeType: 'image/png', name: 'file.png' }] })
       await gw.receiver.waitFor(1)
@@ -153,9 +154,11 @@ describe('webhook channel: replies', () => {
       expect(JSON.stringify(history)).not.toContain('SECRET-TOKEN-123')
 
       const send = captureIo()
-      expect(await runCli(cli(gw, 'message', 'send', '--channel', 'webhook', '--target', 'u1', '--media', 'https://example.com/cat.png', '-m', 'a cat'), send.io)).toBe(0)
+      expect(await runCli(cli(gw, 'message', 'send', '--channel', 'webhook', '--target', 'u1', '--media', fileUrl.replace('file.png', 'cat.png'), '-m', 'a cat'), send.io)).toBe(0)
       const replies = await gw.receiver.waitFor(2)
-      expect(replies[1]!.body).toMatchObject({ to: 'u1', text: 'a cat', attachments: [{ url: 'https://example.com/cat.png' }] })
+      // Sent as the bytes the gateway fetched (the token-bearing URL does not go out), type sniffed.
+      expect(replies[1]!.body).toMatchObject({ to: 'u1', text: 'a cat', attachments: [{ kind: 'image', mimeType: 'image/png', name: 'cat.png', data: png.toString('base64') }] })
+      expect(JSON.stringify(replies[1]!.body)).not.toContain('SECRET-TOKEN-123')
     } finally {
       await new Promise<void>((r) => files.close(() => r()))
     }

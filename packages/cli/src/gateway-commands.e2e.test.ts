@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -19,6 +20,10 @@ let outbox: string
 let model: ScriptedModelServer
 let gateway: SpawnedGateway | undefined
 let url: string
+/** Serves the media that `message send --media` names: the gateway fetches it before the channel gets it. */
+let mediaServer: HttpServer
+let mediaBase: string
+const REPORT_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 2)])
 
 /** A channel plugin folder that appends every message it is asked to send to `out`, one JSON line each. */
 function writeFileChannelPlugin(pluginDir: string, out: string): void {
@@ -50,6 +55,9 @@ export default {
 
 beforeAll(async () => {
   model = await createScriptedModelServer()
+  mediaServer = createHttpServer((_req, res) => res.end(REPORT_PNG))
+  await new Promise<void>((resolve) => mediaServer.listen(0, '127.0.0.1', () => resolve()))
+  mediaBase = `http://127.0.0.1:${(mediaServer.address() as AddressInfo).port}`
   dir = mkdtempSync(join(tmpdir(), 'openclaw-cli-rpc-e2e-'))
   outbox = join(dir, 'outbox.jsonl')
   writeFileChannelPlugin(join(dir, 'channel-file'), outbox)
@@ -63,6 +71,7 @@ beforeAll(async () => {
       },
     },
     agents: { defaults: { model: 'openai/scripted-model' } },
+    delivery: { media: { allowedHostnames: ['127.0.0.1'] } },
     plugins: { load: { paths: [join(dir, 'channel-file')] } },
   }))
 
@@ -73,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.kill('SIGTERM')
   await model?.close()
+  await new Promise<void>((resolve) => (mediaServer ? mediaServer.close(() => resolve()) : resolve()))
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
@@ -253,7 +263,7 @@ describe('gateway-backed commands against a running gateway', () => {
     const buttons = '[[{"text":"Yes","data":"y"},{"text":"No","data":"n"}]]'
     const { io, stdout, stderr } = captureIo()
     const code = await runCli(
-      remote('message', 'send', '--channel', 'file', '--target', 'alice', '-m', 'Deploy finished', '--media', 'https://example.com/report.png', '--buttons', buttons, '--card', '{"title":"Deploy"}'),
+      remote('message', 'send', '--channel', 'file', '--target', 'alice', '-m', 'Deploy finished', '--media', `${mediaBase}/report.png`, '--buttons', buttons, '--card', '{"title":"Deploy"}'),
       io,
     )
     expect(stderr()).toBe('')
@@ -265,7 +275,7 @@ describe('gateway-backed commands against a running gateway', () => {
       channel: 'file',
       to: 'alice',
       text: 'Deploy finished',
-      attachments: [{ kind: 'file', url: 'https://example.com/report.png' }],
+      attachments: [{ kind: 'image', mimeType: 'image/png', name: 'report.png', data: REPORT_PNG.toString('base64') }],
       buttons: [[{ text: 'Yes', data: 'y' }, { text: 'No', data: 'n' }]],
       card: { title: 'Deploy' },
     })

@@ -304,6 +304,7 @@ class GatewayKernel implements Gateway {
       {
         maxAttempts: config.delivery.maxAttempts, baseDelayMs: config.delivery.baseDelayMs, maxDelayMs: config.delivery.maxDelayMs,
         concurrency: config.delivery.concurrency, retentionMs: config.delivery.retentionHours * 3_600_000,
+        media: { allowedHostnames: config.delivery.media.allowedHostnames, timeoutMs: config.delivery.media.fetchTimeoutMs },
       },
     )
     this.delivery = {

@@ -28,6 +28,7 @@ export interface StartRpcGatewayOptions {
   readonly plugins?: readonly PluginDefinition<unknown>[]
   readonly agents?: Record<string, unknown>
   readonly session?: Record<string, unknown>
+  readonly delivery?: Record<string, unknown>
   /** More `models.providers` entries, besides the scripted `openai` one. */
   readonly providers?: Record<string, unknown>
 }
@@ -45,6 +46,7 @@ export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Pro
         agents: { defaults: { model: 'openai/scripted-model' }, entries: options.agents ?? {} },
         models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' }, ...options.providers } },
         ...(options.session ? { session: options.session } : {}),
+        ...(options.delivery ? { delivery: options.delivery } : {}),
       },
       plugins: [httpServer(), rpc(), providerOpenAi(), ...(options.plugins ?? [])],
     })

@@ -29,6 +29,7 @@ import type { AgentRuntime, DeliveryOutcome } from '../plugins/plugin-api.js'
 import type { Registry } from '../registry/registry.js'
 import { DEFAULT_AGENT_ID, resolveSessionKey } from '../sessions/session-key.js'
 import type { NewTranscriptEntry, SessionStore } from '../sessions/session-store.js'
+import type { SqlTransaction } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, DeliveryTarget, RunStatus, TurnContext } from '../types/agent.js'
 import type { OutboundMessage } from '../types/messages.js'
 import type { FinishReason, ModelProvider, ModelTool, Usage } from '../types/providers.js'
@@ -333,13 +334,16 @@ export class AgentRunner implements AgentRuntime {
     const { runId, sessionKey, agentId } = request
     const events = new RunEvents()
     const controller = new AbortController()
-    const result = this.deps.turns.run(sessionKey, () => this.#execute({ ...request, events, controller }))
+    // The result is stored under the key in the transaction of the run's last transcript entry when it
+    // can be (one commit fewer per turn); `stored` says it was, so settling does not write it again.
+    const stored = { done: false }
+    const result = this.deps.turns.run(sessionKey, () => this.#execute({ ...request, events, controller, ...(key ? { key, stored } : {}) }))
     const run: ActiveRun = { runId, sessionKey, agentId, events, result, controller }
     this.#runs.add(run)
     const settle = async (final: AgentRunResult | undefined) => {
       if (key) {
         try {
-          if (final) await this.deps.idempotency.finish(key, final)
+          if (final && !stored.done) await this.deps.idempotency.finish(key, final)
           else await this.deps.idempotency.release(key, runId)
         } catch (err) {
           this.deps.log.error({ err, runId }, 'could not store the run result for idempotency')
@@ -446,7 +450,9 @@ export class AgentRunner implements AgentRuntime {
     return { provider, model: modelId, ref: model }
   }
 
-  async #execute(ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController }): Promise<AgentRunResult> {
+  async #execute(
+    ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController; readonly key?: string; readonly stored?: { done: boolean } },
+  ): Promise<AgentRunResult> {
     const { runId, agentId, sessionKey, options, events, controller, streaming, timeoutMs } = ctx
     const { deps } = this
     const started = performance.now()
@@ -471,7 +477,7 @@ export class AgentRunner implements AgentRuntime {
       ...(error ? { error } : {}),
     })
 
-    let result: AgentRunResult
+    let result: AgentRunResult | undefined
     try {
       // Aborted while it waited in the session's queue (its caller went away): it never started, so it
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
@@ -572,7 +578,18 @@ export class AgentRunner implements AgentRuntime {
         }
         history.push({ role: 'assistant', content: turnText, ...(calls.length ? { toolCalls: calls } : {}) })
         if (calls.length === 0) {
-          await deps.sessions.append(sessionKey, [assistant])
+          // The answer, and with it (nothing left to change the result: no delivery to add) the
+          // result under the idempotency key, in one transaction.
+          const final = finish('ok')
+          const { key, stored } = ctx
+          const withResult = key && stored && !options.deliver
+            ? async (tx: SqlTransaction) => {
+              await deps.idempotency.finish(key, final, tx)
+              stored.done = true
+            }
+            : undefined
+          await deps.sessions.append(sessionKey, [assistant], undefined, withResult)
+          result = final
           break
         }
         finishReason = 'tool_calls'
@@ -606,7 +623,7 @@ export class AgentRunner implements AgentRuntime {
         }
         if (turnIndex + 1 >= maxTurns) throw new CORE_ERR_RUN_TURN_LIMIT(maxTurns)
       }
-      result = finish('ok')
+      result ??= finish('ok')
     } catch (err) {
       // A provider that gave up at the run's deadline reports its own timeout; the run timed out.
       if (!controller.signal.aborted && deps.clock.now() >= deadline) controller.abort(new CORE_ERR_RUN_TIMEOUT(timeoutMs))

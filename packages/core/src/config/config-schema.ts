@@ -219,6 +219,15 @@ export const CoreConfigSchema = z.strictObject({
       flushTimeoutMs: timerMs().min(0).default(5000),
       /** May the `message` tool send to another channel than the conversation it answers? */
       crossChannel: z.boolean().default(false),
+      /** Media given by URL is fetched by the gateway before it is sent (size-checked, sniffed, SSRF-guarded). */
+      media: z
+        .strictObject({
+          /** Hosts whose URLs may resolve to private addresses (a media server on the LAN). */
+          allowedHostnames: z.array(z.string().min(1)).default([]),
+          /** For one fetch, redirects and body included; a timeout is retried like a failed send. */
+          fetchTimeoutMs: timerMs().min(100).default(30_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /** Replies streamed to channels that can edit: a draft message updated at most every `throttleMs`. */

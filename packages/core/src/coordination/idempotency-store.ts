@@ -21,8 +21,8 @@ export type IdempotencyClaim =
 export interface IdempotencyStore {
   /** Claim `key` for a run about to start; the claim lasts `leaseMs` unless the run finishes first. */
   claim(run: { readonly key: string; readonly runId: string; readonly sessionKey: string; readonly leaseMs: number }): Promise<IdempotencyClaim>
-  /** Store the run's result under its key. */
-  finish(key: string, result: AgentRunResult): Promise<void>
+  /** Store the run's result under its key; in `tx` when given (it commits with the run's last writes). */
+  finish(key: string, result: AgentRunResult, tx?: SqlQueries): Promise<void>
   /** Give the key up: its run never started (the session's queue was full). */
   release(key: string, runId: string): Promise<void>
   /** The result of a finished run with this key, within the TTL. */
@@ -89,12 +89,12 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     return { status: 'finished', result: JSON.parse(row.result!) as AgentRunResult }
   }
 
-  async finish(key: string, result: AgentRunResult): Promise<void> {
+  async finish(key: string, result: AgentRunResult, tx?: SqlQueries): Promise<void> {
     const now = this.clock.now()
-    await this.db.run(FINISH, [result.status, JSON.stringify(result), now, key, result.runId])
+    await (tx ?? this.db).run(FINISH, [result.status, JSON.stringify(result), now, key, result.runId])
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       this.#lastPrune = now
-      await this.db.run("DELETE FROM core_runs WHERE status <> 'running' AND finished_at <= ?", [now - this.ttlMs])
+      await (tx ?? this.db).run("DELETE FROM core_runs WHERE status <> 'running' AND finished_at <= ?", [now - this.ttlMs])
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js'
 import type { WorkQueue } from '../coordination/work-queue.js'
-import { CORE_ERR_DELIVERY_FAILED } from '../errors/codes.js'
+import { CORE_ERR_DELIVERY_FAILED, CORE_ERR_MEDIA_UNSUPPORTED } from '../errors/codes.js'
 import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
 import type { Logger } from '../logging/logger.js'
 import type { Registry } from '../registry/registry.js'
@@ -10,6 +10,7 @@ import type { DeliveryReceipt, OutboundMessage } from '../types/messages.js'
 import { outcomeOf, type Outbox, type OutboxRow } from './outbox.js'
 import { TokenBucket } from './token-bucket.js'
 import { PollPause } from './poll-pause.js'
+import { fetchRemoteMedia, type RemoteMediaPolicy } from './fetch-remote-media.js'
 
 export interface DeliveryWorkerOptions {
   readonly maxAttempts: number
@@ -19,6 +20,8 @@ export interface DeliveryWorkerOptions {
   readonly retentionMs: number
   /** How often to look for due rows when nothing woke the worker. */
   readonly pollMs?: number
+  /** Fetching media given by URL before the send. */
+  readonly media: RemoteMediaPolicy
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000
@@ -172,7 +175,7 @@ export class DeliveryWorker {
     const attempt = Number(row.attempts) + 1
     const account = row.account_id || 'default'
     try {
-      const sent = await channel.send(message, { attempt, signal: this.#stopping.signal, log: this.log })
+      const sent = await channel.send(await this.#withMediaFetched(message, channel), { attempt, signal: this.#stopping.signal, log: this.log })
       const receipt: DeliveryReceipt = { deliveryKey: row.delivery_key, channel: row.channel, to: row.target, messageId: sent.messageId, deliveredAt: this.clock.now() }
       this.status.sent(row.channel, account, receipt.deliveredAt)
       await this.#finish(row, { state: 'sent', attempts: attempt, receipt: JSON.stringify(receipt), last_error: null })
@@ -192,6 +195,19 @@ export class DeliveryWorker {
       const delay = failure.retryAfterMs ?? backoff
       await this.queue.complete(row.delivery_key, { attempts: attempt, last_error: failure.message, next_attempt_at: this.clock.now() + delay, updated_at: this.clock.now() })
     }
+  }
+
+  /** The message with its media given by URL fetched into bytes (the row keeps the URL: a retry fetches again). */
+  async #withMediaFetched(message: OutboundMessage, channel: ChannelDefinition): Promise<OutboundMessage> {
+    const attachments = message.attachments
+    if (!attachments?.some((a) => a.url !== undefined && a.data === undefined)) return message
+    const media = channel.capabilities?.media
+    if (!media) throw Object.assign(new CORE_ERR_MEDIA_UNSUPPORTED(channel.id, 'it declares no media capability'), { permanent: true })
+    const fetched = await Promise.all(attachments.map((a) =>
+      a.url !== undefined && a.data === undefined
+        ? fetchRemoteMedia({ ...a, url: a.url }, { id: channel.id, kinds: media.kinds, maxBytes: media.maxBytes }, this.options.media, this.#stopping.signal)
+        : a))
+    return { ...message, attachments: fetched }
   }
 
   async #dead(row: OutboxRow, reason: string, attempts = Number(row.attempts)): Promise<void> {

@@ -164,5 +164,7 @@ export const CORE_ERR_MEDIA_UNSUPPORTED = createError<'CORE_ERR_MEDIA_UNSUPPORTE
   'CORE_ERR_MEDIA_UNSUPPORTED', "Channel '%s' cannot send this media: %s", 400)
 export const CORE_ERR_MEDIA_FETCH = createError<'CORE_ERR_MEDIA_FETCH', [source: string, reason: string]>(
   'CORE_ERR_MEDIA_FETCH', 'Media from %s could not be read: %s', 502)
+export const CORE_ERR_MEDIA_URL_BLOCKED = createError<'CORE_ERR_MEDIA_URL_BLOCKED', [url: string, reason: string]>(
+  'CORE_ERR_MEDIA_URL_BLOCKED', "Media URL '%s' is blocked: %s (allow its host in delivery.media.allowedHostnames)", 400)
 export const CORE_ERR_PAIRING_UNKNOWN = createError<'CORE_ERR_PAIRING_UNKNOWN', [channel: string, code: string]>(
   'CORE_ERR_PAIRING_UNKNOWN', "No pending pairing request on channel '%s' has the code '%s' (codes expire after an hour)", 404)

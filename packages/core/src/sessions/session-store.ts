@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js'
-import type { SqlQueries, SqlStore } from '../store/state-store.js'
+import type { SqlQueries, SqlStore, SqlTransaction } from '../store/state-store.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
 
 interface SessionRow {
@@ -91,12 +91,18 @@ export class SessionStore {
   /**
    * Append entries to a transcript atomically, in order. With `create`, the session is created first
    * if it does not exist, in the same transaction (one commit per turn start). True when this call
-   * created the session: its transcript is then exactly `entries`.
+   * created the session: its transcript is then exactly `entries`. `also`: more writes that commit
+   * with the entries or not at all (a run's result under its idempotency key, with its last entry).
    */
-  async append(key: string, entries: readonly NewTranscriptEntry[], create?: { agentId: string; origin?: SessionInfo['origin'] }): Promise<boolean> {
-    if (entries.length === 0 && !create) return false
+  async append(
+    key: string,
+    entries: readonly NewTranscriptEntry[],
+    create?: { agentId: string; origin?: SessionInfo['origin'] },
+    also?: (tx: SqlTransaction) => Promise<void>,
+  ): Promise<boolean> {
+    if (entries.length === 0 && !create && !also) return false
     const now = this.clock.now()
-    if (entries.length === 0) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0, 0)
+    if (entries.length === 0 && !also) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0, 0)
     // Serialised before the transaction: their size (for session.maxTranscriptBytes and
     // maxTotalTranscriptBytes, transcript-limits.ts) is counted in by the same statement that reserves them.
     const rows = entries.map((entry) => {
@@ -105,17 +111,26 @@ export class SessionStore {
     })
     const bytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row.json), 0)
     return this.db.transaction(async (tx) => {
-      const created = create ? await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, entries.length, bytes) : false
+      let created = false
       let seq = 1
-      if (!created) {
-        // Reserve the sequence numbers first: one statement instead of a read and a write.
+      if (rows.length > 0) {
+        // Reserve the sequence numbers first: one statement instead of a read and a write. Only when
+        // the session is not there yet does it take a second one, to create it with the entries counted in.
         const row = await tx.get<{ next_seq: number }>(RESERVE_SEQ, [entries.length, entries.length, bytes, now, key])
-        // No session: it was deleted while a run was still writing to it. Its entries would be rows of
-        // no session, shown by history but beyond reset and delete; they go with the session instead.
-        if (row === undefined) return false
-        seq = row.next_seq - entries.length
-      }
+        if (row !== undefined) seq = row.next_seq - entries.length
+        else if (create) {
+          created = await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, entries.length, bytes)
+          // Created by a concurrent writer in between (another replica): reserve on its row after all.
+          if (!created) seq = (await tx.get<{ next_seq: number }>(RESERVE_SEQ, [entries.length, entries.length, bytes, now, key]))!.next_seq - entries.length
+        } else {
+          // No session: it was deleted while a run was still writing to it. Its entries would be rows of
+          // no session, shown by history but beyond reset and delete; they go with the session instead.
+          if (also) await also(tx)
+          return false
+        }
+      } else if (create) created = await SessionStore.#ensure(tx, now, key, create.agentId, create.origin, 0, 0)
       for (const row of rows) await tx.run(INSERT_ENTRY, [key, seq++, now, row.runId, row.role, row.json])
+      if (also) await also(tx)
       return created
     })
   }
