@@ -19,6 +19,7 @@ export type { ScriptedProvider, ScriptedProviderOptions, ScriptedProviderReply, 
 export { startFakeTelegram } from './fake-telegram/start-fake-telegram.js'
 export type { FakeTelegram, FakeTelegramOptions, RecordedCall, WaitOptions } from './fake-telegram/start-fake-telegram.js'
 export type { FakeTelegramFault, FaultTimes, DropOptions } from './fake-telegram/fault-plan.js'
+export type { FloodLimits } from './fake-telegram/flood-control.js'
 export type { BotMessage, BotMessageEdit } from './fake-telegram/chat-store.js'
 export type { CallbackAnswer, ChatActionRecord } from './fake-telegram/fake-telegram-state.js'
 export type { WebhookDelivery } from './fake-telegram/webhook-sender.js'

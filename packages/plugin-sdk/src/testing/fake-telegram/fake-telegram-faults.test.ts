@@ -47,6 +47,17 @@ describe('fake Telegram: fault injection', () => {
     await api.getMe()
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(280)
     tg.delay('*', 0)
+
+    // A client that gives up during the delay: the method never runs, the call is `closed`.
+    const user = tg.user()
+    tg.delay('sendMessage', 60_000)
+    const abort = new AbortController()
+    const sending = fetch(tg.url('sendMessage'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: user.id, text: 'never' }), signal: abort.signal }).catch(() => 'aborted')
+    await tg.waitFor(() => tg.callsOf('sendMessage').length === 1)
+    abort.abort()
+    expect(await sending).toBe('aborted')
+    await tg.waitFor(() => tg.callsOf('sendMessage')[0]!.status === 'closed')
+    expect(tg.messagesTo(user.id)).toHaveLength(0)
   })
 
   it('dropConnections cuts the connection before the method runs, or after it took effect', async () => {
@@ -105,5 +116,30 @@ describe('fake Telegram: fault injection', () => {
     const call = await tg.waitForCall('getMe')
     expect(call.result).toMatchObject({ is_bot: true })
     await expect(tg.waitForCall('sendMessage', { timeoutMs: 100 })).rejects.toThrow(/timed out after 100 ms waiting for a sendMessage call/)
+  })
+})
+
+describe('fake Telegram: flood limits', () => {
+  it('answers 429 with retry_after beyond the per-chat and global limits, and lets sends through again after it', async () => {
+    const tg = await start({ floodLimits: { perChatPerSecond: 2, perSecond: 3 } })
+    const api = botFor(tg).api
+    const [a, b] = [tg.user(), tg.user()]
+    const outcome = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: GrammyError) => `${error.error_code} ${error.parameters.retry_after ?? ''}`)
+    expect(await outcome(api.sendMessage(a.id, '1'))).toBe('ok')
+    expect(await outcome(api.sendMessage(a.id, '2'))).toBe('ok')
+    expect(await outcome(api.sendMessage(a.id, '3'))).toBe('429 1')
+    expect(await outcome(api.sendMessage(b.id, '1'))).toBe('ok')
+    expect(await outcome(api.sendMessage(b.id, '2'))).toBe('429 1') // the global limit: 3 a second
+    expect(await outcome(api.getMe())).toBe('ok') // not a send
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    expect(await outcome(api.sendMessage(a.id, '3 again'))).toBe('ok')
+    expect(tg.messagesTo(a.id).map((message) => message.text)).toEqual(['1', '2', '3 again'])
+
+    tg.setFloodLimits({ perGroupPerMinute: 1 })
+    const group = tg.group()
+    await api.sendMessage(group.id, 'one')
+    expect(await outcome(api.sendMessage(group.id, 'two'))).toMatch(/^429 (59|60)$/)
+    tg.setFloodLimits(undefined)
+    await api.sendMessage(group.id, 'two')
   })
 })

@@ -7,6 +7,7 @@ import { ChatStore, type BotMessage } from './chat-store.js'
 import type { BotApiMethod, CallbackAnswer, ChatActionRecord, FakeTelegramState } from './fake-telegram-state.js'
 import { faultError, FaultPlan, type DropOptions, type FakeTelegramFault, type FaultTimes } from './fault-plan.js'
 import { FileStore } from './file-store.js'
+import { FloodControl, type FloodLimits } from './flood-control.js'
 import { parseParams, type CallParams } from './parse-params.js'
 import { readRequestBody } from './read-request-body.js'
 import type { TgApiResponse, TgBotUser, TgCallbackQuery, TgChat, TgMessage, TgUpdate, TgUser, TgWebhookInfo } from './telegram-types.js'
@@ -37,6 +38,8 @@ export interface FakeTelegramOptions {
   readonly webhookRetryDelayMs?: number
   /** Webhook mode: how long one delivery may take before it counts as failed. Default 10 s. */
   readonly webhookTimeoutMs?: number
+  /** Emulate Telegram's flood limits (default: none): sends and edits beyond them answer 429 with `retry_after`. */
+  readonly floodLimits?: FloodLimits
 }
 
 /** A file part of a recorded call. */
@@ -58,8 +61,11 @@ export interface RecordedCall {
   readonly encoding: 'multipart' | 'json' | 'form' | 'query'
   /** Epoch milliseconds at arrival. */
   readonly at: number
-  /** The HTTP status answered (200 or the error code); `dropped` when the connection was cut; unset while in flight. */
-  readonly status?: number | 'dropped'
+  /**
+   * The HTTP status answered (200 or the error code); `dropped` when `dropConnections` cut it;
+   * `closed` when the client went away during a `delay` (the method did not run); unset while in flight.
+   */
+  readonly status?: number | 'dropped' | 'closed'
   /** The error description, when the call failed. */
   readonly description?: string
   /** The answer's `result`, when the call succeeded. */
@@ -174,6 +180,8 @@ export interface FakeTelegram {
   stallGetUpdates(stalled: boolean): FakeTelegram
   /** Forget every injected failure, delay and drop (a stall stays until `stallGetUpdates(false)`). */
   clearFaults(): FakeTelegram
+  /** Emulate Telegram's flood limits from now on (`undefined`: none); counting starts afresh. */
+  setFloodLimits(limits: FloodLimits | undefined): FakeTelegram
 
   /** Stop: answer held polls, stop webhook deliveries, close every connection. */
   close(): Promise<void>
@@ -208,6 +216,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     for (const listener of changeListeners) listener()
   }
   const faults = new FaultPlan()
+  const flood = new FloodControl(options.floodLimits)
   const updates = new UpdateQueue()
   const state: FakeTelegramState = {
     bot,
@@ -263,6 +272,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     try {
       const fault = faults.takeFailure(name)
       if (fault) throw faultError(fault)
+      const chatType = typeof parsed.params.chat_id === 'number' ? state.chats.chat(parsed.params.chat_id)?.type : undefined
+      flood.check(name, parsed.params.chat_id, chatType === 'group' || chatType === 'supergroup')
       const result = await method({ params: parsed.params, files: parsed.files, closed }, state)
       response = { ok: true, result }
       call.status = 200
@@ -301,7 +312,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const delayMs = faults.takeDelay(found.name)
     if (delayMs > 0) {
       await sleep(delayMs, undefined, { signal: closed }).catch(() => undefined)
-      if (closed.aborted) return
+      if (closed.aborted) {
+        // The client gave up while the answer was delayed: the method never ran.
+        call.status = 'closed'
+        changed()
+        return
+      }
     }
     const response = await runMethod(found.name, found.method, call, parsed, closed)
     if (faults.takeDrop(found.name, 'after')) return dropCall(call, res)
@@ -476,6 +492,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     clearFaults: () => {
       faults.clear()
+      return tg
+    },
+    setFloodLimits: (limits) => {
+      flood.set(limits)
       return tg
     },
 
