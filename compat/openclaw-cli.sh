@@ -73,6 +73,7 @@ PASS=0
 FAIL=0
 UNEXPECTED=0
 RESULTS=()
+LAST_OUT=""
 
 # run <expected: works|later> <label> <openclaw args...>
 run() {
@@ -81,6 +82,7 @@ run() {
   local out code
   out="$(timeout 90 "$NODE24" "$OPENCLAW_ENTRY" "$@" 2>&1)"
   code=$?
+  LAST_OUT="$out"
   local first
   first="$(printf '%s\n' "$out" | grep -v '^\[postinstall\]' | grep -v '^[[:space:]]*$' | head -3 | cut -c1-160 | paste -sd '|' -)"
   if [ "$code" -eq 0 ]; then
@@ -95,6 +97,18 @@ run() {
   if [ "${VERBOSE:-0}" = "1" ]; then printf '%s\n' "$out"; fi
 }
 
+# expect_output <label> <text>: the last command's output contains <text>.
+expect_output() {
+  if printf '%s' "$LAST_OUT" | grep -qF -- "$2"; then
+    PASS=$((PASS + 1))
+    RESULTS+=("ok    $1")
+  else
+    FAIL=$((FAIL + 1))
+    UNEXPECTED=$((UNEXPECTED + 1))
+    RESULTS+=("FAIL  $1 (no '$2' in the output)")
+  fi
+}
+
 echo "== OpenClaw CLI $OPENCLAW_VERSION against our gateway"
 run works "health" health
 run works "status" status
@@ -105,9 +119,16 @@ run works "system event" system event --text "compat ping" --mode now
 run works "gateway call sessions.list" gateway call sessions.list
 run works "models list" models list
 run works "message send" message send --channel telegram --target 12345 --message "hello from OpenClaw's CLI"
-# The cron issue brings cron.*: until then these are expected to fail.
-run later "cron add" cron add --name compat --every 1h --message "compat check" --session isolated
-run later "cron list" cron list
+# cron.* (issue #14): a job added with OpenClaw's CLI is listed by it, runs, and is removed.
+run works "cron add --json" cron add --name compat-cron --every 1h --message "compat check" --session isolated --json
+JOB_ID="$(printf '%s\n' "$LAST_OUT" | grep -oE '"id": *"[0-9a-f-]{36}"' | head -1 | grep -oE '[0-9a-f-]{36}' || true)"
+run works "cron list --json" cron list --json
+expect_output "cron list --json shows the job" "compat-cron"
+expect_output "cron list --json shows its id" "${JOB_ID:-no job id from cron add}"
+run works "cron status" cron status
+run works "cron run" cron run "${JOB_ID:-missing}"
+run works "cron runs" cron runs --id "${JOB_ID:-missing}"
+run works "cron rm" cron rm "${JOB_ID:-missing}"
 
 echo
 echo "== summary: $PASS worked, $FAIL failed"

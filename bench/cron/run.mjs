@@ -7,8 +7,10 @@
 //      with the 10,000 others in the table: when each fire was claimed (its run row) and when its
 //      payload ran (the system event it queued), minus its scheduled time.
 // Run: pnpm build && pnpm bench:cron   (--quick: shorter idle windows, one start per row)
+//   --baseline <dir>: also measure the lateness with the `openclaw gateway` built in <dir> (another
+//   checkout, say the commit before a change), on a copy of the same seeded store, in the same run.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +18,8 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 
 const QUICK = process.argv.includes('--quick')
+const baselineArg = process.argv.indexOf('--baseline')
+const BASELINE = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined
 const JOBS = Number(process.env.JOBS ?? 10_000)
 const DUE = Number(process.env.DUE ?? 1000)
 const IDLE_MS = Number(process.env.IDLE_MS ?? (QUICK ? 10_000 : 30_000))
@@ -29,6 +33,7 @@ const GATEWAY_NODE_ARGS = (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filte
 
 const root = new URL('../../', import.meta.url)
 const bin = fileURLToPath(new URL('packages/cli/dist/bin.js', root))
+const baselineBin = BASELINE ? join(BASELINE, 'packages/cli/dist/bin.js') : undefined
 const { WebSocket } = createRequire(new URL('plugins/rpc/package.json', root))('ws')
 const Database = createRequire(new URL('packages/core/package.json', root))('better-sqlite3')
 
@@ -39,6 +44,7 @@ const hardLimit = setTimeout(() => {
 hardLimit.unref()
 
 const stateDir = mkdtempSync(join(tmpdir(), 'oc-bench-cron-'))
+const baselineDir = BASELINE ? mkdtempSync(join(tmpdir(), 'oc-bench-cron-baseline-')) : undefined
 const configPath = join(stateDir, 'openclaw.json')
 writeFileSync(configPath, JSON.stringify({
   gateway: { auth: { mode: 'token', token: TOKEN } },
@@ -49,12 +55,12 @@ writeFileSync(configPath, JSON.stringify({
 // ── the gateway process ──────────────────────────────────────────────────────────────────────────
 
 /** Spawn `openclaw gateway`; resolves at its "listening on" line with the time it took. */
-function startGateway() {
+function startGateway(which = { bin, stateDir }) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     const env = { ...process.env }
     for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-    const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, bin, 'gateway', '--port', '0', '--state-dir', stateDir, '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, which.bin, 'gateway', '--port', '0', '--state-dir', which.stateDir, '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stderr.on('data', (chunk) => (err += chunk))
@@ -178,7 +184,7 @@ const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100
  * same instant). Each queues a system event (no model call), so the payload's start is the event's
  * `created_at`. Reads the store (read-only) once every fire is done.
  */
-async function lateness(rpc, spread) {
+async function lateness(rpc, pid, spread, dir = stateDir) {
   const leadMs = 8000
   const base = Math.ceil((Date.now() + leadMs) / 1000) * 1000
   const label = spread ? 'spread' : 'burst'
@@ -193,10 +199,13 @@ async function lateness(rpc, spread) {
   const margin = base - Date.now()
   if (margin < 500) throw new Error(`adding ${DUE} jobs took too long (${margin} ms before the first fire); raise leadMs`)
   const ids = new Set(jobs.map((j) => j.id))
-  const db = new Database(join(stateDir, 'state.db'), { readonly: true, fileMustExist: true })
+  const db = new Database(join(dir, 'state.db'), { readonly: true, fileMustExist: true })
   try {
     const deadline = base + 60_000
     // First look a second after the last fire is due, so this process's queries do not compete with the fires.
+    // The gateway's CPU from just before the fires to when the last one is recorded (claims, payloads, settles).
+    await sleep(base - 300 - Date.now())
+    const cpuBefore = procStat(pid).ticks
     await sleep(base + 2000 - Date.now())
     for (;;) {
       const done = db.prepare(`SELECT COUNT(*) AS n FROM cron_runs WHERE status <> 'running' AND job_id IN (SELECT value FROM json_each(?))`).get(JSON.stringify([...ids])).n
@@ -211,7 +220,8 @@ async function lateness(rpc, spread) {
     const payload = events.map((e) => Number(e.created_at) - scheduled.get(e.source.slice('cron:'.length))).sort((a, b) => a - b)
     const statuses = {}
     for (const r of runs) statuses[r.status] = (statuses[r.status] ?? 0) + 1
-    return { label: spread ? `${DUE} due 1 ms apart` : `${DUE} due at one instant`, runs: runs.length, statuses, claim, payload }
+    const cpuMs = ((procStat(pid).ticks - cpuBefore) / TICKS_PER_S) * 1000
+    return { label: spread ? `${DUE} due 1 ms apart` : `${DUE} due at one instant`, runs: runs.length, statuses, claim, payload, cpuMs }
   } finally {
     db.close()
   }
@@ -259,9 +269,25 @@ try {
   }
   const fullIdle = await idle(child, IDLE_MS)
 
+  // The baseline build on a copy of the same store (10,000 jobs), just before this build.
+  let before = []
+  if (baselineBin) {
+    await stopGateway(child)
+    cpSync(stateDir, baselineDir, { recursive: true })
+    const started = await startGateway({ bin: baselineBin, stateDir: baselineDir })
+    child = started.child
+    await sleep(2000)
+    rpc = await connect(child.url)
+    before = [await lateness(rpc, child.pid, true, baselineDir), await lateness(rpc, child.pid, false, baselineDir)].map((r) => ({ ...r, label: `before: ${r.label}` }))
+    rpc.close()
+    await stopGateway(child)
+    child = (await startGateway()).child
+    await sleep(2000)
+  }
+
   rpc = await connect(child.url)
-  const spread = await lateness(rpc, true)
-  const burst = await lateness(rpc, false)
+  const spread = await lateness(rpc, child.pid, true)
+  const burst = await lateness(rpc, child.pid, false)
   rpc.close()
   await stopGateway(child)
 
@@ -274,17 +300,20 @@ try {
   console.log(`| cron plugin start (ms, from its log) | ${median(emptyCron).toFixed(0).padStart(7)} | ${median(fullCron).toFixed(0).padStart(11)} | re-arm cost: ${(median(fullCron) - median(emptyCron)).toFixed(0)} ms |`)
   console.log(`| idle CPU (% of one core)             | ${emptyIdle.cpuPct.toFixed(2).padStart(7)} | ${fullIdle.cpuPct.toFixed(2).padStart(11)} | < 1 % ${fullIdle.cpuPct < 1 ? 'OK' : 'MISSED'}          |`)
   console.log(`| RSS while idle (MB)                  | ${mb(emptyIdle.rss).padStart(7)} | ${mb(fullIdle.rss).padStart(11)} | (+${mb(fullIdle.rss - emptyIdle.rss)} MB)         |`)
-  console.log(`\nfire lateness with ${JOBS} other jobs in the store (ms after the scheduled time; claim = run row written, payload = system event queued)\n`)
-  console.log('| fires                      | runs | claim p50 | claim p99 | payload p50 | payload p99 | payload max | target p99 < 50 ms |')
-  console.log('|----------------------------|-----:|----------:|----------:|------------:|------------:|------------:|--------------------|')
-  for (const r of [spread, burst]) {
+  console.log(`\nfire lateness with ${JOBS} other jobs in the store (ms after the scheduled time; claim = run row written, payload = system event queued;`)
+  console.log('gateway CPU = CPU time of the gateway process from 300 ms before the fires until all are recorded: the work, whatever the load)\n')
+  console.log('| fires                              | runs | claim p50 | claim p99 | payload p50 | payload p99 | payload max | target p99 < 50 ms | gateway CPU (ms) |')
+  console.log('|------------------------------------|-----:|----------:|----------:|------------:|------------:|------------:|--------------------|-----------------:|')
+  for (const r of [...before, spread, burst]) {
     const p99 = pct(r.payload, 99)
-    console.log(`| ${r.label.padEnd(26)} | ${String(r.runs).padStart(4)} | ${String(pct(r.claim, 50)).padStart(9)} | ${String(pct(r.claim, 99)).padStart(9)} | ${String(pct(r.payload, 50)).padStart(11)} | ${String(p99).padStart(11)} | ${String(r.payload.at(-1)).padStart(11)} | ${(p99 < 50 ? 'OK' : 'MISSED').padEnd(18)} |`)
+    console.log(`| ${r.label.padEnd(34)} | ${String(r.runs).padStart(4)} | ${String(pct(r.claim, 50)).padStart(9)} | ${String(pct(r.claim, 99)).padStart(9)} | ${String(pct(r.payload, 50)).padStart(11)} | ${String(p99).padStart(11)} | ${String(r.payload.at(-1)).padStart(11)} | ${(p99 < 50 ? 'OK' : 'MISSED').padEnd(18)} | ${r.cpuMs.toFixed(0).padStart(16)} |`)
     if (r.statuses.ok !== DUE) console.log(`  (statuses: ${JSON.stringify(r.statuses)})`)
   }
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  if (BASELINE) console.log(`\n"before" rows: the gateway built in ${BASELINE}, on a copy of the same store, measured just before this build's rows`)
   console.log(`\nload average at the end: ${load} (the numbers move with what else runs on the machine)`)
 } finally {
   if (child) await stopGateway(child).catch(() => {})
   rmSync(stateDir, { recursive: true, force: true })
+  if (baselineDir) rmSync(baselineDir, { recursive: true, force: true })
 }

@@ -10,9 +10,11 @@ export default defineConfig({
   sourcemap: true,
   // `openclaw gateway` should be ready fast: loading hundreds of small module files (fastify, zod, ws,
   // the plugins) is most of start-up on Node 20, so the binary bundles its pure-JS dependencies.
-  // better-sqlite3 is native and json-schema-to-typescript is loaded only by `skills types`.
+  // better-sqlite3 and usearch (tools-memory's vector index) are native: bundled, their `bindings`
+  // loader reads `__filename`, which an ES module lacks, and `openclaw gateway` failed at start.
+  // json-schema-to-typescript is loaded only by `skills types`.
   noExternal: [/^@openclaw\//, 'zod', 'commander', 'ws', 'fastify', /^@fastify\//, 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata'],
-  external: ['better-sqlite3', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate'],
+  external: ['better-sqlite3', 'usearch', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate'],
   // The workspace packages from their TypeScript sources (the `source` export condition), not their
   // built files: the core's build carries its own bundled zod, and the plugins' builds import zod, so
   // bundling the built files put two copies of zod in the binary (~20k lines each, parsed at every start).

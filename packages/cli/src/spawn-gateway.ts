@@ -16,9 +16,11 @@ export interface SpawnedGateway {
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
-export async function spawnGateway(options: { stateDir: string; configPath: string; timeoutMs?: number }): Promise<SpawnedGateway> {
+export async function spawnGateway(options: { stateDir: string; configPath: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<SpawnedGateway> {
   const env = { ...process.env }
   for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
+  // Only what the test sets (say OPENCLAW_DATABASE_URL), never what the shell running the tests had.
+  Object.assign(env, options.env)
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', '0', '--state-dir', options.stateDir, '--config', options.configPath], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

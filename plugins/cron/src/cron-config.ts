@@ -24,6 +24,11 @@ export const CronConfigSchema = z.strictObject({
   leaseMs: z.number().int().min(1000).max(DAY).default(60_000),
   /** The ticker wakes at least this often, so a wall-clock jump is noticed within it. */
   maxSleepMs: z.number().int().min(100).max(3_600_000).default(60_000),
+  /**
+   * With replicas on PostgreSQL, the ticker wakes at least this often, so a job added or changed
+   * through another replica fires on time (there, `cron.add` cannot wake the ticker directly).
+   */
+  clusterPollMs: z.number().int().min(100).max(3_600_000).default(1000),
   /** A run without `timeoutSeconds` is stopped after this long (OpenClaw's 60-minute watchdog). */
   defaultTimeoutMs: z.number().int().min(1000).max(7 * DAY).default(3_600_000),
   runRetention: z.strictObject({

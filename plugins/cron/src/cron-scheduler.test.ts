@@ -77,6 +77,19 @@ describe('the ticker on a fake clock', () => {
     expect(rows.every((r) => r.status === 'ok')).toBe(true)
   })
 
+  it('should claim a due fire once through cron.run due, on a gateway whose ticker does not run', async () => {
+    const gw = await start({ enabled: false })
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: MIN, anchorMs: START }))
+    expect(await callMethod(gw, 'cron.run', { id: job.id, mode: 'due' })).toEqual({ ok: true, enqueued: false, reason: 'not-due' })
+    await advance(gw, MIN + 500)
+    expect(await callMethod(gw, 'cron.run', { id: job.id, mode: 'due' })).toMatchObject({ ok: true, enqueued: true, runId: expect.any(String) })
+    // The fire is claimed: asking again does not run it a second time.
+    expect(await callMethod(gw, 'cron.run', { id: job.id, mode: 'due' })).toEqual({ ok: true, enqueued: false, reason: 'not-due' })
+    await expect.poll(async () => (await runs(gw, job.id)).map((r) => [r.status, r.scheduledAtMs, r.manual])).toEqual([['ok', START + MIN, undefined]])
+    expect((await callMethod(gw, 'cron.get', { id: job.id })).state.nextRunAtMs).toBe(START + 2 * MIN)
+    expect(await callMethod(gw, 'cron.status')).toMatchObject({ enabled: false, running: 0 })
+  })
+
   it('should skip fires later than maxLatenessMs under the skip policy, with the reason', async () => {
     const gw = await start()
     const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'every', everyMs: MIN, anchorMs: START }, { missedFires: { policy: 'skip', maxLatenessMs: 5000 } }))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock, Logger } from '@openclaw/plugin-sdk'
 import type { CronJob, CronJobState } from './cron-job.js'
-import type { CronStore, JobRow } from './cron-store.js'
+import type { CronStore, JobAdvance, JobRow, JobSettle, RunClaim, RunFinish, SkippedRecord } from './cron-store.js'
 import { CRON_ERR_FIRE_RACE, CRON_ERR_RUN_INTERRUPTED, CRON_ERR_RUN_TIMEOUT } from './errors.js'
 import { planFire, type SkippedFires } from './plan-fire.js'
 import { settleRun } from './settle-run.js'
@@ -40,7 +40,7 @@ export interface SchedulerOptions {
   readonly leaseMs: number
   /** The ticker never sleeps longer than this, so a wall-clock jump is noticed within it. */
   readonly maxSleepMs: number
-  /** Jobs claimed per transaction. */
+  /** Due jobs claimed per transaction (in a few multi-row statements). */
   readonly batchSize: number
   readonly retention: { readonly maxAgeMs: number; readonly maxRunsPerJob: number; readonly everyMs: number }
   /** The default budget of a run without `timeoutSeconds`. */
@@ -67,11 +67,29 @@ interface Launch {
   readonly manual: boolean
 }
 
+type Tx = Parameters<CronStore['claimRuns']>[0]
+
+/** A finished run waiting for the next settle transaction. */
+interface PendingSettle {
+  readonly jobId: string
+  readonly runId: string
+  readonly manual: boolean
+  readonly outcome: RunOutcome
+  readonly resolve: (next: number | undefined) => void
+  readonly reject: (err: unknown) => void
+}
+
 /**
- * The ticker: sleeps until the earliest due job (at most `maxSleepMs`), claims each due fire in the
- * store under (job, scheduled time) in one transaction per batch, and runs the claimed ones. A fire
- * is claimed (a run row, or a `skipped` row with its reason) before anything happens to it, so two
- * tickers on one database, or a restart racing a tick, never handle one fire twice.
+ * The scheduler of one gateway, in two parts:
+ * - the ticker (`start`/`stop`, run by one replica as a cluster singleton): sleeps until the earliest
+ *   due job (at most `maxSleepMs`), claims the due fires in the store under (job, scheduled time), in
+ *   one transaction of a few multi-row statements per batch, and runs the claimed ones; it also finds
+ *   runs whose holder died (expired leases) and records them as interrupted;
+ * - the runs (`open`/`close`, on every replica): whatever started a run here (a tick, `cron.run`),
+ *   this replica executes it, renews its lease while it goes on, and records its end, with the other
+ *   runs that finished meanwhile, in one transaction.
+ * A fire is claimed (a run row, or a `skipped` row with its reason) before anything happens to it, so
+ * two tickers on one database, or a restart racing a tick, never handle one fire twice.
  */
 export class CronScheduler {
   readonly #deps: SchedulerDeps
@@ -85,35 +103,58 @@ export class CronScheduler {
   /** The earliest wake asked for (by a settled run) since the newest re-arm began reading the store. */
   #wakeFloor = Number.POSITIVE_INFINITY
   #leaseTimer: ClockTimer | undefined
+  #sweepTimer: ClockTimer | undefined
   #ticking: Promise<void> | undefined
   #again = false
+  /** The ticker runs here. */
   #running = false
+  /** Runs may start here (between `open` and `close`). */
+  #open = false
   #lastPruneMs = 0
+  #settleQueue: PendingSettle[] = []
+  #settling: Promise<void> | undefined
 
   constructor(deps: SchedulerDeps, options: SchedulerOptions) {
     this.#deps = deps
     this.#options = options
   }
 
-  /** Interrupt the runs a dead gateway left behind, then start ticking. */
+  /** Let runs start on this replica and renew their leases (every replica, ticker or not). */
+  open(): void {
+    if (this.#open) return
+    this.#open = true
+    this.#scheduleLeaseRenewal()
+  }
+
+  /** Stop the ticker if it runs here, abort the runs going on here, and stop renewing their leases. */
+  async close(): Promise<void> {
+    await this.stop()
+    this.#open = false
+    if (this.#leaseTimer) this.#deps.clock.clearTimeout(this.#leaseTimer)
+    for (const { controller } of this.#inFlight.values()) controller.abort(new CRON_ERR_RUN_INTERRUPTED())
+    await Promise.all([...this.#inFlight.values()].map((r) => r.done))
+    await this.#settling
+  }
+
+  /** Start the ticker here: interrupt the runs a dead gateway left behind, then start ticking. */
   async start(): Promise<void> {
+    this.open()
     this.#running = true
     await this.recoverOrphans(this.#deps.soleOwner)
-    this.#scheduleLeaseRenewal()
+    this.#scheduleOrphanSweep()
     await this.tick()
   }
 
+  /** Stop the ticker here (another replica may take it over); runs going on here go on. */
   async stop(): Promise<void> {
     this.#running = false
     if (this.#timer) this.#deps.clock.clearTimeout(this.#timer)
     this.#armedAtMs = undefined
-    if (this.#leaseTimer) this.#deps.clock.clearTimeout(this.#leaseTimer)
+    if (this.#sweepTimer) this.#deps.clock.clearTimeout(this.#sweepTimer)
     await this.#ticking
-    for (const { controller } of this.#inFlight.values()) controller.abort(new CRON_ERR_RUN_INTERRUPTED())
-    await Promise.all([...this.#inFlight.values()].map((r) => r.done))
   }
 
-  /** Runs of this scheduler still going. */
+  /** Runs going on on this replica. */
   get inFlight(): number {
     return this.#inFlight.size
   }
@@ -181,59 +222,87 @@ export class CronScheduler {
 
   /** Claim one batch of due fires in a transaction, then launch the runs. Returns how many jobs were due. */
   async #fireBatch(): Promise<number> {
-    const { store, clock, owner } = this.#deps
+    const { store, clock } = this.#deps
     const now = clock.now()
-    const launches: Launch[] = []
+    let launches: Launch[] = []
     const due = await store.store.transaction(async (tx) => {
       const rows = await store.dueJobs(tx, now, this.#options.batchSize)
-      for (const row of rows) {
-        const launch = await this.#handleDue(tx, row, now, owner)
-        if (launch) launches.push(launch)
-      }
+      launches = await this.#claimDue(tx, rows, now)
       return rows.length
     })
     for (const launch of launches) this.#launch(launch)
     return due
   }
 
-  async #handleDue(tx: Parameters<CronStore['claimRun']>[0], { job, runningRunId }: JobRow, now: number, owner: string): Promise<Launch | undefined> {
-    const dueAt = job.state.nextRunAtMs!
-    const plan = planFire({
-      schedule: job.schedule,
-      ctx: { jobId: job.id, createdAtMs: job.createdAtMs },
-      dueAtMs: dueAt,
-      nowMs: now,
-      running: runningRunId !== undefined,
-      policy: job.missedFires,
-      graceMs: this.#options.missedFireGraceMs,
-      catchUpDelayMs: this.#options.catchUpDelayMs,
-    })
-    const runId = randomUUID()
-    const fireKey = String(dueAt)
-    if (plan.run) {
-      const claimed = await this.#deps.store.claimRun(tx, { runId, jobId: job.id, fireKey, scheduledAtMs: dueAt, manual: false, startedAtMs: now, owner, leaseUntilMs: now + this.#options.leaseMs })
-      if (!claimed) return this.#skipClaimed(tx, job, dueAt, plan.nextRunAtMs)
+  /**
+   * Decide what happens to each due job's fire (run, skip, catch up later) and write it in a few
+   * multi-row statements: the claims (`INSERT … ON CONFLICT DO NOTHING RETURNING`), the `skipped`
+   * rows, and every job's move to its next fire (a compare-and-set on the fire claimed). A fire
+   * another holder claimed first is not run again. Returns the runs to launch once this commits.
+   */
+  async #claimDue(tx: Tx, rows: readonly JobRow[], now: number): Promise<Launch[]> {
+    const { store, owner, log } = this.#deps
+    const planned = rows.map(({ job, runningRunId }) => ({
+      job,
+      dueAt: job.state.nextRunAtMs!,
+      runId: randomUUID(),
+      plan: planFire({
+        schedule: job.schedule,
+        ctx: { jobId: job.id, createdAtMs: job.createdAtMs },
+        dueAtMs: job.state.nextRunAtMs!,
+        nowMs: now,
+        running: runningRunId !== undefined,
+        policy: job.missedFires,
+        graceMs: this.#options.missedFireGraceMs,
+        catchUpDelayMs: this.#options.catchUpDelayMs,
+      }),
+    }))
+    const claims: RunClaim[] = planned.filter((p) => p.plan.run).map(({ job, dueAt, runId }) => ({
+      runId, jobId: job.id, fireKey: String(dueAt), scheduledAtMs: dueAt, manual: false, startedAtMs: now, owner, leaseUntilMs: now + this.#options.leaseMs,
+    }))
+    const claimed = claims.length > 0 ? await store.claimRuns(tx, claims) : new Set<string>()
+    const skipped: SkippedRecord[] = []
+    const advances: JobAdvance[] = []
+    const launches: Launch[] = []
+    for (const { job, dueAt, runId, plan } of planned) {
+      if (plan.run && !claimed.has(runId)) {
+        // Claimed before (a restart raced a tick): move the job past it without running it again.
+        log.warn({ jobId: job.id, scheduledAtMs: dueAt }, `cron: fire of ${job.id} at ${new Date(dueAt).toISOString()} was already claimed; not running it again`)
+        advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs })
+        continue
+      }
+      let state: CronJobState = job.state
+      if (plan.skipped) {
+        skipped.push({ runId: randomUUID(), jobId: job.id, fireKey: plan.run ? `${dueAt}:skipped` : String(dueAt), skipped: plan.skipped, atMs: now, nextRunAtMs: plan.nextRunAtMs })
+        state = withSkipped(state, plan.skipped)
+      }
+      advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs, ...(state !== job.state ? { state } : {}), ...(plan.run ? { runningRunId: runId, runningAtMs: now } : {}) })
+      if (plan.run) launches.push({ job: { ...job, state: { ...state, ...(plan.nextRunAtMs !== undefined ? { nextRunAtMs: plan.nextRunAtMs } : {}) } }, runId, manual: false })
     }
-    let state: CronJobState = job.state
-    if (plan.skipped) {
-      await this.#deps.store.recordSkipped(tx, { runId: randomUUID(), jobId: job.id, fireKey: plan.run ? `${fireKey}:skipped` : fireKey, skipped: plan.skipped, atMs: now, nextRunAtMs: plan.nextRunAtMs })
-      state = withSkipped(state, plan.skipped)
-    }
-    const advanced = await this.#deps.store.advanceJob(tx, job.id, dueAt, {
-      nextRunAtMs: plan.nextRunAtMs,
-      state,
-      enabled: job.enabled,
-      ...(plan.run ? { runningRunId: runId, runningAtMs: now } : {}),
-    })
-    if (!advanced) throw new CRON_ERR_FIRE_RACE(job.id)
-    return plan.run ? { job: { ...job, state: { ...state, ...(plan.nextRunAtMs !== undefined ? { nextRunAtMs: plan.nextRunAtMs } : {}) } }, runId, manual: false } : undefined
+    if (skipped.length > 0) await store.recordSkippedMany(tx, skipped)
+    const moved = advances.length > 0 ? await store.advanceJobs(tx, advances) : new Set<string>()
+    // Locked rows (PostgreSQL) or the held connection (SQLite): only a bug lets one move meanwhile; undo the batch.
+    const raced = advances.find((a) => !moved.has(a.id))
+    if (raced) throw new CRON_ERR_FIRE_RACE(raced.id)
+    return launches
   }
 
-  /** A fire claimed before (a restart raced a tick): move the job past it without running it again. */
-  async #skipClaimed(tx: Parameters<CronStore['claimRun']>[0], job: CronJob, dueAt: number, next: number | undefined): Promise<undefined> {
-    this.#deps.log.warn({ jobId: job.id, scheduledAtMs: dueAt }, `cron: fire of ${job.id} at ${new Date(dueAt).toISOString()} was already claimed; not running it again`)
-    await this.#deps.store.advanceJob(tx, job.id, dueAt, { nextRunAtMs: next, state: job.state, enabled: job.enabled })
-    return undefined
+  /**
+   * `cron.run` with `mode: "due"`: claim the job's due fire now, on whichever replica was asked, as the
+   * ticker would. `undefined` when it is not due (any more: the ticker may have just claimed it).
+   */
+  async runDue(jobId: string): Promise<string | undefined> {
+    const { store, clock } = this.#deps
+    const now = clock.now()
+    let launches: Launch[] = []
+    await store.store.transaction(async (tx) => {
+      const row = await store.getJob(tx, jobId)
+      const next = row?.job.state.nextRunAtMs
+      if (!row || !row.job.enabled || next === undefined || next > now) return
+      launches = await this.#claimDue(tx, [row], now)
+    })
+    for (const launch of launches) this.#launch(launch)
+    return launches[0]?.runId
   }
 
   /** Run a job now, outside its schedule (`cron.run`); `undefined` when a run of it is still going. */
@@ -254,6 +323,8 @@ export class CronScheduler {
   }
 
   #launch(launch: Launch): void {
+    // A run claimed here is executed here, and its lease renewed here, whether or not the ticker runs here.
+    this.open()
     const controller = new AbortController()
     const done = this.#execute(launch, controller).finally(() => this.#inFlight.delete(launch.runId))
     this.#inFlight.set(launch.runId, { controller, done })
@@ -288,55 +359,109 @@ export class CronScheduler {
   }
 
   /**
-   * Record a finished run and what it does to its job (backoff, auto-disable, one-shot done), in one
-   * transaction. Returns the job's next fire, if it has one and is enabled.
+   * Record a finished run and what it does to its job (backoff, auto-disable, one-shot done). Runs
+   * that finish while a settle transaction is going on wait for the next one, which records them all
+   * together. Resolves with the job's next fire, if it has one and is enabled.
    */
-  async #settle(jobId: string, runId: string, manual: boolean, outcome: RunOutcome): Promise<number | undefined> {
+  #settle(jobId: string, runId: string, manual: boolean, outcome: RunOutcome): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#settleQueue.push({ jobId, runId, manual, outcome, resolve, reject })
+      this.#settling ??= this.#drainSettles()
+    })
+  }
+
+  async #drainSettles(): Promise<void> {
+    // Let the runs that finish in this turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve))
+    while (this.#settleQueue.length > 0) {
+      const batch = this.#settleQueue
+      this.#settleQueue = []
+      try {
+        const results = await this.#settleBatch(batch)
+        batch.forEach((entry, i) => entry.resolve(results[i]))
+      } catch (err) {
+        for (const entry of batch) entry.reject(err)
+      }
+    }
+    this.#settling = undefined
+  }
+
+  /**
+   * One transaction for finished runs: reads their jobs (locked on PostgreSQL) and which of the runs
+   * are still `running`, works out each job's state in order, then writes the run rows, the `skipped`
+   * rows, the deleted one-shots and the jobs in a few multi-row statements. A run that is no longer
+   * `running` (another replica recorded it as interrupted first) changes nothing: a fire ends once.
+   */
+  async #settleBatch(batch: readonly PendingSettle[]): Promise<(number | undefined)[]> {
     const { store, clock } = this.#deps
     const now = clock.now()
-    return store.store.transaction(async (tx): Promise<number | undefined> => {
-      const row = await store.getJob(tx, jobId)
-      if (!row) {
-        await store.finishRun(tx, runId, { ...outcome, endedAtMs: now })
-        return undefined
-      }
-      const { job } = row
-      const settled = settleRun({
-        schedule: job.schedule,
-        ctx: { jobId, createdAtMs: job.createdAtMs },
-        status: outcome.status,
-        endedAtMs: now,
-        consecutiveErrors: job.state.consecutiveErrors ?? 0,
-        nextRunAtMs: job.state.nextRunAtMs,
-        manual,
+    return store.store.transaction(async (tx) => {
+      const jobs = new Map((await store.getJobs(tx, [...new Set(batch.map((e) => e.jobId))].sort())).map((row) => [row.job.id, row]))
+      const starts = await store.runningStarts(tx, batch.map((e) => e.runId))
+      const finishes: (RunFinish & { runId: string })[] = []
+      const skipped: SkippedRecord[] = []
+      const deleted = new Set<string>()
+      const settles = new Map<string, JobSettle>()
+      const results = batch.map(({ jobId, runId, manual, outcome }): number | undefined => {
+        const startedAtMs = starts.get(runId)
+        if (startedAtMs === undefined) return undefined
+        starts.delete(runId)
+        const row = jobs.get(jobId)
+        if (!row) {
+          finishes.push({ runId, ...outcome, endedAtMs: now })
+          return undefined
+        }
+        const { job } = row
+        const settled = settleRun({
+          schedule: job.schedule,
+          ctx: { jobId, createdAtMs: job.createdAtMs },
+          status: outcome.status,
+          endedAtMs: now,
+          consecutiveErrors: job.state.consecutiveErrors ?? 0,
+          nextRunAtMs: job.state.nextRunAtMs,
+          manual,
+          interrupted: outcome.errorReason === 'interrupted',
+        })
+        finishes.push({ runId, ...outcome, endedAtMs: now, ...(settled.nextRunAtMs !== undefined ? { nextRunAtMs: settled.nextRunAtMs } : {}) })
+        let state: CronJobState = {
+          ...job.state,
+          lastRunAtMs: now,
+          lastRunStatus: outcome.status,
+          lastDurationMs: now - startedAtMs,
+          consecutiveErrors: settled.consecutiveErrors,
+          consecutiveSkipped: 0,
+          ...(outcome.delivered !== undefined ? { lastDelivered: outcome.delivered } : {}),
+          lastDeliveryStatus: outcome.deliveryStatus ?? 'not-requested',
+        }
+        if (outcome.status === 'error') state = { ...state, lastError: outcome.error ?? 'error', ...(outcome.errorReason ? { lastErrorReason: outcome.errorReason } : {}) }
+        else {
+          delete state.lastError
+          delete state.lastErrorReason
+        }
+        if (settled.autoDisabledReason) state = { ...state, autoDisabled: { reason: `${settled.autoDisabledReason}; last error: ${outcome.error ?? 'error'}`, atMs: now } }
+        if (settled.skipped && job.state.nextRunAtMs !== undefined) {
+          skipped.push({ runId: randomUUID(), jobId, fireKey: String(job.state.nextRunAtMs), skipped: settled.skipped, atMs: now, nextRunAtMs: settled.nextRunAtMs })
+        }
+        if (settled.disable && !settled.autoDisabledReason && outcome.status === 'ok' && job.deleteAfterRun) {
+          jobs.delete(jobId)
+          settles.delete(jobId)
+          deleted.add(jobId)
+          return undefined
+        }
+        const enabled = settled.disable ? false : job.enabled
+        const nextState: CronJobState = { ...state }
+        if (settled.nextRunAtMs === undefined) delete nextState.nextRunAtMs
+        else nextState.nextRunAtMs = settled.nextRunAtMs
+        // A later run of the same job in this batch settles on top of this one.
+        jobs.set(jobId, { job: { ...job, enabled, state: nextState }, runningRunId: row.runningRunId === runId ? undefined : row.runningRunId })
+        settles.set(jobId, { id: jobId, runId, nextRunAtMs: settled.nextRunAtMs, state, enabled })
+        return enabled ? settled.nextRunAtMs : undefined
       })
-      const startedAtMs = await store.finishRun(tx, runId, { ...outcome, endedAtMs: now, ...(settled.nextRunAtMs !== undefined ? { nextRunAtMs: settled.nextRunAtMs } : {}) })
-      let state: CronJobState = {
-        ...job.state,
-        lastRunAtMs: now,
-        lastRunStatus: outcome.status,
-        lastDurationMs: startedAtMs === undefined ? 0 : now - startedAtMs,
-        consecutiveErrors: settled.consecutiveErrors,
-        consecutiveSkipped: 0,
-        ...(outcome.delivered !== undefined ? { lastDelivered: outcome.delivered } : {}),
-        lastDeliveryStatus: outcome.deliveryStatus ?? 'not-requested',
-      }
-      if (outcome.status === 'error') state = { ...state, lastError: outcome.error ?? 'error', ...(outcome.errorReason ? { lastErrorReason: outcome.errorReason } : {}) }
-      else {
-        delete state.lastError
-        delete state.lastErrorReason
-      }
-      if (settled.autoDisabledReason) state = { ...state, autoDisabled: { reason: `${settled.autoDisabledReason}; last error: ${outcome.error ?? 'error'}`, atMs: now } }
-      if (settled.skipped && job.state.nextRunAtMs !== undefined) {
-        await store.recordSkipped(tx, { runId: randomUUID(), jobId, fireKey: String(job.state.nextRunAtMs), skipped: settled.skipped, atMs: now, nextRunAtMs: settled.nextRunAtMs })
-      }
-      if (settled.disable && !settled.autoDisabledReason && outcome.status === 'ok' && job.deleteAfterRun) {
-        await store.deleteJob(tx, jobId)
-        return undefined
-      }
-      const enabled = settled.disable ? false : job.enabled
-      await store.settleJob(tx, jobId, runId, { nextRunAtMs: settled.nextRunAtMs, state, enabled })
-      return enabled ? settled.nextRunAtMs : undefined
+      if (finishes.length > 0) await store.finishRuns(tx, finishes)
+      if (skipped.length > 0) await store.recordSkippedMany(tx, skipped)
+      if (deleted.size > 0) await store.deleteJobs(tx, [...deleted])
+      if (settles.size > 0) await store.settleJobs(tx, [...settles.values()])
+      return results
     })
   }
 
@@ -346,34 +471,56 @@ export class CronScheduler {
    */
   async recoverOrphans(ownerGone: boolean): Promise<number> {
     const { store, clock, owner } = this.#deps
-    const orphans = await store.orphanedRuns(clock.now(), owner, ownerGone)
-    for (const orphan of orphans) {
-      if (this.#inFlight.has(orphan.runId)) continue
+    const orphans = (await store.orphanedRuns(clock.now(), owner, ownerGone)).filter((orphan) => !this.#inFlight.has(orphan.runId))
+    const settled = orphans.map(async (orphan) => {
       this.#deps.log.warn({ jobId: orphan.jobId, runId: orphan.runId }, `cron: run ${orphan.runId} of ${orphan.jobId} was interrupted (its gateway stopped before it finished); not running it again`)
       const next = await this.#settle(orphan.jobId, orphan.runId, false, { status: 'error', error: new CRON_ERR_RUN_INTERRUPTED().message, errorReason: 'interrupted' })
       if (next !== undefined) this.#wakeBy(next)
-    }
+    })
+    await Promise.all(settled)
     return orphans.length
   }
 
+  /** Every replica renews the leases of the runs it executes, every third of the lease. */
   #scheduleLeaseRenewal(): void {
+    const { clock } = this.#deps
     const every = Math.max(Math.floor(this.#options.leaseMs / 3), 10)
     const renew = async () => {
-      if (!this.#running) return
-      const { store, clock, owner } = this.#deps
+      if (!this.#open) return
+      const { store, owner } = this.#deps
       try {
         await store.renewLeases([...this.#inFlight.keys()], owner, clock.now() + this.#options.leaseMs)
-        if (!this.#deps.soleOwner) await this.recoverOrphans(false)
       } catch (err) {
         this.#deps.log.warn({ err }, 'cron: lease renewal failed')
       }
-      if (this.#running) {
-        this.#leaseTimer = clock.setTimeout(() => void renew(), every)
-        this.#leaseTimer.unref?.()
-      }
+      if (this.#open) arm()
     }
-    this.#leaseTimer = this.#deps.clock.setTimeout(() => void renew(), every)
-    this.#leaseTimer.unref?.()
+    const arm = () => {
+      this.#leaseTimer = clock.setTimeout(() => void renew(), every)
+      this.#leaseTimer.unref?.()
+    }
+    arm()
+  }
+
+  /** The ticker looks for runs whose lease expired (their replica died) as often as leases are renewed. */
+  #scheduleOrphanSweep(): void {
+    if (this.#deps.soleOwner) return
+    const { clock } = this.#deps
+    const every = Math.max(Math.floor(this.#options.leaseMs / 3), 10)
+    const sweep = async () => {
+      if (!this.#running) return
+      try {
+        await this.recoverOrphans(false)
+      } catch (err) {
+        this.#deps.log.warn({ err }, 'cron: looking for interrupted runs failed')
+      }
+      if (this.#running) arm()
+    }
+    const arm = () => {
+      this.#sweepTimer = clock.setTimeout(() => void sweep(), every)
+      this.#sweepTimer.unref?.()
+    }
+    arm()
   }
 
   async #maybePrune(): Promise<void> {

@@ -120,7 +120,9 @@ export class CronService {
   async status(): Promise<{ enabled: boolean; jobs: number; enabledJobs: number; running: number; nextWakeAtMs: number | null }> {
     const counts = await this.deps.store.countJobs()
     const next = await this.deps.store.earliestDue()
-    return { enabled: this.deps.enabled, jobs: counts.total, enabledJobs: counts.enabled, running: this.deps.scheduler.inFlight, nextWakeAtMs: next ?? null }
+    // Runs going on on every replica, not only this one.
+    const running = await this.deps.store.countRunning()
+    return { enabled: this.deps.enabled, jobs: counts.total, enabledJobs: counts.enabled, running, nextWakeAtMs: next ?? null }
   }
 
   /** `cron.run`: `force` runs now; `due` runs only a job that is due. Enqueue only: the run goes on in the background. */
@@ -128,8 +130,9 @@ export class CronService {
     const job = await this.get(id)
     if (mode === 'due' && !(job.enabled && job.state.nextRunAtMs !== undefined && job.state.nextRunAtMs <= this.deps.now())) return { ok: true, enqueued: false, reason: 'not-due' }
     if (mode === 'due') {
-      await this.deps.scheduler.tick()
-      return { ok: true, enqueued: true }
+      // Claimed here, on whichever replica was asked; the ticker (here or elsewhere) would have claimed it too, once.
+      const runId = await this.deps.scheduler.runDue(id)
+      return runId ? { ok: true, enqueued: true, runId } : { ok: true, enqueued: false, reason: 'not-due' }
     }
     const runId = await this.deps.scheduler.runNow(id)
     return runId ? { ok: true, enqueued: true, runId } : { ok: true, enqueued: false, reason: 'already-running' }

@@ -54,6 +54,39 @@ const MIGRATIONS: readonly Migration[] = [
 type Row = Record<string, unknown>
 type Queries = Pick<SqlTransaction, 'run' | 'get' | 'all' | 'dialect'>
 
+/** Rows per multi-row statement: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const ROWS_PER_STATEMENT = 500
+
+type ColumnType = 'text' | 'bigint' | 'integer'
+
+/**
+ * Rows passed as one JSON parameter and read as a table `v` with named, typed columns, for a
+ * multi-row `UPDATE … FROM`: `json_each` on SQLite, `jsonb_to_recordset` on PostgreSQL. (A `VALUES`
+ * list would do on PostgreSQL, but SQLite's planner then scans the whole updated table for each row.)
+ */
+function jsonTable(dialect: Queries['dialect'], columns: Readonly<Record<string, ColumnType>>, rows: readonly (readonly unknown[])[]): { sql: string; param: string } {
+  const names = Object.keys(columns)
+  if (dialect === 'postgres') {
+    return {
+      sql: `jsonb_to_recordset(CAST(? AS jsonb)) AS v(${names.map((name) => `${name} ${columns[name]}`).join(', ')})`,
+      param: JSON.stringify(rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i]])))),
+    }
+  }
+  return { sql: `(SELECT ${names.map((name, i) => `value->>${i} AS ${name}`).join(', ')} FROM json_each(?)) AS v`, param: JSON.stringify(rows) }
+}
+
+/**
+ * SQLite's unary `+`: keeps its planner from driving a multi-row `UPDATE … FROM` by an index on this
+ * column (say `status`, where every running row matches) instead of the primary key of each row given.
+ */
+const unindexed = (q: Queries): string => (q.dialect === 'sqlite' ? '+' : '')
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT))
+  return out
+}
+
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v))
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v))
 
@@ -143,6 +176,64 @@ export interface RunFinish {
   readonly nextRunAtMs?: number
 }
 
+/** A fire (or a manual run) to claim: its run row, keyed by (job, fire key). */
+export interface RunClaim {
+  readonly runId: string
+  readonly jobId: string
+  readonly fireKey: string
+  readonly scheduledAtMs?: number
+  readonly manual: boolean
+  readonly startedAtMs: number
+  readonly owner: string
+  readonly leaseUntilMs: number
+  readonly sessionKey?: string
+}
+
+/** Fires that do not run, as one `skipped` row claimed under `fireKey`. */
+export interface SkippedRecord {
+  readonly runId: string
+  readonly jobId: string
+  readonly fireKey: string
+  readonly skipped: SkippedFires
+  readonly atMs: number
+  readonly nextRunAtMs: number | undefined
+}
+
+/** A due job moved on from the fire at `dueAtMs` (marked running `runningRunId` when it runs). */
+export interface JobAdvance {
+  readonly id: string
+  readonly dueAtMs: number
+  readonly nextRunAtMs: number | undefined
+  readonly runningRunId?: string
+  readonly runningAtMs?: number
+  /** The job's new state; left out when it did not change (most fires). */
+  readonly state?: CronJobState
+}
+
+/** A job's state after its run `runId` finished; clears its running mark. */
+export interface JobSettle {
+  readonly id: string
+  readonly runId: string
+  readonly nextRunAtMs: number | undefined
+  readonly state: CronJobState
+  readonly enabled: boolean
+}
+
+function skippedSummary(skipped: SkippedFires): string {
+  return skipped.count === 1
+    ? `fire at ${new Date(skipped.firstAtMs).toISOString()} skipped: ${skipped.reason}`
+    : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
+}
+
+/** A system event to queue for a session's next heartbeat. */
+export interface SystemEventInput {
+  readonly agentId: string
+  readonly sessionKey: string
+  readonly text: string
+  readonly source: string
+  readonly createdAtMs: number
+}
+
 export interface RunsQuery {
   readonly jobId?: string
   readonly runId?: string
@@ -154,6 +245,8 @@ export interface RunsQuery {
 
 /** The scheduler's tables: jobs, their run history (whose unique (job, fire) key is the fire claim), queued system events. */
 export class CronStore {
+  #pendingEvents: Array<{ event: SystemEventInput; resolve: () => void; reject: (err: unknown) => void }> = []
+
   constructor(readonly store: OwnerStore) {}
 
   migrate(): Promise<void> {
@@ -214,35 +307,16 @@ export class CronStore {
     return { total: Number(row?.total ?? 0), enabled: Number(row?.enabled ?? 0) }
   }
 
-  /** Move a due job on, only if nobody did meanwhile (compare-and-set on its next fire). */
-  async advanceJob(q: Queries, id: string, dueAtMs: number, next: { nextRunAtMs: number | undefined; runningRunId?: string; runningAtMs?: number; state: CronJobState; enabled: boolean }): Promise<boolean> {
-    const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = next.state
-    const result = await q.run(
-      `UPDATE ${JOBS} SET next_run_at = ?, running_run_id = COALESCE(?, running_run_id), running_at = COALESCE(?, running_at), state = ?, enabled = ? WHERE id = ? AND next_run_at = ?`,
-      [next.nextRunAtMs ?? null, next.runningRunId ?? null, next.runningAtMs ?? null, JSON.stringify(rest), next.enabled ? 1 : 0, id, dueAtMs],
-    )
-    return result.changes > 0
-  }
-
   /** Mark a job running a manual run (no claim of a scheduled fire). */
   async markRunning(q: Queries, id: string, runId: string, atMs: number): Promise<boolean> {
     return (await q.run(`UPDATE ${JOBS} SET running_run_id = ?, running_at = ? WHERE id = ? AND running_run_id IS NULL`, [runId, atMs, id])).changes > 0
-  }
-
-  /** Write a job's state after its run, and clear its running mark. */
-  async settleJob(q: Queries, id: string, runId: string, next: { nextRunAtMs: number | undefined; state: CronJobState; enabled: boolean }): Promise<void> {
-    const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = next.state
-    await q.run(
-      `UPDATE ${JOBS} SET next_run_at = ?, state = ?, enabled = ?, running_run_id = NULL, running_at = NULL WHERE id = ? AND (running_run_id = ? OR running_run_id IS NULL)`,
-      [next.nextRunAtMs ?? null, JSON.stringify(rest), next.enabled ? 1 : 0, id, runId],
-    )
   }
 
   /**
    * Claim a fire: insert its run row under (job, fire key). `false` when the fire was claimed
    * before (by another replica, or before a restart): it must not run again.
    */
-  async claimRun(q: Queries, run: { runId: string; jobId: string; fireKey: string; scheduledAtMs?: number; manual: boolean; startedAtMs: number; owner: string; leaseUntilMs: number; sessionKey?: string }): Promise<boolean> {
+  async claimRun(q: Queries, run: RunClaim): Promise<boolean> {
     const row = await q.get(
       `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
        ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
@@ -251,30 +325,126 @@ export class CronStore {
     return row !== undefined
   }
 
-  /** Record fires that do not run as one `skipped` row, claimed under `fireKey` like a run. */
-  async recordSkipped(q: Queries, run: { runId: string; jobId: string; fireKey: string; skipped: SkippedFires; atMs: number; nextRunAtMs: number | undefined }): Promise<boolean> {
-    const { skipped } = run
-    const summary = skipped.count === 1
-      ? `fire at ${new Date(skipped.firstAtMs).toISOString()} skipped: ${skipped.reason}`
-      : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
-    const row = await q.get(
-      `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, status, error_reason, summary, skipped_count, started_at, ended_at, duration_ms, next_run_at)
-       VALUES (?, ?, ?, ?, 'skipped', ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
-      [run.runId, run.jobId, run.fireKey, skipped.firstAtMs, skipped.reason, summary, skipped.count, run.atMs, run.atMs, run.nextRunAtMs ?? null],
-    )
-    return row !== undefined
+  /**
+   * Claim many fires at once (one multi-row INSERT per 500): returns the run ids inserted. A fire
+   * claimed before (another replica, before a restart) is not among them: it must not run again.
+   */
+  async claimRuns(q: Queries, runs: readonly RunClaim[]): Promise<Set<string>> {
+    const claimed = new Set<string>()
+    for (const part of chunks(runs)) {
+      const v = jsonTable(q.dialect, {
+        run_id: 'text', job_id: 'text', fire_key: 'text', scheduled_at: 'bigint', manual: 'integer', started_at: 'bigint', owner: 'text', lease_until: 'bigint', session_key: 'text',
+      }, part.map((run) => [run.runId, run.jobId, run.fireKey, run.scheduledAtMs ?? null, run.manual ? 1 : 0, run.startedAtMs, run.owner, run.leaseUntilMs, run.sessionKey ?? null]))
+      const rows = await q.all<{ run_id: unknown }>(
+        `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, manual, status, started_at, owner, lease_until, session_key)
+         SELECT v.run_id, v.job_id, v.fire_key, v.scheduled_at, v.manual, 'running', v.started_at, v.owner, v.lease_until, v.session_key FROM ${v.sql}
+         WHERE true ON CONFLICT (job_id, fire_key) DO NOTHING RETURNING run_id`,
+        [v.param],
+      )
+      for (const row of rows) claimed.add(String(row.run_id))
+    }
+    return claimed
   }
 
-  /** Finish a running run's row; returns when it started (`undefined`: it was not running any more). */
-  async finishRun(q: Queries, runId: string, finish: RunFinish): Promise<number | undefined> {
-    const row = await q.get<{ started_at: unknown }>(
-      `UPDATE ${RUNS} SET status = ?, ended_at = ?, duration_ms = ? - started_at, error = ?, error_reason = ?, summary = ?, delivered = ?, delivery_status = ?,
-         session_key = COALESCE(?, session_key), model = ?, next_run_at = ?, lease_until = NULL WHERE run_id = ? AND status = 'running' RETURNING started_at`,
-      [finish.status, finish.endedAtMs, finish.endedAtMs, finish.error ?? null, finish.errorReason ?? null, finish.summary ?? null,
-        finish.delivered === undefined ? null : finish.delivered ? 1 : 0, finish.deliveryStatus ?? null, finish.sessionKey ?? null, finish.model ?? null,
-        finish.nextRunAtMs ?? null, runId],
-    )
-    return num(row?.started_at)
+  /** Record fires that do not run, each as one `skipped` row claimed under its `fireKey` like a run; one multi-row INSERT per 500. */
+  async recordSkippedMany(q: Queries, runs: readonly SkippedRecord[]): Promise<void> {
+    for (const part of chunks(runs)) {
+      await q.run(
+        `INSERT INTO ${RUNS} (run_id, job_id, fire_key, scheduled_at, status, error_reason, summary, skipped_count, started_at, ended_at, duration_ms, next_run_at)
+         VALUES ${part.map(() => `(?, ?, ?, ?, 'skipped', ?, ?, ?, ?, ?, 0, ?)`).join(', ')} ON CONFLICT (job_id, fire_key) DO NOTHING`,
+        part.flatMap((run) => [run.runId, run.jobId, run.fireKey, run.skipped.firstAtMs, run.skipped.reason, skippedSummary(run.skipped), run.skipped.count, run.atMs, run.atMs, run.nextRunAtMs ?? null]),
+      )
+    }
+  }
+
+  /**
+   * Move due jobs on, each only if its next fire is still the one claimed (compare-and-set), one
+   * multi-row UPDATE per 500. Returns the ids of those that moved.
+   */
+  async advanceJobs(q: Queries, jobs: readonly JobAdvance[]): Promise<Set<string>> {
+    const moved = new Set<string>()
+    for (const part of chunks(jobs)) {
+      const v = jsonTable(q.dialect, { id: 'text', due_at: 'bigint', next_run_at: 'bigint', running_run_id: 'text', running_at: 'bigint', state: 'text' }, part.map((job) => {
+        let state: string | null = null
+        if (job.state) {
+          const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
+          state = JSON.stringify(rest)
+        }
+        return [job.id, job.dueAtMs, job.nextRunAtMs ?? null, job.runningRunId ?? null, job.runningAtMs ?? null, state]
+      }))
+      const rows = await q.all<{ id: unknown }>(
+        `UPDATE ${JOBS} SET next_run_at = v.next_run_at, running_run_id = COALESCE(v.running_run_id, ${JOBS}.running_run_id), running_at = COALESCE(v.running_at, ${JOBS}.running_at),
+           state = COALESCE(v.state, ${JOBS}.state)
+         FROM ${v.sql} WHERE ${JOBS}.id = v.id AND ${JOBS}.next_run_at = v.due_at RETURNING ${JOBS}.id`,
+        [v.param],
+      )
+      for (const row of rows) moved.add(String(row.id))
+    }
+    return moved
+  }
+
+  /** Jobs by id, locked for this transaction on PostgreSQL (in id order, so two lockers never deadlock). */
+  async getJobs(q: Queries, ids: readonly string[]): Promise<JobRow[]> {
+    const out: JobRow[] = []
+    for (const part of chunks(ids)) {
+      const rows = await q.all<Row>(`SELECT * FROM ${JOBS} WHERE id IN (${part.map(() => '?').join(', ')}) ORDER BY id${q.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, part)
+      out.push(...rows.map(jobFromRow))
+    }
+    return out
+  }
+
+  /** When each of these runs started, for those still `running`. */
+  async runningStarts(q: Queries, runIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>()
+    for (const part of chunks(runIds)) {
+      const rows = await q.all<Row>(`SELECT run_id, started_at FROM ${RUNS} WHERE status = 'running' AND run_id IN (${part.map(() => '?').join(', ')})`, part)
+      for (const row of rows) out.set(String(row.run_id), Number(row.started_at))
+    }
+    return out
+  }
+
+  /** Finish the rows of runs that are still `running`, one multi-row UPDATE per 500. */
+  async finishRuns(q: Queries, finishes: readonly (RunFinish & { runId: string })[]): Promise<void> {
+    for (const part of chunks(finishes)) {
+      const v = jsonTable(q.dialect, {
+        run_id: 'text', status: 'text', ended_at: 'bigint', error: 'text', error_reason: 'text', summary: 'text', delivered: 'integer',
+        delivery_status: 'text', session_key: 'text', model: 'text', next_run_at: 'bigint',
+      }, part.map((f) => [
+        f.runId, f.status, f.endedAtMs, f.error ?? null, f.errorReason ?? null, f.summary ?? null, f.delivered === undefined ? null : f.delivered ? 1 : 0,
+        f.deliveryStatus ?? null, f.sessionKey ?? null, f.model ?? null, f.nextRunAtMs ?? null,
+      ]))
+      await q.run(
+        `UPDATE ${RUNS} SET status = v.status, ended_at = v.ended_at, duration_ms = v.ended_at - ${RUNS}.started_at, error = v.error, error_reason = v.error_reason, summary = v.summary,
+           delivered = v.delivered, delivery_status = v.delivery_status, session_key = COALESCE(v.session_key, ${RUNS}.session_key), model = v.model, next_run_at = v.next_run_at, lease_until = NULL
+         FROM ${v.sql} WHERE ${RUNS}.run_id = v.run_id AND ${unindexed(q)}${RUNS}.status = 'running'`,
+        [v.param],
+      )
+    }
+  }
+
+  /** Write jobs' state after their runs and clear their running marks, one multi-row UPDATE per 500. */
+  async settleJobs(q: Queries, jobs: readonly JobSettle[]): Promise<void> {
+    for (const part of chunks(jobs)) {
+      const v = jsonTable(q.dialect, { id: 'text', run_id: 'text', next_run_at: 'bigint', state: 'text', enabled: 'integer' }, part.map((job) => {
+        const { nextRunAtMs: _n, runningAtMs: _r, ...rest } = job.state
+        return [job.id, job.runId, job.nextRunAtMs ?? null, JSON.stringify(rest), job.enabled ? 1 : 0]
+      }))
+      await q.run(
+        `UPDATE ${JOBS} SET next_run_at = v.next_run_at, state = v.state, enabled = v.enabled, running_run_id = NULL, running_at = NULL
+         FROM ${v.sql} WHERE ${JOBS}.id = v.id AND (${JOBS}.running_run_id = v.run_id OR ${JOBS}.running_run_id IS NULL)`,
+        [v.param],
+      )
+    }
+  }
+
+  async deleteJobs(q: Queries, ids: readonly string[]): Promise<void> {
+    for (const part of chunks(ids)) await q.run(`DELETE FROM ${JOBS} WHERE id IN (${part.map(() => '?').join(', ')})`, part)
+  }
+
+  /** Runs marked `running` in the store, on every replica. */
+  async countRunning(): Promise<number> {
+    const row = await this.store.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${RUNS} WHERE status = 'running'`)
+    return Number(row?.n ?? 0)
   }
 
   async renewLeases(runIds: readonly string[], owner: string, leaseUntilMs: number): Promise<void> {
@@ -323,10 +493,32 @@ export class CronStore {
     return old.changes + extra.changes
   }
 
-  async enqueueEvent(event: { agentId: string; sessionKey: string; text: string; source: string; createdAtMs: number }): Promise<void> {
-    await this.store.run(`INSERT INTO ${EVENTS} (agent_id, session_key, text, source, created_at) VALUES (?, ?, ?, ?, ?)`, [
-      event.agentId, event.sessionKey, event.text, event.source, event.createdAtMs,
-    ])
+  /**
+   * Queue a system event for a session's next heartbeat. Resolves once it is stored. Events queued in
+   * the same turn of the event loop (the system-event payloads of many fires due together) are written
+   * in one multi-row INSERT, in the order they were queued.
+   */
+  enqueueEvent(event: SystemEventInput): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pendingEvents.push({ event, resolve, reject })
+      if (this.#pendingEvents.length === 1) queueMicrotask(() => void this.#writeEvents())
+    })
+  }
+
+  async #writeEvents(): Promise<void> {
+    const batch = this.#pendingEvents
+    this.#pendingEvents = []
+    for (const part of chunks(batch)) {
+      try {
+        await this.store.run(
+          `INSERT INTO ${EVENTS} (agent_id, session_key, text, source, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+          part.flatMap(({ event }) => [event.agentId, event.sessionKey, event.text, event.source, event.createdAtMs]),
+        )
+        for (const entry of part) entry.resolve()
+      } catch (err) {
+        for (const entry of part) entry.reject(err)
+      }
+    }
   }
 
   /** Take (delete and return) the events queued for a session, oldest first. */

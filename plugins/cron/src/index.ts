@@ -48,8 +48,9 @@ export default function cron(): PluginDefinition<CronConfig> {
           missedFireGraceMs: config.missedFireGraceMs,
           catchUpDelayMs: config.catchUpDelayMs,
           leaseMs: config.leaseMs,
-          maxSleepMs: config.maxSleepMs,
-          batchSize: 200,
+          // With replicas, a job added or changed on another replica reaches the ticker by the store alone.
+          maxSleepMs: api.cluster.mode === 'postgres' ? Math.min(config.maxSleepMs, config.clusterPollMs) : config.maxSleepMs,
+          batchSize: 1000,
           defaultTimeoutMs: config.defaultTimeoutMs,
           retention: { maxAgeMs: config.runRetention.maxAgeMs, maxRunsPerJob: config.runRetention.maxRunsPerJob, everyMs: 3_600_000 },
         },
@@ -62,6 +63,8 @@ export default function cron(): PluginDefinition<CronConfig> {
     async start(api) {
       await new CronStore(api.store).migrate()
       await service!.syncHeartbeats()
+      // Runs started here (by the ticker or by `cron.run`) renew their leases here, ticker or not.
+      scheduler!.open()
       if (!api.config.enabled) {
         api.log.warn('cron.enabled is false: jobs are kept but nothing fires (heartbeats included)')
         return
@@ -72,12 +75,13 @@ export default function cron(): PluginDefinition<CronConfig> {
         await scheduler!.start()
         const status = await service!.status()
         api.log.info({ jobs: status.jobs, enabled: status.enabledJobs }, `scheduler started: ${status.enabledJobs} enabled job(s)`)
+        // Losing the lead stops the ticking only: runs going on here finish here.
         return () => scheduler!.stop()
       })
     },
     async stop() {
       await ticker?.stop()
-      await scheduler?.stop()
+      await scheduler?.close()
     },
   })
 }

@@ -36,4 +36,11 @@ describe('settleRun', () => {
     expect(settleRun({ ...base, schedule: at, status: 'ok', nextRunAtMs: undefined })).toMatchObject({ disable: true, nextRunAtMs: undefined })
     expect(settleRun({ ...base, schedule: at, nextRunAtMs: undefined })).toMatchObject({ disable: false, nextRunAtMs: 130 * SEC })
   })
+
+  it('should count an interrupted run as an error without backing off, and not retry an interrupted one-shot', () => {
+    expect(settleRun({ ...base, consecutiveErrors: 2, interrupted: true })).toEqual({ consecutiveErrors: 3, nextRunAtMs: 101 * SEC, disable: false })
+    expect(settleRun({ ...base, consecutiveErrors: 9, interrupted: true })).toMatchObject({ disable: true, autoDisabledReason: 'disabled after 10 consecutive failures' })
+    const at = { kind: 'at', at: new Date(50 * SEC).toISOString() } as const
+    expect(settleRun({ ...base, schedule: at, nextRunAtMs: undefined, interrupted: true })).toEqual({ consecutiveErrors: 1, nextRunAtMs: undefined, disable: true })
+  })
 })

@@ -13,6 +13,12 @@ export interface SettleRunInput {
   readonly nextRunAtMs: number | undefined
   /** The run was asked for by hand (`cron.run`), not by the schedule. */
   readonly manual: boolean
+  /**
+   * The run's gateway died under it (`errorReason: "interrupted"`): an error of the gateway, not of
+   * the job. It counts among the consecutive errors, but a recurring job keeps its next regular fire
+   * (no backoff) and a one-shot is not retried (its payload may have had effects already).
+   */
+  readonly interrupted?: boolean
 }
 
 export interface SettledRun {
@@ -30,7 +36,8 @@ export interface SettledRun {
  * What a finished run does to its job: a success resets the error count; an error backs a recurring
  * job off (30 s, 1 m, 5 m, 15 m, 60 m: its next fire is the first regular one after that wait) and
  * retries a one-shot after the wait; the 10th failure in a row disables the job. A one-shot that
- * succeeded is done. A manual run of a one-shot that still has its fire ahead leaves it armed.
+ * succeeded is done. A manual run of a one-shot that still has its fire ahead leaves it armed. An
+ * interrupted run (its gateway died) is an error without backoff, and a one-shot is not retried.
  */
 export function settleRun(input: SettleRunInput): SettledRun {
   const { schedule, ctx, endedAtMs: end } = input
@@ -42,6 +49,10 @@ export function settleRun(input: SettleRunInput): SettledRun {
   const errors = input.consecutiveErrors + 1
   if (errors >= AUTO_DISABLE_AFTER) {
     return { consecutiveErrors: errors, nextRunAtMs: undefined, disable: true, autoDisabledReason: `disabled after ${errors} consecutive failures` }
+  }
+  if (input.interrupted) {
+    if (oneShot && !(input.manual && input.nextRunAtMs !== undefined)) return { consecutiveErrors: errors, nextRunAtMs: undefined, disable: true }
+    return { consecutiveErrors: errors, nextRunAtMs: input.nextRunAtMs, disable: false }
   }
   const earliest = end + backoffMs(errors)
   if (oneShot) return { consecutiveErrors: errors, nextRunAtMs: input.manual ? input.nextRunAtMs : earliest, disable: false }
