@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
+  // tools-memory, bundled in, starts a worker thread and a child process from files beside its own
+  // module (`new URL('./indexer-worker.js', import.meta.url)`): here, beside the bundle.
+  entry: {
+    index: 'src/index.ts',
+    bin: 'src/bin.ts',
+    'indexer-worker': '../../plugins/tools-memory/src/indexer-worker.ts',
+    'ann-build-process': '../../plugins/tools-memory/src/ann-build-process.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -49,6 +49,7 @@ import { loadSkillsDir } from './skills/skill-loader.js'
 import { LocalCluster } from './cluster/local-cluster.js'
 import { PgCluster } from './cluster/pg-cluster.js'
 import { postgresCoordination } from './cluster/postgres-coordination.js'
+import { pruning, type PruneTask } from './cluster/pruning.js'
 import type { ClusterHost, SingletonStart } from './cluster/cluster.js'
 import { PostgresStateStore } from './store/postgres-state-store.js'
 import { resolveStorage } from './store/resolve-storage.js'
@@ -194,6 +195,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
 }
 
+/** How often the pruning singleton deletes rows past their retention (outbox, inbox, spilled bus events). */
+const PRUNE_EVERY_MS = 10 * 60_000
+/** Spilled bus events are wake-ups: an hour after they were sent, nobody reads them. */
+const BUS_EVENTS_MAX_AGE_MS = 60 * 60_000
+
 /** Route guards the HTTP server implements itself; any other `auth` names a guard a plugin registered. */
 const BUILTIN_GUARDS: ReadonlySet<string> = new Set(['gateway', 'none'])
 
@@ -303,7 +309,7 @@ class GatewayKernel implements Gateway {
       this.#registries.channels, this.hooks, statusBoard, this.#clock, this.log.child({ part: 'delivery' }),
       {
         maxAttempts: config.delivery.maxAttempts, baseDelayMs: config.delivery.baseDelayMs, maxDelayMs: config.delivery.maxDelayMs,
-        concurrency: config.delivery.concurrency, retentionMs: config.delivery.retentionHours * 3_600_000,
+        concurrency: config.delivery.concurrency,
         media: { allowedHostnames: config.delivery.media.allowedHostnames, timeoutMs: config.delivery.media.fetchTimeoutMs },
       },
     )
@@ -519,12 +525,25 @@ class GatewayKernel implements Gateway {
     }
     this.#deliveryWorker.start()
     this.#inboxWorker.start()
+    // On one replica at a time (a cluster singleton): every replica deleting the same rows is wasted work.
+    this.#cluster.singleton('core:prune', pruning(PRUNE_EVERY_MS, this.#pruneTasks(), this.log.child({ part: 'prune' })))
     this.#state = 'started'
     await this.hooks.gatewayStart.promise({ plugins: this.plugins.map((p) => ({ id: p.id, state: p.state })) }).catch((err: unknown) => {
       this.log.error({ err }, 'a gatewayStart tap failed')
     })
     const failed = this.plugins.filter((p) => p.state === 'failed')
     this.log.info({ plugins: this.plugins.length, failed: failed.map((p) => p.id) }, 'gateway started')
+  }
+
+  #pruneTasks(): PruneTask[] {
+    const retentionMs = this.config.delivery.retentionHours * 3_600_000
+    const tasks: PruneTask[] = [
+      { name: 'outbox', run: () => this.#outbox.prune(retentionMs) },
+      { name: 'inbox', run: () => this.#inbox.prune() },
+    ]
+    const cluster = this.#ownedCluster ?? (this.#cluster instanceof PgCluster ? this.#cluster : undefined)
+    if (cluster) tasks.push({ name: 'cluster events', run: () => cluster.bus.prune(BUS_EVENTS_MAX_AGE_MS) })
+    return tasks
   }
 
   stop(): Promise<void> {

@@ -82,6 +82,8 @@ export { createPairingCode, normalisePairingCode, PAIRING_CODE_TTL_MS, PAIRING_M
 export { formatMarkdown } from './delivery/format-markdown.js'
 export { splitText } from './delivery/split-text.js'
 export type { SplitOptions } from './delivery/split-text.js'
+export { isPrivateAddress, publicUrlProblem, shownUrl } from './net/public-address.js'
+export type { ResolveHost } from './net/public-address.js'
 export { TokenBucket } from './delivery/token-bucket.js'
 export type { DeadLetter, OutboxCounts } from './delivery/outbox.js'
 export type { PairingRequest, PairingAsk } from './channels/pairing-store.js'

@@ -23,6 +23,7 @@ describe('@openclaw/plugin-sdk public surface', () => {
   const kit = exportedNames('./testing/index.ts')
   const config = exportedNames('./config/index.ts')
   const channels = exportedNames('./channels/index.ts')
+  const net = exportedNames('./net/index.ts')
 
   it('stays small: well under 80 exports', () => {
     // 74 since Plugin API 2 (CoreErrors, PluginFactory); 76 with wire API adapters (defineModelApi, ModelApi);
@@ -32,8 +33,8 @@ describe('@openclaw/plugin-sdk public surface', () => {
   })
 
   it('is listed in docs/plugin-api.md, name by name, and the docs list nothing else', () => {
-    expect([...main, ...kit, ...config, ...channels].filter((n) => !documented.has(n))).toEqual([])
-    expect([...documented].filter((n) => !main.includes(n!) && !kit.includes(n!) && !config.includes(n!) && !channels.includes(n!))).toEqual([])
+    expect([...main, ...kit, ...config, ...channels, ...net].filter((n) => !documented.has(n))).toEqual([])
+    expect([...documented].filter((n) => ![main, kit, config, channels, net].some((names) => names.includes(n!)))).toEqual([])
   })
 
   it('exports the runtime values it lists', () => {
@@ -45,7 +46,7 @@ describe('@openclaw/plugin-sdk public surface', () => {
 
   it('blocks deep imports through the exports map', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> }
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './channels', './config', './internal/*', './package.json', './testing'])
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './channels', './config', './internal/*', './net', './package.json', './testing'])
     expect(pkg.exports['./internal/*']).toBeNull()
   })
 })

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { checkWebhookTarget, isPrivateAddress } from './webhook-guard.js'
+import { checkWebhookTarget } from './webhook-guard.js'
 
 const publicDns = async () => [{ address: '93.184.216.34', family: 4 }]
 const privateDns = async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }]
 
 describe('webhook SSRF guard', () => {
-  it('should know private, loopback, link-local and mapped addresses', () => {
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) expect(isPrivateAddress(ip), ip).toBe(true)
-    for (const ip of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false)
-  })
-
   it('should refuse a host that resolves to any private address, and IP literals of one', async () => {
     await expect(checkWebhookTarget('https://hooks.example/x', { allowedHostnames: [] }, privateDns as never)).rejects.toMatchObject({ code: 'CRON_ERR_WEBHOOK_BLOCKED' })
     await expect(checkWebhookTarget('http://169.254.169.254/latest/meta-data', { allowedHostnames: [] })).rejects.toMatchObject({ code: 'CRON_ERR_WEBHOOK_BLOCKED' })

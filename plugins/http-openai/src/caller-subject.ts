@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The per-install secret that keys caller subjects (mode 0600, in the state dir). */
@@ -17,25 +17,50 @@ function readKey(path: string): Buffer | undefined {
   }
 }
 
-/** The install's subject key from `<stateDir>/{@link SUBJECT_KEY_FILE}`, created (32 random bytes, 0600) on first use. */
+/**
+ * Write `content` to a private temp file next to `path`, then put it in place: hard-linked only if
+ * `path` does not exist (`replace` false; false when it does), or renamed over it. Either way a
+ * reader never sees the file half-written.
+ */
+function putWhole(path: string, content: string, replace: boolean): boolean {
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' })
+  try {
+    if (replace) renameSync(temp, path)
+    else linkSync(temp, path)
+    return true
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EEXIST') return false
+    throw err
+  } finally {
+    try {
+      unlinkSync(temp)
+    } catch {
+      // Renamed into place: nothing left to remove.
+    }
+  }
+}
+
+/**
+ * The install's subject key from `<stateDir>/{@link SUBJECT_KEY_FILE}`, created (32 random bytes, 0600)
+ * on first use. Replicas sharing a state dir and starting together agree on one key: the file appears
+ * whole (temp file, then a hard link), never empty or half-written, so nobody takes a racing
+ * writer's file for a corrupt one and replaces it (which gave two replicas two keys, and one
+ * idempotency key two runs).
+ */
 export function loadSubjectKey(stateDir: string): Buffer {
   const path = join(stateDir, SUBJECT_KEY_FILE)
   const existing = readKey(path)
   if (existing) return existing
   mkdirSync(stateDir, { recursive: true, mode: 0o700 })
   const key = randomBytes(32)
-  try {
-    writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
-    return key
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'EEXIST') throw err
-    // Another start wrote one first, or the file is corrupt: use or replace it.
-    const raced = readKey(path)
-    if (raced) return raced
-    writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600 })
-    chmodSync(path, 0o600)
-    return key
-  }
+  const content = `${key.toString('hex')}\n`
+  if (putWhole(path, content, false)) return key
+  // Another start wrote one first: use it. A corrupt file is replaced, and the key is what the file holds then.
+  const raced = readKey(path)
+  if (raced) return raced
+  putWhole(path, content, true)
+  return readKey(path) ?? key
 }
 
 /**

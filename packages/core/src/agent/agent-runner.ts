@@ -15,6 +15,7 @@ import {
   CORE_ERR_PROVIDER_UNKNOWN,
   CORE_ERR_RUN_ABORTED,
   CORE_ERR_RUN_INVALID,
+  CORE_ERR_RUN_SUPERSEDED,
   CORE_ERR_RUN_TIMEOUT,
   CORE_ERR_RUN_TURN_LIMIT,
   CORE_ERR_TOOL_RESULT_UNMATCHED,
@@ -28,7 +29,7 @@ import type { Logger } from '../logging/logger.js'
 import type { AgentRuntime, DeliveryOutcome } from '../plugins/plugin-api.js'
 import type { Registry } from '../registry/registry.js'
 import { DEFAULT_AGENT_ID, resolveSessionKey } from '../sessions/session-key.js'
-import type { NewTranscriptEntry, SessionStore } from '../sessions/session-store.js'
+import type { NewTranscriptEntry, RunFence, SessionStore } from '../sessions/session-store.js'
 import type { SqlTransaction } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, DeliveryTarget, RunStatus, TurnContext } from '../types/agent.js'
 import type { OutboundMessage } from '../types/messages.js'
@@ -278,6 +279,8 @@ export class AgentRunner implements AgentRuntime {
     return admitted.then(
       (run) => {
         if (this.#answered.has(run) && this.#runs.byKey(key) === admitted) this.#runs.deleteKey(key)
+        // A run followed on another replica: joined here until it ends, then the store answers (the key is not held forever).
+        if (this.#followed.has(run)) void run.result.catch(() => undefined).finally(() => this.#runs.byKey(key) === admitted && this.#runs.deleteKey(key))
         return { run, joined: this.#followed.has(run) }
       },
       (err: unknown) => {
@@ -336,6 +339,8 @@ export class AgentRunner implements AgentRuntime {
     const controller = new AbortController()
     // The result is stored under the key in the transaction of the run's last transcript entry when it
     // can be (one commit fewer per turn); `stored` says it was, so settling does not write it again.
+    // A keyed run also writes only while it holds its key (its fence): a replica that took the key over
+    // (this one counted as dead) is then sure that what this run wrote is all gone before it runs the turn again.
     const stored = { done: false }
     const result = this.deps.turns.run(sessionKey, () => this.#execute({ ...request, events, controller, ...(key ? { key, stored } : {}) }))
     const run: ActiveRun = { runId, sessionKey, agentId, events, result, controller }
@@ -454,6 +459,7 @@ export class AgentRunner implements AgentRuntime {
     ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController; readonly key?: string; readonly stored?: { done: boolean } },
   ): Promise<AgentRunResult> {
     const { runId, agentId, sessionKey, options, events, controller, streaming, timeoutMs } = ctx
+    const fence: RunFence | undefined = ctx.key ? { idempotencyKey: ctx.key, runId } : undefined
     const { deps } = this
     const started = performance.now()
     const settings = this.#settings(agentId)
@@ -478,6 +484,8 @@ export class AgentRunner implements AgentRuntime {
     })
 
     let result: AgentRunResult | undefined
+    /** Another replica took this run's key over (counting this one as dead): it writes and delivers nothing more. */
+    let superseded = false
     try {
       // Aborted while it waited in the session's queue (its caller went away): it never started, so it
       // writes nothing but the abort note; its message would reach the model unanswered otherwise.
@@ -502,7 +510,7 @@ export class AgentRunner implements AgentRuntime {
       if (options.message.trim() !== '' || options.attachments?.length) {
         incoming.push({ role: 'user', runId, text: options.message, ...(options.attachments?.length ? { attachments: options.attachments } : {}) })
       }
-      const created = await deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) })
+      const created = await deps.sessions.append(sessionKey, incoming, { agentId, ...(options.origin ? { origin: options.origin } : {}) }, { fence })
 
       // Tools and skills for this turn.
       const turn: TurnContext = { runId, agentId, sessionKey, message: options.message }
@@ -588,7 +596,7 @@ export class AgentRunner implements AgentRuntime {
               stored.done = true
             }
             : undefined
-          await deps.sessions.append(sessionKey, [assistant], undefined, withResult)
+          await deps.sessions.append(sessionKey, [assistant], undefined, { fence, also: withResult })
           result = final
           break
         }
@@ -615,7 +623,7 @@ export class AgentRunner implements AgentRuntime {
           entries.push({ role: 'tool', runId, toolCallId: call.id, name: call.name, text: content, ...(res.ok ? {} : { isError: true }) })
           history.push({ role: 'tool', toolCallId: call.id, name: call.name, content, ...(res.ok ? {} : { isError: true }) })
         })
-        await deps.sessions.append(sessionKey, entries)
+        await deps.sessions.append(sessionKey, entries, undefined, { fence })
         if (controller.signal.aborted) throw controller.signal.reason
         if (clientCalls.length > 0) {
           for (const call of clientCalls) toolCalls.push({ ...call, clientSide: true })
@@ -627,7 +635,8 @@ export class AgentRunner implements AgentRuntime {
     } catch (err) {
       // A provider that gave up at the run's deadline reports its own timeout; the run timed out.
       if (!controller.signal.aborted && deps.clock.now() >= deadline) controller.abort(new CORE_ERR_RUN_TIMEOUT(timeoutMs))
-      const reason: unknown = controller.signal.aborted ? controller.signal.reason : err
+      superseded = isCodedError(err, CORE_ERR_RUN_SUPERSEDED.code)
+      const reason: unknown = controller.signal.aborted && !superseded ? controller.signal.reason : err
       const status: RunStatus = isCodedError(reason, CORE_ERR_RUN_TIMEOUT.code) ? 'timeout' : isCodedError(reason, CORE_ERR_RUN_ABORTED.code) ? 'aborted' : 'error'
       finishReason = 'error'
       const coded = isCodedError(reason) ? reason : new CORE_ERR_MODEL_FAILED(modelRef || '(unresolved)', reason instanceof Error ? reason.message : String(reason), { cause: reason })
@@ -640,7 +649,7 @@ export class AgentRunner implements AgentRuntime {
         ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
       })
       try {
-        await deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }])
+        if (!superseded) await deps.sessions.append(sessionKey, [{ role: 'system', runId, text: `run ${status}: ${coded.code}` }], undefined, { fence })
       } catch {
         // The session may not exist (bad key); the result still reports the failure.
       }
@@ -649,7 +658,8 @@ export class AgentRunner implements AgentRuntime {
       options.signal?.removeEventListener('abort', onCallerAbort)
     }
 
-    if (options.deliver) result = { ...result, delivery: await this.#deliver(result, options.deliver) }
+    // A run another replica took over is that replica's to answer: this one delivers nothing.
+    if (options.deliver && !superseded) result = { ...result, delivery: await this.#deliver(result, options.deliver) }
     if (hasTaps(deps.hooks.agentEnd)) {
       await deps.hooks.agentEnd.promise({ plan, result }).catch((err: unknown) => deps.log.warn({ err, runId }, 'agentEnd tap failed'))
     }

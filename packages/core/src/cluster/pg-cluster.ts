@@ -16,6 +16,8 @@ export interface PgClusterOptions {
   readonly channel?: string
   readonly singletonRetryMs?: number
   readonly pollMs?: number
+  /** Wait before reconnecting a lost cluster connection (default 1 s). */
+  readonly reconnectMs?: number
   readonly onError?: (what: string, error: unknown) => void
   readonly onConnection?: (state: 'lost' | 'open', error?: unknown) => void
 }
@@ -38,7 +40,11 @@ export class PgCluster implements ClusterHost {
     this.store = options.store
     this.pollMs = options.pollMs ?? 1000
     const pool = options.store.pool
-    this.connection = new ClusterConnection({ client: options.store.clientConfig, onState: options.onConnection })
+    this.connection = new ClusterConnection({
+      client: options.store.clientConfig,
+      onState: options.onConnection,
+      ...(options.reconnectMs !== undefined ? { reconnectMs: options.reconnectMs } : {}),
+    })
     this.bus = new PgEventBus(pool, this.connection, options.channel ?? `openclaw_bus_${options.store.schema ?? 'public'}`.slice(0, 63))
     this.sessions = new PgSessionQueue(pool, this.connection, this.bus, { maxWaiting: options.maxWaitingPerSession, pollMs: this.pollMs })
     this.#singletons = new PgSingletons(this.connection, this.bus, {

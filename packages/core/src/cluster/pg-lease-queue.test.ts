@@ -84,4 +84,28 @@ describe('PgLeaseQueue (outbox and inbox claims)', () => {
     expect(await a.complete('y1', { state: 'sent' })).toBe(false)
     expect(await b.complete('y1', { state: 'sent' })).toBe(true)
   })
+
+  it('announces new rows to the other replicas (not to itself); a burst is a few NOTIFYs, not one each', async () => {
+    const withBus = (replica: TestReplica) => new PgLeaseQueue(replica.store, replica.cluster.connection, OPTIONS, replica.cluster.bus)
+    const heard = [0, 0, 0]
+    const stops = replicas.map((replica, i) => withBus(replica).onAnnounce(() => heard[i]!++))
+    const sent: number[] = []
+    const stopCount = replicas[2]!.cluster.bus.subscribe('work:work', () => sent.push(1))
+    try {
+      const a = withBus(replicas[0]!)
+      a.announce()
+      await expect.poll(() => heard[1] === 1 && heard[2] === 1).toBe(true)
+      expect(heard[0]).toBe(0)
+      for (let i = 0; i < 50; i++) a.announce()
+      await expect.poll(() => heard[1]! >= 2 && heard[2]! >= 2).toBe(true)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      // The first NOTIFY, then one or two for the burst (each announce during a NOTIFY adds at most one more).
+      expect(sent.length).toBeLessThanOrEqual(4)
+      // Without a bus (one gateway), nothing to tell.
+      expect(() => queue(replicas[0]!).announce()).not.toThrow()
+    } finally {
+      for (const stop of stops) stop()
+      stopCount()
+    }
+  })
 })

@@ -3,6 +3,7 @@ import type { PostgresStateStore } from '../store/postgres-state-store.js'
 import type { ClusterConnection } from './cluster-connection.js'
 import { quoteIdent } from './cluster-connection.js'
 import { LIVE_REPLICAS_SQL } from './lock-keys.js'
+import type { PgEventBus } from './pg-event-bus.js'
 
 /** The options of a {@link WorkQueue}: the table, its key, due and pending rows, groups, the lease. */
 export type PgLeaseQueueOptions = WorkQueueOptions
@@ -11,17 +12,26 @@ export type PgLeaseQueueOptions = WorkQueueOptions
  * Hands out due rows of a work table (the outbox, an inbox) to one replica at a time: claimed with
  * `FOR UPDATE SKIP LOCKED` and a lease. A claim whose lease ran out, or whose replica died (its
  * presence lock is gone), is handed out again; a replica that lost its claim cannot complete it.
+ * New rows are announced on the event bus (topic `work:<table>`), so the other replicas' idle workers
+ * look at once instead of at their next poll; a burst of announcements is one NOTIFY at a time.
  */
 export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, unknown>> implements WorkQueue<Row> {
   readonly #t: string
   readonly #k: string
   readonly #claimSql: string
+  readonly #topic: string
+  /** A NOTIFY is on its way; `#again`: announced meanwhile, so one more follows it. */
+  #announcing = false
+  #again = false
 
   constructor(
     private readonly store: PostgresStateStore,
     private readonly connection: ClusterConnection,
     private readonly options: PgLeaseQueueOptions,
+    /** Where new rows are announced; without it, other replicas find them at their next poll. */
+    private readonly bus?: PgEventBus,
   ) {
+    this.#topic = `work:${options.table}`
     this.#t = quoteIdent(options.table)
     this.#k = quoteIdent(options.key)
     const due = quoteIdent(options.due)
@@ -58,5 +68,33 @@ export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, u
   /** Apply `set` (column → value) to a row this replica still holds and free it. False when the claim was lost. */
   complete(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean> {
     return completeRow(this.store, this.options.table, this.options.key, key, set, this.connection.replicaKey)
+  }
+
+  announce(): void {
+    const bus = this.bus
+    if (!bus) return
+    if (this.#announcing) {
+      this.#again = true
+      return
+    }
+    this.#announcing = true
+    const send = (): void => {
+      this.#again = false
+      // Lost (the database is away): the others poll anyway.
+      bus.publish(this.#topic, null).catch(() => {}).finally(() => {
+        if (this.#again) send()
+        else this.#announcing = false
+      })
+    }
+    send()
+  }
+
+  onAnnounce(handler: () => void): () => void {
+    if (!this.bus) return () => {}
+    const self = this.connection.replicaKey
+    // This replica's own announcements: its workers were woken in process already.
+    return this.bus.subscribe(this.#topic, (_data, from) => {
+      if (from !== self) handler()
+    })
   }
 }

@@ -11,7 +11,8 @@ import { PgRunTracker } from './pg-run-tracker.js'
  * The coordination of a replica among several on one PostgreSQL, built on its {@link PgCluster}:
  * turns queue per session across replicas, idempotency keys are claimed under this replica's name
  * (free again once it dies), `wait`/`abort` and run events reach runs on other replicas, and work rows (outbox,
- * inbox) are handed out with `FOR UPDATE SKIP LOCKED` and a lease that a dead replica's claims lose at once.
+ * inbox) are handed out with `FOR UPDATE SKIP LOCKED` and a lease that a dead replica's claims lose at once
+ * (new rows are announced on the event bus, so every replica's idle workers look at once).
  */
 export function postgresCoordination(cluster: PgCluster): CoordinationFactory {
   return ({ store, config, clock }) => ({
@@ -19,6 +20,6 @@ export function postgresCoordination(cluster: PgCluster): CoordinationFactory {
     idempotency: new SqlIdempotencyStore(store, clock, config.session.idempotencyTtlHours * 3_600_000, cluster.holder, false, LIVE_HOLDERS_SQL),
     runs: new PgRunTracker(cluster.bus, store, cluster.pollMs),
     deliveries: new InMemoryDeliveryInFlight(),
-    workQueue: <Row extends Record<string, unknown>>(options: WorkQueueOptions): WorkQueue<Row> => new PgLeaseQueue<Row>(cluster.store, cluster.connection, options),
+    workQueue: <Row extends Record<string, unknown>>(options: WorkQueueOptions): WorkQueue<Row> => new PgLeaseQueue<Row>(cluster.store, cluster.connection, options, cluster.bus),
   })
 }

@@ -75,12 +75,16 @@ describe('createGateway on PostgreSQL', () => {
   })
 
   it('aborts its runs when it loses its cluster connection (the others count it as dead then)', async () => {
+    let called = false
     const hanging = {
       id: 'hang', models: ['m'],
       // Waits until the run is aborted, as a slow model would.
       stream: (request: { signal: AbortSignal }) => ({
         [Symbol.asyncIterator]: () => ({
-          next: () => new Promise<IteratorResult<never>>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true })),
+          next: () => {
+            called = true
+            return new Promise<IteratorResult<never>>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true }))
+          },
         }),
       }),
     }
@@ -92,8 +96,10 @@ describe('createGateway on PostgreSQL', () => {
       const admin = new pg.Client({ connectionString: db.url })
       await admin.connect()
       try {
-        // The run is going on once its key is claimed; then the presence lock's connection is cut.
-        await expect.poll(async () => (await admin.query("SELECT 1 FROM core_runs WHERE idempotency_key = 'fenced' AND status = 'running'")).rowCount).toBe(1)
+        // The run is going on once its model is called (its key claimed, the run tracked: a claim alone
+        // is not yet a run to abort); then the presence lock's connection is cut.
+        await expect.poll(() => called).toBe(true)
+        expect((await admin.query("SELECT 1 FROM core_runs WHERE idempotency_key = 'fenced' AND status = 'running'")).rowCount).toBe(1)
         await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = ${LockClass.PRESENCE} AND granted
           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
       } finally {

@@ -63,16 +63,29 @@ describe('SqlIdempotencyStore', () => {
     expect((await a.claim({ key: 'k', runId: 'run_2', sessionKey: 's', leaseMs: 5_000 })).status).toBe('claimed')
   })
 
-  it('recovers claims of other holders when exclusive, and only expired ones otherwise', async () => {
+  it('at start-up, one gateway ends the claims its previous process left: a retry takes them over, naming the cut-off run', async () => {
     const now = { t: 1_000 }
     const { holder, core } = await open(now)
-    await holder('gw_dead').claim({ key: 'a', runId: 'run_1', sessionKey: 's', leaseMs: 5_000 })
-    await holder('gw_alive').claim({ key: 'b', runId: 'run_2', sessionKey: 's', leaseMs: 60_000 })
-    now.t += 10_000
-    expect(await holder('gw_replica').recover()).toBe(1)
-    expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([{ idempotency_key: 'b' }])
-    expect(await holder('gw_only', true).recover()).toBe(1)
-    expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([])
+    await holder('gw_dead').claim({ key: 'a', runId: 'run_1', sessionKey: 's', leaseMs: 60_000 })
+    // Not one gateway alone: a claim whose lease has not ended may be another's, and stays.
+    expect(await holder('gw_replica').recover()).toBe(0)
+    const only = holder('gw_only', true)
+    expect(await only.recover()).toBe(1)
+    // Not deleted: the retry has to know which run to undo (deleted, it ran the turn beside the cut-off one).
+    expect(await core.all('SELECT idempotency_key, run_id FROM core_runs')).toEqual([{ idempotency_key: 'a', run_id: 'run_1' }])
+    expect(await only.claim({ key: 'a', runId: 'run_2', sessionKey: 's', leaseMs: 5_000 })).toEqual({ status: 'claimed', takenOver: 'run_1' })
+  })
+
+  it('prunes claims of cut-off runs nobody retried within the TTL, with the old results', async () => {
+    // Past the first hour: pruning runs at most once an hour.
+    const now = { t: 4 * 3_600_000 }
+    const { holder, core } = await open(now)
+    const a = holder('gw_a')
+    await a.claim({ key: 'cut', runId: 'run_1', sessionKey: 's', leaseMs: 5_000 })
+    now.t += TTL + 10_000
+    await a.claim({ key: 'k', runId: 'run_2', sessionKey: 's', leaseMs: 5_000 })
+    await a.finish('k', result('run_2'))
+    expect(await core.all('SELECT idempotency_key FROM core_runs')).toEqual([{ idempotency_key: 'k' }])
   })
 
   it('with live holders known (replicas), takes over at once the key of a holder that is gone, naming the run it cut off', async () => {

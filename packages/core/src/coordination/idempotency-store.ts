@@ -28,7 +28,7 @@ export interface IdempotencyStore {
   /** The result of a finished run with this key, within the TTL. */
   get(key: string): Promise<AgentRunResult | undefined>
   byRunId(runId: string): Promise<AgentRunResult | undefined>
-  /** At start-up: give up claims left by holders that are gone. How many went. */
+  /** At start-up: end the claims a previous process left (one gateway), so retries take them over. How many. */
   recover(): Promise<number>
 }
 
@@ -43,15 +43,45 @@ interface ClaimRow {
 const PRUNE_EVERY_MS = 60 * 60 * 1000
 
 // The per-turn statements, written once: raw SQL through the store's statement cache.
+const UPSERT_SET = `ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id, session_key = excluded.session_key, status = 'running', holder = excluded.holder,
+    started_at = excluded.started_at, lease_until = excluded.lease_until, finished_at = NULL, result = NULL`
 /** `liveHolders`: SQL that lists the holders alive now; a claim of any other holder is free (its process is gone). */
-function claimSql(liveHolders: string | undefined): string {
+function freeSql(liveHolders: string | undefined): string {
   const gone = liveHolders ? ` OR core_runs.holder NOT IN (${liveHolders})` : ''
+  return `WHERE (core_runs.status <> 'running' AND core_runs.finished_at <= ?) OR (core_runs.status = 'running' AND (core_runs.lease_until <= ?${gone}))`
+}
+/** One gateway (SQLite): it reads the claim it may take over first; nobody else claims in between. */
+function claimSql(liveHolders: string | undefined): string {
   return `INSERT INTO core_runs (idempotency_key, run_id, session_key, status, holder, started_at, lease_until) VALUES (?, ?, ?, 'running', ?, ?, ?)
-  ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id, session_key = excluded.session_key, status = 'running', holder = excluded.holder,
-    started_at = excluded.started_at, lease_until = excluded.lease_until, finished_at = NULL, result = NULL
-  WHERE (core_runs.status <> 'running' AND core_runs.finished_at <= ?) OR (core_runs.status = 'running' AND (core_runs.lease_until <= ?${gone}))
+  ${UPSERT_SET}
+  ${freeSql(liveHolders)}
   RETURNING run_id`
 }
+/**
+ * Several replicas (PostgreSQL): one statement locks the key's claim row (waiting for a write of the
+ * run holding it that is still going on: {@link runFenceSql}), takes it over if it is free, and says
+ * which run it took it from, exactly: read apart, that could be a run that took the key over in between.
+ */
+function claimTakeoverSql(liveHolders: string | undefined): string {
+  return `WITH prev AS MATERIALIZED (SELECT run_id, status FROM core_runs WHERE idempotency_key = ? FOR UPDATE)
+  INSERT INTO core_runs (idempotency_key, run_id, session_key, status, holder, started_at, lease_until)
+  SELECT ?::text, ?::text, ?::text, 'running', ?::text, ?::bigint, ?::bigint FROM (SELECT count(*) FROM prev) AS locked
+  ${UPSERT_SET}
+  ${freeSql(liveHolders)}
+  RETURNING run_id, (SELECT run_id FROM prev) AS prev_run_id, (SELECT status FROM prev) AS prev_status`
+}
+
+/**
+ * The check a run's transcript write makes in its transaction (see `SessionStore.append`): the run
+ * still holds its idempotency key. On PostgreSQL it also locks the claim row (`FOR SHARE`) until the
+ * write commits, so a replica taking the key over waits for a write already under way, and then
+ * removes it with the rest of what the cut-off run wrote; a write that starts later is refused. That
+ * is what keeps a turn retried after its replica died in the transcript once.
+ */
+export function runFenceSql(dialect: 'sqlite' | 'postgres'): string {
+  return `SELECT 1 AS ok FROM core_runs WHERE idempotency_key = ? AND run_id = ? AND status = 'running'${dialect === 'postgres' ? ' FOR SHARE' : ''}`
+}
+
 const CURRENT = 'SELECT run_id, status, holder, lease_until, result FROM core_runs WHERE idempotency_key = ?'
 const FINISH = 'UPDATE core_runs SET status = ?, result = ?, finished_at = ?, lease_until = NULL WHERE idempotency_key = ? AND run_id = ?'
 
@@ -63,6 +93,7 @@ const FINISH = 'UPDATE core_runs SET status = ?, result = ?, finished_at = ?, le
 export class SqlIdempotencyStore implements IdempotencyStore {
   #lastPrune = 0
   readonly #claim: string
+  readonly #atomic: boolean
 
   constructor(
     private readonly db: SqlQueries,
@@ -73,15 +104,24 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     /** Several replicas: SQL listing the holders alive now (PostgreSQL presence locks); others' claims are free. */
     private readonly liveHolders?: string,
   ) {
-    this.#claim = claimSql(liveHolders)
+    this.#atomic = db.dialect === 'postgres'
+    this.#claim = this.#atomic ? claimTakeoverSql(liveHolders) : claimSql(liveHolders)
   }
 
   async claim(run: { key: string; runId: string; sessionKey: string; leaseMs: number }): Promise<IdempotencyClaim> {
     const now = this.clock.now()
-    // Several replicas: a claim may take over a run whose replica died; which one, it has to know.
-    const before = this.liveHolders ? await this.db.get<ClaimRow>(CURRENT, [run.key]) : undefined
-    const won = await this.db.get<{ run_id: string }>(this.#claim, [run.key, run.runId, run.sessionKey, this.holder, now, now + run.leaseMs, now - this.ttlMs, now])
-    if (won?.run_id === run.runId) return before?.status === 'running' ? { status: 'claimed', takenOver: before.run_id } : { status: 'claimed' }
+    const values = [run.key, run.runId, run.sessionKey, this.holder, now, now + run.leaseMs, now - this.ttlMs, now]
+    let takenOver: string | undefined
+    if (this.#atomic) {
+      const won = await this.db.get<{ run_id: string; prev_run_id: string | null; prev_status: string | null }>(this.#claim, [run.key, ...values])
+      if (won?.run_id === run.runId) return won.prev_status === 'running' && won.prev_run_id ? { status: 'claimed', takenOver: won.prev_run_id } : { status: 'claimed' }
+    } else {
+      // The run a claim takes over (its holder's process is gone): what it wrote is to be undone.
+      const before = await this.db.get<ClaimRow>(CURRENT, [run.key])
+      const won = await this.db.get<{ run_id: string }>(this.#claim, values)
+      if (before?.status === 'running') takenOver = before.run_id
+      if (won?.run_id === run.runId) return takenOver ? { status: 'claimed', takenOver } : { status: 'claimed' }
+    }
     const row = await this.db.get<ClaimRow>(CURRENT, [run.key])
     // Gone in between (released or pruned): try once more.
     if (row === undefined) return this.claim(run)
@@ -94,7 +134,10 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     await (tx ?? this.db).run(FINISH, [result.status, JSON.stringify(result), now, key, result.runId])
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       this.#lastPrune = now
-      await (tx ?? this.db).run("DELETE FROM core_runs WHERE status <> 'running' AND finished_at <= ?", [now - this.ttlMs])
+      // Results past the TTL, and claims of runs cut off that long ago that nobody retried.
+      await (tx ?? this.db).run("DELETE FROM core_runs WHERE (status <> 'running' AND finished_at <= ?) OR (status = 'running' AND lease_until <= ?)", [
+        now - this.ttlMs, now - this.ttlMs,
+      ])
     }
   }
 
@@ -114,12 +157,19 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     return row ? (JSON.parse(row.result) as AgentRunResult) : undefined
   }
 
+  /**
+   * At start-up, on one gateway (`singleProcess`): the claims another holder left are its previous
+   * process's, cut off; their leases end now, so a retry takes them over (and undoes what the cut-off
+   * run wrote, knowing its run id). They are not deleted: a retry would then run the turn again
+   * beside what the cut-off run wrote. Several replicas: a dead replica's claims are free at claim
+   * time already, and keep their run ids the same way. How many claims ended.
+   */
   async recover(): Promise<number> {
-    const { changes } = this.singleProcess
-      ? await this.db.run("DELETE FROM core_runs WHERE status = 'running' AND (holder IS NULL OR holder <> ?)", [this.holder])
-      : await this.db.run(`DELETE FROM core_runs WHERE status = 'running' AND (lease_until <= ?${this.liveHolders ? ` OR holder NOT IN (${this.liveHolders})` : ''})`, [
-        this.clock.now(),
-      ])
+    if (!this.singleProcess) return 0
+    const now = this.clock.now()
+    const { changes } = await this.db.run("UPDATE core_runs SET lease_until = ? WHERE status = 'running' AND lease_until > ? AND (holder IS NULL OR holder <> ?)", [
+      now, now, this.holder,
+    ])
     return changes
   }
 }

@@ -31,6 +31,13 @@ export interface WorkQueue<Row extends Record<string, unknown> = Record<string, 
   renew(keys: readonly unknown[], now: number): Promise<unknown[]>
   /** Apply `set` (column → value) to a held row and free it. False when the claim was lost. */
   complete(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean>
+  /**
+   * Tell this queue's workers on the other replicas that rows were added (a wake-up, so they need not
+   * wait for their next poll). One gateway: nothing to tell (its own workers are woken in process).
+   */
+  announce(): void
+  /** Hear another replica's {@link announce}. The returned function stops hearing it. */
+  onAnnounce(handler: () => void): () => void
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/
@@ -96,6 +103,13 @@ export class SqlWorkQueue<Row extends Record<string, unknown> = Record<string, u
 
   async complete(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean> {
     return completeRow(this.db, this.#t, this.#k, key, set, this.owner)
+  }
+
+  /** One gateway per database: no other replica to tell. */
+  announce(): void {}
+
+  onAnnounce(): () => void {
+    return () => {}
   }
 }
 

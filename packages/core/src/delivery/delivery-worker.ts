@@ -17,14 +17,11 @@ export interface DeliveryWorkerOptions {
   readonly baseDelayMs: number
   readonly maxDelayMs: number
   readonly concurrency: number
-  readonly retentionMs: number
   /** How often to look for due rows when nothing woke the worker. */
   readonly pollMs?: number
   /** Fetching media given by URL before the send. */
   readonly media: RemoteMediaPolicy
 }
-
-const PRUNE_EVERY_MS = 10 * 60_000
 
 /** Why a send failed, as the channel said. */
 function failureOf(err: unknown): { message: string; permanent: boolean; retryAfterMs: number | undefined; recipient: boolean } {
@@ -37,7 +34,9 @@ function failureOf(err: unknown): { message: string; permanent: boolean; retryAf
  * Sends the outbox's due rows, continuously: one row at a time per chat (the queue hands out only a
  * chat's first pending row), up to `concurrency` chats at once, within each channel's token buckets.
  * A failure is retried with backoff, or after the channel's `retryAfterMs`; a permanent failure, or
- * the last attempt, makes the row a dead letter. Sent rows are pruned after the retention.
+ * the last attempt, makes the row a dead letter. New rows wake it (and, on several replicas, the
+ * other replicas' workers through the queue's announcements); it also polls. Pruning sent rows is the
+ * gateway's pruning singleton's (one replica), not this worker's.
  */
 export class DeliveryWorker {
   readonly #active = new Set<Promise<void>>()
@@ -46,8 +45,9 @@ export class DeliveryWorker {
   #running: Promise<void> | undefined
   /** The pause between polls, cut short when work is enqueued. */
   readonly #pause = new PollPause()
-  #lastPrune = 0
   #claiming = true
+  /** Stops hearing the other replicas' announcements. */
+  readonly #unhear: () => void
 
   constructor(
     private readonly outbox: Outbox,
@@ -59,7 +59,11 @@ export class DeliveryWorker {
     private readonly log: Logger,
     private readonly options: DeliveryWorkerOptions,
   ) {
-    outbox.onEnqueue(() => this.#pause.wake())
+    outbox.onEnqueue(() => {
+      this.#pause.wake()
+      queue.announce()
+    })
+    this.#unhear = queue.onAnnounce(() => this.#pause.wake())
   }
 
   start(): void {
@@ -83,6 +87,7 @@ export class DeliveryWorker {
       await new Promise((r) => setTimeout(r, 25))
     }
     this.#claiming = false
+    this.#unhear()
     this.#stopping.abort()
     this.#pause.wake()
     await this.#running
@@ -106,7 +111,6 @@ export class DeliveryWorker {
               })
             this.#active.add(work)
           }
-          await this.#maybePrune()
         } catch (err) {
           this.log.error({ err }, 'delivery worker could not claim rows')
         }
@@ -115,14 +119,6 @@ export class DeliveryWorker {
         await this.#pause.wait(poll)
       }
     }
-  }
-
-  async #maybePrune(): Promise<void> {
-    const now = this.clock.now()
-    if (now - this.#lastPrune < PRUNE_EVERY_MS) return
-    this.#lastPrune = now
-    const pruned = await this.outbox.prune(this.options.retentionMs)
-    if (pruned > 0) this.log.debug({ pruned }, 'outbox rows past retention pruned')
   }
 
   #bucket(key: string, limit: { perSecond: number; burst?: number | undefined } | undefined): TokenBucket | undefined {

@@ -120,6 +120,8 @@ export const CORE_ERR_RUN_TIMEOUT = createError<'CORE_ERR_RUN_TIMEOUT', [timeout
   'CORE_ERR_RUN_TIMEOUT', 'The run did not finish within %d ms', 504)
 export const CORE_ERR_RUN_ABORTED = createError<'CORE_ERR_RUN_ABORTED', [reason: string]>(
   'CORE_ERR_RUN_ABORTED', 'The run was aborted: %s', 499)
+export const CORE_ERR_RUN_SUPERSEDED = createError<'CORE_ERR_RUN_SUPERSEDED', [runId: string]>(
+  'CORE_ERR_RUN_SUPERSEDED', "Run '%s' no longer holds its idempotency key: another replica took the turn over; its writes were refused", 409)
 export const CORE_ERR_TOOL_RESULT_UNMATCHED = createError<'CORE_ERR_TOOL_RESULT_UNMATCHED', [toolCallId: string, pending: string]>(
   'CORE_ERR_TOOL_RESULT_UNMATCHED', "Tool result for call '%s' answers no tool call the session is waiting for (waiting for: %s)", 400)
 export const CORE_ERR_TRANSCRIPT_TOO_LARGE = createError<'CORE_ERR_TRANSCRIPT_TOO_LARGE', [key: string, bytes: number, limit: number]>(

@@ -19,7 +19,6 @@ import type { MediaStore } from './media-store.js'
 import { ReplyStream } from './reply-stream.js'
 import { PollPause } from '../delivery/poll-pause.js'
 
-const PRUNE_EVERY_MS = 10 * 60_000
 const TYPING_EVERY_MS = 4000
 
 export interface InboxWorkerDeps {
@@ -77,10 +76,16 @@ export class InboxWorker {
   /** The pause between polls, cut short when work is enqueued. */
   readonly #pause = new PollPause()
   #claiming = true
-  #lastPrune = 0
+  /** Stops hearing the other replicas' announcements. */
+  readonly #unhear: () => void
 
   constructor(private readonly deps: InboxWorkerDeps) {
-    deps.inbox.onAccept(() => this.#pause.wake())
+    // An accepted event wakes this worker, and (several replicas) the others' through the queue.
+    deps.inbox.onAccept(() => {
+      this.#pause.wake()
+      deps.queue.announce()
+    })
+    this.#unhear = deps.queue.onAnnounce(() => this.#pause.wake())
   }
 
   start(): void {
@@ -94,6 +99,7 @@ export class InboxWorker {
   /** Stop claiming; let the runs in flight finish within `timeoutMs`, then abort them (their rows stay pending). */
   async stop(timeoutMs: number): Promise<void> {
     this.#claiming = false
+    this.#unhear()
     this.#pause.wake()
     await this.#running
     const all = Promise.allSettled([...this.#active])
@@ -122,7 +128,6 @@ export class InboxWorker {
               })
             this.#active.add(work)
           }
-          await this.#maybePrune()
         } catch (err) {
           log.error({ err }, 'inbox worker could not claim events')
         }
@@ -131,14 +136,6 @@ export class InboxWorker {
         await this.#pause.wait(200)
       }
     }
-  }
-
-  async #maybePrune(): Promise<void> {
-    const now = this.deps.clock.now()
-    if (now - this.#lastPrune < PRUNE_EVERY_MS) return
-    this.#lastPrune = now
-    const pruned = await this.deps.inbox.prune()
-    if (pruned > 0) this.deps.log.debug({ pruned }, 'inbox rows past the de-duplication window pruned')
   }
 
   async #finish(row: InboxRow, set: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,6 @@
 import type { Clock } from '../clock/clock.js'
+import { runFenceSql } from '../coordination/idempotency-store.js'
+import { CORE_ERR_RUN_SUPERSEDED } from '../errors/codes.js'
 import type { SqlQueries, SqlStore, SqlTransaction } from '../store/state-store.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
 
@@ -18,6 +20,15 @@ interface TranscriptRow {
   run_id: string | null
   role: TranscriptEntry['role']
   data: string
+}
+
+/**
+ * A run's hold on its idempotency key, checked by each of its transcript writes: once another run
+ * took the key over (its replica counted as dead), they are refused with `CORE_ERR_RUN_SUPERSEDED`.
+ */
+export interface RunFence {
+  readonly idempotencyKey: string
+  readonly runId: string
 }
 
 /** A transcript entry before it has its place: the store assigns `seq` and `at`. */
@@ -91,15 +102,17 @@ export class SessionStore {
   /**
    * Append entries to a transcript atomically, in order. With `create`, the session is created first
    * if it does not exist, in the same transaction (one commit per turn start). True when this call
-   * created the session: its transcript is then exactly `entries`. `also`: more writes that commit
+   * created the session: its transcript is then exactly `entries`. `fence`: the write happens only
+   * while the run still holds its idempotency key ({@link RunFence}). `also`: more writes that commit
    * with the entries or not at all (a run's result under its idempotency key, with its last entry).
    */
   async append(
     key: string,
     entries: readonly NewTranscriptEntry[],
     create?: { agentId: string; origin?: SessionInfo['origin'] },
-    also?: (tx: SqlTransaction) => Promise<void>,
+    options: { readonly fence?: RunFence | undefined; readonly also?: ((tx: SqlTransaction) => Promise<void>) | undefined } = {},
   ): Promise<boolean> {
+    const { fence, also } = options
     if (entries.length === 0 && !create && !also) return false
     const now = this.clock.now()
     if (entries.length === 0 && !also) return SessionStore.#ensure(this.db, now, key, create!.agentId, create!.origin, 0, 0)
@@ -111,6 +124,7 @@ export class SessionStore {
     })
     const bytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row.json), 0)
     return this.db.transaction(async (tx) => {
+      if (fence && !(await tx.get(runFenceSql(tx.dialect), [fence.idempotencyKey, fence.runId]))) throw new CORE_ERR_RUN_SUPERSEDED(fence.runId)
       let created = false
       let seq = 1
       if (rows.length > 0) {
