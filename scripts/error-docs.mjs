@@ -17,6 +17,7 @@ const PACKAGES = [
   ['plugins/http-openai/src/errors.ts', 'OpenAI-compatible endpoints (`http:openai`)', 'openai-compatible.md'],
   ['plugins/rpc/src/errors.ts', 'WebSocket RPC (`rpc`)', 'rpc.md'],
   ['plugins/channel-webhook/src/errors.ts', 'Webhook channel (`channel:webhook`)', 'channels/webhook.md'],
+  ['plugins/channel-telegram/src/errors.ts', 'Telegram channel (`channel:telegram`)', 'channels/telegram.md'],
   ['plugins/cron/src/errors.ts', 'Scheduler (`cron`)', 'cron.md'],
   ['plugins/provider-openai/src/errors.ts', 'OpenAI provider (`provider:openai`)', '../plugins/provider-openai/README.md'],
   ['plugins/provider-anthropic/src/errors.ts', 'Anthropic provider (`provider:anthropic`)', '../plugins/provider-anthropic/README.md'],

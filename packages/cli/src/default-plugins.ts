@@ -1,4 +1,5 @@
 import type { PluginDefinition } from '@openclaw/core'
+import channelTelegram from '@openclaw/plugin-channel-telegram'
 import channelWebhook from '@openclaw/plugin-channel-webhook'
 import cron from '@openclaw/plugin-cron'
 import httpHooks from '@openclaw/plugin-http-hooks'
@@ -11,10 +12,10 @@ import { providerPlugins } from './provider-plugins.js'
 
 /**
  * The first-party plugin set `openclaw gateway` runs: the HTTP server (`core:http`), the surfaces
- * served on its port, the webhook channel, the scheduler (`cron`), the memory tools (`tool:memory`), and the model providers. The CLI is the
+ * served on its port, the webhook and Telegram channels, the scheduler (`cron`), the memory tools (`tool:memory`), and the model providers. The CLI is the
  * only package that imports plugins; the core sorts them by dependency, so the order here does not
  * matter. Fresh instances on every call: each gateway gets plugins of its own.
  */
 export function defaultPlugins(): PluginDefinition<unknown>[] {
-  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), channelWebhook(), cron(), toolsMemory(), ...providerPlugins()] as PluginDefinition<unknown>[]
+  return [httpServer(), httpOpenAi(), httpTools(), httpHooks(), rpc(), channelWebhook(), channelTelegram(), cron(), toolsMemory(), ...providerPlugins()] as PluginDefinition<unknown>[]
 }

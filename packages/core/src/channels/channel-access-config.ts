@@ -7,6 +7,16 @@ export const GroupPolicySchema = z.enum(['open', 'allowlist', 'disabled'])
 
 const SenderList = z.array(z.union([z.string(), z.number()]).transform(String))
 
+/** A forum topic's own settings inside a group (`groups.<id>.topics.<topicId>`, or `"*"` for every topic). */
+const TopicEntrySchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  requireMention: z.boolean().optional(),
+  groupPolicy: GroupPolicySchema.optional(),
+  allowFrom: SenderList.optional(),
+  /** Route this topic to another agent (topic-only: never inherited from the group). */
+  agentId: z.string().min(1).optional(),
+})
+
 const GroupEntrySchema = z.strictObject({
   enabled: z.boolean().optional(),
   /** A group message runs only when the bot is mentioned (default true). */
@@ -15,6 +25,8 @@ const GroupEntrySchema = z.strictObject({
   groupPolicy: GroupPolicySchema.optional(),
   /** Senders allowed in this group, over `groupAllowFrom`. */
   allowFrom: SenderList.optional(),
+  /** Forum topics (chat kind `topic`): an exact topic id, else `"*"`, overrides the group's settings. */
+  topics: z.record(z.string(), TopicEntrySchema).optional(),
 })
 
 /**

@@ -73,3 +73,22 @@ describe('decideAccess: groups', () => {
     expect(decide(press, { allowFrom: ['u1'], groups: { g1: {} } })).toEqual({ action: 'run' })
   })
 })
+
+describe('decideAccess: forum topics', () => {
+  const topic = (topicId: string, mentioned = false): ChannelEvent => ({
+    kind: 'message', id: 'e3', channel: 'telegram', chat: { id: 'g1', kind: 'topic', topicId }, sender: { id: 'u1' }, text: 'hi', mentioned,
+  })
+  const config: ChannelAccessConfigInput = {
+    allowFrom: ['u1'],
+    groups: { g1: { requireMention: true, topics: { '7': { requireMention: false }, '9': { enabled: false }, '*': { allowFrom: ['u2'] } } } },
+  }
+
+  it("lets an exact topic entry override its group's requireMention", () => {
+    expect(decide(topic('7'), config)).toEqual({ action: 'run' })
+  })
+
+  it('drops a disabled topic and applies the "*" topic entry to other topics', () => {
+    expect(decide(topic('9', true), config).action).toBe('drop')
+    expect(decide(topic('3', true), config)).toMatchObject({ action: 'drop', reason: expect.stringContaining('groupAllowFrom') })
+  })
+})

@@ -30,7 +30,8 @@ function listed(list: readonly string[] | undefined, senderId: string): boolean 
  * group must be listed in `groups` (its id or `"*"`, not `enabled: false`) unless there is no
  * `groups` map and the policy is `open`; under `allowlist` the sender must be in the group's
  * `allowFrom`, else `groupAllowFrom`, else `allowFrom` (DM pairing approvals do not count); then
- * `requireMention` (default true) drops what does not mention the bot. Button presses on a message
+ * `requireMention` (default true) drops what does not mention the bot. In a forum topic, the topic's
+ * entry (`groups.<id>.topics.<topicId>`, else `topics."*"`) overrides the group's. Button presses on a message
  * the bot sent count as addressed to it.
  */
 export function decideAccess(event: ChannelEvent, config: ChannelAccessConfig, approved: (senderId: string) => boolean): AccessDecision {
@@ -47,7 +48,10 @@ export function decideAccess(event: ChannelEvent, config: ChannelAccessConfig, a
     }
   }
   const groups = config.groups
-  const entry = groups?.[event.chat.id] ?? groups?.['*']
+  const group = groups?.[event.chat.id] ?? groups?.['*']
+  // A forum topic's own entry (exact id, else "*") overrides its group's settings.
+  const topic = event.chat.kind === 'topic' && group?.topics ? (group.topics[event.chat.topicId ?? ''] ?? group.topics['*']) : undefined
+  const entry = group && topic ? { ...group, ...topic } : group
   const policy = entry?.groupPolicy ?? config.groupPolicy
   if (policy === 'disabled') return { action: 'drop', reason: 'group messages are disabled (groupPolicy: disabled)' }
   if (groups ? !entry || entry.enabled === false : policy !== 'open') {

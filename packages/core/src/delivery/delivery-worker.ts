@@ -24,10 +24,10 @@ export interface DeliveryWorkerOptions {
 }
 
 /** Why a send failed, as the channel said. */
-function failureOf(err: unknown): { message: string; permanent: boolean; retryAfterMs: number | undefined } {
-  const e = err as { message?: unknown; permanent?: unknown; retryAfterMs?: unknown }
+function failureOf(err: unknown): { message: string; permanent: boolean; retryAfterMs: number | undefined; recipient: boolean } {
+  const e = err as { message?: unknown; permanent?: unknown; retryAfterMs?: unknown; recipient?: unknown }
   const retry = typeof e?.retryAfterMs === 'number' && Number.isFinite(e.retryAfterMs) && e.retryAfterMs >= 0 ? e.retryAfterMs : undefined
-  return { message: err instanceof Error ? err.message : String(err), permanent: e?.permanent === true, retryAfterMs: retry }
+  return { message: err instanceof Error ? err.message : String(err), permanent: e?.permanent === true, retryAfterMs: retry, recipient: e?.recipient === true }
 }
 
 /**
@@ -180,7 +180,8 @@ export class DeliveryWorker {
       }
     } catch (err) {
       const failure = failureOf(err)
-      this.status.failed(row.channel, account, failure.message, this.clock.now())
+      // A failure that is the recipient's (blocked the bot, chat gone) says nothing of the account's health.
+      if (!failure.recipient) this.status.failed(row.channel, account, failure.message, this.clock.now())
       this.log.warn({ channel: row.channel, deliveryKey: row.delivery_key, attempt, permanent: failure.permanent, err: failure.message }, 'channel send failed')
       if (failure.permanent || attempt >= this.options.maxAttempts) {
         await this.#dead(row, failure.message, attempt)

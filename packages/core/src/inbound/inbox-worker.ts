@@ -213,7 +213,7 @@ export class InboxWorker {
     const typing = this.#typing(channel, target)
     try {
       let result: AgentRunResult
-      const reply = new ReplyStream(this.deps.outbox, channel, target, `inbox:${row.id}`, row.session_key, config.streaming, log)
+      const reply = new ReplyStream(this.deps.outbox, channel, target, `inbox:${row.id}`, row.session_key, config.streaming, log, event.kind === 'button' ? undefined : (event.messageId ?? (event.kind === 'message' ? event.id : undefined)))
       try {
         const started = await agent.start({
           agentId,

@@ -28,6 +28,10 @@ export class ReplyStream {
   #following: Promise<void> | undefined
   #done = false
   readonly #streams: boolean
+  readonly #mode: 'off' | 'partial' | 'block'
+  /** `replyToId` of the reply's first message, and of every later one (`replyToMode: all`). */
+  readonly #replyFirst: string | undefined
+  readonly #replyAll: string | undefined
 
   constructor(
     private readonly outbox: Outbox,
@@ -37,8 +41,14 @@ export class ReplyStream {
     private readonly sessionKey: string,
     private readonly streaming: { readonly enabled: boolean; readonly throttleMs: number },
     private readonly log: Logger,
+    /** The message this reply answers (the event's `messageId`), quoted per the channel's `replyToMode`. */
+    inReplyTo?: string,
   ) {
-    this.#streams = streaming.enabled && channel.capabilities?.edit === true && typeof channel.edit === 'function'
+    const replyMode = inReplyTo ? (channel.replyToMode?.(target.accountId) ?? 'off') : 'off'
+    this.#replyFirst = replyMode === 'off' ? undefined : inReplyTo
+    this.#replyAll = replyMode === 'all' ? inReplyTo : undefined
+    this.#mode = channel.streaming?.(target.accountId) ?? 'partial'
+    this.#streams = streaming.enabled && this.#mode !== 'off' && channel.capabilities?.edit === true && typeof channel.edit === 'function'
   }
 
   get #limit() {
@@ -68,7 +78,9 @@ export class ReplyStream {
 
   async #flush(): Promise<void> {
     if (this.#done || this.#draftSending) return
-    const text = splitText(this.#text, this.#limit)[0] ?? ''
+    // `block`: only whole paragraphs are shown while the model writes.
+    const source = this.#mode === 'block' ? this.#text.slice(0, Math.max(0, this.#text.lastIndexOf('\n\n'))) : this.#text
+    const text = splitText(source, this.#limit)[0] ?? ''
     if (text === '' || text === this.#shown) return
     this.#lastEdit = Date.now()
     if (this.#draftId === undefined) {
@@ -80,7 +92,7 @@ export class ReplyStream {
   }
 
   async #sendDraft(text: string): Promise<void> {
-    const outcome = await this.outbox.send({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: `${this.key}:draft` }, 10_000)
+    const outcome = await this.outbox.send({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: `${this.key}:draft`, ...(this.#replyFirst ? { replyToId: this.#replyFirst } : {}) }, 10_000)
     if (outcome.receipt) {
       this.#draftId = outcome.receipt.messageId
       this.#shown = text
@@ -105,7 +117,7 @@ export class ReplyStream {
     }
     if (text.trim() === '') return
     if (this.#draftId === undefined) {
-      await this.outbox.enqueue({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: this.key })
+      await this.outbox.enqueue({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: this.key, ...(this.#replyFirst ? { replyToId: this.#replyFirst } : {}) })
       return
     }
     const chunks = splitText(text, this.#limit)
@@ -117,7 +129,7 @@ export class ReplyStream {
       return
     }
     for (let i = 1; i < chunks.length; i++) {
-      await this.outbox.enqueue({ ...this.target, text: chunks[i]!, sessionKey: this.sessionKey, deliveryKey: `${this.key}#${i + 1}` }, { preformatted: true })
+      await this.outbox.enqueue({ ...this.target, text: chunks[i]!, sessionKey: this.sessionKey, deliveryKey: `${this.key}#${i + 1}`, ...(this.#replyAll ? { replyToId: this.#replyAll } : {}) }, { preformatted: true })
     }
     void this.#following
   }

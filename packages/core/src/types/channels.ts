@@ -81,8 +81,9 @@ export interface ChannelAccountStatus {
  * A channel: it delivers outbound messages and hands inbound events to `api.inbound.accept()`.
  *
  * To ask for a later retry, throw an error with a numeric `retryAfterMs`; to fail for good (the user
- * blocked the bot, the chat is gone), throw one with `permanent: true`. Any other error is retried
- * with backoff. See docs/channels.md.
+ * blocked the bot, the chat is gone), throw one with `permanent: true`, and add `recipient: true`
+ * when it is the recipient's doing, not the account's (the account's status stays healthy). Any
+ * other error is retried with backoff. See docs/channels.md.
  */
 export interface ChannelDefinition {
   readonly id: string
@@ -104,6 +105,17 @@ export interface ChannelDefinition {
    * applied by the core before an event runs. Without it every accepted event runs.
    */
   access?(accountId: string): ChannelAccessConfig | undefined
+  /**
+   * How an account's replies stream where the channel can edit (default `partial`): `off` sends the
+   * finished reply only; `partial` edits a draft as the text grows; `block` edits it by whole
+   * paragraphs. The gateway's `streaming.enabled: false` turns it off everywhere.
+   */
+  streaming?(accountId: string): 'off' | 'partial' | 'block'
+  /**
+   * Whether an account's replies quote the message they answer (OpenClaw's `replyToMode`, default
+   * `off`): `first` quotes it on the reply's first message, `all` on every message the reply sends.
+   */
+  replyToMode?(accountId: string): 'off' | 'first' | 'all'
   /** The accounts this channel runs, with their progress; the core adds sends and errors it saw. */
   status?(): readonly ({ readonly accountId: string } & ChannelAccountProgress)[]
 }

@@ -14,3 +14,14 @@ export type { ScriptedModelServer, ScriptedStep, RecordedRequest } from './scrip
 export type { ScriptedReply, ScriptedFailure, ScriptedHang, ScriptedToolCall, ScriptedModelServerOptions, WireFormat } from './scripted-model-server.js'
 export { createScriptedProvider } from './scripted-provider.js'
 export type { ScriptedProvider, ScriptedProviderOptions, ScriptedProviderReply, ScriptedProviderStep, ScriptedProviderToolCall } from './scripted-provider.js'
+
+// Fake Telegram Bot API server (packages/plugin-sdk/src/testing/fake-telegram).
+export { startFakeTelegram } from './fake-telegram/start-fake-telegram.js'
+export type { FakeTelegram, FakeTelegramOptions, RecordedCall, WaitOptions } from './fake-telegram/start-fake-telegram.js'
+export type { FakeTelegramFault, FaultTimes, DropOptions } from './fake-telegram/fault-plan.js'
+export type { FloodLimits } from './fake-telegram/flood-control.js'
+export type { BotMessage, BotMessageEdit } from './fake-telegram/chat-store.js'
+export type { CallbackAnswer, ChatActionRecord } from './fake-telegram/fake-telegram-state.js'
+export type { WebhookDelivery } from './fake-telegram/webhook-sender.js'
+export type { FakeUserOptions, FakeGroupOptions, UserMessageInput, GroupMessageInput, FakeMessageTarget, FakePhotoInput, FakeDocumentInput, PressButtonInput } from './fake-telegram/user-actions.js'
+export type { TgUser, TgBotUser, TgChat, TgMessage, TgUpdate, TgCallbackQuery, TgInlineKeyboardMarkup, TgWebhookInfo } from './fake-telegram/telegram-types.js'

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createScriptedModelServer, startFakeTelegram, type FakeTelegram, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import { captureIo } from './capture-io.js'
+import { runCli } from './run-cli.js'
+import { spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
+
+// `openclaw gateway` as users run it (a child process, its default plugins, a config file) with a
+// Telegram bot pointed at the SDK's fake Bot API server: a DM is answered, and `openclaw channels
+// status` shows the account's liveness.
+
+const TOKEN = 'telegram-cli-e2e-token-0123456789'
+let dir: string | undefined
+let tg: FakeTelegram | undefined
+let model: ScriptedModelServer | undefined
+let gateway: SpawnedGateway | undefined
+
+afterEach(async () => {
+  await gateway?.kill('SIGKILL')
+  await tg?.close()
+  await model?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+  gateway = tg = model = dir = undefined
+})
+
+async function cli(...args: string[]): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers
+  const { io, stdout, stderr } = captureIo()
+  const code = await runCli(['node', 'openclaw', ...args, '--url', gateway!.url, '--token', TOKEN], io)
+  if (code !== 0) throw new Error(`openclaw ${args.join(' ')} exited ${code}: ${stderr()}`)
+  return JSON.parse(stdout())
+}
+
+describe('openclaw gateway with channels.telegram', () => {
+  it('answers a Telegram DM and reports the account in channels status', { timeout: 60_000 }, async () => {
+    tg = await startFakeTelegram()
+    model = await createScriptedModelServer()
+    model.replyWith(() => ({ text: 'from the **gateway**' }))
+    dir = mkdtempSync(join(tmpdir(), 'openclaw-telegram-cli-'))
+    const configPath = join(dir, 'openclaw.json')
+    writeFileSync(configPath, JSON.stringify({
+      gateway: { auth: { token: TOKEN } },
+      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0, models: ['scripted-model'] } } },
+      agents: { defaults: { model: 'openai/scripted-model' } },
+      channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open', allowFrom: ['*'], polling: { timeoutSeconds: 1, stallGraceMs: 1000 } } },
+    }))
+    gateway = await spawnGateway({ stateDir: dir, configPath })
+    const ada = tg.user({ firstName: 'Ada' })
+    tg.sendDm(ada, 'hello gateway')
+    const [reply] = await tg.waitForMessages(ada.id, 1, { timeoutMs: 30_000 })
+    expect(reply!.text).toBe('from the <b>gateway</b>')
+    const status = await cli('channels', 'status', '--json')
+    const account = status.channels.find((s: { channel: string }) => s.channel === 'telegram')
+    expect(account).toMatchObject({ accountId: 'default', healthy: true, state: 'ok' })
+    expect(gateway.log()).not.toContain(tg.token.split(':')[1]!)
+  })
+})
