@@ -79,6 +79,49 @@ describe('telegram: media', () => {
   })
 })
 
+describe('telegram: formatting', () => {
+  it("renders rich markdown as HTML Telegram accepts: every tag supported, every entity escaped", async () => {
+    gw = await startTelegramGateway({ telegram: { streaming: 'off' } })
+    const markdown = [
+      '# Report <draft>',
+      'Some **bold**, _italic_, ~~gone~~ and `a<b && c>d` inline; a raw <div onclick="x()">tag</div> & an ampersand.',
+      '> quoted **words**',
+      '- one\n- two with [a link](https://example.com/?a=1&b=2)\n  1. nested',
+      '| col <1> | col & 2 |\n|---|---|\n| **x** | y |',
+      '```html\n<script>alert("&")</script>\n```',
+      '![an image](https://example.com/i.png)',
+    ].join('\n\n')
+    gw.model.reply({ text: markdown })
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'format test')
+    const [reply] = await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    // Telegram (the fake parses like it) took the HTML at the first try: no "can't parse entities".
+    expect(gw.tg.callsOf('sendMessage').map((c) => c.status)).toEqual([200])
+    expect(reply!.parseMode).toBe('HTML')
+    expect(reply!.plainText).toContain('Report <draft>')
+    expect(reply!.plainText).toContain('a<b && c>d')
+    expect(reply!.plainText).toContain('<div onclick="x()">tag</div> & an ampersand')
+    expect(reply!.plainText).toContain('<script>alert("&")</script>')
+    expect(reply!.text).toContain('<b>bold</b>')
+    expect(reply!.text).toContain('<a href="https://example.com/?a=1&amp;b=2">a link</a>')
+    expect(reply!.text).toContain('<blockquote>')
+  })
+})
+
+describe('telegram: formatting fallback', () => {
+  it('sends the text plain when Telegram refuses its HTML', async () => {
+    gw = await startTelegramGateway({ telegram: { streaming: 'off' } })
+    gw.model.reply({ text: 'Some **bold** & more' })
+    gw.tg.failNext('sendMessage', { status: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"b\" at byte offset 5" })
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'hi')
+    const [reply] = await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    expect(reply!.parseMode).toBeUndefined()
+    expect(reply!.text).toBe('Some bold & more')
+    expect(await gw.gateway.delivery.deadLetters({ channel: 'telegram' })).toEqual([])
+  })
+})
+
 describe('telegram: long and streamed replies', () => {
   it('splits a 10,000-character reply into ordered chunks within 4096 characters, with the code block intact', async () => {
     gw = await startTelegramGateway({ telegram: { streaming: 'off' } })
