@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
 import { captureIo } from './capture-io.js'
 import { runCli } from './run-cli.js'
 
@@ -14,55 +16,74 @@ const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const TOKEN = 'e2e-memory-token-0123456789'
 const LISTENING = /listening on http:\/\/(127\.0\.0\.1:\d+)/
 
-let dir: string
-let workspace: string
-let gateway: ChildProcess
-let url: string
+interface RunningGateway {
+  readonly dir: string
+  readonly workspace: string
+  readonly url: string
+  stop(): Promise<void>
+}
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'openclaw-cli-memory-e2e-'))
-  workspace = join(dir, 'workspace')
+/** `openclaw gateway` in a child process with `config` (plus the token), a workspace with one memory file. */
+async function startGateway(config: Record<string, unknown>): Promise<RunningGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'openclaw-cli-memory-e2e-'))
+  const workspace = join(dir, 'workspace')
   mkdirSync(join(workspace, 'memory'), { recursive: true })
   writeFileSync(join(workspace, 'MEMORY.md'), '# Memory\n\n## Home\nThe spare key is under the blue flowerpot by the shed.\n')
   const configPath = join(dir, 'openclaw.json')
-  // No watcher: the new file below is found by `memory index`, not by the watcher.
-  writeFileSync(configPath, JSON.stringify({ gateway: { auth: { token: TOKEN } }, memory: { search: { sync: { watch: false } } } }))
+  writeFileSync(configPath, JSON.stringify({ gateway: { auth: { token: TOKEN } }, ...config }))
   const env = { ...process.env }
   for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  gateway = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', '0', '--state-dir', dir, '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', '0', '--state-dir', dir, '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
-  gateway.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()))
-  url = await new Promise<string>((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`no "listening" line; stdout: ${stdout} stderr: ${log}`)), 15_000)
-    gateway.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      const match = LISTENING.exec(stdout)
-      if (match) {
-        clearTimeout(timer)
-        resolve(`ws://${match[1]}`)
-      }
+  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let stdout = ''
+      const timer = setTimeout(() => reject(new Error(`no "listening" line; stdout: ${stdout} stderr: ${log}`)), 20_000)
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        const match = LISTENING.exec(stdout)
+        if (match) {
+          clearTimeout(timer)
+          resolve(`ws://${match[1]}`)
+        }
+      })
+      child.once('exit', (code) => reject(new Error(`the gateway exited with ${code}; stderr: ${log}`)))
     })
-    gateway.once('exit', (code) => reject(new Error(`the gateway exited with ${code}; stderr: ${log}`)))
-  })
+    return { dir, workspace, url, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+let gateway: RunningGateway | undefined
+let workspace: string
+let url: string
+
+beforeAll(async () => {
+  // No watcher: the new file below is found by `memory index`, not by the watcher.
+  gateway = await startGateway({ memory: { search: { sync: { watch: false } } } })
+  workspace = gateway.workspace
+  url = gateway.url
 }, 30_000)
 
-afterAll(async () => {
-  if (gateway && gateway.exitCode === null) {
-    const exited = new Promise((resolve) => gateway.once('exit', resolve))
-    gateway.kill('SIGTERM')
-    await exited
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => gateway?.stop())
 
-const remote = (...args: string[]) => ['node', 'openclaw', ...args, '--url', url, '--token', TOKEN]
-
-async function run(...args: string[]) {
+async function runOn(target: string, ...args: string[]) {
   const { io, stdout, stderr } = captureIo()
-  const code = await runCli(remote(...args), io)
+  const code = await runCli(['node', 'openclaw', ...args, '--url', target, '--token', TOKEN], io)
   return { code, stdout: stdout(), stderr: stderr() }
 }
+const run = (...args: string[]) => runOn(url, ...args)
 
 describe('openclaw memory', () => {
   it('search finds the chunk that holds the answer; status names chunks, backend and embeddings', async () => {
@@ -75,7 +96,7 @@ describe('openclaw memory', () => {
     expect(status.code).toBe(0)
     expect(status.stdout).toMatch(/^Memory \(agent main\): 1 files, 1 chunks, 0 keys, 0 vectors\n/)
     expect(status.stdout).toContain('  backend     sqlite fts5 (keyword only)\n')
-    expect(status.stdout).toContain('  embeddings  none (keyword search only)\n')
+    expect(status.stdout).toContain('  embeddings  none (keyword search only: memory.search.provider is "none")\n')
     expect(status.stdout).toContain(`  workspace   ${workspace}\n`)
     expect(JSON.parse((await run('memory', 'status', '--json')).stdout)).toMatchObject({ agentId: 'main', files: 1, chunks: 1, lastIndexAt: expect.any(Number) })
   })
@@ -103,5 +124,42 @@ describe('openclaw memory', () => {
     expect(bad.stderr).toContain('expected a number from 0 to 1')
     const unknownAgent = await run('memory', 'status', '--agent', 'nobody')
     expect(unknownAgent.code).toBe(1)
+  })
+})
+
+describe('openclaw memory on PostgreSQL (storage.driver postgres)', () => {
+  let database: TestDatabase
+  let pgGateway: RunningGateway | undefined
+  let pgvector = false
+  beforeAll(async () => {
+    database = await createTestDatabase('cli_memory')
+    const client = new pg.Client({ connectionString: database.url })
+    await client.connect()
+    pgvector = (await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).rowCount === 1
+    await client.end()
+    // An embedding model is configured: without pgvector the vectors have nowhere to live.
+    pgGateway = await startGateway({ storage: { driver: 'postgres', postgres: { url: database.url } }, memory: { search: { provider: 'local', sync: { watch: false } } } })
+  }, 40_000)
+  afterAll(async () => {
+    await pgGateway?.stop()
+    await database?.drop()
+  })
+
+  it('status names the tsvector backend and says why vectors are off; search answers from the keyword index', async () => {
+    const target = pgGateway!.url
+    const found = await runOn(target, 'memory', 'search', 'spare key flowerpot')
+    expect(found.stderr).toBe('')
+    expect(found.stdout).toMatch(/^SCORE +PATH +SNIPPET\n\d\.\d{3} +MEMORY\.md:1-4 +# Memory .*blue flowerpot/)
+    const status = await runOn(target, 'memory', 'status')
+    expect(status.code).toBe(0)
+    expect(status.stdout).toMatch(/^Memory \(agent main\): 1 files, 1 chunks, 0 keys, \d+ vectors\n/)
+    if (pgvector) {
+      expect(status.stdout).toContain('  backend     postgres tsvector + pgvector hnsw\n')
+      expect(status.stdout).toContain('  embeddings  local/hashing-384\n')
+    } else {
+      expect(status.stdout).toContain('  backend     postgres tsvector (keyword only)\n')
+      expect(status.stdout).toContain('  embeddings  none (keyword search only: the PostgreSQL server has no pgvector extension (no "vector" in pg_available_extensions), so the ')
+      expect(JSON.parse((await runOn(target, 'memory', 'status', '--json')).stdout)).toMatchObject({ backend: 'postgres tsvector (keyword only)', vectors: 0, vectorsOff: expect.stringContaining('pgvector') })
+    }
   })
 })

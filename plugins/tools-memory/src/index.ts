@@ -3,13 +3,13 @@
 // is configured. docs/memory.md explains it.
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import { createToken, definePlugin, Tokens, type GatewayRuntime, type PluginDefinition } from '@openclaw/plugin-sdk'
+import { createToken, definePlugin, Tokens, type GatewayRuntime, type OwnerStore, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { z } from 'zod'
 import { createHashingEmbedder, type Embedder } from './embedder.js'
 import { MEM_ERR_AGENT_UNKNOWN, MEM_ERR_EMBEDDINGS_FAILED } from './errors.js'
 import { IndexerClient } from './indexer-client.js'
 import { MemoryConfigSchema, type MemoryConfig } from './memory-config.js'
-import { MemoryIndex, type MemorySearchSettings } from './memory-index.js'
+import { MemoryIndex, type MemorySearchSettings, type MemoryStatus } from './memory-index.js'
 import { MemoryIndexStore } from './memory-index-store.js'
 import { MEMORY_MIGRATIONS } from './memory-migrations.js'
 import { createMemoryTools } from './memory-tools.js'
@@ -67,6 +67,22 @@ function embedderOf(config: MemoryConfig, providers: GatewayRuntime['registry'][
   return { embedder: createProviderEmbedder({ provider, model: s.model ?? DEFAULT_EMBEDDING_MODEL, dims: s.dimensions ?? DEFAULT_EMBEDDING_DIMENSIONS, requestDims: s.dimensions !== undefined }) }
 }
 
+/**
+ * Why pgvector cannot hold this gateway's vectors, or undefined when it can (loaded now). The server
+ * may not have the extension at all (pg_available_extensions), or the role may not create it.
+ */
+async function pgvectorMissing(db: Pick<OwnerStore, 'all' | 'loadExtension'>): Promise<string | undefined> {
+  const available = await db.all("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")
+  if (available.length === 0) return 'the PostgreSQL server has no pgvector extension (no "vector" in pg_available_extensions)'
+  try {
+    await db.loadExtension({ postgres: 'vector' })
+    return undefined
+  } catch (err) {
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)
+    return `CREATE EXTENSION vector failed (${cause}); a role allowed to create it must run it once in this database`
+  }
+}
+
 const AgentParams = z.strictObject({ agentId: z.string().optional() })
 
 /** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
@@ -96,20 +112,24 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
     // What the index searches with: the configured embedder, unless its vectors have nowhere to live
     // (PostgreSQL without pgvector). Settled by prepare(), said once in the log.
     let searchEmbedder: Embedder | undefined
+    // Why searches are keyword only (memory.status says it), when they are.
+    let vectorsOff: string | undefined
+    const keywordOnly = (why: string, level: 'info' | 'warn') => {
+      vectorsOff = why
+      api.log[level](`memory search: keyword only (${store.backendName(undefined)}): ${why}`)
+    }
     const prepareVectors = async (): Promise<void> => {
       const choice = configured()
-      if (!('embedder' in choice)) return api.log.info(`memory search: keyword only (${store.backendName(undefined)}): ${choice.why}`)
+      if (!('embedder' in choice)) return keywordOnly(choice.why, 'info')
       if (api.store.dialect === 'postgres') {
-        const loaded = await api.store.loadExtension({ postgres: 'vector' }).catch((err: unknown) => {
-          api.log.debug({ err }, 'CREATE EXTENSION vector failed')
-          return false
-        })
-        if (!loaded) return api.log.warn(`memory search: keyword only (${store.backendName(undefined)}): the PostgreSQL server has no pgvector extension, so the ${choice.embedder.model} vectors have nowhere to live; install pgvector for hybrid search`)
+        const why = await pgvectorMissing(api.store)
+        if (why) return keywordOnly(`${why}, so the ${choice.embedder.model} vectors have nowhere to live; install pgvector for hybrid search (docs/memory.md)`, 'warn')
         await store.enablePgvector(choice.embedder.dims)
       }
       searchEmbedder = choice.embedder
       api.log.info(`memory search: hybrid (${store.backendName(choice.embedder.model)}), embeddings from ${choice.embedder.model}`)
     }
+    const statusOf = async (index: MemoryIndex): Promise<MemoryStatus> => ({ ...(await index.status()), ...(vectorsOff ? { vectorsOff } : {}) })
     // The tables are made in start(); an index opened before that (a tool call during start-up) waits for them.
     let prepared: Promise<void> | undefined
     const prepare = () => (prepared ??= api.store.migrate(MEMORY_MIGRATIONS).then(prepareVectors))
@@ -141,7 +161,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
       name: 'memory.status',
       description: 'Memory index status: chunks, last index, embedding model, backend',
       params: AgentParams.optional(),
-      handler: async (params) => (await indexFor(params?.agentId)).status(),
+      handler: async (params) => statusOf(await indexFor(params?.agentId)),
     })
     api.rpc.method({
       name: 'memory.index',
@@ -149,7 +169,7 @@ export default function toolsMemory(): PluginDefinition<MemoryConfig> {
       params: z.strictObject({ agentId: z.string().optional(), force: z.boolean().optional() }).optional(),
       handler: async (params) => {
         const index = await indexFor(params?.agentId)
-        return { ...(await index.sync({ force: params?.force ?? false })), status: await index.status() }
+        return { ...(await index.sync({ force: params?.force ?? false })), status: await statusOf(index) }
       },
     })
     api.rpc.method({

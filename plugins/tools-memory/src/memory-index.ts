@@ -48,6 +48,8 @@ export interface MemoryStatus {
   readonly embeddingModel: string | undefined
   readonly backend: string
   readonly indexing: boolean
+  /** Why search is keyword only, when it is (no embedding model configured, or no pgvector on PostgreSQL). */
+  readonly vectorsOff?: string
 }
 
 const SNIPPET_CHARS = 700
@@ -275,22 +277,20 @@ export class MemoryIndex {
   /** Store (or replace) a key/value memory; it is searchable at once. */
   storeKey(key: string, value: string, metadata: unknown): Promise<{ key: string; value: string; metadata: unknown; createdAt: number; updatedAt: number }> {
     return this.#enqueue(async () => {
-      const now = this.now()
-      const row = await this.store.putKey(this.agentId, key, value, metadata, now)
       const text = `${key}: ${value}`
       const chunk: IndexedChunk = { startLine: 1, endLine: 1, text, indexText: text, hash: contentHash(text) }
-      const vectors = this.embedder ? await this.embedder.embed([text]).catch(() => [undefined]) : [undefined]
-      const { removed, added } = await this.store.replaceChunks({ agentId: this.agentId, source: 'key', path: KEY_PATH(key), chunks: [chunk], vectors, model: this.embedder?.model, now: row.created_at })
+      const [vector] = this.embedder ? await this.embedder.embed([text]).catch(() => [undefined]) : [undefined]
+      const { row, removed, added } = await this.store.storeKey({ agentId: this.agentId, key, value, metadata, path: KEY_PATH(key), chunk, vector, model: this.embedder?.model, now: this.now() })
       this.#dropVectors(removed)
-      for (const { id, index } of added) this.#vectors?.add(id, vectors[index]!)
+      if (vector) for (const { id } of added) this.#vectors?.add(id, vector)
       return { key: row.key, value: row.value, metadata: row.metadata === null ? undefined : JSON.parse(row.metadata), createdAt: row.created_at, updatedAt: row.updated_at }
     })
   }
 
   deleteKey(key: string): Promise<boolean> {
     return this.#enqueue(async () => {
-      const existed = await this.store.deleteKey(this.agentId, key)
-      this.#dropVectors(await this.store.removeSource(this.agentId, KEY_PATH(key)))
+      const { existed, removed } = await this.store.deleteKey(this.agentId, key, KEY_PATH(key))
+      this.#dropVectors(removed)
       return existed
     })
   }

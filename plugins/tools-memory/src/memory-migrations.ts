@@ -1,4 +1,5 @@
 import type { Migration } from '@openclaw/plugin-sdk'
+import { tokenize, tsvectorText } from './tokenize.js'
 
 const KEYS_AND_META = `
   CREATE TABLE memory_keys (
@@ -31,7 +32,7 @@ const KEYS_AND_META = `
  * The plugin's tables. The keyword index is per dialect: on SQLite an FTS5 table whose rowid is the
  * chunk's id; on PostgreSQL a `tsvector` column of the chunk row with a GIN index. Vectors are
  * float32 BLOBs (BYTEA) in the chunk row on both; pgvector, where it exists, is added at start-up
- * (see `pgvector.ts`), not here, so a database without the extension still migrates.
+ * (`MemoryIndexStore.enablePgvector`), not here, so a database without the extension still migrates.
  */
 export const MEMORY_MIGRATIONS: readonly Migration[] = [
   {
@@ -75,6 +76,22 @@ export const MEMORY_MIGRATIONS: readonly Migration[] = [
         CREATE INDEX memory_chunks_vectors ON memory_chunks (agent_id, model, id);
         CREATE INDEX memory_chunks_tsv ON memory_chunks USING GIN (tsv);
       `,
+    },
+  },
+  {
+    version: 2,
+    name: 'tsvector from the tokenizer, token counts',
+    // PostgreSQL: the tsvector was made from the raw text (its parser keeps `a.b` or `a@b.c` as one
+    // token); it is made from tokenize()'s words now, as the query side splits them. `tokens` is a
+    // chunk's length in words, BM25's |d| (postgres-bm25.ts). Only stored keys can have rows here
+    // (indexing files failed on PostgreSQL before), and a key's text is its index text.
+    up: async (tx, dialect) => {
+      if (dialect !== 'postgres') return
+      await tx.exec('ALTER TABLE memory_chunks ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0')
+      const rows = await tx.all<{ id: number; text: string }>('SELECT id, text FROM memory_chunks')
+      for (const row of rows) {
+        await tx.run("UPDATE memory_chunks SET tsv = to_tsvector('simple', ?), tokens = ? WHERE id = ?", [tsvectorText(row.text), tokenize(row.text).length, row.id])
+      }
     },
   },
 ]

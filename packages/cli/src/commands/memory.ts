@@ -22,6 +22,8 @@ export interface MemoryStatusPayload {
   readonly embeddingModel?: string
   readonly backend: string
   readonly indexing: boolean
+  /** Why search is keyword only, when it is. */
+  readonly vectorsOff?: string
 }
 
 interface MemorySearchPayload {
@@ -36,7 +38,7 @@ export function formatMemoryStatus(s: MemoryStatusPayload, indent = ''): string 
   return [
     `${indent}Memory (agent ${s.agentId}): ${s.files} files, ${s.chunks} chunks, ${s.keys} keys, ${s.vectors} vectors${s.indexing ? ', indexing' : ''}`,
     `${indent}  backend     ${s.backend}`,
-    `${indent}  embeddings  ${s.embeddingModel ?? 'none (keyword search only)'}`,
+    `${indent}  embeddings  ${s.embeddingModel ?? `none (keyword search only${s.vectorsOff ? `: ${s.vectorsOff}` : ''})`}`,
     `${indent}  last index  ${s.lastIndexAt === undefined ? 'never' : formatTimestamp(s.lastIndexAt)}`,
     `${indent}  workspace   ${s.workspace}`,
   ].join('\n') + '\n'

@@ -28,6 +28,20 @@ describe('PostgresStateStore', () => {
     }
   })
 
+  it('creates an extension once when five replicas load it at the same moment, and says which extension failed', async () => {
+    // cube ships with PostgreSQL's contrib (the embedded server has it); unlocked IF NOT EXISTS races here.
+    const stores = await Promise.all(Array.from({ length: 5 }, () => PostgresStateStore.open({ url: db.url, schema: 'extensions', poolSize: 2 })))
+    try {
+      expect(await Promise.all(stores.map((store) => store.forOwner('tool:memory').loadExtension({ postgres: 'cube' })))).toEqual([true, true, true, true, true])
+      expect(await stores[0]!.all("SELECT extname FROM pg_extension WHERE extname = 'cube'")).toEqual([{ extname: 'cube' }])
+      const err = await stores[1]!.forOwner('tool:memory').loadExtension({ postgres: 'no_such_extension' }).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'CORE_ERR_STORE_EXTENSION' })
+      expect((err as Error).message).toContain('no_such_extension')
+    } finally {
+      await Promise.all(stores.map((store) => store.close()))
+    }
+  })
+
   it('keeps the password out of its location and its open error', async () => {
     const url = new URL(db.url)
     url.password = 'secret-pw'

@@ -251,13 +251,21 @@ export class PostgresStateStore implements StateStore, SqlStore {
     }
   }
 
-  /** `CREATE EXTENSION IF NOT EXISTS` (once per name). False when the extension names no PostgreSQL one. */
+  /**
+   * `CREATE EXTENSION IF NOT EXISTS` (once per name). False when the extension names no PostgreSQL one.
+   * Replicas starting together create it under an advisory lock: two unlocked `IF NOT EXISTS` race,
+   * and the loser fails on pg_extension's unique name. The extension's objects go to the schema it
+   * was first created in (the database has one copy); code using them from another schema qualifies them.
+   */
   async loadExtension(extension: StoreExtension): Promise<boolean> {
     const name = extension.postgres
     if (!name) return false
     if (this.#extensions.has(name)) return true
     try {
-      await this.pool.query(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)}`)
+      await this.transaction(async (tx) => {
+        await tx.run('SELECT pg_advisory_xact_lock(?::int, hashtext(?))', [LockClass.MIGRATIONS, `extension:${name}`])
+        await tx.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)}`)
+      })
     } catch (err) {
       throw new CORE_ERR_STORE_EXTENSION(name, { cause: err })
     }

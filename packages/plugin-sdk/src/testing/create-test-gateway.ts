@@ -16,6 +16,12 @@ export interface TestGatewayOptions {
   readonly start?: boolean
   /** Where `${VAR}` in the config and built-in providers' keys (`OPENAI_API_KEY`…) are read. Default: empty. */
   readonly env?: NodeJS.ProcessEnv
+  /**
+   * Default `':memory:'`: an in-memory SQLite store. `'config'`: the store the config's `storage`
+   * names, as `openclaw gateway` opens it (`storage: { driver: 'postgres', postgres: { url } }`
+   * for a gateway on PostgreSQL; several such gateways on one database are replicas).
+   */
+  readonly store?: ':memory:' | 'config'
 }
 
 export interface TestGateway extends Gateway {
@@ -29,8 +35,9 @@ export interface TestGateway extends Gateway {
 }
 
 /**
- * A real gateway for tests: the real kernel with an in-memory store, a silent logger and a fake
- * clock, started and ready. Call `stop()` when done.
+ * A real gateway for tests: the real kernel with an in-memory store (or the config's, see
+ * {@link TestGatewayOptions.store}), a silent logger and a fake clock, started and ready. Call
+ * `stop()` when done.
  */
 export async function createTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const clock = options.realClock ? undefined : createFakeClock()
@@ -38,7 +45,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
     config: options.config ?? {},
     stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'openclaw-test-')),
     plugins: options.plugins ?? [],
-    store: ':memory:',
+    ...(options.store === 'config' ? {} : { store: ':memory:' as const }),
     logger: options.logger ?? createSilentLogger(),
     env: options.env ?? {},
     ...(clock ? { clock } : {}),
