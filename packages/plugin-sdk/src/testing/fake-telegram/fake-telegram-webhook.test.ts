@@ -51,6 +51,16 @@ describe('fake Telegram: webhook mode', () => {
     )
   })
 
+  it('ends a running long poll with 409 when a webhook is set', async () => {
+    const tg = await start()
+    const polling = botFor(tg).api.getUpdates({ timeout: 30 }).catch((error: GrammyError) => error)
+    await tg.waitFor(() => tg.waitingPolls === 1)
+    const hook = await receiver()
+    await botFor(tg).api.setWebhook(hook.url)
+    expect(await polling).toMatchObject({ error_code: 409, description: 'Conflict: terminated by setWebhook request' })
+    expect(tg.waitingPolls).toBe(0)
+  })
+
   it('retries a delivery the webhook refused, and shows the error in getWebhookInfo', async () => {
     const tg = await start({ webhookRetryDelayMs: 20 })
     const api = botFor(tg).api

@@ -1,7 +1,8 @@
 // Test-only helper for the fake Telegram server's own tests: servers and grammY bots closed after each test.
 import { Bot } from 'grammy'
 import { afterEach } from 'vitest'
-import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from './start-fake-telegram.js'
+import type { FakeTelegram, FakeTelegramOptions } from './fake-telegram.js'
+import { startFakeTelegram } from './start-fake-telegram.js'
 
 /** `start()` a fake server and `botFor()` a grammY bot pointed at it; both are stopped after each test. */
 export function useFakeTelegram(): { start: (options?: FakeTelegramOptions) => Promise<FakeTelegram>; botFor: (tg: FakeTelegram, token?: string) => Bot } {

@@ -46,6 +46,7 @@ export const setWebhook: BotApiMethod = ({ params }, state) => {
     state.updates.setAllowedUpdates(params.allowed_updates.map(String))
   }
   if (params.drop_pending_updates === true) state.updates.dropPending()
+  state.updates.terminate('Conflict: terminated by setWebhook request')
   state.webhook.set({
     url,
     ...(typeof secret === 'string' ? { secretToken: secret } : {}),

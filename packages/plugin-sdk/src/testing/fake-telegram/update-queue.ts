@@ -140,6 +140,11 @@ export class UpdateQueue {
     for (const waiter of held) this.serve(waiter)
   }
 
+  /** Fail every open poll with a 409 (`setWebhook` ends polling this way). */
+  terminate(description: string): void {
+    for (const waiter of [...this.held, ...(this.active ? [this.active] : [])]) this.fail(waiter, new BotApiError(409, description))
+  }
+
   /** Answer every open poll with no updates (the server is closing). */
   close(): void {
     for (const waiter of [...this.held, ...(this.active ? [this.active] : [])]) this.settle(waiter, [])
