@@ -21,7 +21,9 @@ export default defineConfig({
   // loader reads `__filename`, which an ES module lacks, and `openclaw gateway` failed at start.
   // json-schema-to-typescript is loaded only by `skills types`.
   noExternal: [/^@openclaw\//, 'zod', 'commander', 'ws', 'fastify', /^@fastify\//, 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata'],
-  external: ['better-sqlite3', 'usearch', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate'],
+  // grammY (the Telegram channel) is left out too: bundled, every Bot API call of the built binary
+  // failed with "network error" (scripts/smoke-built-gateway.mjs caught it; the tests run from source).
+  external: ['better-sqlite3', 'usearch', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate', 'grammy', '@grammyjs/auto-retry'],
   // The workspace packages from their TypeScript sources (the `source` export condition), not their
   // built files: the core's build carries its own bundled zod, and the plugins' builds import zod, so
   // bundling the built files put two copies of zod in the binary (~20k lines each, parsed at every start).
