@@ -1,4 +1,4 @@
-import { Marked, type RendererObject, type Tokens } from 'marked'
+import { Marked, type RendererObject, type Token, type Tokens } from 'marked'
 import type { TextFormat } from '../types/channels.js'
 
 // Agents write markdown. A channel declares `plain`, `markdown` or `html`; this renders the agent's
@@ -21,6 +21,17 @@ function indent(text: string, by: string): string {
   return text.split('\n').map((line, i) => (i === 0 ? line : by + line)).join('\n')
 }
 
+/** A list as lines (`• ` or `1. `, a task's box from `boxes`: checked, unchecked), items' later lines indented under their text. */
+function listBlock(parser: { parse(tokens: Token[]): string }, list: Tokens.List, boxes: readonly [string, string]): string {
+  const lines = list.items.map((item, i) => {
+    const prefix = listPrefix(list, i)
+    const body = parser.parse(item.tokens).trim()
+    const box = item.task ? (item.checked ? boxes[0] : boxes[1]) : ''
+    return prefix + box + indent(body, ' '.repeat(prefix.length))
+  })
+  return `${lines.join('\n')}\n\n`
+}
+
 /** Blocks end with a blank line; the caller trims the last one. */
 const plainRenderer: RendererObject<string, string> = {
   space: () => '',
@@ -36,13 +47,7 @@ const plainRenderer: RendererObject<string, string> = {
   },
   hr: () => '———\n\n',
   list(token) {
-    const lines = token.items.map((item, i) => {
-      const prefix = listPrefix(token, i)
-      const body = this.parser.parse(item.tokens).trim()
-      const box = item.task ? (item.checked ? '[x] ' : '[ ] ') : ''
-      return prefix + box + indent(body, ' '.repeat(prefix.length))
-    })
-    return `${lines.join('\n')}\n\n`
+    return listBlock(this.parser, token, ['[x] ', '[ ] '])
   },
   listitem: (item) => item.text,
   checkbox: () => '',
@@ -96,13 +101,7 @@ const htmlRenderer: RendererObject<string, string> = {
   },
   hr: () => '———\n\n',
   list(token) {
-    const lines = token.items.map((item, i) => {
-      const prefix = listPrefix(token, i)
-      const body = this.parser.parse(item.tokens).trim()
-      const box = item.task ? (item.checked ? '☑ ' : '☐ ') : ''
-      return prefix + box + indent(body, ' '.repeat(prefix.length))
-    })
-    return `${lines.join('\n')}\n\n`
+    return listBlock(this.parser, token, ['☑ ', '☐ '])
   },
   listitem: (item) => item.text,
   checkbox: () => '',
