@@ -24,6 +24,7 @@ describe('@openclaw/plugin-sdk public surface', () => {
   const config = exportedNames('./config/index.ts')
   const channels = exportedNames('./channels/index.ts')
   const net = exportedNames('./net/index.ts')
+  const files = exportedNames('./files/index.ts')
 
   it('stays small: well under 80 exports', () => {
     // 74 since Plugin API 2 (CoreErrors, PluginFactory); 76 with wire API adapters (defineModelApi, ModelApi);
@@ -33,8 +34,8 @@ describe('@openclaw/plugin-sdk public surface', () => {
   })
 
   it('is listed in docs/plugin-api.md, name by name, and the docs list nothing else', () => {
-    expect([...main, ...kit, ...config, ...channels, ...net].filter((n) => !documented.has(n))).toEqual([])
-    expect([...documented].filter((n) => ![main, kit, config, channels, net].some((names) => names.includes(n!)))).toEqual([])
+    expect([...main, ...kit, ...config, ...channels, ...net, ...files].filter((n) => !documented.has(n))).toEqual([])
+    expect([...documented].filter((n) => ![main, kit, config, channels, net, files].some((names) => names.includes(n!)))).toEqual([])
   })
 
   it('exports the runtime values it lists', () => {
@@ -46,7 +47,7 @@ describe('@openclaw/plugin-sdk public surface', () => {
 
   it('blocks deep imports through the exports map', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, unknown> }
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './channels', './config', './internal/*', './net', './package.json', './testing'])
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './channels', './config', './files', './internal/*', './net', './package.json', './testing'])
     expect(pkg.exports['./internal/*']).toBeNull()
   })
 })

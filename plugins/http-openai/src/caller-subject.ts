@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { putFileWhole } from '@openclaw/plugin-sdk/files'
 
 /** The per-install secret that keys caller subjects (mode 0600, in the state dir). */
 export const SUBJECT_KEY_FILE = 'http-openai.subject.key'
@@ -14,30 +15,6 @@ function readKey(path: string): Buffer | undefined {
     return /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : undefined
   } catch {
     return undefined
-  }
-}
-
-/**
- * Write `content` to a private temp file next to `path`, then put it in place: hard-linked only if
- * `path` does not exist (`replace` false; false when it does), or renamed over it. Either way a
- * reader never sees the file half-written.
- */
-function putWhole(path: string, content: string, replace: boolean): boolean {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' })
-  try {
-    if (replace) renameSync(temp, path)
-    else linkSync(temp, path)
-    return true
-  } catch (err) {
-    if ((err as { code?: string }).code === 'EEXIST') return false
-    throw err
-  } finally {
-    try {
-      unlinkSync(temp)
-    } catch {
-      // Renamed into place: nothing left to remove.
-    }
   }
 }
 
@@ -55,11 +32,11 @@ export function loadSubjectKey(stateDir: string): Buffer {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 })
   const key = randomBytes(32)
   const content = `${key.toString('hex')}\n`
-  if (putWhole(path, content, false)) return key
+  if (putFileWhole(path, content, { replace: false })) return key
   // Another start wrote one first: use it. A corrupt file is replaced, and the key is what the file holds then.
   const raced = readKey(path)
   if (raced) return raced
-  putWhole(path, content, true)
+  putFileWhole(path, content, { replace: true })
   return readKey(path) ?? key
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { putFileWhole } from '@openclaw/plugin-sdk/files'
 import { HTTP_ERR_TOKEN_FILE } from './errors.js'
 
 /** The file under the state dir that holds the generated gateway token (mode 0600). */
@@ -11,30 +12,6 @@ const MIN_TOKEN_LENGTH = 16
 
 function errorCode(err: unknown): string | undefined {
   return (err as { code?: string }).code
-}
-
-/**
- * Write `content` to a private temp file next to `path`, then put it in place: hard-linked only if
- * `path` does not exist (`replace` false; false when it does), or renamed over it. A gateway starting
- * beside another never reads the file half-written (and takes it for a corrupt one to replace).
- */
-function putWhole(path: string, content: string, replace: boolean): boolean {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' })
-  try {
-    if (replace) renameSync(temp, path)
-    else linkSync(temp, path)
-    return true
-  } catch (err) {
-    if (errorCode(err) === 'EEXIST') return false
-    throw err
-  } finally {
-    try {
-      unlinkSync(temp)
-    } catch {
-      // Renamed into place: nothing left to remove.
-    }
-  }
 }
 
 /**
@@ -70,11 +47,11 @@ export function ensureGatewayToken(stateDir: string): { token: string; path: str
     mkdirSync(stateDir, { recursive: true, mode: 0o700 })
     const token = randomBytes(32).toString('base64url')
     // Exclusive and whole: two gateways starting at once on one state dir agree on one token.
-    if (!putWhole(path, `${token}\n`, false)) {
+    if (!putFileWhole(path, `${token}\n`, { replace: false })) {
       const raced = readGatewayToken(stateDir)
       if (raced !== undefined) return { token: raced, path, created: false, permissionsFixed: false }
       // The file exists but holds no usable token: replace it (and use what it holds then).
-      putWhole(path, `${token}\n`, true)
+      putFileWhole(path, `${token}\n`, { replace: true })
       return { token: readGatewayToken(stateDir) ?? token, path, created: true, permissionsFixed: false }
     }
     return { token, path, created: true, permissionsFixed: false }

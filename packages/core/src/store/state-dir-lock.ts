@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { CORE_ERR_STATE_DIR_LOCKED } from '../errors/codes.js'
+import { putFileWhole } from './put-file-whole.js'
 
 export const LOCK_FILE = 'gateway.lock'
 /** Held (created exclusively) by the one starter that removes a stale lock; gone again within milliseconds. */
@@ -63,24 +63,6 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
-/**
- * Create `path` holding `content`, atomically and only if it does not exist: the content is written
- * to a private temp file first and hard-linked into place, so nobody ever reads a half-written lock.
- */
-function createExclusive(path: string, content: string): boolean {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  writeFileSync(temp, content, { mode: 0o600, flag: 'wx' })
-  try {
-    linkSync(temp, path)
-    return true
-  } catch (err) {
-    if (code(err) === 'EEXIST') return false
-    throw err
-  } finally {
-    unlinkSync(temp)
-  }
-}
-
 function unlinkIfPresent(path: string): void {
   try {
     unlinkSync(path)
@@ -113,7 +95,7 @@ export class StateDirLock {
     const takeover = join(stateDir, TAKEOVER_FILE)
     const content = JSON.stringify({ pid: process.pid, since: new Date().toISOString() })
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (createExclusive(path, content)) return new StateDirLock(path)
+      if (putFileWhole(path, content, { replace: false })) return new StateDirLock(path)
       const owner = readOwner(path)
       if (held(owner)) throw new CORE_ERR_STATE_DIR_LOCKED(stateDir, owner.pid, owner.since)
       // Gone since the create failed (another starter took a stale one away): try to create it again.
