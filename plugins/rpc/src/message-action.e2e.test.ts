@@ -1,22 +1,19 @@
 import { InMemoryChannel } from '@openclaw/plugin-sdk/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PNG, startMediaServer } from '../test/media-server.js'
+import { PNG } from '../test/media-server.js'
 import { RpcTestClient } from '../test/rpc-test-client.js'
 import { startRpcGateway, TEST_TOKEN, type RpcTestGateway } from '../test/start-rpc-gateway.js'
 
 const channel = new InMemoryChannel()
 let gw: RpcTestGateway
 let client: RpcTestClient
-let media: Awaited<ReturnType<typeof startMediaServer>>
 
 beforeAll(async () => {
-  media = await startMediaServer()
-  gw = await startRpcGateway({ plugins: [channel.plugin], delivery: { media: { allowedHostnames: ['127.0.0.1'] } } })
+  gw = await startRpcGateway({ plugins: [channel.plugin], media: true })
   client = await gw.connect()
 })
 afterAll(async () => {
   await gw.close()
-  await media.close()
 })
 
 /** What `openclaw message send --channel memory --target user-1 --message hi --json` sends (its flags repeated in params). */
@@ -33,7 +30,7 @@ function cliSend(idempotencyKey: string, params: Record<string, unknown> = {}) {
 
 describe('rpc message.action', () => {
   it("should send OpenClaw's message.action send through the outbox, with the idempotency key as delivery key", async () => {
-    const res = await client.request('message.action', cliSend('ma-1', { replyTo: '41', threadId: 7, media: `${media.base}/a.png` }))
+    const res = await client.request('message.action', cliSend('ma-1', { replyTo: '41', threadId: 7, media: `${gw.mediaBase}/a.png` }))
     expect(res).toMatchObject({ ok: true, payload: { ok: true, action: 'send', runId: 'ma-1', status: 'sent', channel: 'memory', to: 'user-1', messageId: expect.any(String) } })
     expect(channel.delivered.at(-1)).toMatchObject({
       channel: 'memory', to: 'user-1', text: 'hi', deliveryKey: 'ma-1', replyToId: '41', threadId: '7', attachments: [{ kind: 'image', mimeType: 'image/png', data: PNG.toString('base64') }],

@@ -1,22 +1,19 @@
 import { InMemoryChannel } from '@openclaw/plugin-sdk/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PNG, startMediaServer } from '../test/media-server.js'
+import { PNG } from '../test/media-server.js'
 import type { RpcTestClient } from '../test/rpc-test-client.js'
 import { startRpcGateway, type RpcTestGateway } from '../test/start-rpc-gateway.js'
 
 const channel = new InMemoryChannel()
 let gw: RpcTestGateway
 let client: RpcTestClient
-let media: Awaited<ReturnType<typeof startMediaServer>>
 
 beforeAll(async () => {
-  media = await startMediaServer()
-  gw = await startRpcGateway({ plugins: [channel.plugin], delivery: { media: { allowedHostnames: ['127.0.0.1'] } } })
+  gw = await startRpcGateway({ plugins: [channel.plugin], media: true })
   client = await gw.connect()
 })
 afterAll(async () => {
   await gw.close()
-  await media.close()
 })
 
 describe('rpc send', () => {
@@ -41,7 +38,7 @@ describe('rpc send', () => {
 
   it('should send through the only channel when channel is left out, with buttons and media', async () => {
     const res = await client.request('send', {
-      to: 'user-9', message: 'Pick one', mediaUrl: `${media.base}/a.png?sig=s3cret`, buttons: [{ text: 'Yes', data: 'y' }, { text: 'No', data: 'n' }], idempotencyKey: 'send-3',
+      to: 'user-9', message: 'Pick one', mediaUrl: `${gw.mediaBase}/a.png?sig=s3cret`, buttons: [{ text: 'Yes', data: 'y' }, { text: 'No', data: 'n' }], idempotencyKey: 'send-3',
     })
     expect(res.payload).toMatchObject({ status: 'sent', channel: 'memory' })
     // The gateway fetched the URL: the channel gets the bytes, with the type sniffed from them.
@@ -55,7 +52,7 @@ describe('rpc send', () => {
     const before = channel.delivered.length
     const blocked = await client.request('send', { to: 'user-9', message: 'x', mediaUrl: 'http://169.254.169.254/latest/meta-data', idempotencyKey: 'send-6' })
     expect(blocked.error).toMatchObject({ message: expect.stringContaining('private address') })
-    const gone = await client.request('send', { to: 'user-9', message: 'x', mediaUrl: `${media.base}/missing.png?token=hunter2`, idempotencyKey: 'send-7' })
+    const gone = await client.request('send', { to: 'user-9', message: 'x', mediaUrl: `${gw.mediaBase}/missing.png?token=hunter2`, idempotencyKey: 'send-7' })
     expect(gone.error).toMatchObject({ message: expect.stringContaining('HTTP 404') })
     expect(JSON.stringify(gone.error)).not.toContain('hunter2')
     expect(channel.delivered.length).toBe(before)

@@ -6,6 +6,7 @@ import { createScriptedModelServer, createTestGateway, type ScriptedModelServer,
 import httpServer from '@openclaw/plugin-http-server'
 import rpc from '../src/index.js'
 import type { RpcConfigInput } from '../src/rpc-config.js'
+import { startMediaServer } from './media-server.js'
 import { RpcTestClient } from './rpc-test-client.js'
 import providerOpenAi from '@openclaw/plugin-provider-openai'
 
@@ -16,6 +17,8 @@ export interface RpcTestGateway {
   readonly model: ScriptedModelServer
   /** `ws://127.0.0.1:<port>/` */
   readonly wsUrl: string
+  /** With `media: true`: the loopback server's base URL, whose paths the delivery worker may fetch. */
+  readonly mediaBase: string | undefined
   /** Open a socket and complete the handshake with the test token. */
   connect(overrides?: Record<string, unknown>): Promise<RpcTestClient>
   close(): Promise<void>
@@ -29,6 +32,8 @@ export interface StartRpcGatewayOptions {
   readonly agents?: Record<string, unknown>
   readonly session?: Record<string, unknown>
   readonly delivery?: Record<string, unknown>
+  /** Serve media URLs on loopback ({@link startMediaServer}) and allow the delivery worker to fetch them. */
+  readonly media?: boolean
   /** More `models.providers` entries, besides the scripted `openai` one. */
   readonly providers?: Record<string, unknown>
 }
@@ -36,6 +41,8 @@ export interface StartRpcGatewayOptions {
 /** Start a scripted model server and a gateway serving the WebSocket RPC over it. */
 export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Promise<RpcTestGateway> {
   const model = await createScriptedModelServer()
+  const media = options.media ? await startMediaServer() : undefined
+  const delivery = media ? { ...options.delivery, media: { allowedHostnames: ['127.0.0.1'] } } : options.delivery
   const clients: RpcTestClient[] = []
   let gateway: TestGateway
   try {
@@ -46,12 +53,13 @@ export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Pro
         agents: { defaults: { model: 'openai/scripted-model' }, entries: options.agents ?? {} },
         models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' }, ...options.providers } },
         ...(options.session ? { session: options.session } : {}),
-        ...(options.delivery ? { delivery: options.delivery } : {}),
+        ...(delivery ? { delivery } : {}),
       },
       plugins: [httpServer(), rpc(), providerOpenAi(), ...(options.plugins ?? [])],
     })
   } catch (error) {
     await model.close()
+    await media?.close()
     throw error
   }
   const { url } = gateway.services.resolve(Tokens.HttpServer)
@@ -60,6 +68,7 @@ export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Pro
     gateway,
     model,
     wsUrl,
+    mediaBase: media?.base,
     async connect(overrides = {}) {
       const { client } = await RpcTestClient.connect(wsUrl, TEST_TOKEN, overrides)
       clients.push(client)
@@ -69,6 +78,7 @@ export async function startRpcGateway(options: StartRpcGatewayOptions = {}): Pro
       for (const client of clients) client.ws.terminate()
       await gateway.stop()
       await model.close()
+      await media?.close()
     },
   }
 }
