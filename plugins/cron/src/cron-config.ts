@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { GlobalFailureAlertSchema } from './failure-alert.js'
 
 const DAY = 86_400_000
 
@@ -13,8 +14,8 @@ export const CronConfigSchema = z.strictObject({
   webhookSsrfPolicy: z.strictObject({ allowedHostnames: z.array(z.string().min(1)).default([]) }).default({ allowedHostnames: [] }),
   /** Accepted for compatibility; isolated sessions are reset each run instead. */
   sessionRetention: z.union([z.string(), z.literal(false)]).optional(),
-  /** Accepted for compatibility; failure alerts are not sent yet. */
-  failureAlert: z.unknown().optional(),
+  /** The global failure-alert policy and its default destination (see failure-alert.ts). */
+  failureAlert: GlobalFailureAlertSchema.optional(),
   triggers: z.looseObject({}).optional(),
   /** How late a fire may start and still run as scheduled; later ones follow the job's missed-fire policy. */
   missedFireGraceMs: z.number().int().min(0).max(DAY).default(60_000),

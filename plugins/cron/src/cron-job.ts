@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { JobFailureAlertSchema, type FailureAlertIncident, type JobFailureAlert } from './failure-alert.js'
 import type { MissedFirePolicy } from './plan-fire.js'
 import type { CronSchedule } from './schedule.js'
 
@@ -56,8 +57,8 @@ const JobFields = {
   wakeMode: z.enum(['now', 'next-heartbeat']).optional(),
   payload: PayloadSchema,
   delivery: DeliverySchema.optional(),
-  /** Accepted for compatibility; failure alerts are not sent yet. */
-  failureAlert: z.union([z.literal(false), z.looseObject({})]).optional(),
+  /** `false`: no failure alerts for this job; an object turns them on and tunes them (see failure-alert.ts). */
+  failureAlert: z.union([z.literal(false), JobFailureAlertSchema]).optional(),
   /** Ours: what happens to fires the job missed (default `reschedule`). */
   missedFires: MissedFiresSchema.optional(),
 }
@@ -98,6 +99,10 @@ export interface CronJobState {
   lastDelivered?: boolean
   lastDeliveryStatus?: 'delivered' | 'not-delivered' | 'unknown' | 'not-requested'
   autoDisabled?: { reason: string; atMs: number }
+  /** When the last failure alert was sent (OpenClaw's field); the cooldown counts from it. */
+  lastFailureAlertAtMs?: number
+  /** The failure going on (cleared by a success); its signature once an alert went out for it. */
+  failureAlertIncident?: FailureAlertIncident
 }
 
 /** A stored job, as `cron.get` answers it. */
@@ -116,7 +121,7 @@ export interface CronJob {
   readonly wakeMode: 'now' | 'next-heartbeat'
   readonly payload: CronPayload | { readonly kind: 'heartbeat' }
   readonly delivery?: CronDelivery
-  readonly failureAlert?: false | Record<string, unknown>
+  readonly failureAlert?: false | JobFailureAlert
   readonly missedFires?: MissedFirePolicy
   /** True for the system-owned heartbeat jobs. */
   readonly system?: boolean

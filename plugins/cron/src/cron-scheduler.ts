@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Clock, Logger } from '@openclaw/plugin-sdk'
 import type { CronJob, CronJobState } from './cron-job.js'
-import type { CronStore, JobAdvance, JobRow, JobSettle, RunClaim, RunFinish, SkippedRecord } from './cron-store.js'
+import type { CronStore, JobAdvance, JobRow, JobSettle, RunClaim, RunFinish, SkippedRecord, StoredAlert } from './cron-store.js'
 import { CRON_ERR_FIRE_RACE, CRON_ERR_RUN_INTERRUPTED, CRON_ERR_RUN_TIMEOUT } from './errors.js'
+import { planFailureAlert } from './failure-alert.js'
+import type { FailureAlertSender } from './failure-alert-sender.js'
 import { planFire, type SkippedFires } from './plan-fire.js'
 import { settleRun } from './settle-run.js'
 
@@ -59,6 +61,8 @@ export interface SchedulerDeps {
    * runs another owner left running are interrupted at start without waiting for their lease.
    */
   readonly soleOwner: boolean
+  /** Decides each job's alert policy and sends the alerts a settled run (or a skipped fire) wrote. */
+  readonly alerts: Pick<FailureAlertSender, 'policy' | 'toStored' | 'dispatch' | 'sweep' | 'close'>
 }
 
 interface Launch {
@@ -134,6 +138,7 @@ export class CronScheduler {
     for (const { controller } of this.#inFlight.values()) controller.abort(new CRON_ERR_RUN_INTERRUPTED())
     await Promise.all([...this.#inFlight.values()].map((r) => r.done))
     await this.#settling
+    await this.#deps.alerts.close()
   }
 
   /** Start the ticker here: interrupt the runs a dead gateway left behind, then start ticking. */
@@ -141,6 +146,7 @@ export class CronScheduler {
     this.open()
     this.#running = true
     await this.recoverOrphans(this.#deps.soleOwner)
+    await this.#sweepAlerts()
     this.#scheduleOrphanSweep()
     await this.tick()
   }
@@ -225,11 +231,14 @@ export class CronScheduler {
     const { store, clock } = this.#deps
     const now = clock.now()
     let launches: Launch[] = []
+    let alerts: string[] = []
     const due = await store.store.transaction(async (tx) => {
       const rows = await store.dueJobs(tx, now, this.#options.batchSize)
-      launches = await this.#claimDue(tx, rows, now)
+      alerts = []
+      launches = await this.#claimDue(tx, rows, now, alerts)
       return rows.length
     })
+    this.#deps.alerts.dispatch(alerts)
     for (const launch of launches) this.#launch(launch)
     return due
   }
@@ -240,8 +249,9 @@ export class CronScheduler {
    * rows, and every job's move to its next fire (a compare-and-set on the fire claimed). A fire
    * another holder claimed first is not run again. Returns the runs to launch once this commits.
    */
-  async #claimDue(tx: Tx, rows: readonly JobRow[], now: number): Promise<Launch[]> {
+  async #claimDue(tx: Tx, rows: readonly JobRow[], now: number, alertIds: string[]): Promise<Launch[]> {
     const { store, owner, log } = this.#deps
+    const alerts: StoredAlert[] = []
     const planned = rows.map(({ job, runningRunId }) => ({
       job,
       dueAt: job.state.nextRunAtMs!,
@@ -275,11 +285,17 @@ export class CronScheduler {
       if (plan.skipped) {
         skipped.push({ runId: randomUUID(), jobId: job.id, fireKey: plan.run ? `${dueAt}:skipped` : String(dueAt), skipped: plan.skipped, atMs: now, nextRunAtMs: plan.nextRunAtMs })
         state = withSkipped(state, plan.skipped)
+        // With `includeSkipped`, skipped fires in a row count toward an alert.
+        const decided = planFailureAlert({ job, state, policy: this.#deps.alerts.policy(job), status: 'skipped', errorReason: plan.skipped.reason, runAtMs: dueAt, nowMs: now })
+        state = decided.state
+        if (decided.alert) alerts.push(this.#deps.alerts.toStored(decided.alert, job, now))
       }
       advances.push({ id: job.id, dueAtMs: dueAt, nextRunAtMs: plan.nextRunAtMs, ...(state !== job.state ? { state } : {}), ...(plan.run ? { runningRunId: runId, runningAtMs: now } : {}) })
       if (plan.run) launches.push({ job: { ...job, state: { ...state, ...(plan.nextRunAtMs !== undefined ? { nextRunAtMs: plan.nextRunAtMs } : {}) } }, runId, manual: false })
     }
     if (skipped.length > 0) await store.recordSkippedMany(tx, skipped)
+    if (alerts.length > 0) await store.insertAlerts(tx, alerts)
+    alertIds.push(...alerts.map((a) => a.id))
     const moved = advances.length > 0 ? await store.advanceJobs(tx, advances) : new Set<string>()
     // Locked rows (PostgreSQL) or the held connection (SQLite): only a bug lets one move meanwhile; undo the batch.
     const raced = advances.find((a) => !moved.has(a.id))
@@ -295,12 +311,15 @@ export class CronScheduler {
     const { store, clock } = this.#deps
     const now = clock.now()
     let launches: Launch[] = []
+    let alerts: string[] = []
     await store.store.transaction(async (tx) => {
       const row = await store.getJob(tx, jobId)
       const next = row?.job.state.nextRunAtMs
       if (!row || !row.job.enabled || next === undefined || next > now) return
-      launches = await this.#claimDue(tx, [row], now)
+      alerts = []
+      launches = await this.#claimDue(tx, [row], now, alerts)
     })
+    this.#deps.alerts.dispatch(alerts)
     for (const launch of launches) this.#launch(launch)
     return launches[0]?.runId
   }
@@ -395,7 +414,9 @@ export class CronScheduler {
   async #settleBatch(batch: readonly PendingSettle[]): Promise<(number | undefined)[]> {
     const { store, clock } = this.#deps
     const now = clock.now()
-    return store.store.transaction(async (tx) => {
+    let alertIds: string[] = []
+    const results = await store.store.transaction(async (tx) => {
+      const alerts: StoredAlert[] = []
       const jobs = new Map((await store.getJobs(tx, [...new Set(batch.map((e) => e.jobId))].sort())).map((row) => [row.job.id, row]))
       const starts = await store.runningStarts(tx, batch.map((e) => e.runId))
       const finishes: (RunFinish & { runId: string })[] = []
@@ -439,6 +460,14 @@ export class CronScheduler {
           delete state.lastErrorReason
         }
         if (settled.autoDisabledReason) state = { ...state, autoDisabled: { reason: `${settled.autoDisabledReason}; last error: ${outcome.error ?? 'error'}`, atMs: now } }
+        // Failure alerts: decided here, in the transaction that settles the run (the job row is locked
+        // on PostgreSQL), so whichever replica settles it, an alert is decided and written once.
+        const decided = planFailureAlert({
+          job, state, policy: this.#deps.alerts.policy(job), status: outcome.status, runAtMs: startedAtMs, nowMs: now, autoDisabled: settled.autoDisabledReason !== undefined,
+          ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.errorReason !== undefined ? { errorReason: outcome.errorReason } : {}),
+        })
+        state = decided.state
+        if (decided.alert) alerts.push(this.#deps.alerts.toStored(decided.alert, job, now))
         if (settled.skipped && job.state.nextRunAtMs !== undefined) {
           skipped.push({ runId: randomUUID(), jobId, fireKey: String(job.state.nextRunAtMs), skipped: settled.skipped, atMs: now, nextRunAtMs: settled.nextRunAtMs })
         }
@@ -461,8 +490,12 @@ export class CronScheduler {
       if (skipped.length > 0) await store.recordSkippedMany(tx, skipped)
       if (deleted.size > 0) await store.deleteJobs(tx, [...deleted])
       if (settles.size > 0) await store.settleJobs(tx, [...settles.values()])
+      if (alerts.length > 0) await store.insertAlerts(tx, alerts)
+      alertIds = alerts.map((a) => a.id)
       return results
     })
+    this.#deps.alerts.dispatch(alertIds)
+    return results
   }
 
   /**
@@ -514,6 +547,7 @@ export class CronScheduler {
       } catch (err) {
         this.#deps.log.warn({ err }, 'cron: looking for interrupted runs failed')
       }
+      await this.#sweepAlerts()
       if (this.#running) arm()
     }
     const arm = () => {
@@ -523,13 +557,22 @@ export class CronScheduler {
     arm()
   }
 
+  /** Send the failure alerts a replica decided but did not get to send (it died, or a webhook is due another try). */
+  async #sweepAlerts(): Promise<void> {
+    try {
+      await this.#deps.alerts.sweep()
+    } catch (err) {
+      this.#deps.log.warn({ err }, 'cron: sending pending failure alerts failed')
+    }
+  }
+
   async #maybePrune(): Promise<void> {
     const now = this.#deps.clock.now()
     const { retention } = this.#options
     // Due an hour after the last prune, or at once when the wall clock went back past it.
     if (now >= this.#lastPruneMs && now - this.#lastPruneMs < retention.everyMs) return
     this.#lastPruneMs = now
-    const removed = await this.#deps.store.pruneRuns(now, retention.maxAgeMs, retention.maxRunsPerJob)
+    const removed = await this.#deps.store.pruneRuns(now, retention.maxAgeMs, retention.maxRunsPerJob) + await this.#deps.store.pruneAlerts(now, retention.maxAgeMs)
     if (removed > 0) this.#deps.log.debug({ removed }, `cron: pruned ${removed} run rows`)
   }
 }

@@ -97,4 +97,28 @@ describe.each(dialects)('CronStore batches on %s', (_dialect, open) => {
       await state.close()
     }
   }, 60_000)
+
+  it('hands each pending alert to one claimer at a time, and a released or expired claim to the next', async () => {
+    const state = await open()
+    try {
+      const store = new CronStore(state.forOwner('cron'))
+      await store.migrate()
+      const alert = (id: string, createdAtMs: number) => ({ id, jobId: 'j', kind: 'failure' as const, route: { mode: 'announce' as const, channel: 'memory', to: 'c' }, text: 't', facts: { n: 1 }, createdAtMs })
+      await store.store.transaction((tx) => store.insertAlerts(tx, [alert('a1', T), alert('a2', T + 1)]))
+      // Two claimers at once (two replicas): each alert goes to exactly one of them.
+      const [x, y] = await Promise.all([store.claimAlerts(T, T + 60_000, ['a1', 'a2']), store.claimAlerts(T, T + 60_000)])
+      expect([...x, ...y].map((a) => a.id).sort()).toEqual(['a1', 'a2'])
+      expect(x[0]).toMatchObject({ route: { channel: 'memory', to: 'c' }, facts: { n: 1 }, attempts: 1 })
+      expect(await store.claimAlerts(T + 1000, T + 61_000)).toEqual([])
+      // A sent alert is done; a released one (pending again) and an expired claim are claimed again.
+      await store.finishAlert('a1', 'sent', T + 10)
+      await store.finishAlert('a2', 'pending', T + 10, 'webhook answered 503')
+      expect((await store.claimAlerts(T + 2000, T + 62_000)).map((a) => [a.id, a.attempts])).toEqual([['a2', 2]])
+      expect((await store.claimAlerts(T + 62_001, T + 122_000)).map((a) => a.id)).toEqual(['a2'])
+      expect((await store.listAlerts('j')).map((a) => [a.id, a.status, a.sentAtMs])).toEqual([['a1', 'sent', T + 10], ['a2', 'pending', undefined]])
+      expect(await store.pruneAlerts(T + 10_000, 5000)).toBe(1)
+    } finally {
+      await state.close()
+    }
+  })
 })

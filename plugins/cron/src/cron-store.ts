@@ -1,10 +1,12 @@
 import type { Migration, OwnerStore, SqlTransaction } from '@openclaw/plugin-sdk'
 import type { CronJob, CronJobSpec, CronJobState } from './cron-job.js'
+import type { AlertDraft, AlertRoute } from './failure-alert.js'
 import type { SkippedFires } from './plan-fire.js'
 
 export const JOBS = 'cron_jobs'
 export const RUNS = 'cron_runs'
 export const EVENTS = 'cron_system_events'
+export const ALERTS = 'cron_alerts'
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -47,6 +49,22 @@ const MIGRATIONS: readonly Migration[] = [
         CREATE TABLE ${EVENTS} (
           id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, agent_id TEXT NOT NULL, session_key TEXT NOT NULL, text TEXT NOT NULL, source TEXT NOT NULL, created_at BIGINT NOT NULL);
         CREATE INDEX ${EVENTS}_session ON ${EVENTS} (session_key, id);`,
+    },
+  },
+  {
+    version: 2,
+    name: 'failure alerts: decided when a run settles, sent once through the outbox (or a webhook)',
+    up: {
+      sqlite: `
+        CREATE TABLE ${ALERTS} (
+          id TEXT PRIMARY KEY, job_id TEXT NOT NULL, kind TEXT NOT NULL, session_key TEXT, route TEXT NOT NULL, text TEXT NOT NULL, facts TEXT NOT NULL,
+          status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, claimed_until INTEGER, error TEXT, created_at INTEGER NOT NULL, sent_at INTEGER);
+        CREATE INDEX ${ALERTS}_pending ON ${ALERTS} (status, created_at);`,
+      postgres: `
+        CREATE TABLE ${ALERTS} (
+          id TEXT PRIMARY KEY, job_id TEXT NOT NULL, kind TEXT NOT NULL, session_key TEXT, route TEXT NOT NULL, text TEXT NOT NULL, facts TEXT NOT NULL,
+          status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, claimed_until BIGINT, error TEXT, created_at BIGINT NOT NULL, sent_at BIGINT);
+        CREATE INDEX ${ALERTS}_pending ON ${ALERTS} (status, created_at);`,
     },
   },
 ]
@@ -223,6 +241,31 @@ function skippedSummary(skipped: SkippedFires): string {
   return skipped.count === 1
     ? `fire at ${new Date(skipped.firstAtMs).toISOString()} skipped: ${skipped.reason}`
     : `${skipped.count} fires from ${new Date(skipped.firstAtMs).toISOString()} to ${new Date(skipped.lastAtMs).toISOString()} skipped: ${skipped.reason}`
+}
+
+/** A failure alert as stored: written with the run that decided it, then claimed and sent once. */
+export interface StoredAlert {
+  readonly id: string
+  readonly jobId: string
+  readonly kind: AlertDraft['kind']
+  /** The job's session, whose last route a `channel: 'last'` alert goes to. */
+  readonly sessionKey?: string
+  readonly route: AlertRoute
+  readonly text: string
+  readonly facts: Readonly<Record<string, unknown>>
+  readonly createdAtMs: number
+  readonly attempts?: number
+}
+
+function alertFromRow(row: Row): StoredAlert & { status: string; error?: string; sentAtMs?: number } {
+  return {
+    id: String(row.id), jobId: String(row.job_id), kind: String(row.kind) as AlertDraft['kind'],
+    ...(str(row.session_key) !== undefined ? { sessionKey: String(row.session_key) } : {}),
+    route: JSON.parse(String(row.route)) as AlertRoute, text: String(row.text), facts: JSON.parse(String(row.facts)) as Record<string, unknown>,
+    createdAtMs: Number(row.created_at), attempts: Number(row.attempts), status: String(row.status),
+    ...(str(row.error) !== undefined ? { error: String(row.error) } : {}),
+    ...(num(row.sent_at) !== undefined ? { sentAtMs: Number(row.sent_at) } : {}),
+  }
 }
 
 /** A system event to queue for a session's next heartbeat. */
@@ -491,6 +534,51 @@ export class CronStore {
       [maxPerJob],
     )
     return old.changes + extra.changes
+  }
+
+  /** Write alerts decided in this transaction, `pending` until a replica claims and sends them. */
+  async insertAlerts(q: Queries, alerts: readonly StoredAlert[]): Promise<void> {
+    for (const part of chunks(alerts)) {
+      await q.run(
+        `INSERT INTO ${ALERTS} (id, job_id, kind, session_key, route, text, facts, status, created_at) VALUES ${part.map(() => `(?, ?, ?, ?, ?, ?, ?, 'pending', ?)`).join(', ')}`,
+        part.flatMap((a) => [a.id, a.jobId, a.kind, a.sessionKey ?? null, JSON.stringify(a.route), a.text, JSON.stringify(a.facts), a.createdAtMs]),
+      )
+    }
+  }
+
+  /**
+   * Claim pending alerts to send them: these ids, or (no ids) the oldest whose claim expired. A claim
+   * is a compare-and-set on `claimed_until`, so of two replicas asking at once only one gets a row.
+   */
+  async claimAlerts(nowMs: number, claimUntilMs: number, ids?: readonly string[]): Promise<StoredAlert[]> {
+    const free = `status = 'pending' AND (claimed_until IS NULL OR claimed_until < ?)`
+    const which = ids
+      ? { sql: `id IN (${ids.map(() => '?').join(', ')})`, params: ids }
+      : { sql: `id IN (SELECT id FROM ${ALERTS} WHERE ${free} ORDER BY created_at LIMIT 100)`, params: [nowMs] }
+    if (ids && ids.length === 0) return []
+    const rows = await this.store.all<Row>(
+      `UPDATE ${ALERTS} SET claimed_until = ?, attempts = attempts + 1 WHERE ${which.sql} AND ${free} RETURNING *`,
+      [claimUntilMs, ...which.params, nowMs],
+    )
+    return rows.map(alertFromRow)
+  }
+
+  /** Record how sending a claimed alert ended; `pending` releases it for a later attempt. */
+  async finishAlert(id: string, status: 'sent' | 'failed' | 'pending', atMs: number, error?: string): Promise<void> {
+    await this.store.run(`UPDATE ${ALERTS} SET status = ?, error = ?, sent_at = ?, claimed_until = NULL WHERE id = ?`, [status, error ?? null, status === 'sent' ? atMs : null, id])
+  }
+
+  /** A job's alerts, oldest first (what was decided, and how sending it went). */
+  async listAlerts(jobId?: string): Promise<ReturnType<typeof alertFromRow>[]> {
+    const rows = jobId === undefined
+      ? await this.store.all<Row>(`SELECT * FROM ${ALERTS} ORDER BY created_at, id`)
+      : await this.store.all<Row>(`SELECT * FROM ${ALERTS} WHERE job_id = ? ORDER BY created_at, id`, [jobId])
+    return rows.map(alertFromRow)
+  }
+
+  /** Retention: alerts no longer pending, older than `maxAgeMs`. */
+  async pruneAlerts(nowMs: number, maxAgeMs: number): Promise<number> {
+    return (await this.store.run(`DELETE FROM ${ALERTS} WHERE status <> 'pending' AND created_at < ?`, [nowMs - maxAgeMs])).changes
   }
 
   /**

@@ -7,8 +7,9 @@ import { createCronMethods } from './cron-methods.js'
 import { CronScheduler } from './cron-scheduler.js'
 import { CronService } from './cron-service.js'
 import { CronStore } from './cron-store.js'
+import { FailureAlertSender } from './failure-alert-sender.js'
 import { Heartbeat } from './heartbeat.js'
-import { createRunExecutor } from './run-job.js'
+import { createRunExecutor, jobSessionKey } from './run-job.js'
 import { createWakeService } from './wake-service.js'
 
 const PLUGIN_NAME = 'cron'
@@ -34,6 +35,10 @@ export default function cron(): PluginDefinition<CronConfig> {
       const store = new CronStore(api.store)
       const deliveryDeps = { gateway: api.gateway, webhookToken: config.webhookToken, webhookPolicy: config.webhookSsrfPolicy, webhookTimeoutMs: 10_000 }
       const heartbeat = new Heartbeat({ ...deliveryDeps, store, log: api.log, now })
+      const alerts = new FailureAlertSender({
+        ...deliveryDeps, store, log: api.log, now, global: config.failureAlert, claimMs: config.leaseMs,
+        sessionKeyOf: (job) => jobSessionKey(api.gateway, job),
+      })
       scheduler = new CronScheduler(
         {
           store,
@@ -42,6 +47,7 @@ export default function cron(): PluginDefinition<CronConfig> {
           owner: randomUUID(),
           // Leases decide when another holder's run is dead, on every topology (two gateways may share one SQLite file).
           soleOwner: false,
+          alerts,
           execute: createRunExecutor({ ...deliveryDeps, store, heartbeat, log: api.log, now }),
         },
         {

@@ -1,6 +1,7 @@
 import type { CronJob, CronJobSpec, JobInput, JobPatch } from './cron-job.js'
 import { PayloadSchema } from './cron-job.js'
 import { CRON_ERR_INVALID_JOB } from './errors.js'
+import { mergeFailureAlert } from './failure-alert.js'
 import { parseAt, validateSchedule, type CronSchedule } from './schedule.js'
 
 type ScheduleInput = JobInput['schedule']
@@ -51,7 +52,7 @@ export function applyPatch(job: CronJob, patch: JobPatch, nowMs: number): { spec
   const next: Record<string, unknown> = { ...job }
   for (const key of ['id', 'createdAtMs', 'updatedAtMs', 'state', 'enabled', 'system'] as const) delete next[key]
   for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined || key === 'enabled' || key === 'schedule' || key === 'payload' || key === 'delivery') continue
+    if (value === undefined || key === 'enabled' || key === 'schedule' || key === 'payload' || key === 'delivery' || key === 'failureAlert') continue
     if (value === null) delete next[key]
     else next[key] = value
   }
@@ -62,6 +63,11 @@ export function applyPatch(job: CronJob, patch: JobPatch, nowMs: number): { spec
     const parsed = PayloadSchema.safeParse(merged)
     if (!parsed.success) throw new CRON_ERR_INVALID_JOB(`payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
     next.payload = parsed.data
+  }
+  if (patch.failureAlert !== undefined) {
+    const merged = mergeFailureAlert(job.failureAlert, patch.failureAlert)
+    if (merged === undefined) delete next.failureAlert
+    else next.failureAlert = merged
   }
   if (patch.delivery === null) delete next.delivery
   else if (patch.delivery) {

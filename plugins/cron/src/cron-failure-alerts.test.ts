@@ -1,0 +1,134 @@
+import providerOpenAi from '@openclaw/plugin-provider-openai'
+import { createScriptedModelServer, createTestGateway, InMemoryChannel, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
+import { callMethod } from '../test/call-method.js'
+import cron from './index.js'
+
+// Failure alerts end to end: a job's model call fails, runs settle, and the alert goes through the
+// gateway's outbox to a channel, once; on SQLite and on PostgreSQL (there also across two replicas,
+// the failures settled alternately by each).
+
+let db: TestDatabase
+let model: ScriptedModelServer
+beforeAll(async () => {
+  db = await createTestDatabase('cron_alerts')
+  model = await createScriptedModelServer()
+}, 60_000)
+afterAll(async () => {
+  await model?.close()
+  await db?.drop()
+})
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  model.reset()
+})
+
+type Storage = 'sqlite' | 'postgres'
+
+async function startGateway(storage: Storage, schema: string, cronConfig: Record<string, unknown> = {}): Promise<{ gateway: TestGateway; channel: InMemoryChannel }> {
+  const channel = new InMemoryChannel()
+  const gateway = await createTestGateway({
+    ...(storage === 'postgres' ? { store: 'config' as const } : {}),
+    config: {
+      agents: { defaults: { model: 'openai/scripted-model' } },
+      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } },
+      cron: cronConfig,
+      ...(storage === 'postgres' ? { storage: { driver: 'postgres', postgres: { url: db.url, schema, poolSize: 3 } } } : {}),
+    },
+    plugins: [providerOpenAi(), cron(), channel.plugin],
+  })
+  cleanups.push(() => gateway.stop())
+  return { gateway, channel }
+}
+
+/** A job that never fires by itself (daily, and the fake clock stands still): runs are asked for with cron.run. */
+const job = (extra: Record<string, unknown> = {}) => ({
+  name: 'report',
+  schedule: { kind: 'every', everyMs: 86_400_000 },
+  payload: { kind: 'agentTurn', message: 'write the report' },
+  delivery: { mode: 'announce', channel: 'memory', to: 'chat-1' },
+  ...extra,
+})
+
+/** Run the job now on this gateway and wait until the run is recorded as finished. */
+async function runOnce(gateway: TestGateway, id: string): Promise<string> {
+  const { runId } = await callMethod(gateway, 'cron.run', { id })
+  await expect.poll(async () => (await callMethod(gateway, 'cron.runs', { id, runId })).entries[0]?.status, { timeout: 15_000 }).not.toBe('running')
+  return (await callMethod(gateway, 'cron.runs', { id, runId })).entries[0].status
+}
+
+const alertsIn = (...channels: InMemoryChannel[]) => channels.flatMap((c) => c.delivered).filter((m) => m.text.startsWith('Automation "report"'))
+
+let schemas = 0
+describe.each<Storage>(['sqlite', 'postgres'])('failure alerts on %s', (storage) => {
+  it('should send one alert after N consecutive failures, not one per failure, and a recovery notice after a success that resets the count', async () => {
+    const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`)
+    const { id } = await callMethod(gateway, 'cron.add', job({ failureAlert: { after: 3 } }))
+    // 1. Five failed model calls (400: not retried): the alert goes out at the third, once.
+    model.fail({ status: 400, times: 5 })
+    for (let i = 1; i <= 5; i++) {
+      expect(await runOnce(gateway, id)).toBe('error')
+      if (i === 2) expect(alertsIn(channel)).toEqual([])
+    }
+    await expect.poll(() => alertsIn(channel).length).toBe(1)
+    const [alert] = alertsIn(channel)
+    expect(alert).toMatchObject({ channel: 'memory', to: 'chat-1' })
+    expect(alert!.text).toContain('failed 3 times')
+    expect((await callMethod(gateway, 'cron.get', { id })).state).toMatchObject({ consecutiveErrors: 5, lastFailureAlertAtMs: expect.any(Number) })
+    // 2. A success: its reply, one recovery notice, and the count starts again.
+    expect(await runOnce(gateway, id)).toBe('ok')
+    await expect.poll(() => alertsIn(channel).map((m) => m.text.split('\n')[0])).toEqual(['Automation "report" failed 3 times', 'Automation "report" recovered'])
+    const state = (await callMethod(gateway, 'cron.get', { id })).state
+    expect(state.consecutiveErrors).toBe(0)
+    expect(state.lastFailureAlertAtMs).toBeUndefined()
+    // 3. Two failures stay below the threshold: no alert.
+    model.fail({ status: 400, times: 2 })
+    for (let i = 0; i < 2; i++) expect(await runOnce(gateway, id)).toBe('error')
+    expect(alertsIn(channel)).toHaveLength(2)
+    // Each alert was sent once, and recorded as sent.
+    const rows = await gateway.store.forOwner('cron').all<{ kind: string; status: string }>('SELECT kind, status FROM cron_alerts ORDER BY created_at')
+    expect(rows).toEqual([{ kind: 'failure', status: 'sent' }, { kind: 'recovered', status: 'sent' }])
+  }, 60_000)
+
+  it('should send nothing for a job with failureAlert false, nor for one without a route or a policy', async () => {
+    const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`)
+    const off = await callMethod(gateway, 'cron.add', job({ failureAlert: false }))
+    const quiet = await callMethod(gateway, 'cron.add', job({ delivery: { mode: 'none' } }))
+    model.fail({ status: 400, times: 6 })
+    for (let i = 0; i < 3; i++) {
+      expect(await runOnce(gateway, off.id)).toBe('error')
+      expect(await runOnce(gateway, quiet.id)).toBe('error')
+    }
+    expect(alertsIn(channel)).toEqual([])
+    expect(await gateway.store.forOwner('cron').all('SELECT id FROM cron_alerts')).toEqual([])
+  }, 60_000)
+
+  it('should send the alert to cron.failureAlert\'s destination, after its default of 2 failures', async () => {
+    const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`, { failureAlert: { channel: 'memory', to: 'ops-room' } })
+    const { id } = await callMethod(gateway, 'cron.add', job({ delivery: { mode: 'none' } }))
+    model.fail({ status: 400, times: 2 })
+    expect(await runOnce(gateway, id)).toBe('error')
+    expect(await runOnce(gateway, id)).toBe('error')
+    await expect.poll(() => alertsIn(channel).map((m) => [m.to, m.text.split('\n')[0]])).toEqual([['ops-room', 'Automation "report" failed 2 times']])
+  }, 60_000)
+})
+
+describe('failure alerts on two replicas sharing PostgreSQL', () => {
+  it('should count failures settled on either replica together and send the alert once', async () => {
+    const schema = `alerts_replicas_${++schemas}`
+    const a = await startGateway('postgres', schema)
+    const b = await startGateway('postgres', schema)
+    const { id } = await callMethod(a.gateway, 'cron.add', job({ failureAlert: { after: 3 } }))
+    model.fail({ status: 400, times: 4 })
+    // Failures settle alternately on each replica: a count kept in memory would never reach 3.
+    for (const replica of [a, b, a, b]) expect(await runOnce(replica.gateway, id)).toBe('error')
+    await expect.poll(() => alertsIn(a.channel, b.channel).length).toBe(1)
+    // Give a second sender every chance to show up.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(alertsIn(a.channel, b.channel)).toHaveLength(1) // (either replica's outbox worker may send it)
+    expect(await a.gateway.store.forOwner('cron').all('SELECT kind, status FROM cron_alerts')).toEqual([{ kind: 'failure', status: 'sent' }])
+  }, 60_000)
+})
