@@ -111,9 +111,9 @@ export class FailureAlertSender {
       ...(target.threadId ? { threadId: target.threadId } : {}),
     })
     switch (outcome.status) {
+      // `queued`: in the outbox, whose worker keeps sending it.
       case 'sent':
       case 'duplicate':
-      // In the outbox: its worker keeps sending it.
       case 'queued':
         return { status: 'sent' }
       case 'cancelled':
