@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import providerOpenAi from '@openclaw/plugin-provider-openai'
 import { createScriptedModelServer, createTestGateway, InMemoryChannel, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -113,6 +115,51 @@ describe.each<Storage>(['sqlite', 'postgres'])('failure alerts on %s', (storage)
     expect(await runOnce(gateway, id)).toBe('error')
     expect(await runOnce(gateway, id)).toBe('error')
     await expect.poll(() => alertsIn(channel).map((m) => [m.to, m.text.split('\n')[0]])).toEqual([['ops-room', 'Automation "report" failed 2 times']])
+  }, 60_000)
+})
+
+describe('failure alerts, how they are sent', () => {
+  it('should POST a webhook alert with the bearer token, and try again on the sweep after a failed attempt', async () => {
+    const received: { auth: string | undefined; body: Record<string, unknown> }[] = []
+    const statuses = [503, 200]
+    const server = createServer((req: IncomingMessage, res) => {
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      req.on('end', () => {
+        received.push({ auth: req.headers.authorization, body: JSON.parse(body) as Record<string, unknown> })
+        res.writeHead(statuses.shift() ?? 200).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`
+    const { gateway } = await startGateway('sqlite', 'unused', { webhookToken: 'hook-token', webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } })
+    const { id } = await callMethod(gateway, 'cron.add', job({ delivery: { mode: 'none' }, failureAlert: { after: 1, mode: 'webhook', to: url } }))
+    model.fail({ status: 400 })
+    expect(await runOnce(gateway, id)).toBe('error')
+    await expect.poll(() => received.length).toBe(1)
+    // The first attempt got a 503: the alert stays pending, and the ticker's sweep sends it again.
+    gateway.clock!.advance(30_000)
+    await expect.poll(() => received.length).toBe(2)
+    expect(received[1]).toEqual({
+      auth: 'Bearer hook-token',
+      body: expect.objectContaining({ kind: 'cron.failureAlert', alert: 'failure', jobId: id, jobName: 'report', status: 'error', consecutive: 1, errorReason: 'error', text: expect.stringContaining('Automation "report" failed 1 times') }),
+    })
+    await expect.poll(async () => (await gateway.store.forOwner('cron').all<{ status: string; attempts: number }>('SELECT status, attempts FROM cron_alerts'))).toEqual([{ status: 'sent', attempts: 2 }])
+  }, 60_000)
+
+  it.each<Storage>(['sqlite', 'postgres'])('should send, on %s, an alert its replica decided but did not get to send (the sweep), once', async (storage) => {
+    const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`)
+    // As a replica that died between committing the alert and sending it leaves it: pending, unclaimed.
+    await gateway.store.forOwner('cron').run(
+      `INSERT INTO cron_alerts (id, job_id, kind, route, text, facts, status, created_at) VALUES ('lost-1', 'j', 'failure', ?, 'Automation "report" failed 2 times', '{}', 'pending', 0)`,
+      [JSON.stringify({ mode: 'announce', channel: 'memory', to: 'chat-9' })],
+    )
+    gateway.clock!.advance(30_000)
+    await expect.poll(() => alertsIn(channel).map((m) => m.to)).toEqual(['chat-9'])
+    gateway.clock!.advance(30_000)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(alertsIn(channel)).toHaveLength(1)
   }, 60_000)
 })
 
