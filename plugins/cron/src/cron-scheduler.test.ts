@@ -2,6 +2,7 @@ import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testin
 import { afterEach, describe, expect, it } from 'vitest'
 import { callMethod, settle } from '../test/call-method.js'
 import cron from './index.js'
+import { staggerOffset } from './schedule.js'
 
 const MIN = 60_000
 const START = Date.UTC(2026, 0, 1, 12)
@@ -103,11 +104,37 @@ describe('the ticker on a fake clock', () => {
     const gw = await start()
     // 2026-03-29: Europe/Vienna springs forward; the gateway is down from 00:30 to 05:00 UTC.
     gw.clock!.set(Date.UTC(2026, 2, 29, 0, 30))
-    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'cron', expr: '0 * * * *', tz: 'Europe/Vienna' }, { missedFires: { policy: 'runOnce' } }))
+    const job = await callMethod(gw, 'cron.add', queueJob({ kind: 'cron', expr: '0 * * * *', tz: 'Europe/Vienna', staggerMs: 0 }, { missedFires: { policy: 'runOnce' } }))
     gw.clock!.set(Date.UTC(2026, 2, 29, 5, 0, 30))
     await advance(gw, 5000)
     await expect.poll(async () => (await runs(gw, job.id)).map((r) => [r.status, r.skippedCount]).sort()).toEqual([['ok', undefined], ['skipped', 4]])
     expect(new Date((await callMethod(gw, 'cron.get', { id: job.id })).state.nextRunAtMs).toISOString()).toBe('2026-03-29T06:00:00.000Z')
+  })
+
+  it('should fire a top-of-hour cron job at its staggered time (deterministic per job), and an exact one on the hour', async () => {
+    const gw = await start()
+    const hourly = { kind: 'cron', expr: '0 * * * *', tz: 'UTC' }
+    const staggered = await callMethod(gw, 'cron.add', queueJob(hourly))
+    const exact = await callMethod(gw, 'cron.add', queueJob({ ...hourly, staggerMs: 0 }))
+    const daily = await callMethod(gw, 'cron.add', queueJob({ kind: 'cron', expr: '30 13 * * *', tz: 'UTC' }))
+    // The default window is stored with the job (as OpenClaw does), and the offset is the job's own.
+    expect(staggered.schedule).toEqual({ ...hourly, staggerMs: 300_000 })
+    expect(exact.schedule).toEqual({ ...hourly, staggerMs: 0 })
+    expect(daily.schedule.staggerMs).toBeUndefined()
+    const offset = staggerOffset(staggered.id, 300_000)
+    // START is on the hour: the exact job waits for the next one, the staggered one fires `offset` after START.
+    expect(offset).toBeGreaterThan(0)
+    expect(staggered.state.nextRunAtMs).toBe(START + offset)
+    expect(exact.state.nextRunAtMs).toBe(START + 60 * MIN)
+    await advance(gw, 66 * MIN, 30_000)
+    await expect.poll(async () => (await runs(gw, staggered.id)).map((r) => [r.status, r.scheduledAtMs])).toEqual([['ok', START + offset], ['ok', START + 60 * MIN + offset]])
+    expect((await runs(gw, exact.id)).map((r) => r.scheduledAtMs)).toEqual([START + 60 * MIN])
+    expect((await callMethod(gw, 'cron.get', { id: staggered.id })).state.nextRunAtMs).toBe(START + 120 * MIN + offset)
+    // An edit that keeps the expression keeps the window; --exact (staggerMs 0) drops it.
+    const renamed = await callMethod(gw, 'cron.update', { id: staggered.id, patch: { schedule: { kind: 'cron', expr: '0 * * * *', tz: 'UTC' }, name: 'r' } })
+    expect(renamed.schedule.staggerMs).toBe(300_000)
+    const madeExact = await callMethod(gw, 'cron.update', { id: staggered.id, patch: { schedule: { ...hourly, staggerMs: 0 } } })
+    expect(madeExact.state.nextRunAtMs).toBe(START + 120 * MIN)
   })
 
   it('should delete a one-shot after it succeeded, and keep it (disabled) with deleteAfterRun false', async () => {

@@ -2,13 +2,22 @@ import type { CronJob, CronJobSpec, JobInput, JobPatch } from './cron-job.js'
 import { PayloadSchema } from './cron-job.js'
 import { CRON_ERR_INVALID_JOB } from './errors.js'
 import { mergeFailureAlert } from './failure-alert.js'
-import { parseAt, validateSchedule, type CronSchedule } from './schedule.js'
+import { cronStaggerMs, parseAt, validateSchedule, type CronSchedule } from './schedule.js'
 
 type ScheduleInput = JobInput['schedule']
 
-/** An `at` given as a duration or an offset-less time becomes an absolute ISO time when the job is saved. */
-function normalizeSchedule(schedule: ScheduleInput, nowMs: number): CronSchedule {
-  const normalized: CronSchedule = schedule.kind === 'at' ? { kind: 'at', at: new Date(parseAt(schedule.at, nowMs)).toISOString() } : schedule
+/**
+ * An `at` given as a duration or an offset-less time becomes an absolute ISO time when the job is
+ * saved. A cron schedule without `staggerMs` keeps the previous one's (same expression), else gets
+ * its default window (5 minutes for a recurring top-of-hour expression), stored, as OpenClaw does.
+ */
+function normalizeSchedule(schedule: ScheduleInput, nowMs: number, previous?: CronSchedule): CronSchedule {
+  let normalized: CronSchedule = schedule.kind === 'at' ? { kind: 'at', at: new Date(parseAt(schedule.at, nowMs)).toISOString() } : schedule
+  if (normalized.kind === 'cron' && normalized.staggerMs === undefined) {
+    const kept = previous?.kind === 'cron' && previous.expr === normalized.expr ? previous.staggerMs : undefined
+    const staggerMs = kept ?? cronStaggerMs(normalized)
+    if (staggerMs > 0 || kept !== undefined) normalized = { ...normalized, staggerMs }
+  }
   validateSchedule(normalized)
   return normalized
 }
@@ -56,7 +65,7 @@ export function applyPatch(job: CronJob, patch: JobPatch, nowMs: number): { spec
     if (value === null) delete next[key]
     else next[key] = value
   }
-  if (patch.schedule) next.schedule = normalizeSchedule(patch.schedule, nowMs)
+  if (patch.schedule) next.schedule = normalizeSchedule(patch.schedule, nowMs, job.schedule)
   if (patch.payload) {
     // A partial payload of the same kind merges; a whole one of another kind replaces.
     const merged = patch.payload.kind === undefined || patch.payload.kind === job.payload.kind ? { ...job.payload, ...patch.payload } : patch.payload

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { countOccurrences, nextOccurrence, parseAt, validateSchedule, type CronSchedule } from './schedule.js'
+import { createHash } from 'node:crypto'
+import { countOccurrences, cronStaggerMs, isRecurringTopOfHour, nextOccurrence, parseAt, staggerOffset, validateSchedule, type CronSchedule } from './schedule.js'
 
 const ctx = { jobId: 'j1', createdAtMs: Date.UTC(2026, 0, 1) }
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
@@ -82,6 +83,34 @@ describe('schedules', () => {
     expect(offset).toBeGreaterThanOrEqual(0)
     expect(offset).toBeLessThan(300_000)
     expect(nextOccurrence(schedule, first, ctx)! - first).toBe(3_600_000)
+  })
+
+  it('should tell recurring top-of-hour expressions as OpenClaw does', () => {
+    for (const expr of ['0 * * * *', '0 */2 * * *', '0 9-17,* * * *', '0 0 * * * *', ' 0  *  * * 1-5 ']) expect(isRecurringTopOfHour(expr)).toBe(true)
+    for (const expr of ['0 7 * * *', '5 * * * *', '*/15 * * * *', '0 9-17 * * *', '30 0 * * * *', '0 0 7 * * *', 'garbage']) expect(isRecurringTopOfHour(expr)).toBe(false)
+  })
+
+  it('should stagger a recurring top-of-hour cron by up to 5 minutes unless staggerMs says otherwise (0: exact)', () => {
+    expect(cronStaggerMs({ kind: 'cron', expr: '0 * * * *' })).toBe(300_000)
+    expect(cronStaggerMs({ kind: 'cron', expr: '0 * * * *', staggerMs: 0 })).toBe(0)
+    expect(cronStaggerMs({ kind: 'cron', expr: '0 * * * *', staggerMs: 30_000 })).toBe(30_000)
+    expect(cronStaggerMs({ kind: 'cron', expr: '0 7 * * *' })).toBe(0)
+    const hourly = { kind: 'cron', expr: '0 * * * *', tz: 'UTC' } as const
+    const from = Date.UTC(2026, 0, 1, 10, 30)
+    // The offset of a job is the first 4 bytes of SHA-256 of its id modulo the window: OpenClaw's, the same on every replica.
+    const expected = createHash('sha256').update('j1').digest().readUInt32BE(0) % 300_000
+    expect(staggerOffset('j1', 300_000)).toBe(expected)
+    expect(nextOccurrence(hourly, from, ctx)).toBe(Date.UTC(2026, 0, 1, 11) + expected)
+    expect(nextOccurrence({ ...hourly, staggerMs: 0 }, from, ctx)).toBe(Date.UTC(2026, 0, 1, 11))
+    expect(nextOccurrence({ kind: 'cron', expr: '0 7 * * *', tz: 'UTC' }, from, ctx)).toBe(Date.UTC(2026, 0, 2, 7))
+    // Jobs spread over the window.
+    const offsets = new Set(Array.from({ length: 50 }, (_, i) => staggerOffset(`job-${i}`, 300_000)))
+    expect(offsets.size).toBe(50)
+    expect([...offsets].every((o) => o >= 0 && o < 300_000)).toBe(true)
+    // A staggered fire is still followed by the next hour's, and the offset holds for the fire itself.
+    const first = nextOccurrence(hourly, from, ctx)!
+    expect(nextOccurrence(hourly, first - 1, ctx)).toBe(first)
+    expect(nextOccurrence(hourly, first, ctx)).toBe(first + 3_600_000)
   })
 
   it('should count missed occurrences exactly, both ends included', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Cron } from 'croner'
 import { CRON_ERR_INVALID_SCHEDULE } from './errors.js'
 import { parseDuration } from './parse-duration.js'
@@ -71,12 +72,39 @@ export function validateSchedule(schedule: CronSchedule): void {
   }
 }
 
-/** A deterministic offset in [0, staggerMs) per job, so staggered jobs spread but never move between restarts. */
-function staggerOffset(jobId: string, staggerMs: number | undefined): number {
-  if (!staggerMs || staggerMs <= 0) return 0
-  let hash = 2166136261
-  for (let i = 0; i < jobId.length; i++) hash = Math.imul(hash ^ jobId.charCodeAt(i), 16777619)
-  return (hash >>> 0) % staggerMs
+/** OpenClaw's window for recurring top-of-hour cron expressions without an explicit `staggerMs`. */
+export const DEFAULT_TOP_OF_HOUR_STAGGER_MS = 300_000
+
+const HOUR_LIST_PART = /^(?:\d+|\d+-\d+)(?:\/\d+)?$|^[*?](?:\/\d+)?$/
+
+/**
+ * True for a recurring top-of-hour expression, as OpenClaw tells one: minute `0` (and second `0` in
+ * six fields) with an hour field that has a wildcard part (`*`, `*\/2`, `9-17,*`), such as `0 * * * *`.
+ */
+export function isRecurringTopOfHour(expr: string): boolean {
+  const fields = expr.trim().split(/\s+/).filter(Boolean)
+  const [minute, hour] = fields.length === 6 ? (fields[0] === '0' ? fields.slice(1) : []) : fields.length === 5 ? fields : []
+  if (minute !== '0' || hour === undefined) return false
+  const parts = hour.split(',')
+  return parts.every((part) => HOUR_LIST_PART.test(part)) && parts.some((part) => part.startsWith('*') || part.startsWith('?'))
+}
+
+/**
+ * A cron schedule's stagger window: its `staggerMs` (0 is exact: `--exact`), else 5 minutes for a
+ * recurring top-of-hour expression, else none.
+ */
+export function cronStaggerMs(schedule: Extract<CronSchedule, { kind: 'cron' }>): number {
+  if (schedule.staggerMs !== undefined) return schedule.staggerMs
+  return isRecurringTopOfHour(schedule.expr) ? DEFAULT_TOP_OF_HOUR_STAGGER_MS : 0
+}
+
+/**
+ * A job's offset in [0, staggerMs): the first four bytes of the SHA-256 of its id, as OpenClaw
+ * computes it. The same on every replica and across restarts, so a staggered job never moves.
+ */
+export function staggerOffset(jobId: string, staggerMs: number): number {
+  if (staggerMs <= 1) return 0
+  return createHash('sha256').update(jobId).digest().readUInt32BE(0) % staggerMs
 }
 
 /** What an occurrence is computed from besides the schedule. */
@@ -104,7 +132,7 @@ export function nextOccurrence(schedule: CronSchedule, afterMs: number, ctx: Occ
       return anchor + (Math.floor((afterMs - anchor) / schedule.everyMs) + 1) * schedule.everyMs
     }
     case 'cron': {
-      const offset = staggerOffset(ctx.jobId, schedule.staggerMs)
+      const offset = staggerOffset(ctx.jobId, cronStaggerMs(schedule))
       const next = cronOf(schedule).nextRun(new Date(afterMs - offset))
       return next ? next.getTime() + offset : undefined
     }

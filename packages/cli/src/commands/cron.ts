@@ -27,10 +27,39 @@ function scheduleOf(o: Options): Record<string, unknown> | undefined {
   if (given.length > 1) throw usage('give one of --at, --every, --cron')
   if (o.tz !== undefined && o.every !== undefined) throw usage('--tz does not apply to --every')
   if (o.tz !== undefined && o.at !== undefined) throw usage('--tz applies to --cron; give --at with an offset (2027-02-01T16:00:00+01:00)')
+  if ((o.stagger !== undefined || o.exact) && (o.at !== undefined || o.every !== undefined)) throw usage('--stagger and --exact apply to --cron only')
   if (o.at !== undefined) return { kind: 'at', at: o.at }
   if (o.every !== undefined) return { kind: 'every', everyMs: durationMs(o.every, '--every') }
-  if (o.cron !== undefined) return { kind: 'cron', expr: o.cron, ...(o.tz ? { tz: o.tz } : {}) }
+  if (o.cron !== undefined) {
+    const staggerMs = staggerOf(o)
+    return { kind: 'cron', expr: o.cron, ...(o.tz ? { tz: o.tz } : {}), ...(staggerMs !== undefined ? { staggerMs } : {}) }
+  }
   return undefined
+}
+
+/** `--exact` is `staggerMs: 0`; `--stagger <duration>` the window. */
+function staggerOf(o: Options): number | undefined {
+  if (o.stagger !== undefined && o.exact) throw usage('give one of --stagger, --exact')
+  if (o.exact) return 0
+  return o.stagger !== undefined ? durationMs(o.stagger, '--stagger') : undefined
+}
+
+/** `--failure-alert*`: `false` with `--no-failure-alert`, else the settings given (an empty object with `--failure-alert` alone). */
+function failureAlertOf(o: Options): Record<string, unknown> | false | undefined {
+  const fields: Record<string, unknown> = {
+    ...(o.failureAlertAfter !== undefined ? { after: o.failureAlertAfter } : {}),
+    ...(o.failureAlertChannel !== undefined ? { channel: o.failureAlertChannel } : {}),
+    ...(o.failureAlertTo !== undefined ? { to: o.failureAlertTo } : {}),
+    ...(o.failureAlertCooldown !== undefined ? { cooldownMs: durationMs(o.failureAlertCooldown, '--failure-alert-cooldown') } : {}),
+    ...(o.failureAlertIncludeSkipped ? { includeSkipped: true } : o.failureAlertExcludeSkipped ? { includeSkipped: false } : {}),
+    ...(o.failureAlertMode !== undefined ? { mode: o.failureAlertMode } : {}),
+    ...(o.failureAlertAccountId !== undefined ? { accountId: o.failureAlertAccountId } : {}),
+  }
+  if (o.failureAlert === false) {
+    if (Object.keys(fields).length > 0) throw usage('give --no-failure-alert alone (without --failure-alert-* options)')
+    return false
+  }
+  return o.failureAlert === true || Object.keys(fields).length > 0 ? fields : undefined
 }
 
 function payloadOf(o: Options): Record<string, unknown> | undefined {
@@ -58,6 +87,7 @@ function jobFields(o: Options): Record<string, unknown> {
   const schedule = scheduleOf(o)
   const payload = payloadOf(o)
   const delivery = deliveryOf(o)
+  const failureAlert = failureAlertOf(o)
   return {
     ...(o.name !== undefined ? { name: o.name } : {}),
     ...(o.description !== undefined ? { description: o.description } : {}),
@@ -67,6 +97,7 @@ function jobFields(o: Options): Record<string, unknown> {
     ...(o.session !== undefined ? { sessionTarget: o.session } : {}),
     ...(o.wake !== undefined ? { wakeMode: o.wake } : {}),
     ...(delivery ? { delivery } : {}),
+    ...(failureAlert !== undefined ? { failureAlert } : {}),
     ...(o.deleteAfterRun ? { deleteAfterRun: true } : o.keepAfterRun ? { deleteAfterRun: false } : {}),
     ...(o.missed !== undefined ? { missedFires: { policy: o.missed, ...(o.maxLateness ? { maxLatenessMs: durationMs(o.maxLateness, '--max-lateness') } : {}) } } : {}),
   }
@@ -113,8 +144,20 @@ export async function runCronCommand(name: string, args: readonly string[], o: O
       case 'get': call = (c) => c.call('cron.get', { id }); break
       case 'edit': {
         const fields = jobFields(o)
-        if (Object.keys(fields).length === 0) throw usage('nothing to change: give the flags to change')
-        call = (c) => c.call('cron.update', { id, patch: fields })
+        const staggerMs = o.cron === undefined ? staggerOf(o) : undefined
+        if (Object.keys(fields).length === 0 && staggerMs === undefined) throw usage('nothing to change: give the flags to change')
+        call = async (c) => {
+          // --stagger/--exact without --cron change the job's cron schedule as it is.
+          if (staggerMs !== undefined) {
+            const job = await c.call<{ schedule: { kind: string } }>('cron.get', { id })
+            if (job.schedule.kind !== 'cron') {
+              io.stderr.write('error: --stagger and --exact apply to cron schedules only\n')
+              throw new CliExit(EXIT_FAILURE)
+            }
+            fields.schedule = { ...job.schedule, staggerMs }
+          }
+          return c.call('cron.update', { id, patch: fields })
+        }
         break
       }
       case 'enable': call = (c) => c.call('cron.update', { id, patch: { enabled: true } }); break
