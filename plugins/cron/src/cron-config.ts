@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { GlobalFailureAlertSchema } from './failure-alert.js'
+import { parseDuration } from './parse-duration.js'
 
 const DAY = 86_400_000
 
@@ -12,8 +13,14 @@ export const CronConfigSchema = z.strictObject({
   enabled: z.boolean().default(true),
   webhookToken: z.string().min(1).optional(),
   webhookSsrfPolicy: z.strictObject({ allowedHostnames: z.array(z.string().min(1)).default([]) }).default({ allowedHostnames: [] }),
-  /** Accepted for compatibility; isolated sessions are reset each run instead. */
-  sessionRetention: z.union([z.string(), z.literal(false)]).optional(),
+  /**
+   * How long an isolated run session (`agent:<id>:cron:<jobId>`) is kept after it was last used before
+   * the ticker deletes it; `false` or a zero duration (`"0h"`) keeps them. OpenClaw's default `24h`.
+   */
+  sessionRetention: z.union([
+    z.string().refine((v) => parseDuration(v) !== undefined, 'expected a duration such as 24h, 30m or 0h (negative durations are invalid), or false'),
+    z.literal(false),
+  ]).default('24h'),
   /** The global failure-alert policy and its default destination (see failure-alert.ts). */
   failureAlert: GlobalFailureAlertSchema.optional(),
   triggers: z.looseObject({}).optional(),

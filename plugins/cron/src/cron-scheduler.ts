@@ -63,6 +63,8 @@ export interface SchedulerDeps {
   readonly soleOwner: boolean
   /** Decides each job's alert policy and sends the alerts a settled run (or a skipped fire) wrote. */
   readonly alerts: Pick<FailureAlertSender, 'policy' | 'toStored' | 'dispatch' | 'sweep' | 'close'>
+  /** `cron.sessionRetention`: deletes old isolated run sessions, with the hourly pruning; absent when it is off. */
+  readonly pruneSessions?: (nowMs: number) => Promise<number>
 }
 
 interface Launch {
@@ -574,6 +576,10 @@ export class CronScheduler {
     this.#lastPruneMs = now
     const removed = await this.#deps.store.pruneRuns(now, retention.maxAgeMs, retention.maxRunsPerJob) + await this.#deps.store.pruneAlerts(now, retention.maxAgeMs)
     if (removed > 0) this.#deps.log.debug({ removed }, `cron: pruned ${removed} run rows`)
+    if (this.#deps.pruneSessions) {
+      const sessions = await this.#deps.pruneSessions(now)
+      if (sessions > 0) this.#deps.log.debug({ sessions }, `cron: pruned ${sessions} isolated run sessions (cron.sessionRetention)`)
+    }
   }
 }
 

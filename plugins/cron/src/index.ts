@@ -7,6 +7,7 @@ import { createCronMethods } from './cron-methods.js'
 import { CronScheduler } from './cron-scheduler.js'
 import { CronService } from './cron-service.js'
 import { CronStore } from './cron-store.js'
+import { createRunSessionPruner, sessionRetentionMs } from './prune-run-sessions.js'
 import { FailureAlertSender } from './failure-alert-sender.js'
 import { Heartbeat } from './heartbeat.js'
 import { createRunExecutor, jobSessionKey } from './run-job.js'
@@ -35,6 +36,7 @@ export default function cron(): PluginDefinition<CronConfig> {
       const store = new CronStore(api.store)
       const deliveryDeps = { gateway: api.gateway, webhookToken: config.webhookToken, webhookPolicy: config.webhookSsrfPolicy, webhookTimeoutMs: 10_000 }
       const heartbeat = new Heartbeat({ ...deliveryDeps, store, log: api.log, now })
+      const retentionMs = sessionRetentionMs(config.sessionRetention)
       const alerts = new FailureAlertSender({
         ...deliveryDeps, store, log: api.log, now, global: config.failureAlert, claimMs: config.leaseMs,
         sessionKeyOf: (job) => jobSessionKey(api.gateway, job),
@@ -48,6 +50,7 @@ export default function cron(): PluginDefinition<CronConfig> {
           // Leases decide when another holder's run is dead, on every topology (two gateways may share one SQLite file).
           soleOwner: false,
           alerts,
+          ...(retentionMs !== undefined ? { pruneSessions: createRunSessionPruner({ gateway: api.gateway, store, retentionMs }) } : {}),
           execute: createRunExecutor({ ...deliveryDeps, store, heartbeat, log: api.log, now }),
         },
         {
