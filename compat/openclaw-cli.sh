@@ -129,6 +129,18 @@ run works "cron status" cron status
 run works "cron run" cron run "${JOB_ID:-missing}"
 run works "cron runs" cron runs --id "${JOB_ID:-missing}"
 run works "cron rm" cron rm "${JOB_ID:-missing}"
+# A top-of-hour expression is staggered (staggerMs stored, as OpenClaw stores it); --exact and the
+# failure-alert flags of `cron edit` reach the job.
+run works "cron add --cron top of hour" cron add --name compat-hourly --cron "0 * * * *" --message "hourly check" --session isolated --json
+HOURLY_ID="$(printf '%s\n' "$LAST_OUT" | grep -oE '"id": *"[0-9a-f-]{36}"' | head -1 | grep -oE '[0-9a-f-]{36}' || true)"
+expect_output "cron add stores the top-of-hour stagger" '"staggerMs": 300000'
+run works "cron edit --exact" cron edit "${HOURLY_ID:-missing}" --exact
+run works "cron edit --failure-alert-*" cron edit "${HOURLY_ID:-missing}" --failure-alert-after 3 --failure-alert-channel telegram --failure-alert-to 12345 --failure-alert-cooldown 10m
+run works "cron get (after the edits)" cron get "${HOURLY_ID:-missing}"
+expect_output "cron edit --exact sets staggerMs 0" '"staggerMs": 0'
+expect_output "cron edit sets failureAlert.after" '"after": 3'
+run works "cron edit --no-failure-alert" cron edit "${HOURLY_ID:-missing}" --no-failure-alert
+run works "cron rm (hourly)" cron rm "${HOURLY_ID:-missing}"
 
 echo
 echo "== summary: $PASS worked, $FAIL failed"

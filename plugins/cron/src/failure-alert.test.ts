@@ -19,7 +19,7 @@ const announce = { mode: 'announce' as const, channel: 'telegram', to: '42', thr
 describe('resolveFailureAlert', () => {
   it('covers a job with an announce delivery by default: after 2, a 1-hour cooldown, to its announce target', () => {
     expect(resolveFailureAlert(job({ delivery: announce }), undefined)).toEqual({
-      after: 2, cooldownMs: HOUR, includeSkipped: false, route: { mode: 'announce', channel: 'telegram', to: '42', threadId: '7' },
+      after: 2, cooldownMs: HOUR, includeSkipped: false, route: { mode: 'announce', channel: 'telegram', to: '42', threadId: '7' }, primary: true,
     })
   })
 
@@ -44,9 +44,9 @@ describe('resolveFailureAlert', () => {
 
   it('takes route fields from the job, then the global ones, then the announce target; settings likewise', () => {
     const global = { channel: 'slack', to: 'C1', after: 5, cooldownMs: 60_000, includeSkipped: true }
-    expect(resolveFailureAlert(job({ delivery: announce }), global)).toEqual({ after: 5, cooldownMs: 60_000, includeSkipped: true, route: { mode: 'announce', channel: 'slack', to: 'C1' } })
+    expect(resolveFailureAlert(job({ delivery: announce }), global)).toEqual({ after: 5, cooldownMs: 60_000, includeSkipped: true, route: { mode: 'announce', channel: 'slack', to: 'C1' }, primary: false })
     expect(resolveFailureAlert(job({ delivery: announce, failureAlert: { to: 'ops', after: 1 } }), global)).toEqual({
-      after: 1, cooldownMs: 60_000, includeSkipped: true, route: { mode: 'announce', channel: 'slack', to: 'ops' },
+      after: 1, cooldownMs: 60_000, includeSkipped: true, route: { mode: 'announce', channel: 'slack', to: 'ops' }, primary: false,
     })
     expect(resolveFailureAlert(job({ failureAlert: { mode: 'webhook', to: 'https://hooks.example.com/a' } }), undefined)?.route).toEqual({ mode: 'webhook', channel: 'webhook', to: 'https://hooks.example.com/a' })
   })
@@ -57,7 +57,7 @@ describe('resolveFailureAlert', () => {
 })
 
 describe('planFailureAlert', () => {
-  const policy: FailureAlertPolicy = { after: 2, cooldownMs: HOUR, includeSkipped: false, route: { mode: 'announce', channel: 'telegram', to: '42' } }
+  const policy: FailureAlertPolicy = { after: 2, cooldownMs: HOUR, includeSkipped: false, route: { mode: 'announce', channel: 'telegram', to: '42' }, primary: false }
   const failed = (state: CronJobState, nowMs: number, errorReason = 'error') => planFailureAlert({ job: job(), state, policy, status: 'error', error: 'boom', errorReason, runAtMs: nowMs, nowMs })
   const errors = (n: number, extra: Partial<CronJobState> = {}): CronJobState => ({ consecutiveErrors: n, consecutiveSkipped: 0, ...extra })
 
@@ -101,6 +101,12 @@ describe('planFailureAlert', () => {
     const out = planFailureAlert({ job: job(), state, policy, status: 'error', error: 'boom', errorReason: 'error', runAtMs: T, nowMs: T + 1, autoDisabled: true })
     expect(out.alert).toMatchObject({ kind: 'auto-disabled' })
     expect(out.alert!.text).toContain('openclaw cron enable j1')
+  })
+
+  it('sends no alert for a failed delivery to the same route it would go to, but does to another route', () => {
+    const delivery = (p: FailureAlertPolicy) => planFailureAlert({ job: job(), state: errors(3), policy: p, status: 'error', error: 'announce failed', errorReason: 'delivery', runAtMs: T, nowMs: T })
+    expect(delivery({ ...policy, primary: true }).alert).toBeUndefined()
+    expect(delivery(policy).alert).toMatchObject({ kind: 'failure' })
   })
 
   it('changes nothing without a policy but the open incident', () => {

@@ -44,6 +44,8 @@ export interface FailureAlertPolicy {
   readonly cooldownMs: number
   readonly includeSkipped: boolean
   readonly route: AlertRoute
+  /** The route is the job's own announce target (no failure route was given). */
+  readonly primary: boolean
 }
 
 /** Alert bookkeeping in a job's state (in the store, so every replica sees the same). */
@@ -70,6 +72,7 @@ export function resolveFailureAlert(job: CronJob, global: GlobalFailureAlert | u
   const mode = own?.mode ?? (own?.channel ? 'announce' : undefined) ?? global?.mode ?? 'announce'
   const selected = own?.channel !== undefined || own?.to !== undefined || global?.channel !== undefined || global?.to !== undefined
   let route: AlertRoute
+  let primaryRoute = false
   if (mode === 'webhook') {
     const to = own?.to ?? global?.to
     route = { mode, channel: 'webhook', ...(to ? { to } : {}) }
@@ -79,6 +82,7 @@ export function resolveFailureAlert(job: CronJob, global: GlobalFailureAlert | u
     const accountId = own?.accountId ?? global?.accountId ?? (to !== undefined && to === primary?.to ? primary?.accountId : undefined)
     route = { mode, channel, ...(to ? { to } : {}), ...(accountId ? { accountId } : {}) }
   } else {
+    primaryRoute = primary !== undefined
     route = {
       mode, channel: primary?.channel ?? 'last',
       ...(primary?.to ? { to: primary.to } : {}),
@@ -91,6 +95,7 @@ export function resolveFailureAlert(job: CronJob, global: GlobalFailureAlert | u
     cooldownMs: own?.cooldownMs ?? global?.cooldownMs ?? DEFAULT_FAILURE_ALERT_COOLDOWN_MS,
     includeSkipped: own?.includeSkipped ?? global?.includeSkipped ?? false,
     route,
+    primary: primaryRoute,
   }
 }
 
@@ -146,6 +151,8 @@ export function planFailureAlert(input: AlertPlanInput): { state: CronJobState; 
   }
   if (!policy) return { state }
   if (input.status === 'skipped' && !policy.includeSkipped) return { state: input.state }
+  // A delivery that failed is not retried by an alert to the same route (OpenClaw: an alert never retries the primary route that just failed).
+  if (input.status === 'error' && input.errorReason === 'delivery' && policy.primary) return { state }
   const count = input.status === 'skipped' ? state.consecutiveSkipped : state.consecutiveErrors
   if (count < policy.after) return { state }
   const cause = input.status === 'skipped' ? input.errorReason : input.errorReason ?? input.error?.trim()
