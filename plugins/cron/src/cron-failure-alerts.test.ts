@@ -148,6 +148,19 @@ describe('failure alerts, how they are sent', () => {
     await expect.poll(async () => (await gateway.store.forOwner('cron').all<{ status: string; attempts: number }>('SELECT status, attempts FROM cron_alerts'))).toEqual([{ status: 'sent', attempts: 2 }])
   }, 60_000)
 
+  it('should count skipped fires toward an alert with includeSkipped, decided by the ticker that records them', async () => {
+    const { gateway, channel } = await startGateway('sqlite', 'unused')
+    const now = gateway.clock!.now()
+    const queue = { payload: { kind: 'systemEvent', text: 'tick' }, sessionTarget: 'main', wakeMode: 'next-heartbeat', missedFires: { policy: 'skip', maxLatenessMs: 5000 } }
+    const counted = await callMethod(gateway, 'cron.add', { ...job(queue), schedule: { kind: 'every', everyMs: 60_000, anchorMs: now + 60_000 }, failureAlert: { includeSkipped: true } })
+    await callMethod(gateway, 'cron.add', { ...job(queue), name: 'not counted', schedule: { kind: 'every', everyMs: 60_000, anchorMs: now + 60_000 } })
+    // The gateway "sleeps" through three fires: one skipped row for the three, 3 skipped in a row.
+    gateway.clock!.set(now + 3 * 60_000 + 20_000)
+    gateway.clock!.advance(1000)
+    await expect.poll(() => alertsIn(channel).map((m) => m.text.split('\n').slice(0, 2))).toEqual([['Automation "report" skipped 3 times', 'Skip reason: too-late']])
+    expect((await callMethod(gateway, 'cron.get', { id: counted.id })).state).toMatchObject({ consecutiveSkipped: 3, lastFailureAlertAtMs: expect.any(Number) })
+  }, 60_000)
+
   it.each<Storage>(['sqlite', 'postgres'])('should send, on %s, an alert its replica decided but did not get to send (the sweep), once', async (storage) => {
     const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`)
     // As a replica that died between committing the alert and sending it leaves it: pending, unclaimed.
