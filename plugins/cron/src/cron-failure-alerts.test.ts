@@ -176,6 +176,27 @@ describe('failure alerts, how they are sent', () => {
   }, 60_000)
 })
 
+describe('failure alerts across a stop', () => {
+  it('should leave an alert decided while the gateway stops pending, without holding the stop, and send it after the restart', async () => {
+    const schema = `alerts_restart_${++schemas}`
+    const first = await startGateway('postgres', schema)
+    const { id } = await callMethod(first.gateway, 'cron.add', job({ failureAlert: { after: 1 } }))
+    // 1. A run whose model call never answers, stopped by the gateway's stop: interrupted, an error,
+    //    and the alert is decided then, when the delivery worker has already stopped.
+    model.hang()
+    await callMethod(first.gateway, 'cron.run', { id })
+    await expect.poll(() => model.inFlight).toBe(1)
+    const started = Date.now()
+    await first.gateway.stop()
+    expect(Date.now() - started).toBeLessThan(10_000)
+    // 2. The next gateway on the same database sends it (the ticker's sweep at start), once.
+    const second = await startGateway('postgres', schema)
+    await expect.poll(() => alertsIn(second.channel).map((m) => m.text.split('\n').slice(0, 2))).toEqual([['Automation "report" failed 1 times', 'Cause: interrupted']])
+    expect(alertsIn(first.channel)).toEqual([])
+    expect(await second.gateway.store.forOwner('cron').all('SELECT kind, status FROM cron_alerts')).toEqual([{ kind: 'failure', status: 'sent' }])
+  }, 60_000)
+})
+
 describe('failure alerts on two replicas sharing PostgreSQL', () => {
   it('should count failures settled on either replica together and send the alert once', async () => {
     const schema = `alerts_replicas_${++schemas}`

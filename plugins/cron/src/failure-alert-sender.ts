@@ -23,6 +23,9 @@ export interface FailureAlertSenderDeps {
 /** A webhook alert is tried this many times (the outbox retries announce alerts itself). */
 const WEBHOOK_ATTEMPTS = 3
 
+/** How long `close()` waits for alerts being sent; what is left is sent by the next sweep (the outbox key keeps it once). */
+const CLOSE_WAIT_MS = 5000
+
 /**
  * Sends the failure alerts the scheduler decided (and wrote, in the transaction that settled the
  * run). Each alert is claimed in the store before it is sent, so one replica sends it; an announce
@@ -32,6 +35,7 @@ const WEBHOOK_ATTEMPTS = 3
 export class FailureAlertSender {
   readonly #deps: FailureAlertSenderDeps
   readonly #sending = new Set<Promise<void>>()
+  #stopped = false
 
   constructor(deps: FailureAlertSenderDeps) {
     this.#deps = deps
@@ -53,20 +57,32 @@ export class FailureAlertSender {
     return { id: randomUUID(), jobId: draft.jobId, kind: draft.kind, ...(sessionKey ? { sessionKey } : {}), route: draft.route, text: draft.text, facts: { ...draft.facts, jobName: job.name }, createdAtMs: nowMs }
   }
 
-  /** Send these (just committed) alerts in the background. */
+  /** Send these (just committed) alerts in the background. Once stopping, they stay pending for the next sweep. */
   dispatch(ids: readonly string[]): void {
-    if (ids.length === 0) return
+    if (ids.length === 0 || this.#stopped) return
     this.#track(this.#sendClaimed(ids))
   }
 
   /** Send pending alerts nobody holds (their sender died, or a webhook is due another try). */
   async sweep(): Promise<void> {
-    await this.#sendClaimed(undefined)
+    if (!this.#stopped) await this.#sendClaimed(undefined)
   }
 
-  /** Wait for the alerts being sent here. */
+  /**
+   * The gateway is stopping (`gatewayStop`, before its delivery worker stops): send nothing more here.
+   * Alerts decided from now on (runs aborted by the stop) stay pending; the ticker's sweep sends them.
+   */
+  stopSending(): void {
+    this.#stopped = true
+  }
+
+  /** Stop sending, and wait (a few seconds at most) for the alerts being sent here. */
   async close(): Promise<void> {
-    await Promise.all([...this.#sending])
+    this.#stopped = true
+    if (this.#sending.size === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.all([...this.#sending]), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))])
+    clearTimeout(timer)
   }
 
   #track(promise: Promise<void>): void {

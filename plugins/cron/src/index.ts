@@ -65,6 +65,8 @@ export default function cron(): PluginDefinition<CronConfig> {
         },
       )
       service = new CronService({ store, scheduler, gateway: api.gateway, heartbeat, log: api.log, now, enabled: config.enabled })
+      // Alerts decided while the gateway stops are left to the next sweep, not sent to a stopped delivery worker.
+      api.hooks.gatewayStop.tap(PLUGIN_NAME, () => alerts.stopSending())
       for (const method of createCronMethods(service)) api.rpc.method(method)
       api.services.registerInstance(Tokens.Wake, createWakeService({ gateway: api.gateway, store, heartbeat, log: api.log, now }))
       api.services.expose(Tokens.Wake)
