@@ -323,6 +323,11 @@ export class CronStore {
     return (await this.store.all<Row>(`SELECT * FROM ${JOBS} ORDER BY created_at, id`)).map(jobFromRow)
   }
 
+  /** Jobs running now, and jobs that name their session (`session:<key>`), without reading every job. */
+  async listSessionHolders(): Promise<JobRow[]> {
+    return (await this.store.all<Row>(`SELECT * FROM ${JOBS} WHERE running_run_id IS NOT NULL OR spec LIKE ?`, ['%"sessionTarget":"session:%'])).map(jobFromRow)
+  }
+
   /** The system-owned jobs (heartbeats), without reading every job. */
   async listSystemJobs(): Promise<JobRow[]> {
     return (await this.store.all<Row>(`SELECT * FROM ${JOBS} WHERE system = 1 ORDER BY created_at, id`)).map(jobFromRow)

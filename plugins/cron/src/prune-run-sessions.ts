@@ -28,30 +28,29 @@ export interface RunSessionPrunerDeps {
 export function createRunSessionPruner(deps: RunSessionPrunerDeps): (nowMs: number) => Promise<number> {
   return async (nowMs) => {
     const { gateway, store } = deps
-    const keep = new Set<string>()
-    for (const { job } of await store.listJobs()) {
-      // A running job's isolated session, and any session a job targets by name.
-      if (job.sessionTarget !== 'isolated' || job.state.runningAtMs !== undefined) {
-        try {
-          keep.add(jobSessionKey(gateway, job))
-        } catch {
-          // An agent that is no longer configured: its sessions are not listed below either.
-        }
-      }
-    }
     const cutoff = nowMs - deps.retentionMs
-    let removed = 0
+    const old: string[] = []
     for (const agentId of gateway.agent.agentIds()) {
       const prefix = gateway.agent.resolveSessionKey({ agentId, sessionKey: 'cron:' }).sessionKey
       let cursor: string | undefined
       do {
         const page = await gateway.sessions.list({ prefix, limit: 200, ...(cursor ? { cursor } : {}) })
-        for (const session of page.items) {
-          if (session.updatedAt < cutoff && !keep.has(session.key) && (await gateway.sessions.delete(session.key))) removed++
-        }
+        for (const session of page.items) if (session.updatedAt < cutoff) old.push(session.key)
         cursor = page.nextCursor
       } while (cursor)
     }
+    if (old.length === 0) return 0
+    // Kept: the session of a job running now, and any session a job names (`session:cron:…`).
+    const keep = new Set<string>()
+    for (const { job } of await store.listSessionHolders()) {
+      try {
+        keep.add(jobSessionKey(gateway, job))
+      } catch {
+        // An agent that is no longer configured: its sessions were not listed above either.
+      }
+    }
+    let removed = 0
+    for (const key of old) if (!keep.has(key) && (await gateway.sessions.delete(key))) removed++
     return removed
   }
 }
