@@ -311,6 +311,7 @@ class GatewayKernel implements Gateway {
         maxAttempts: config.delivery.maxAttempts, baseDelayMs: config.delivery.baseDelayMs, maxDelayMs: config.delivery.maxDelayMs,
         concurrency: config.delivery.concurrency,
         media: { allowedHostnames: config.delivery.media.allowedHostnames, timeoutMs: config.delivery.media.fetchTimeoutMs },
+        inDoubt: config.delivery.inDoubt,
       },
     )
     this.delivery = {

@@ -13,6 +13,9 @@ export interface ApiFailureDetails {
   readonly retryAfterMs?: number
 }
 
+/** Network failures before a request could reach Telegram: a send that failed so did not happen. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_INVALID_URL'])
+
 /** Recipient problems: the user blocked the bot, the bot was kicked, the chat or topic is gone. */
 const RECIPIENT_400 = /chat not found|user not found|peer_id_invalid|group chat was (upgraded|deactivated)|have no rights|not enough rights|message thread not found|topic_closed|topic_deleted|chat_write_forbidden|user is deactivated/i
 
@@ -41,10 +44,11 @@ function networkCode(err: HttpError): string {
 /**
  * A grammY failure as a `TG_ERR_API` the delivery worker understands: `retryAfterMs` for a 429,
  * `permanent` (and `recipient`: the account stays healthy) for 403 and the 400s that mean the chat
- * is unreachable, `permanent` for other 400s, retried otherwise. The message names the method and
+ * is unreachable, `permanent` for other 400s, retried otherwise; a network failure once connected is
+ * `maybeDelivered` (the send is then in doubt). The message names the method and
  * Telegram's description; the token never appears.
  */
-export function apiFailure(err: unknown, method: string): InstanceType<typeof TG_ERR_API> & { permanent: boolean; recipient: boolean; retryAfterMs?: number } {
+export function apiFailure(err: unknown, method: string): InstanceType<typeof TG_ERR_API> & { permanent: boolean; recipient: boolean; retryAfterMs?: number; maybeDelivered?: boolean } {
   if (err instanceof GrammyError) {
     const retryAfterMs = err.parameters?.retry_after !== undefined ? err.parameters.retry_after * 1000 : undefined
     const details: ApiFailureDetails = { method, errorCode: err.error_code, description: err.description, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
@@ -56,7 +60,8 @@ export function apiFailure(err: unknown, method: string): InstanceType<typeof TG
   if (err instanceof HttpError) {
     const network = networkCode(err)
     const error = new TG_ERR_API(method, `network: ${network}`, { details: { method, network } })
-    return Object.assign(error, { permanent: false, recipient: false })
+    // Unless the connection never opened, Telegram may have taken the message before it broke.
+    return Object.assign(error, { permanent: false, recipient: false, maybeDelivered: !NEVER_CONNECTED.has(network) })
   }
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('TG_ERR_')) {
     return Object.assign(err as InstanceType<typeof TG_ERR_API>, { permanent: false, recipient: false })
