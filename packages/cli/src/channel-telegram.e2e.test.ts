@@ -55,4 +55,31 @@ describe('openclaw gateway with channels.telegram', () => {
     expect(account).toMatchObject({ accountId: 'default', healthy: true, state: 'ok' })
     expect(gateway.log()).not.toContain(tg.token.split(':')[1]!)
   })
+
+  it('shows a reply sent again after its answer was lost as "in doubt" in channels status', { timeout: 60_000 }, async () => {
+    tg = await startFakeTelegram()
+    model = await createScriptedModelServer()
+    model.replyWith(() => ({ text: 'maybe twice' }))
+    dir = mkdtempSync(join(tmpdir(), 'openclaw-telegram-cli-'))
+    const configPath = join(dir, 'openclaw.json')
+    writeFileSync(configPath, JSON.stringify({
+      gateway: { auth: { token: TOKEN } },
+      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0, models: ['scripted-model'] } } },
+      agents: { defaults: { model: 'openai/scripted-model' } },
+      delivery: { baseDelayMs: 50 },
+      channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open', allowFrom: ['*'], streaming: 'off', polling: { timeoutSeconds: 1, stallGraceMs: 1000 } } },
+    }))
+    gateway = await spawnGateway({ stateDir: dir, configPath })
+    tg.dropConnections('sendMessage', { when: 'after' })
+    const ada = tg.user({ firstName: 'Ada' })
+    tg.sendDm(ada, 'hello')
+    await tg.waitForMessages(ada.id, 2, { timeoutMs: 30_000 })
+    const { io, stdout } = captureIo()
+    expect(await runCli(['node', 'openclaw', 'channels', 'status', '--url', gateway.url, '--token', TOKEN], io)).toBe(0)
+    const [header, row] = stdout().split('\n')
+    expect(header).toMatch(/LAST SEND\s+IN DOUBT\s+LAST ERROR/)
+    expect(row).toMatch(/^telegram\s+default\s+.*\s1 \(last /)
+    expect((await cli('channels', 'status', '--json')).channels[0]).toMatchObject({ channel: 'telegram', inDoubt: { count: 1 } })
+    expect(gateway.log()).toContain('it may arrive twice')
+  })
 })
