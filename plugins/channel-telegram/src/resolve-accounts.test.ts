@@ -40,6 +40,36 @@ describe('resolveAccounts', () => {
   })
 })
 
+describe('resolveAccounts with TELEGRAM_BOT_TOKEN', () => {
+  const ENV = '777:env_TOKEN'
+  const withEnv = (input: object) => resolveAccounts(TelegramConfigSchema.parse(input), ENV)
+
+  it('makes a root without a token the default account with the env token', () => {
+    expect(withEnv({ dmPolicy: 'open', allowFrom: ['*'] })).toMatchObject([{ id: 'default', botToken: ENV, tokenFromEnv: true, tokenFile: undefined }])
+    expect(resolveAccounts(TelegramConfigSchema.parse({}), '  ')).toEqual([])
+    expect(resolveAccounts(TelegramConfigSchema.parse({}))).toEqual([])
+  })
+
+  it('lets the config win: botToken and tokenFile beat the env', () => {
+    expect(withEnv({ botToken: TOKEN })).toMatchObject([{ id: 'default', botToken: TOKEN, tokenFromEnv: false }])
+    expect(withEnv({ tokenFile: '/run/tg' })).toMatchObject([{ id: 'default', botToken: undefined, tokenFile: '/run/tg', tokenFromEnv: false }])
+    expect(withEnv({ enabled: false })).toEqual([])
+  })
+
+  it('gives the env token to the default account only, never to named accounts', () => {
+    const accounts = withEnv({ accounts: { work: {} } })
+    expect(accounts.map((a) => [a.id, a.botToken, a.tokenFromEnv])).toEqual([['default', ENV, true], ['work', undefined, false]])
+    expect(withEnv({ accounts: { default: { dmPolicy: 'open', allowFrom: ['*'] } } })).toMatchObject([{ id: 'default', botToken: ENV, tokenFromEnv: true }])
+  })
+
+  it('refuses an env value that is not a BotFather token, without showing it', async () => {
+    const [account] = resolveAccounts(TelegramConfigSchema.parse({}), 'not-a-token-secret')
+    const err = await readBotToken(account!).catch((e: unknown) => e as Error & { code: string })
+    expect(err).toMatchObject({ code: 'TG_ERR_TOKEN_ENV', message: "Telegram account 'default': TELEGRAM_BOT_TOKEN does not hold a BotFather token (<bot id>:<secret>)" })
+    expect(await readBotToken(withEnv({})[0]!)).toBe(ENV)
+  })
+})
+
 describe('unsupportedKeys', () => {
   it("names OpenClaw's keys this channel does not implement, at the root and in accounts", () => {
     const config = TelegramConfigSchema.parse({ botToken: TOKEN, historyLimit: 50, customCommands: [], accounts: { b: { botToken: TOKEN, joinIntro: false } } })

@@ -42,6 +42,8 @@ export interface StartTelegramGatewayOptions {
   readonly port?: number
   /** Keep state in this PostgreSQL database (replicas: `api.cluster` in postgres mode). */
   readonly databaseUrl?: string
+  /** The gateway's environment (default empty: nothing of the test process's reaches it). */
+  readonly env?: Record<string, string>
 }
 
 /** A free port on 127.0.0.1 (for a webhook URL that must be known before the gateway starts). */
@@ -73,7 +75,7 @@ export async function startTelegramGateway(options: StartTelegramGatewayOptions 
     stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'openclaw-telegram-')),
     ...(options.stateDir || options.databaseUrl ? {} : { store: ':memory:' as const }),
     logger,
-    env: options.databaseUrl ? { OPENCLAW_DATABASE_URL: options.databaseUrl } : {},
+    env: { ...options.env, ...(options.databaseUrl ? { OPENCLAW_DATABASE_URL: options.databaseUrl } : {}) },
     plugins: [httpServer(), providerOpenAi(), channelTelegram()],
     config: {
       gateway: { port: options.port ?? 0, auth: { mode: 'token', token: GATEWAY_TOKEN } },
