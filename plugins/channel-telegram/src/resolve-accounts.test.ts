@@ -75,6 +75,9 @@ describe('unsupportedKeys', () => {
     const config = TelegramConfigSchema.parse({ botToken: TOKEN, historyLimit: 50, customCommands: [], accounts: { b: { botToken: TOKEN, joinIntro: false } } })
     expect(unsupportedKeys(config)).toEqual(['historyLimit', 'customCommands', 'accounts.b.joinIntro'])
     expect(unsupportedKeys(TelegramConfigSchema.parse({ botToken: TOKEN, streaming: 'off' }))).toEqual([])
+    const progress = TelegramConfigSchema.parse({ botToken: TOKEN, streaming: { mode: 'progress', progress: { toolProgress: true } }, accounts: { b: { streaming: 'progress' } } })
+    expect(unsupportedKeys(progress)).toEqual(['streaming.progress'])
+    expect(resolveAccounts(progress).map((a) => a.streaming)).toEqual(['progress', 'progress'])
   })
 })
 

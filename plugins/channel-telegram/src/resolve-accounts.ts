@@ -21,7 +21,7 @@ export interface TelegramAccount {
   readonly apiRoot: string
   readonly access: ChannelAccessConfig
   readonly textChunkLimit: number
-  readonly streaming: 'off' | 'partial' | 'block'
+  readonly streaming: 'off' | 'partial' | 'block' | 'progress'
   readonly linkPreview: boolean
   readonly replyToMode: 'off' | 'first' | 'all'
   readonly mediaMaxBytes: number

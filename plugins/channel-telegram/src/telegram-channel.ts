@@ -79,6 +79,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
     media: { kinds: ['image', 'file', 'audio', 'video'], maxBytes: Math.min(UPLOAD_LIMIT, ...deps.accounts.map((a) => a.mediaMaxBytes)) },
     buttons: true,
     edit: true,
+    delete: true,
     typing: true,
     replyTo: true,
     threads: true,
@@ -148,6 +149,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
           if (!isNotModified(again)) throw again
         })
       }
+    },
+    async delete(target, ctx) {
+      const account = runtime(target.accountId)
+      await callApi('deleteMessage', () => account.api.deleteMessage(target.to, Number(target.messageId), signalOf(ctx)))
     },
     async typing(target) {
       const account = runtime(target.accountId)

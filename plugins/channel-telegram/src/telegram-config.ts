@@ -3,7 +3,7 @@ import { z } from 'zod'
 
 /** Telegram's `secret_token`: 1–256 characters of A–Z, a–z, 0–9, `_` and `-`. */
 const WebhookSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters of A-Z, a-z, 0-9, _ or -')
-const StreamingMode = z.enum(['off', 'partial', 'block'])
+const StreamingMode = z.enum(['off', 'partial', 'block', 'progress'])
 
 /**
  * The keys an account may set, every one optional: an account inherits what it leaves out from the
@@ -24,8 +24,8 @@ const AccountKeys = {
   groups: ChannelAccessShape.groups,
   /** Longest message (Telegram's limit is 4096 characters). */
   textChunkLimit: z.number().int().min(64).max(4096).optional(),
-  /** `off`, `partial` (a draft edited as the text grows; default) or `block` (edited by whole paragraphs). */
-  streaming: z.union([StreamingMode, z.object({ mode: StreamingMode })]).optional(),
+  /** `off`, `partial` (a draft edited as the text grows; default), `block` (edited by whole paragraphs) or `progress` (a status draft, deleted at the end; the answer as a new message). */
+  streaming: z.union([StreamingMode, z.looseObject({ mode: StreamingMode })]).optional(),
   /** Show link previews in replies (default true). */
   linkPreview: z.boolean().optional(),
   /** Quote the message a reply answers: `off` (default), `first` (the reply's first message), `all`. */
@@ -92,6 +92,10 @@ const KNOWN_KEYS = new Set([...Object.keys(AccountKeys), 'accounts', 'defaultAcc
 
 /** Keys of `channels.telegram` (and its accounts) this channel does not implement, as dotted paths. */
 export function unsupportedKeys(config: TelegramConfig): string[] {
-  const own = (o: object, prefix: string) => Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`)
+  const own = (o: TelegramAccountConfig, prefix: string) => [
+    ...Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`),
+    // OpenClaw's streaming options beyond the mode (`preview`, `progress`, `chunkMode`, …).
+    ...(typeof o.streaming === 'object' ? Object.keys(o.streaming).filter((k) => k !== 'mode').map((k) => `${prefix}streaming.${k}`) : []),
+  ]
   return [...own(config, ''), ...Object.entries(config.accounts ?? {}).flatMap(([id, account]) => own(account, `accounts.${id}.`))]
 }
