@@ -19,6 +19,8 @@ export interface TelegramAccount {
   /** `botToken` came from `TELEGRAM_BOT_TOKEN` (the `default` account, when its config has no token). */
   readonly tokenFromEnv: boolean
   readonly apiRoot: string
+  /** A proxy for Bot API calls and file downloads (may carry credentials: never logged). */
+  readonly proxy: string | undefined
   readonly access: ChannelAccessConfig
   readonly textChunkLimit: number
   readonly streaming: 'off' | 'partial' | 'block' | 'progress'
@@ -54,6 +56,7 @@ function resolveOne(id: string, own: TelegramAccountConfig, root: TelegramAccoun
     tokenFile,
     tokenFromEnv: fromEnv,
     apiRoot: (pick('apiRoot') ?? DEFAULT_API_ROOT).replace(/\/+$/, ''),
+    proxy: pick('proxy'),
     access: ChannelAccessSchema.parse({
       dmPolicy: pick('dmPolicy'),
       allowFrom: senderIds(pick('allowFrom')),

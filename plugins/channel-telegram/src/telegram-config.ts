@@ -1,5 +1,6 @@
 import { ChannelAccessShape } from '@openclaw/plugin-sdk/channels'
 import { z } from 'zod'
+import { isProxyUrl } from './proxy-agent.js'
 
 /** Telegram's `secret_token`: 1–256 characters of A–Z, a–z, 0–9, `_` and `-`. */
 const WebhookSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters of A-Z, a-z, 0-9, _ or -')
@@ -17,6 +18,8 @@ const AccountKeys = {
   tokenFile: z.string().min(1).optional(),
   /** The Bot API root, without `/bot<token>` (a self-hosted Bot API server; tests). */
   apiRoot: z.url({ protocol: /^https?$/ }).optional(),
+  /** Send Bot API calls and file downloads through this proxy: `http://`, `https://` or `socks5://` (`user:password@host:port`). */
+  proxy: z.string().refine(isProxyUrl, 'expected a proxy URL: http://, https:// or socks5:// with a host and port (user:password@ allowed), no path').optional(),
   dmPolicy: ChannelAccessShape.dmPolicy.unwrap().optional(),
   allowFrom: ChannelAccessShape.allowFrom.unwrap().optional(),
   groupPolicy: ChannelAccessShape.groupPolicy.unwrap().optional(),
