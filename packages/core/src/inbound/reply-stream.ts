@@ -107,14 +107,19 @@ export class ReplyStream {
     if (this.#mode === 'progress') return this.#flushStatus()
     // `block`: only whole paragraphs are shown while the model writes.
     const source = this.#mode === 'block' ? this.#text.slice(0, Math.max(0, this.#text.lastIndexOf('\n\n'))) : this.#text
-    const text = splitText(source, this.#limit)[0] ?? ''
+    const chunks = splitText(source, this.#limit)
+    const text = chunks[0] ?? ''
     if (text === '' || text === this.#shown) return
-    this.#lastEdit = Date.now()
     if (this.#draftId === undefined) {
-      this.#draftSending = this.#sendDraft(text).finally(() => (this.#draftSending = undefined))
+      // The outbox renders what it sends: the draft goes as markdown (rendered once, there), so only
+      // while it fits one message; a reply longer than that before its first draft is sent whole.
+      if (chunks.length > 1) return
+      this.#lastEdit = Date.now()
+      this.#draftSending = this.#sendDraft(source, text).finally(() => (this.#draftSending = undefined))
       await this.#draftSending
       return
     }
+    this.#lastEdit = Date.now()
     await this.#edit(text).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'draft edit failed'))
   }
 
@@ -124,7 +129,7 @@ export class ReplyStream {
     if (source === this.#status) return
     this.#lastEdit = Date.now()
     if (this.#draftId === undefined) {
-      this.#draftSending = this.#sendDraft(source).finally(() => (this.#draftSending = undefined))
+      this.#draftSending = this.#sendDraft(source, source).finally(() => (this.#draftSending = undefined))
       await this.#draftSending
       if (this.#draftId !== undefined) this.#status = source
     } else {
@@ -150,11 +155,12 @@ export class ReplyStream {
     }
   }
 
-  async #sendDraft(text: string): Promise<void> {
-    const outcome = await this.outbox.send({ ...this.target, text, sessionKey: this.sessionKey, deliveryKey: `${this.key}:draft`, ...(this.#replyFirst ? { replyToId: this.#replyFirst } : {}) }, 10_000)
+  /** Send the draft: `markdown` through the outbox (which renders it), shown as `rendered`. */
+  async #sendDraft(markdown: string, rendered: string): Promise<void> {
+    const outcome = await this.outbox.send({ ...this.target, text: markdown, sessionKey: this.sessionKey, deliveryKey: `${this.key}:draft`, ...(this.#replyFirst ? { replyToId: this.#replyFirst } : {}) }, 10_000)
     if (outcome.receipt) {
       this.#draftId = outcome.receipt.messageId
-      this.#shown = text
+      this.#shown = rendered
     }
   }
 
