@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http'
 import { autoRetry } from '@grammyjs/auto-retry'
 import { Api, GrammyError, HttpError } from 'grammy'
 import { TG_ERR_API } from './errors.js'
@@ -24,9 +25,10 @@ const RECIPIENT_400 = /chat not found|user not found|peer_id_invalid|group chat 
  * place by `@grammyjs/auto-retry`; longer ones, network errors and 5xx are thrown (the outbox
  * retries them durably, after `retry_after`). `getUpdates` is never retried here: the poller owns it.
  */
-export function createBotApi(token: string, apiRoot: string, longestCallMs = 60_000): Api {
+export function createBotApi(token: string, apiRoot: string, longestCallMs = 60_000, agent?: Agent): Api {
   // grammY's own deadline stays behind ours (the poller's stall deadline, the 30 s of a send).
-  const api = new Api(token, { apiRoot, timeoutSeconds: Math.max(60, Math.ceil(longestCallMs / 1000) + 5) })
+  // A proxy's agent replaces grammY's keep-alive one (node-fetch takes `agent`).
+  const api = new Api(token, { apiRoot, timeoutSeconds: Math.max(60, Math.ceil(longestCallMs / 1000) + 5), ...(agent ? { baseFetchConfig: { agent } } : {}) })
   const retry = autoRetry({ maxDelaySeconds: 5, maxRetryAttempts: 3, rethrowInternalServerErrors: true, rethrowHttpErrors: true })
   api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)))
   return api

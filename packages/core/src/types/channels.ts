@@ -121,7 +121,7 @@ export interface ChannelDefinition {
    * finished reply only; `partial` edits a draft as the text grows; `block` edits it by whole
    * paragraphs. The gateway's `streaming.enabled: false` turns it off everywhere.
    */
-  streaming?(accountId: string): 'off' | 'partial' | 'block'
+  streaming?(accountId: string): 'off' | 'partial' | 'block' | 'progress'
   /**
    * Whether an account's replies quote the message they answer (OpenClaw's `replyToMode`, default
    * `off`): `first` quotes it on the reply's first message, `all` on every message the reply sends.
