@@ -121,7 +121,7 @@ describe('sends in doubt', () => {
     h = await startHarness({ plugins: [lossy.plugin], config: { delivery: { inDoubt: 'dead-letter' } } })
     const outcome = await h.gateway.delivery.send(message)
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CORE_ERR_DELIVERY_FAILED' } })
-    expect(outcome.status === 'failed' && outcome.error.message).toMatch(/in doubt: its send began at .* it may have reached chat-1/)
+    expect(outcome.status === 'failed' && outcome.error?.message).toMatch(/in doubt: its send began at .* it may have reached chat-1/)
     expect(lossy.arrived).toHaveLength(1)
     const [dead] = await h.gateway.delivery.deadLetters({ channel: 'lossy' })
     expect(dead).toMatchObject({ deliveryKey: 'dk-doubt', to: 'chat-1', error: expect.stringMatching(/^in doubt/) })
