@@ -164,6 +164,17 @@ describe('telegram: long and streamed replies', () => {
     expect(await gw.gateway.delivery.deadLetters({ channel: 'telegram' })).toEqual([])
   })
 
+  it('renders the first draft once: markdown is never shown as escaped HTML tags', async () => {
+    gw = await startTelegramGateway({ config: { streaming: { throttleMs: 100 } } })
+    gw.model.reply({ text: '**A&B** then more words here', chunkDelayMs: 100 })
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'bold please')
+    await until(() => gw!.tg.messagesTo(ada.id)[0]?.plainText === 'A&B then more words here', 20_000, 'final text')
+    const [draft] = gw.tg.messagesTo(ada.id)
+    expect(draft!.originalText).toBe('<b>A&amp;B</b>')
+    for (const version of [draft!.originalText, ...draft!.edits.map((e) => e.text)]) expect(version).not.toContain('&lt;b&gt;')
+  })
+
   it('streams by whole paragraphs with streaming block', async () => {
     gw = await startTelegramGateway({ telegram: { streaming: 'block' }, config: { streaming: { throttleMs: 100 } } })
     const paragraphs = Array.from({ length: 4 }, (_, p) => Array.from({ length: 10 }, (_, w) => `p${p}w${w}`).join(' '))
