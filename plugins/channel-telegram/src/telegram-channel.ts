@@ -78,7 +78,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
   }
   const capabilities: ChannelCapabilities = {
     text: { maxLength: Math.min(TELEGRAM_TEXT_LIMIT, ...deps.accounts.map((a) => a.textChunkLimit)), format: 'html' },
-    media: { kinds: ['image', 'file', 'audio', 'video'], maxBytes: Math.min(UPLOAD_LIMIT, ...deps.accounts.map((a) => a.mediaMaxBytes)) },
+    // One Bot API call per outbox row: a retried (or in-doubt) row repeats one message, never the photo before it.
+    media: { kinds: ['image', 'file', 'audio', 'video'], maxBytes: Math.min(UPLOAD_LIMIT, ...deps.accounts.map((a) => a.mediaMaxBytes)), perMessage: 1, captionMaxLength: CAPTION_LIMIT },
     buttons: true,
     edit: true,
     delete: true,

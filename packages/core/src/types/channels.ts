@@ -20,8 +20,14 @@ export interface ChannelRateLimit {
 export interface ChannelCapabilities {
   /** Longest text one message may carry, and the format it is rendered in. Default 4000, plain. */
   readonly text?: { readonly maxLength: number; readonly format: TextFormat }
-  /** Media the channel sends, and the largest file it takes. Absent: no media. */
-  readonly media?: { readonly kinds: readonly MediaKind[]; readonly maxBytes: number }
+  /**
+   * Media the channel sends, and the largest file it takes. Absent: no media. `perMessage`: how many
+   * attachments one message (one `send()`) carries; `captionMaxLength`: the longest text (as plain
+   * characters) that rides with them as a caption. With either, the outbox gives each message its own
+   * row, so a retry (or a send in doubt) repeats one message, never the ones before it: attachments in
+   * groups of `perMessage`, the text as the first one's caption when it fits, else as rows after them.
+   */
+  readonly media?: { readonly kinds: readonly MediaKind[]; readonly maxBytes: number; readonly perMessage?: number; readonly captionMaxLength?: number }
   readonly buttons?: boolean
   /** `edit()` works: streaming updates a draft message. */
   readonly edit?: boolean
