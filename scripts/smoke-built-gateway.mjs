@@ -3,9 +3,11 @@
 // file the bundle cannot find) passes them and breaks only what users run. CI runs this after
 // `pnpm build`: the gateway starts on embedded defaults in a fresh state dir, answers /readyz,
 // indexes and searches memory (its worker thread), answers a Telegram DM through grammY (against the
-// test kit's fake Bot API server and scripted model server), logs no error, and stops cleanly on SIGTERM.
+// test kit's fake Bot API server and scripted model server, through a forward proxy: `proxy` loads the
+// proxy agents the bundle leaves external), logs no error, and stops cleanly on SIGTERM.
 // Run: pnpm build && node scripts/smoke-built-gateway.mjs
 import { spawn } from 'node:child_process'
+import { createServer, request } from 'node:http'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -19,10 +21,22 @@ writeFileSync(join(stateDir, 'workspace', 'MEMORY.md'), '# Smoke\n\nThe staging 
 const { createScriptedModelServer, startFakeTelegram } = await import(pathToFileURL(join(root, 'packages/plugin-sdk/dist/testing/index.js')).href)
 const model = await createScriptedModelServer({ defaultText: 'Hello from the built gateway.' })
 const telegram = await startFakeTelegram()
+// A forward proxy for the fake's plain http (`channels.telegram.proxy`): it counts what it forwarded.
+let proxied = 0
+const proxy = createServer((req, res) => {
+  proxied++
+  const upstream = request(req.url, { method: req.method, headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'proxy-connection')) }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers)
+    answer.pipe(res)
+  })
+  upstream.on('error', () => res.headersSent ? res.end() : res.writeHead(502).end())
+  req.pipe(upstream)
+})
+await new Promise((r) => proxy.listen(0, '127.0.0.1', r))
 writeFileSync(join(stateDir, 'openclaw.json'), JSON.stringify({
   models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'smoke' } } },
   agents: { defaults: { model: 'openai/scripted-model' } },
-  channels: { telegram: { botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'open', allowFrom: ['*'], polling: { timeoutSeconds: 1, stallGraceMs: 1000 } } },
+  channels: { telegram: { botToken: telegram.token, apiRoot: telegram.apiRoot, proxy: `http://127.0.0.1:${proxy.address().port}`, dmPolicy: 'open', allowFrom: ['*'], polling: { timeoutSeconds: 1, stallGraceMs: 1000 } } },
 }))
 
 const started = Date.now()
@@ -33,6 +47,8 @@ child.stderr.on('data', (d) => (output += d))
 const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
 
 async function closeServers() {
+  proxy.closeAllConnections()
+  proxy.close()
   await telegram.close()
   await model.close()
 }
@@ -75,7 +91,8 @@ const ada = telegram.user({ firstName: 'Ada' })
 telegram.sendDm(ada, 'hi there')
 const [reply] = await until('a Telegram reply to a DM', () => telegram.messagesTo(ada.id)[0] && telegram.messagesTo(ada.id), 20_000)
 if (!reply.plainText.includes('Hello from the built gateway.')) await fail(`the Telegram reply was ${JSON.stringify(reply.plainText)}`)
-console.log(`smoke: Telegram DM answered: ${JSON.stringify(reply.plainText)}`)
+if (proxied === 0) await fail('the Telegram calls did not go through channels.telegram.proxy')
+console.log(`smoke: Telegram DM answered through the proxy (${proxied} requests): ${JSON.stringify(reply.plainText)}`)
 
 child.kill('SIGTERM')
 const { code, signal } = await Promise.race([exited, new Promise((r) => setTimeout(() => r({ code: 'timeout' }), 15_000))])

@@ -1,4 +1,4 @@
-import { definePlugin } from '@openclaw/plugin-sdk'
+import { definePlugin, type ChannelDefinition, type OutboundMessage } from '@openclaw/plugin-sdk'
 import { InMemoryChannel } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startHarness, type Harness } from './harness.js'
@@ -81,6 +81,63 @@ describe('channels and delivery', () => {
     h.model.fail({ status: 401, body: { error: { message: 'bad key' } } })
     await channel.push({ text: 'hello' })
     expect(channel.delivered[0]?.text).toMatch(/could not answer \(OPENAI_ERR_AUTH\)/)
+  })
+})
+
+/**
+ * A channel whose first send reaches the chat but whose answer is lost (the connection broke after
+ * the request went out): the message is there, and the worker hears `maybeDelivered`.
+ */
+function lostAnswerChannel(options: { idempotentSend?: boolean } = {}) {
+  const arrived: OutboundMessage[] = []
+  let lost = 1
+  const channel: ChannelDefinition = {
+    id: 'lossy',
+    capabilities: { text: { maxLength: 1000, format: 'plain' }, ...(options.idempotentSend ? { idempotentSend: true } : {}) },
+    async send(message) {
+      arrived.push(message)
+      if (lost-- > 0) throw Object.assign(new Error('lossy: connection reset after the request went out'), { maybeDelivered: true, retryAfterMs: 5 })
+      return { messageId: `lossy_${arrived.length}` }
+    },
+  }
+  const plugin = definePlugin({ id: 'channel:lossy', version: '1.0.0', kind: 'channel', register: (api) => api.channels.register(channel) })
+  return { plugin, arrived }
+}
+
+describe('sends in doubt', () => {
+  const message = { channel: 'lossy', to: 'chat-1', text: 'maybe twice', deliveryKey: 'dk-doubt' }
+
+  it('resends a send whose answer was lost (at least once), and counts it in the channel status', async () => {
+    const lossy = lostAnswerChannel()
+    h = await startHarness({ plugins: [lossy.plugin] })
+    expect(await h.gateway.delivery.send(message)).toMatchObject({ status: 'sent' })
+    expect(lossy.arrived.map((m) => m.text)).toEqual(['maybe twice', 'maybe twice'])
+    const status = h.gateway.channels.status().find((a) => a.channel === 'lossy')
+    expect(status).toMatchObject({ inDoubt: { count: 1 }, healthy: true })
+  })
+
+  it("with delivery.inDoubt 'dead-letter', makes it a dead letter instead (at most once), which an operator can retry", async () => {
+    const lossy = lostAnswerChannel()
+    h = await startHarness({ plugins: [lossy.plugin], config: { delivery: { inDoubt: 'dead-letter' } } })
+    const outcome = await h.gateway.delivery.send(message)
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CORE_ERR_DELIVERY_FAILED' } })
+    expect(outcome.status === 'failed' && outcome.error?.message).toMatch(/in doubt: its send began at .* it may have reached chat-1/)
+    expect(lossy.arrived).toHaveLength(1)
+    const [dead] = await h.gateway.delivery.deadLetters({ channel: 'lossy' })
+    expect(dead).toMatchObject({ deliveryKey: 'dk-doubt', to: 'chat-1', error: expect.stringMatching(/^in doubt/) })
+    expect(h.gateway.channels.status().find((a) => a.channel === 'lossy')?.inDoubt?.count).toBe(1)
+    // The operator decides: retried, it is sent again (and not in doubt any more).
+    await h.gateway.delivery.retry('dk-doubt')
+    await expect.poll(() => lossy.arrived.length, { timeout: 5000 }).toBe(2)
+    await expect.poll(async () => (await h!.gateway.delivery.deadLetters({ channel: 'lossy' })).length).toBe(0)
+  })
+
+  it('resends without doubt on a channel whose sends are idempotent (the receiver recognises the delivery key)', async () => {
+    const lossy = lostAnswerChannel({ idempotentSend: true })
+    h = await startHarness({ plugins: [lossy.plugin], config: { delivery: { inDoubt: 'dead-letter' } } })
+    expect(await h.gateway.delivery.send(message)).toMatchObject({ status: 'sent' })
+    expect(lossy.arrived).toHaveLength(2)
+    expect(h.gateway.channels.status().find((a) => a.channel === 'lossy')?.inDoubt).toBeUndefined()
   })
 })
 

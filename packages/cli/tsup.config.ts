@@ -23,7 +23,9 @@ export default defineConfig({
   noExternal: [/^@openclaw\//, 'zod', 'commander', 'ws', 'fastify', /^@fastify\//, 'semver', 'json5', 'tapable', 'tsyringe', 'reflect-metadata'],
   // grammY (the Telegram channel) is left out too: bundled, every Bot API call of the built binary
   // failed with "network error" (scripts/smoke-built-gateway.mjs caught it; the tests run from source).
-  external: ['better-sqlite3', 'usearch', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate', 'grammy', '@grammyjs/auto-retry'],
+  // The proxy agents it hands grammY's node-fetch (`channels.telegram.proxy`) stay beside it, as
+  // CommonJS packages loaded by Node (the smoke test answers its DM through a proxy).
+  external: ['better-sqlite3', 'usearch', 'json-schema-to-typescript', 'pino', 'bufferutil', 'utf-8-validate', 'grammy', '@grammyjs/auto-retry', 'http-proxy-agent', 'https-proxy-agent', 'socks-proxy-agent'],
   // The workspace packages from their TypeScript sources (the `source` export condition), not their
   // built files: the core's build carries its own bundled zod, and the plugins' builds import zod, so
   // bundling the built files put two copies of zod in the binary (~20k lines each, parsed at every start).

@@ -32,27 +32,48 @@ async function cli(...args: string[]): Promise<any> { // eslint-disable-line @ty
   return JSON.parse(stdout())
 }
 
+/** Start the fake Telegram server, a model answering `reply`, and `openclaw gateway` polling the fake. */
+async function startGateway(reply: string, extra: { delivery?: object; telegram?: object } = {}): Promise<void> {
+  tg = await startFakeTelegram()
+  model = await createScriptedModelServer()
+  model.replyWith(() => ({ text: reply }))
+  dir = mkdtempSync(join(tmpdir(), 'openclaw-telegram-cli-'))
+  const configPath = join(dir, 'openclaw.json')
+  writeFileSync(configPath, JSON.stringify({
+    gateway: { auth: { token: TOKEN } },
+    models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0, models: ['scripted-model'] } } },
+    agents: { defaults: { model: 'openai/scripted-model' } },
+    ...(extra.delivery ? { delivery: extra.delivery } : {}),
+    channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open', allowFrom: ['*'], polling: { timeoutSeconds: 1, stallGraceMs: 1000 }, ...extra.telegram } },
+  }))
+  gateway = await spawnGateway({ stateDir: dir, configPath })
+}
+
 describe('openclaw gateway with channels.telegram', () => {
   it('answers a Telegram DM and reports the account in channels status', { timeout: 60_000 }, async () => {
-    tg = await startFakeTelegram()
-    model = await createScriptedModelServer()
-    model.replyWith(() => ({ text: 'from the **gateway**' }))
-    dir = mkdtempSync(join(tmpdir(), 'openclaw-telegram-cli-'))
-    const configPath = join(dir, 'openclaw.json')
-    writeFileSync(configPath, JSON.stringify({
-      gateway: { auth: { token: TOKEN } },
-      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0, models: ['scripted-model'] } } },
-      agents: { defaults: { model: 'openai/scripted-model' } },
-      channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open', allowFrom: ['*'], polling: { timeoutSeconds: 1, stallGraceMs: 1000 } } },
-    }))
-    gateway = await spawnGateway({ stateDir: dir, configPath })
-    const ada = tg.user({ firstName: 'Ada' })
-    tg.sendDm(ada, 'hello gateway')
-    const [reply] = await tg.waitForMessages(ada.id, 1, { timeoutMs: 30_000 })
+    await startGateway('from the **gateway**')
+    const ada = tg!.user({ firstName: 'Ada' })
+    tg!.sendDm(ada, 'hello gateway')
+    const [reply] = await tg!.waitForMessages(ada.id, 1, { timeoutMs: 30_000 })
     expect(reply!.text).toBe('from the <b>gateway</b>')
     const status = await cli('channels', 'status', '--json')
     const account = status.channels.find((s: { channel: string }) => s.channel === 'telegram')
     expect(account).toMatchObject({ accountId: 'default', healthy: true, state: 'ok' })
-    expect(gateway.log()).not.toContain(tg.token.split(':')[1]!)
+    expect(gateway!.log()).not.toContain(tg!.token.split(':')[1]!)
+  })
+
+  it('shows a reply sent again after its answer was lost as "in doubt" in channels status', { timeout: 60_000 }, async () => {
+    await startGateway('maybe twice', { delivery: { baseDelayMs: 50 }, telegram: { streaming: 'off' } })
+    tg!.dropConnections('sendMessage', { when: 'after' })
+    const ada = tg!.user({ firstName: 'Ada' })
+    tg!.sendDm(ada, 'hello')
+    await tg!.waitForMessages(ada.id, 2, { timeoutMs: 30_000 })
+    const { io, stdout } = captureIo()
+    expect(await runCli(['node', 'openclaw', 'channels', 'status', '--url', gateway!.url, '--token', TOKEN], io)).toBe(0)
+    const [header, row] = stdout().split('\n')
+    expect(header).toMatch(/LAST SEND\s+IN DOUBT\s+LAST ERROR/)
+    expect(row).toMatch(/^telegram\s+default\s+.*\s1 \(last /)
+    expect((await cli('channels', 'status', '--json')).channels[0]).toMatchObject({ channel: 'telegram', inDoubt: { count: 1 } })
+    expect(gateway!.log()).toContain('it may arrive twice')
   })
 })

@@ -37,6 +37,7 @@ import { discoverPluginDirs } from './plugins/discover-plugins.js'
 import { planPlugins } from './plugins/plan-plugins.js'
 import type { GatewayRuntime, PluginApi, Registries, ToolRuntime } from './plugins/plugin-api.js'
 import type { PluginConfigProblem, PluginInfo, PluginInput } from './plugins/plugin-definition.js'
+import { pluginEnv } from './plugins/plugin-env.js'
 import { PluginHost, type RegisteringApi } from './plugins/plugin-host.js'
 import { createSealedRuntime } from './plugins/sealed-runtime.js'
 import { toPluginInfo, type PluginRecord } from './plugins/plugin-record.js'
@@ -311,6 +312,7 @@ class GatewayKernel implements Gateway {
         maxAttempts: config.delivery.maxAttempts, baseDelayMs: config.delivery.baseDelayMs, maxDelayMs: config.delivery.maxDelayMs,
         concurrency: config.delivery.concurrency,
         media: { allowedHostnames: config.delivery.media.allowedHostnames, timeoutMs: config.delivery.media.fetchTimeoutMs },
+        inDoubt: config.delivery.inDoubt,
       },
     )
     this.delivery = {
@@ -594,6 +596,7 @@ class GatewayKernel implements Gateway {
     const api: PluginApi<unknown> = Object.freeze({
       id,
       config: record.config,
+      env: pluginEnv(this.#env, record.definition?.env),
       log: this.log.child({ plugin: id }),
       services,
       hooks: createPluginHooks(this.hooks, id, taps),

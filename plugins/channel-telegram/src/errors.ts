@@ -11,6 +11,9 @@ export const TG_ERR_TOKEN_MISSING = createError<'TG_ERR_TOKEN_MISSING', [account
 /** `tokenFile` cannot be read, is not a regular file (symlinks are refused), or is empty. */
 export const TG_ERR_TOKEN_FILE = createError<'TG_ERR_TOKEN_FILE', [account: string, reason: string]>(
   'TG_ERR_TOKEN_FILE', "Telegram account '%s': tokenFile refused: %s")
+/** The `default` account's token from `TELEGRAM_BOT_TOKEN` (its config has none) does not look like a BotFather token. The value is never shown. */
+export const TG_ERR_TOKEN_ENV = createError<'TG_ERR_TOKEN_ENV', [account: string, variable: string]>(
+  'TG_ERR_TOKEN_ENV', "Telegram account '%s': %s does not hold a BotFather token (<bot id>:<secret>)")
 /** Telegram answered 401 to `getMe`: the token was revoked or mistyped. The account retries every minute. */
 export const TG_ERR_TOKEN_REJECTED = createError<'TG_ERR_TOKEN_REJECTED', [account: string]>(
   'TG_ERR_TOKEN_REJECTED', "Telegram rejected the bot token of account '%s' (401 Unauthorized): update botToken or tokenFile with the current BotFather token")

@@ -3,7 +3,7 @@
 // topics; media through getFile; inline keyboards; streamed replies by draft edits. Explicit names only.
 import { definePlugin, isCodedError, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
 import type { TopicAgent } from './map-update.js'
-import { defaultAccountId, readBotToken, resolveAccounts, type TelegramAccount } from './resolve-accounts.js'
+import { defaultAccountId, readBotToken, resolveAccounts, TOKEN_ENV, type TelegramAccount } from './resolve-accounts.js'
 import { callApi, grammySignal } from './telegram-api.js'
 import { sleep, TelegramAccountRuntime } from './telegram-account.js'
 import { TG_ERR_TOKEN_SHARED, TG_ERR_WEBHOOK_PATH_TAKEN } from './errors.js'
@@ -46,9 +46,11 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
     apiVersion: '^2.0.0',
     configKey: 'channels.telegram',
     config: TelegramConfigSchema,
+    // OpenClaw's fallback for the default account's token; the core hands us this variable only.
+    env: [TOKEN_ENV],
     dependsOn: ['core:http'],
     register(api) {
-      accounts = resolveAccounts(api.config)
+      accounts = resolveAccounts(api.config, api.env[TOKEN_ENV])
       if (accounts.length === 0) return
       const fallback = defaultAccountId(api.config, accounts)
       const runtime = (id: string | undefined) => running.get(id ?? fallback ?? 'default')
@@ -64,7 +66,7 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
     },
     async start(api) {
       if (accounts.length === 0) {
-        api.log.info('channels.telegram has no account with a bot token: Telegram is off')
+        api.log.info(`channels.telegram has no account with a bot token (nor ${TOKEN_ENV}): Telegram is off`)
         return
       }
       const clock = api.services.resolve(Tokens.Clock)
@@ -108,6 +110,7 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
         if (typeof token !== 'string') continue
         const rt = new TelegramAccountRuntime(account, token, api.log, now)
         running.set(account.id, rt)
+        if (account.tokenFromEnv) api.log.info({ account: account.id }, `telegram account '${account.id}': bot token from ${TOKEN_ENV} (the config sets none)`)
         if (account.webhook) {
           const webhook = account.webhook
           // Identify the bot, then register the webhook; both retried in the background until they work.
@@ -162,12 +165,13 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
 export { PLUGIN_NAME }
 export { TelegramConfigSchema } from './telegram-config.js'
 export { CHANNEL_ID, ALLOWED_UPDATES, mapUpdate, mentionsBot, chatOf, attachmentsOf } from './map-update.js'
-export { resolveAccounts, readBotToken, DEFAULT_API_ROOT, DEFAULT_WEBHOOK_PATH } from './resolve-accounts.js'
+export { resolveAccounts, readBotToken, DEFAULT_API_ROOT, DEFAULT_WEBHOOK_PATH, TOKEN_ENV } from './resolve-accounts.js'
 export { WEBHOOK_GUARD, SECRET_HEADER } from './webhook-route.js'
 export { pollBackoffMs } from './telegram-poller.js'
 export {
   TG_ERR_TOKEN_MISSING,
   TG_ERR_TOKEN_FILE,
+  TG_ERR_TOKEN_ENV,
   TG_ERR_TOKEN_REJECTED,
   TG_ERR_API,
   TG_ERR_POLL_CONFLICT,

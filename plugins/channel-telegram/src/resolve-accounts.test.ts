@@ -40,11 +40,47 @@ describe('resolveAccounts', () => {
   })
 })
 
+describe('resolveAccounts with TELEGRAM_BOT_TOKEN', () => {
+  const ENV = '777:env_TOKEN'
+  const withEnv = (input: object) => resolveAccounts(TelegramConfigSchema.parse(input), ENV)
+
+  it('makes a root without a token the default account with the env token', () => {
+    expect(withEnv({ dmPolicy: 'open', allowFrom: ['*'] })).toMatchObject([{ id: 'default', botToken: ENV, tokenFromEnv: true, tokenFile: undefined }])
+    expect(resolveAccounts(TelegramConfigSchema.parse({}), '  ')).toEqual([])
+    expect(resolveAccounts(TelegramConfigSchema.parse({}))).toEqual([])
+  })
+
+  it('lets the config win: botToken and tokenFile beat the env', () => {
+    expect(withEnv({ botToken: TOKEN })).toMatchObject([{ id: 'default', botToken: TOKEN, tokenFromEnv: false }])
+    expect(withEnv({ tokenFile: '/run/tg' })).toMatchObject([{ id: 'default', botToken: undefined, tokenFile: '/run/tg', tokenFromEnv: false }])
+    expect(withEnv({ enabled: false })).toEqual([])
+  })
+
+  it('gives the env token to the default account only, never to named accounts', () => {
+    const accounts = withEnv({ accounts: { work: {} } })
+    expect(accounts.map((a) => [a.id, a.botToken, a.tokenFromEnv])).toEqual([['default', ENV, true], ['work', undefined, false]])
+    expect(withEnv({ accounts: { default: { dmPolicy: 'open', allowFrom: ['*'] } } })).toMatchObject([{ id: 'default', botToken: ENV, tokenFromEnv: true }])
+  })
+
+  it('refuses an env value that is not a BotFather token, without showing it', async () => {
+    const [account] = resolveAccounts(TelegramConfigSchema.parse({}), 'not-a-token-secret')
+    const err = await readBotToken(account!).catch((e: unknown) => e as Error & { code: string })
+    expect(err).toMatchObject({ code: 'TG_ERR_TOKEN_ENV', message: "Telegram account 'default': TELEGRAM_BOT_TOKEN does not hold a BotFather token (<bot id>:<secret>)" })
+    expect(await readBotToken(withEnv({})[0]!)).toBe(ENV)
+  })
+})
+
 describe('unsupportedKeys', () => {
   it("names OpenClaw's keys this channel does not implement, at the root and in accounts", () => {
     const config = TelegramConfigSchema.parse({ botToken: TOKEN, historyLimit: 50, customCommands: [], accounts: { b: { botToken: TOKEN, joinIntro: false } } })
     expect(unsupportedKeys(config)).toEqual(['historyLimit', 'customCommands', 'accounts.b.joinIntro'])
     expect(unsupportedKeys(TelegramConfigSchema.parse({ botToken: TOKEN, streaming: 'off' }))).toEqual([])
+    const progress = TelegramConfigSchema.parse({ botToken: TOKEN, streaming: { mode: 'progress', progress: { toolProgress: true } }, accounts: { b: { streaming: 'progress' } } })
+    expect(unsupportedKeys(progress)).toEqual(['streaming.progress'])
+    const proxied = TelegramConfigSchema.parse({ botToken: TOKEN, proxy: 'socks5://u:p@127.0.0.1:1080', accounts: { b: { botToken: '9:b', proxy: 'http://127.0.0.1:3128' }, c: { botToken: '8:c' } } })
+    expect(unsupportedKeys(proxied)).toEqual([])
+    expect(resolveAccounts(proxied).map((a) => a.proxy)).toEqual(['socks5://u:p@127.0.0.1:1080', 'http://127.0.0.1:3128', 'socks5://u:p@127.0.0.1:1080'])
+    expect(resolveAccounts(progress).map((a) => a.streaming)).toEqual(['progress', 'progress'])
   })
 })
 

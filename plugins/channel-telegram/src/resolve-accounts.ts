@@ -1,10 +1,13 @@
 import { lstat, readFile } from 'node:fs/promises'
 import { ChannelAccessSchema, type ChannelAccessConfig } from '@openclaw/plugin-sdk/channels'
-import { TG_ERR_TOKEN_FILE, TG_ERR_TOKEN_MISSING } from './errors.js'
+import { TG_ERR_TOKEN_ENV, TG_ERR_TOKEN_FILE, TG_ERR_TOKEN_MISSING } from './errors.js'
 import type { TelegramAccountConfig, TelegramConfig } from './telegram-config.js'
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org'
 export const DEFAULT_WEBHOOK_PATH = '/telegram-webhook'
+/** The environment variable that gives the `default` account its token when the config gives none (OpenClaw's). */
+export const TOKEN_ENV = 'TELEGRAM_BOT_TOKEN'
+const TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]+$/
 /** Telegram's own limit on a message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096
 
@@ -13,10 +16,14 @@ export interface TelegramAccount {
   readonly id: string
   readonly botToken: string | undefined
   readonly tokenFile: string | undefined
+  /** `botToken` came from `TELEGRAM_BOT_TOKEN` (the `default` account, when its config has no token). */
+  readonly tokenFromEnv: boolean
   readonly apiRoot: string
+  /** A proxy for Bot API calls and file downloads (may carry credentials: never logged). */
+  readonly proxy: string | undefined
   readonly access: ChannelAccessConfig
   readonly textChunkLimit: number
-  readonly streaming: 'off' | 'partial' | 'block'
+  readonly streaming: 'off' | 'partial' | 'block' | 'progress'
   readonly linkPreview: boolean
   readonly replyToMode: 'off' | 'first' | 'all'
   readonly mediaMaxBytes: number
@@ -35,15 +42,21 @@ function webhookPathOf(url: string): string {
   return path === '/' || path === '' ? DEFAULT_WEBHOOK_PATH : path
 }
 
-function resolveOne(id: string, own: TelegramAccountConfig, root: TelegramAccountConfig): TelegramAccount {
+function resolveOne(id: string, own: TelegramAccountConfig, root: TelegramAccountConfig, envToken: string | undefined): TelegramAccount {
   const pick = <K extends keyof TelegramAccountConfig>(key: K): TelegramAccountConfig[K] => (own[key] !== undefined ? own[key] : root[key])
   const streaming = pick('streaming')
   const webhookUrl = pick('webhookUrl')
+  const botToken = own.tokenFile !== undefined ? undefined : pick('botToken')
+  const tokenFile = own.botToken !== undefined && own.tokenFile === undefined ? undefined : pick('tokenFile')
+  // Config always wins; the environment only speaks for the `default` account.
+  const fromEnv = id === 'default' && botToken === undefined && tokenFile === undefined && envToken !== undefined
   return {
     id,
-    botToken: own.tokenFile !== undefined ? undefined : pick('botToken'),
-    tokenFile: own.botToken !== undefined && own.tokenFile === undefined ? undefined : pick('tokenFile'),
+    botToken: fromEnv ? envToken : botToken,
+    tokenFile,
+    tokenFromEnv: fromEnv,
     apiRoot: (pick('apiRoot') ?? DEFAULT_API_ROOT).replace(/\/+$/, ''),
+    proxy: pick('proxy'),
     access: ChannelAccessSchema.parse({
       dmPolicy: pick('dmPolicy'),
       allowFrom: senderIds(pick('allowFrom')),
@@ -63,18 +76,21 @@ function resolveOne(id: string, own: TelegramAccountConfig, root: TelegramAccoun
 
 /**
  * The enabled accounts of `channels.telegram`: every `accounts.<id>` (the root's keys as defaults),
- * and the root itself as `default` when it has a token (or says `enabled: true`) and no
- * `accounts.default` exists. Nothing when the root says `enabled: false`.
+ * and the root itself as `default` when it has a token (or says `enabled: true`, or `envToken`, the
+ * `TELEGRAM_BOT_TOKEN` the plugin was handed, is set) and no `accounts.default` exists. The `default`
+ * account (the root or `accounts.default`) takes `envToken` when its config has no token; named
+ * accounts never do. Nothing when the root says `enabled: false`.
  */
-export function resolveAccounts(config: TelegramConfig): TelegramAccount[] {
+export function resolveAccounts(config: TelegramConfig, envToken?: string): TelegramAccount[] {
   if (config.enabled === false) return []
   const { accounts = {}, defaultAccount: _d, ...root } = config
+  const token = envToken?.trim() || undefined
   const out: TelegramAccount[] = []
-  const rootIsAccount = !('default' in accounts) && (root.botToken !== undefined || root.tokenFile !== undefined || root.enabled === true)
-  if (rootIsAccount) out.push(resolveOne('default', {}, root))
+  const rootIsAccount = !('default' in accounts) && (root.botToken !== undefined || root.tokenFile !== undefined || root.enabled === true || token !== undefined)
+  if (rootIsAccount) out.push(resolveOne('default', {}, root, token))
   for (const [id, own] of Object.entries(accounts)) {
     if ((own.enabled ?? true) === false) continue
-    out.push(resolveOne(id, own, root))
+    out.push(resolveOne(id, own, root, token))
   }
   return out
 }
@@ -85,7 +101,7 @@ export function defaultAccountId(config: TelegramConfig, accounts: readonly Tele
   return accounts.find((a) => a.id === 'default')?.id ?? accounts[0]?.id
 }
 
-/** The account's bot token: `tokenFile` (a regular file, no symlink) wins over `botToken`. */
+/** The account's bot token: `tokenFile` (a regular file, no symlink) wins over `botToken`, which wins over `TELEGRAM_BOT_TOKEN`. */
 export async function readBotToken(account: TelegramAccount): Promise<string> {
   if (account.tokenFile !== undefined) {
     let token: string
@@ -97,9 +113,11 @@ export async function readBotToken(account: TelegramAccount): Promise<string> {
     } catch (err) {
       throw new TG_ERR_TOKEN_FILE(account.id, (err as NodeJS.ErrnoException).code ?? (err as Error).message)
     }
-    if (!/^\d+:[A-Za-z0-9_-]+$/.test(token)) throw new TG_ERR_TOKEN_FILE(account.id, 'it does not hold a BotFather token (<bot id>:<secret>)')
+    if (!TOKEN_SHAPE.test(token)) throw new TG_ERR_TOKEN_FILE(account.id, 'it does not hold a BotFather token (<bot id>:<secret>)')
     return token
   }
   if (account.botToken === undefined) throw new TG_ERR_TOKEN_MISSING(account.id)
+  // The config's botToken was checked by the schema; the environment's is checked here.
+  if (account.tokenFromEnv && !TOKEN_SHAPE.test(account.botToken)) throw new TG_ERR_TOKEN_ENV(account.id, TOKEN_ENV)
   return account.botToken
 }

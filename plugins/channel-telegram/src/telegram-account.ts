@@ -1,9 +1,11 @@
 import type { Logger } from '@openclaw/plugin-sdk'
+import type { Agent } from 'node:http'
 import type { Api } from 'grammy'
 import { AccountState } from './account-state.js'
 import { TG_ERR_TOKEN_REJECTED } from './errors.js'
 import type { BotIdentity } from './map-update.js'
 import type { TelegramAccount } from './resolve-accounts.js'
+import { createProxyAgent } from './proxy-agent.js'
 import { apiFailure, createBotApi, grammySignal, type ApiFailureDetails } from './telegram-api.js'
 
 /** Sleep `ms`, or less if `signal` aborts. */
@@ -27,6 +29,8 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class TelegramAccountRuntime {
   readonly state = new AccountState()
   readonly api: Api
+  /** The `proxy`'s agent, shared by the Bot API client and file downloads; undefined: direct. */
+  readonly agent: Agent | undefined
   #identity: BotIdentity | undefined
   #identifying: Promise<BotIdentity | undefined> | undefined
 
@@ -36,7 +40,8 @@ export class TelegramAccountRuntime {
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
-    this.api = createBotApi(token, settings.apiRoot, settings.polling.timeoutSeconds * 1000 + settings.polling.stallGraceMs)
+    this.agent = settings.proxy !== undefined ? createProxyAgent(settings.proxy, settings.apiRoot) : undefined
+    this.api = createBotApi(token, settings.apiRoot, settings.polling.timeoutSeconds * 1000 + settings.polling.stallGraceMs, this.agent)
   }
 
   get id(): string {

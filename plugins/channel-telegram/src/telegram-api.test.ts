@@ -24,6 +24,15 @@ describe('apiFailure', () => {
     expect(failure.cause).toBeUndefined()
   })
 
+  it('makes a network failure once connected "maybe delivered" (the send is in doubt), one before connecting not', () => {
+    const failed = (code: string) => apiFailure(new HttpError("Network request for 'sendMessage' failed!", Object.assign(new Error(code), { code })), 'sendMessage')
+    expect(failed('ECONNREFUSED').maybeDelivered).toBe(false)
+    expect(failed('ENOTFOUND').maybeDelivered).toBe(false)
+    expect(failed('ECONNRESET').maybeDelivered).toBe(true)
+    expect(failed('ETIMEDOUT').maybeDelivered).toBe(true)
+    expect(apiFailure(grammyError(502, 'Bad Gateway'), 'sendMessage').maybeDelivered).toBeUndefined()
+  })
+
   it('recognises "message is not modified" and refused HTML', () => {
     expect(isNotModified(apiFailure(grammyError(400, 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same'), 'editMessageText'))).toBe(true)
     expect(isEntityParseError(apiFailure(grammyError(400, "Bad Request: can't parse entities: Unsupported start tag \"h1\""), 'sendMessage'))).toBe(true)

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http'
 import { autoRetry } from '@grammyjs/auto-retry'
 import { Api, GrammyError, HttpError } from 'grammy'
 import { TG_ERR_API } from './errors.js'
@@ -13,6 +14,9 @@ export interface ApiFailureDetails {
   readonly retryAfterMs?: number
 }
 
+/** Network failures before a request could reach Telegram: a send that failed so did not happen. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_INVALID_URL'])
+
 /** Recipient problems: the user blocked the bot, the bot was kicked, the chat or topic is gone. */
 const RECIPIENT_400 = /chat not found|user not found|peer_id_invalid|group chat was (upgraded|deactivated)|have no rights|not enough rights|message thread not found|topic_closed|topic_deleted|chat_write_forbidden|user is deactivated/i
 
@@ -21,9 +25,10 @@ const RECIPIENT_400 = /chat not found|user not found|peer_id_invalid|group chat 
  * place by `@grammyjs/auto-retry`; longer ones, network errors and 5xx are thrown (the outbox
  * retries them durably, after `retry_after`). `getUpdates` is never retried here: the poller owns it.
  */
-export function createBotApi(token: string, apiRoot: string, longestCallMs = 60_000): Api {
+export function createBotApi(token: string, apiRoot: string, longestCallMs = 60_000, agent?: Agent): Api {
   // grammY's own deadline stays behind ours (the poller's stall deadline, the 30 s of a send).
-  const api = new Api(token, { apiRoot, timeoutSeconds: Math.max(60, Math.ceil(longestCallMs / 1000) + 5) })
+  // A proxy's agent replaces grammY's keep-alive one (node-fetch takes `agent`).
+  const api = new Api(token, { apiRoot, timeoutSeconds: Math.max(60, Math.ceil(longestCallMs / 1000) + 5), ...(agent ? { baseFetchConfig: { agent } } : {}) })
   const retry = autoRetry({ maxDelaySeconds: 5, maxRetryAttempts: 3, rethrowInternalServerErrors: true, rethrowHttpErrors: true })
   api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retry(prev, method, payload, signal)))
   return api
@@ -41,10 +46,11 @@ function networkCode(err: HttpError): string {
 /**
  * A grammY failure as a `TG_ERR_API` the delivery worker understands: `retryAfterMs` for a 429,
  * `permanent` (and `recipient`: the account stays healthy) for 403 and the 400s that mean the chat
- * is unreachable, `permanent` for other 400s, retried otherwise. The message names the method and
+ * is unreachable, `permanent` for other 400s, retried otherwise; a network failure once connected is
+ * `maybeDelivered` (the send is then in doubt). The message names the method and
  * Telegram's description; the token never appears.
  */
-export function apiFailure(err: unknown, method: string): InstanceType<typeof TG_ERR_API> & { permanent: boolean; recipient: boolean; retryAfterMs?: number } {
+export function apiFailure(err: unknown, method: string): InstanceType<typeof TG_ERR_API> & { permanent: boolean; recipient: boolean; retryAfterMs?: number; maybeDelivered?: boolean } {
   if (err instanceof GrammyError) {
     const retryAfterMs = err.parameters?.retry_after !== undefined ? err.parameters.retry_after * 1000 : undefined
     const details: ApiFailureDetails = { method, errorCode: err.error_code, description: err.description, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
@@ -56,7 +62,8 @@ export function apiFailure(err: unknown, method: string): InstanceType<typeof TG
   if (err instanceof HttpError) {
     const network = networkCode(err)
     const error = new TG_ERR_API(method, `network: ${network}`, { details: { method, network } })
-    return Object.assign(error, { permanent: false, recipient: false })
+    // Unless the connection never opened, Telegram may have taken the message before it broke.
+    return Object.assign(error, { permanent: false, recipient: false, maybeDelivered: !NEVER_CONNECTED.has(network) })
   }
   if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('TG_ERR_')) {
     return Object.assign(err as InstanceType<typeof TG_ERR_API>, { permanent: false, recipient: false })

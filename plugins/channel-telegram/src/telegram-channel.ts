@@ -1,8 +1,10 @@
-import type { ChannelDefinition, OutboundMessage } from '@openclaw/plugin-sdk'
+import { isCodedError, type ChannelDefinition, type OutboundMessage } from '@openclaw/plugin-sdk'
 import type { Attachment } from '@openclaw/plugin-sdk'
 import type { ChannelAccessConfig, ChannelCapabilities, ChannelSendContext, FetchedMedia } from '@openclaw/plugin-sdk/channels'
 import { InputFile } from 'grammy'
 import type { InlineKeyboardButton, LinkPreviewOptions, ReplyParameters } from 'grammy/types'
+import type { IncomingMessage } from 'node:http'
+import { downloadFile } from './download-file.js'
 import { TG_ERR_ACCOUNT_UNKNOWN, TG_ERR_MEDIA_FETCH, TG_ERR_MEDIA_TOO_LARGE } from './errors.js'
 import { CHANNEL_ID } from './map-update.js'
 import { TELEGRAM_TEXT_LIMIT, type TelegramAccount } from './resolve-accounts.js'
@@ -76,9 +78,11 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
   }
   const capabilities: ChannelCapabilities = {
     text: { maxLength: Math.min(TELEGRAM_TEXT_LIMIT, ...deps.accounts.map((a) => a.textChunkLimit)), format: 'html' },
-    media: { kinds: ['image', 'file', 'audio', 'video'], maxBytes: Math.min(UPLOAD_LIMIT, ...deps.accounts.map((a) => a.mediaMaxBytes)) },
+    // One Bot API call per outbox row: a retried (or in-doubt) row repeats one message, never the photo before it.
+    media: { kinds: ['image', 'file', 'audio', 'video'], maxBytes: Math.min(UPLOAD_LIMIT, ...deps.accounts.map((a) => a.mediaMaxBytes)), perMessage: 1, captionMaxLength: CAPTION_LIMIT },
     buttons: true,
     edit: true,
+    delete: true,
     typing: true,
     replyTo: true,
     threads: true,
@@ -149,6 +153,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
         })
       }
     },
+    async delete(target, ctx) {
+      const account = runtime(target.accountId)
+      await callApi('deleteMessage', () => account.api.deleteMessage(target.to, Number(target.messageId), signalOf(ctx)))
+    },
     async typing(target) {
       const account = runtime(target.accountId)
       await callApi('sendChatAction', () => account.api.sendChatAction(target.to, 'typing', threadOf(target.threadId, true), signalOf(undefined)))
@@ -163,28 +171,38 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
       const file = await callApi('getFile', () => account.api.getFile(ref, grammySignal(options.signal)))
       if (file.file_size !== undefined && file.file_size > limit) throw new TG_ERR_MEDIA_TOO_LARGE(file.file_size, limit)
       if (!file.file_path) throw new TG_ERR_MEDIA_FETCH('getFile gave no file_path')
-      let res: Response
+      // The URL carries the token: only a failure's kind is kept. Through the proxy, if there is one.
+      const failure = (err: unknown) => new TG_ERR_MEDIA_FETCH((err as { code?: string }).code ?? (err as Error).name)
+      let res: IncomingMessage
       try {
-        res = await fetch(account.fileUrl(file.file_path), { signal: options.signal })
+        res = await downloadFile(account.fileUrl(file.file_path), { agent: account.agent, signal: options.signal })
       } catch (err) {
-        // The URL carries the token: only the failure's kind is kept.
-        throw new TG_ERR_MEDIA_FETCH((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name)
+        throw failure(err)
       }
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => {})
-        throw new TG_ERR_MEDIA_FETCH(`the file server answered ${res.status}`)
+      const status = res.statusCode ?? 0
+      if (status < 200 || status > 299) {
+        res.destroy()
+        throw new TG_ERR_MEDIA_FETCH(`the file server answered ${status}`)
       }
-      const length = Number(res.headers.get('content-length') ?? 0)
+      const length = Number(res.headers['content-length'] ?? 0)
       if (length > limit) {
-        await res.body?.cancel().catch(() => {})
+        res.destroy()
         throw new TG_ERR_MEDIA_TOO_LARGE(length, limit)
       }
       const chunks: Uint8Array[] = []
       let total = 0
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        total += chunk.byteLength
-        if (total > limit) throw new TG_ERR_MEDIA_TOO_LARGE(total, limit)
-        chunks.push(chunk)
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          total += chunk.byteLength
+          if (total > limit) {
+            res.destroy()
+            throw new TG_ERR_MEDIA_TOO_LARGE(total, limit)
+          }
+          chunks.push(chunk)
+        }
+      } catch (err) {
+        if (isCodedError(err)) throw err
+        throw failure(err)
       }
       return { data: Buffer.concat(chunks) }
     },

@@ -1,9 +1,10 @@
 import { ChannelAccessShape } from '@openclaw/plugin-sdk/channels'
 import { z } from 'zod'
+import { isProxyUrl } from './proxy-agent.js'
 
 /** Telegram's `secret_token`: 1–256 characters of A–Z, a–z, 0–9, `_` and `-`. */
 const WebhookSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters of A-Z, a-z, 0-9, _ or -')
-const StreamingMode = z.enum(['off', 'partial', 'block'])
+const StreamingMode = z.enum(['off', 'partial', 'block', 'progress'])
 
 /**
  * The keys an account may set, every one optional: an account inherits what it leaves out from the
@@ -17,6 +18,8 @@ const AccountKeys = {
   tokenFile: z.string().min(1).optional(),
   /** The Bot API root, without `/bot<token>` (a self-hosted Bot API server; tests). */
   apiRoot: z.url({ protocol: /^https?$/ }).optional(),
+  /** Send Bot API calls and file downloads through this proxy: `http://`, `https://` or `socks5://` (`user:password@host:port`). */
+  proxy: z.string().refine(isProxyUrl, 'expected a proxy URL: http://, https:// or socks5:// with a host and port (user:password@ allowed), no path').optional(),
   dmPolicy: ChannelAccessShape.dmPolicy.unwrap().optional(),
   allowFrom: ChannelAccessShape.allowFrom.unwrap().optional(),
   groupPolicy: ChannelAccessShape.groupPolicy.unwrap().optional(),
@@ -24,8 +27,8 @@ const AccountKeys = {
   groups: ChannelAccessShape.groups,
   /** Longest message (Telegram's limit is 4096 characters). */
   textChunkLimit: z.number().int().min(64).max(4096).optional(),
-  /** `off`, `partial` (a draft edited as the text grows; default) or `block` (edited by whole paragraphs). */
-  streaming: z.union([StreamingMode, z.object({ mode: StreamingMode })]).optional(),
+  /** `off`, `partial` (a draft edited as the text grows; default), `block` (edited by whole paragraphs) or `progress` (a status draft, deleted at the end; the answer as a new message). */
+  streaming: z.union([StreamingMode, z.looseObject({ mode: StreamingMode })]).optional(),
   /** Show link previews in replies (default true). */
   linkPreview: z.boolean().optional(),
   /** Quote the message a reply answers: `off` (default), `first` (the reply's first message), `all`. */
@@ -92,6 +95,10 @@ const KNOWN_KEYS = new Set([...Object.keys(AccountKeys), 'accounts', 'defaultAcc
 
 /** Keys of `channels.telegram` (and its accounts) this channel does not implement, as dotted paths. */
 export function unsupportedKeys(config: TelegramConfig): string[] {
-  const own = (o: object, prefix: string) => Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`)
+  const own = (o: TelegramAccountConfig, prefix: string) => [
+    ...Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`),
+    // OpenClaw's streaming options beyond the mode (`preview`, `progress`, `chunkMode`, …).
+    ...(typeof o.streaming === 'object' ? Object.keys(o.streaming).filter((k) => k !== 'mode').map((k) => `${prefix}streaming.${k}`) : []),
+  ]
   return [...own(config, ''), ...Object.entries(config.accounts ?? {}).flatMap(([id, account]) => own(account, `accounts.${id}.`))]
 }

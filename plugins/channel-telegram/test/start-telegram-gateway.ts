@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createGateway, createLogger, type Gateway } from '@openclaw/core'
+import { createGateway, createLogger, type Gateway, type PluginInput } from '@openclaw/core'
 import { Tokens } from '@openclaw/plugin-sdk'
 import { createScriptedModelServer, startFakeTelegram, type FakeTelegram, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import httpServer from '@openclaw/plugin-http-server'
@@ -44,6 +44,10 @@ export interface StartTelegramGatewayOptions {
   readonly port?: number
   /** Keep state in this PostgreSQL database (replicas: `api.cluster` in postgres mode). */
   readonly databaseUrl?: string
+  /** More plugins (a test tool…), registered after this channel. */
+  readonly plugins?: readonly PluginInput[]
+  /** The gateway's environment (default empty: nothing of the test process's reaches it). */
+  readonly env?: Record<string, string>
 }
 
 /** Wait until `check()` is truthy (every 20 ms), or fail after `timeoutMs`. */
@@ -66,8 +70,8 @@ export async function startTelegramGateway(options: StartTelegramGatewayOptions 
     stateDir: options.stateDir ?? mkdtempSync(join(tmpdir(), 'openclaw-telegram-')),
     ...(options.stateDir || options.databaseUrl ? {} : { store: ':memory:' as const }),
     logger,
-    env: options.databaseUrl ? { OPENCLAW_DATABASE_URL: options.databaseUrl } : {},
-    plugins: [httpServer(), providerOpenAi(), channelTelegram()],
+    env: { ...options.env, ...(options.databaseUrl ? { OPENCLAW_DATABASE_URL: options.databaseUrl } : {}) },
+    plugins: [httpServer(), providerOpenAi(), channelTelegram(), ...(options.plugins ?? [])],
     config: {
       gateway: { port: options.port ?? 0, auth: { mode: 'token', token: GATEWAY_TOKEN } },
       models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'test-key', maxRetries: 0 } } },

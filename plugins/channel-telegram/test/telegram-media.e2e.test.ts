@@ -79,6 +79,29 @@ describe('telegram: media', () => {
   })
 })
 
+describe('telegram: media replies, one message per row', () => {
+  it('sends each attachment and a text too long for a caption as messages of their own: a failed one is retried alone', async () => {
+    gw = await startTelegramGateway()
+    const ada = gw.tg.user({ firstName: 'Ada' })
+    const doc = Buffer.from('%PDF-1.4\n% a tiny test document\n').toString('base64')
+    const long = `The numbers: ${'0123456789 '.repeat(120)}`.trim()
+    gw.model
+      .reply({ toolCalls: [{ name: 'message', arguments: { text: long, media: [{ data: Buffer.from(jpegBytes(512)).toString('base64'), name: 'chart.jpg' }, { data: doc, name: 'report.pdf' }] } }] })
+      .reply({ text: '' })
+    // The document's first send is cut before Telegram runs it: only it goes again.
+    gw.tg.dropConnections('sendDocument')
+    gw.tg.sendDm(ada, 'send me the report')
+    const [photo, document, text] = await gw.tg.waitForMessages(ada.id, 3, { timeoutMs: 20_000 })
+    await new Promise((r) => setTimeout(r, 300))
+    expect([photo!.kind, document!.kind, text!.kind]).toEqual(['photo', 'document', 'text'])
+    expect(photo!.text).toBe('')
+    expect(text!.text).toBe(long)
+    expect(gw.tg.sentCount(ada.id)).toBe(3)
+    expect(gw.tg.callsOf('sendPhoto')).toHaveLength(1)
+    expect(gw.tg.callsOf('sendDocument').map((c) => c.status)).toEqual(['dropped', 200])
+  })
+})
+
 describe('telegram: formatting', () => {
   it("renders rich markdown as HTML Telegram accepts: every tag supported, every entity escaped", async () => {
     gw = await startTelegramGateway({ telegram: { streaming: 'off' } })
@@ -162,6 +185,17 @@ describe('telegram: long and streamed replies', () => {
     expect(draft!.originalText.length).toBeLessThan(words.length)
     expect(gw.tg.chatActions.filter((a) => a.chatId === ada.id).length).toBeGreaterThanOrEqual(1)
     expect(await gw.gateway.delivery.deadLetters({ channel: 'telegram' })).toEqual([])
+  })
+
+  it('renders the first draft once: markdown is never shown as escaped HTML tags', async () => {
+    gw = await startTelegramGateway({ config: { streaming: { throttleMs: 100 } } })
+    gw.model.reply({ text: '**A&B** then more words here', chunkDelayMs: 100 })
+    const ada = gw.tg.user()
+    gw.tg.sendDm(ada, 'bold please')
+    await until(() => gw!.tg.messagesTo(ada.id)[0]?.plainText === 'A&B then more words here', 20_000, 'final text')
+    const [draft] = gw.tg.messagesTo(ada.id)
+    expect(draft!.originalText).toBe('<b>A&amp;B</b>')
+    for (const version of [draft!.originalText, ...draft!.edits.map((e) => e.text)]) expect(version).not.toContain('&lt;b&gt;')
   })
 
   it('streams by whole paragraphs with streaming block', async () => {

@@ -45,6 +45,37 @@ describe('telegram: send failures', () => {
   })
 })
 
+describe('telegram: a send whose answer is lost (the message arrived, the connection broke)', () => {
+  it('is resent by default (at least once): the chat sees it twice, the log and the status say so', async () => {
+    gw = await startTelegramGateway({ telegram: { streaming: 'off' } })
+    gw.model.replyWith(() => ({ text: 'maybe twice' }))
+    gw.tg.dropConnections('sendMessage', { when: 'after' })
+    const user = gw.tg.user()
+    gw.tg.sendDm(user, 'hi')
+    await gw.tg.waitForMessages(user.id, 2, { timeoutMs: 20_000 })
+    expect(gw.tg.messagesTo(user.id).map((m) => m.plainText)).toEqual(['maybe twice', 'maybe twice'])
+    // The network failure marked the account; the resend's success clears it.
+    await until(() => gw!.status()?.healthy, 10_000, 'healthy again')
+    expect(gw.status()).toMatchObject({ inDoubt: { count: 1 } })
+    expect(gw.logs.some((line) => line.includes('it may arrive twice'))).toBe(true)
+  })
+
+  it("with delivery.inDoubt 'dead-letter' it is never sent twice (at most once): a dead letter says it may have arrived", async () => {
+    gw = await startTelegramGateway({ telegram: { streaming: 'off' }, config: { delivery: { baseDelayMs: 100, inDoubt: 'dead-letter' } } })
+    gw.model.replyWith(() => ({ text: 'at most once' }))
+    gw.tg.dropConnections('sendMessage', { when: 'after' })
+    const user = gw.tg.user()
+    gw.tg.sendDm(user, 'hi')
+    const [dead] = await until(async () => {
+      const letters = await gw!.gateway.delivery.deadLetters({ channel: 'telegram' })
+      return letters.length > 0 ? letters : undefined
+    }, 20_000, 'a dead letter')
+    expect(dead!.error).toMatch(/^in doubt: its send began at .* it may have reached \d+/)
+    expect(gw.tg.messagesTo(user.id).map((m) => m.plainText)).toEqual(['at most once'])
+    expect(gw.tg.callsOf('sendMessage')).toHaveLength(1)
+  })
+})
+
 describe('telegram: polling health', () => {
   it('reports a token Telegram rejects (401 on getMe) in status, with no trace of the token', async () => {
     gw = await startTelegramGateway({ telegram: { botToken: '123456789:WRONG-token-value' } })

@@ -48,6 +48,8 @@ export function createWebhookChannel(config: () => WebhookConfig, now: () => num
     buttons: true,
     replyTo: true,
     threads: true,
+    // A resend carries the same `id` (and webhook-id): the receiver recognises it.
+    idempotentSend: true,
     ...(Object.values(config().accounts)[0]?.rateLimit ? { rateLimit: Object.values(config().accounts)[0]!.rateLimit! } : {}),
   }
   return {

@@ -5,11 +5,11 @@ import type { HttpServerConfig } from './http-server-config.js'
 export const TOKEN_ENV = 'OPENCLAW_GATEWAY_TOKEN'
 export const PASSWORD_ENV = 'OPENCLAW_GATEWAY_PASSWORD'
 
-/** An environment variable's value; an empty one counts as unset. */
-export function envValue(name: string): string | undefined {
-  const value = process.env[name]
-  return value === undefined || value === '' ? undefined : value
-}
+/** The variables the plugin reads (declared as its `env`): the core hands it only these, set and non-empty. */
+export const CREDENTIAL_ENV = [TOKEN_ENV, PASSWORD_ENV] as const
+
+/** The environment the gateway was created with, as the plugin sees it (`api.env`). */
+export type CredentialEnv = Readonly<Record<string, string>>
 
 /** The gateway credential the config and the environment give, before any token file is read. */
 export type ConfiguredCredential =
@@ -24,16 +24,16 @@ export type ConfiguredCredential =
  * (`HTTP_ERR_PASSWORD_MISSING`). Reads no file and writes nothing, so the plugin's `checkConfig`
  * (which `openclaw config validate` runs) and `start` share it and cannot disagree.
  */
-export function configuredCredential(config: Pick<HttpServerConfig, 'auth' | 'bind'>): ConfiguredCredential {
+export function configuredCredential(config: Pick<HttpServerConfig, 'auth' | 'bind'>, env: CredentialEnv): ConfiguredCredential {
   const { auth, bind } = config
   if (auth.mode === 'none') {
     if (!isLoopbackHost(resolveBindHost(bind))) throw new HTTP_ERR_AUTH_REQUIRED(bind)
     return { mode: 'none' }
   }
   if (auth.mode === 'password') {
-    const password = auth.password ?? envValue(PASSWORD_ENV)
+    const password = auth.password ?? env[PASSWORD_ENV]
     if (password === undefined) throw new HTTP_ERR_PASSWORD_MISSING()
     return { mode: 'password', password }
   }
-  return { mode: 'token', token: auth.token ?? envValue(TOKEN_ENV) }
+  return { mode: 'token', token: auth.token ?? env[TOKEN_ENV] }
 }

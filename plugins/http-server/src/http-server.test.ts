@@ -53,13 +53,14 @@ const open: HttpRouteDefinition = { method: 'GET', path: '/open', auth: 'none', 
 
 let gateways: TestGateway[] = []
 
-async function start(options: { config?: Record<string, unknown>; plugins?: PluginDefinition<unknown>[]; stateDir?: string; logger?: Logger } = {}): Promise<TestGateway & { url: string }> {
+async function start(options: { config?: Record<string, unknown>; plugins?: PluginDefinition<unknown>[]; stateDir?: string; logger?: Logger; env?: NodeJS.ProcessEnv } = {}): Promise<TestGateway & { url: string }> {
   const { gateway: gatewayConfig = {}, ...rest } = options.config ?? {}
   const gw = await createTestGateway({
     config: { ...rest, gateway: { port: 0, auth: { mode: 'token', token: TOKEN }, ...(gatewayConfig as object) } },
     plugins: [httpServer(), ...(options.plugins ?? [])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.env ? { env: options.env } : {}),
   })
   gateways.push(gw)
   const info = gw.services.isRegistered(Tokens.HttpServer) ? gw.services.resolve(Tokens.HttpServer) : undefined
@@ -429,9 +430,15 @@ describe('core:http auth', () => {
   })
 
   it('should accept the token from OPENCLAW_GATEWAY_TOKEN when the config has none', async () => {
-    vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', 'from-the-environment-123')
-    const gw = await start({ plugins: [routes([echo])], config: { gateway: { auth: { mode: 'token' } } } })
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { auth: { mode: 'token' } } }, env: { OPENCLAW_GATEWAY_TOKEN: 'from-the-environment-123' } })
     expect((await postJson(`${gw.url}/echo`, {}, bearer('from-the-environment-123'))).status).toBe(200)
+  })
+
+  it("should read OPENCLAW_GATEWAY_TOKEN from the environment the gateway was created with, not the embedding process's", async () => {
+    vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', 'the-host-process-token-123')
+    const gw = await start({ plugins: [routes([echo])], config: { gateway: { auth: { mode: 'token' } } }, env: {} })
+    // No token in the config or the given env: the gateway generated one; the host's is not it.
+    expect((await postJson(`${gw.url}/echo`, {}, bearer('the-host-process-token-123'))).status).toBe(401)
   })
 
   it('should accept the password in password mode, and nothing else', async () => {

@@ -7,7 +7,7 @@ import type { HttpInjectRequest, HttpInjectResponse } from './http-server.js'
 import { AuthLimiter } from './auth-limiter.js'
 import { checkCredential, type AuthVerdict } from './check-credential.js'
 import { formatUrl, isLoopbackHost, resolveBindHost } from './bind-host.js'
-import { configuredCredential, envValue, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
+import { configuredCredential, CREDENTIAL_ENV, PASSWORD_ENV, TOKEN_ENV } from './gateway-credential.js'
 import { ensureGatewayToken, GATEWAY_TOKEN_FILE, readGatewayToken } from './gateway-token.js'
 import { HttpServerConfigSchema, type HttpServerConfig } from './http-server-config.js'
 import { HttpServer, type OwnedGuard, type OwnedRoute, type OwnedUpgrade } from './http-server.js'
@@ -79,15 +79,15 @@ function credentialSources(api: PluginApi<HttpServerConfig>): CredentialSource[]
   return [
     { source: 'gateway.auth.token', value: auth.token },
     { source: 'gateway.auth.password', value: auth.password },
-    { source: TOKEN_ENV, value: envValue(TOKEN_ENV) },
-    { source: PASSWORD_ENV, value: envValue(PASSWORD_ENV) },
+    { source: TOKEN_ENV, value: api.env[TOKEN_ENV] },
+    { source: PASSWORD_ENV, value: api.env[PASSWORD_ENV] },
     { source: `the generated token file (${GATEWAY_TOKEN_FILE})`, value: readGatewayToken(api.gateway.stateDir) },
   ]
 }
 
 /** The gateway credential for the configured mode (refusing the unsafe combinations), generating a token if none is set. */
 function resolveGatewaySecret(api: PluginApi<HttpServerConfig>): SecretMatcher | undefined {
-  const credential = configuredCredential(api.config)
+  const credential = configuredCredential(api.config, api.env)
   if (credential.mode === 'none') {
     api.log.warn('gateway.auth.mode is none: HTTP routes with gateway auth accept any caller (loopback only)')
     return undefined
@@ -136,6 +136,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
   config: HttpServerConfigSchema,
   apiVersion: '^2.0.0',
   dependsOn: [],
+  env: CREDENTIAL_ENV,
   register(api) {
     api.services.registerInstance(Tokens.HttpServer, address)
     api.services.expose(Tokens.HttpServer)
@@ -166,7 +167,7 @@ export default function httpServer(): PluginDefinition<HttpServerConfig> {
   },
   checkConfig(api) {
     // No auth beyond loopback, or password mode without a password: refused before anything listens.
-    configuredCredential(api.config)
+    configuredCredential(api.config, api.env)
   },
   async start(api) {
     const config = api.config

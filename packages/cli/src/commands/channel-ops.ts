@@ -22,6 +22,7 @@ interface AccountStatus {
   readonly lastReceiveAt?: number
   readonly lastSendAt?: number
   readonly lastError?: { readonly message: string; readonly at: number }
+  readonly inDoubt?: { readonly count: number; readonly lastAt: number }
 }
 
 function print(io: CliIo, options: OpsOptions, answer: unknown, text: () => string): void {
@@ -35,9 +36,12 @@ export async function runChannels(mode: 'list' | 'status', options: OpsOptions, 
   print(io, options, { channels: accounts }, () => {
     if (accounts.length === 0) return 'No channels.\n'
     if (mode === 'list') return formatTable(['CHANNEL', 'ACCOUNT', 'STATE'], accounts.map((a) => [a.channel, a.accountId, a.state]))
+    // Sends in doubt (cut off after they began) get a column once there are any.
+    const doubt = accounts.some((a) => a.inDoubt)
     return formatTable(
-      ['CHANNEL', 'ACCOUNT', 'STATE', 'LAST RECEIVE', 'LAST SEND', 'LAST ERROR'],
+      ['CHANNEL', 'ACCOUNT', 'STATE', 'LAST RECEIVE', 'LAST SEND', ...(doubt ? ['IN DOUBT'] : []), 'LAST ERROR'],
       accounts.map((a) => [a.channel, a.accountId, a.healthy ? a.state : `${a.state} (unhealthy)`, formatTimestamp(a.lastReceiveAt), formatTimestamp(a.lastSendAt),
+        ...(doubt ? [a.inDoubt ? `${a.inDoubt.count} (last ${formatTimestamp(a.inDoubt.lastAt)})` : ''] : []),
         a.lastError ? `${formatTimestamp(a.lastError.at)} ${a.lastError.message}` : '']),
     )
   })

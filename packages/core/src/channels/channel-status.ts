@@ -5,6 +5,7 @@ interface Facts {
   lastReceiveAt?: number
   lastSendAt?: number
   lastError?: { message: string; at: number }
+  inDoubt?: { count: number; lastAt: number }
 }
 
 /**
@@ -39,6 +40,12 @@ export class ChannelStatusBoard {
     this.#of(channel, account).lastError = { message: message.slice(0, 300), at }
   }
 
+  /** A send cut off after it began was found (and resent or made a dead letter). */
+  inDoubt(channel: string, account: string, at: number): void {
+    const facts = this.#of(channel, account)
+    facts.inDoubt = { count: (facts.inDoubt?.count ?? 0) + 1, lastAt: at }
+  }
+
   /** Every account of every channel (those the channel reports, and those the core saw). */
   snapshot(): ChannelAccountStatus[] {
     const now = this.now()
@@ -65,6 +72,7 @@ export class ChannelStatusBoard {
           ...(lastReceiveAt ? { lastReceiveAt } : {}),
           ...(facts.lastSendAt ? { lastSendAt: facts.lastSendAt } : {}),
           ...(lastError ? { lastError } : {}),
+          ...(facts.inDoubt ? { inDoubt: { ...facts.inDoubt } } : {}),
         })
       }
     }

@@ -81,8 +81,14 @@ describe('PgLeaseQueue (outbox and inbox claims)', () => {
     expect(await a.renew(['y1'], 900)).toEqual(['y1']) // now held until 1900
     expect(await b.claim(1, 1500)).toEqual([])
     expect((await b.claim(1, 2000)).map((row) => row.id)).toEqual(['y1'])
+    // update() keeps the claim (a marker before a send); the old holder can no longer write either.
+    expect(await a.update('y1', { sends: 7 })).toBe(false)
+    expect(await b.update('y1', { sends: 1 })).toBe(true)
+    expect(await a.claim(1, 2500)).toEqual([])
     expect(await a.complete('y1', { state: 'sent' })).toBe(false)
     expect(await b.complete('y1', { state: 'sent' })).toBe(true)
+    const { rows } = await replicas[0]!.store.pool.query("SELECT sends, lease_owner FROM work WHERE id = 'y1'")
+    expect(rows).toEqual([{ sends: 1, lease_owner: null }])
   })
 
   it('announces new rows to the other replicas (not to itself); a burst is a few NOTIFYs, not one each', async () => {

@@ -70,6 +70,11 @@ export class PgLeaseQueue<Row extends Record<string, unknown> = Record<string, u
     return completeRow(this.store, this.options.table, this.options.key, key, set, this.connection.replicaKey)
   }
 
+  /** Apply `set` to a row this replica still holds, keeping the claim. False when the claim was lost. */
+  update(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean> {
+    return completeRow(this.store, this.options.table, this.options.key, key, set, this.connection.replicaKey, { keep: true })
+  }
+
   announce(): void {
     const bus = this.bus
     if (!bus) return

@@ -219,6 +219,13 @@ export const CoreConfigSchema = z.strictObject({
       flushTimeoutMs: timerMs().min(0).default(5000),
       /** May the `message` tool send to another channel than the conversation it answers? */
       crossChannel: z.boolean().default(false),
+      /**
+       * A send cut off after it began (the gateway crashed, or the connection broke after the request
+       * went out) may have reached the chat. `resend` (default: at least once) sends it again and logs
+       * a warning; `dead-letter` (at most once) makes it a dead letter instead, for an operator to
+       * retry or drop. Channels whose sends are idempotent (webhooks) always resend.
+       */
+      inDoubt: z.enum(['resend', 'dead-letter']).default('resend'),
       /** Media given by URL is fetched by the gateway before it is sent (size-checked, sniffed, SSRF-guarded). */
       media: z
         .strictObject({

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 
-const SECRET_PATH = /(token|password|secret|api[-_]?key|authorization)/i
+const SECRET_PATH = /(token|password|secret|api[-_]?key|authorization|proxy)/i
 
 /** A dot path as users write it in the config file: `gateway.auth.mode`, `agents.entries.main.tools.allow[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {

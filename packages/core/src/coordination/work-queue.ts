@@ -31,6 +31,8 @@ export interface WorkQueue<Row extends Record<string, unknown> = Record<string, 
   renew(keys: readonly unknown[], now: number): Promise<unknown[]>
   /** Apply `set` (column → value) to a held row and free it. False when the claim was lost. */
   complete(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean>
+  /** Apply `set` to a held row and keep holding it. False when the claim was lost. */
+  update(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean>
   /**
    * Tell this queue's workers on the other replicas that rows were added (a wake-up, so they need not
    * wait for their next poll). One gateway: nothing to tell (its own workers are woken in process).
@@ -105,6 +107,10 @@ export class SqlWorkQueue<Row extends Record<string, unknown> = Record<string, u
     return completeRow(this.db, this.#t, this.#k, key, set, this.owner)
   }
 
+  async update(key: unknown, set: Readonly<Record<string, unknown>>): Promise<boolean> {
+    return completeRow(this.db, this.#t, this.#k, key, set, this.owner, { keep: true })
+  }
+
   /** One gateway per database: no other replica to tell. */
   announce(): void {}
 
@@ -113,10 +119,13 @@ export class SqlWorkQueue<Row extends Record<string, unknown> = Record<string, u
   }
 }
 
-/** `UPDATE … SET <set>, lease free WHERE key = ? AND lease_owner = ?`: true when the row was still held. */
-export async function completeRow(db: SqlQueries, table: string, keyColumn: string, key: unknown, set: Readonly<Record<string, unknown>>, owner: number): Promise<boolean> {
+/**
+ * `UPDATE … SET <set>, lease free WHERE key = ? AND lease_owner = ?`: true when the row was still held.
+ * With `keep`, the lease stays (the holder goes on working on the row).
+ */
+export async function completeRow(db: SqlQueries, table: string, keyColumn: string, key: unknown, set: Readonly<Record<string, unknown>>, owner: number, options: { readonly keep?: boolean } = {}): Promise<boolean> {
   const columns = Object.keys(set).map(ident)
-  const assignments = [...columns.map((c) => `${c} = ?`), 'lease_owner = NULL', 'lease_until = NULL'].join(', ')
+  const assignments = [...columns.map((c) => `${c} = ?`), ...(options.keep ? [] : ['lease_owner = NULL', 'lease_until = NULL'])].join(', ')
   const { changes } = await db.run(`UPDATE ${ident(table)} SET ${assignments} WHERE ${ident(keyColumn)} = ? AND lease_owner = ?`, [...columns.map((c) => set[c]), key, owner])
   return changes === 1
 }

@@ -21,20 +21,37 @@ export interface DeliveryWorkerOptions {
   readonly pollMs?: number
   /** Fetching media given by URL before the send. */
   readonly media: RemoteMediaPolicy
+  /** A send cut off after it began: `resend` it (at least once) or make it a dead letter (at most once). Default `resend`. */
+  readonly inDoubt?: 'resend' | 'dead-letter'
 }
 
 /** Why a send failed, as the channel said. */
-function failureOf(err: unknown): { message: string; permanent: boolean; retryAfterMs: number | undefined; recipient: boolean } {
-  const e = err as { message?: unknown; permanent?: unknown; retryAfterMs?: unknown; recipient?: unknown }
+function failureOf(err: unknown): { message: string; permanent: boolean; retryAfterMs: number | undefined; recipient: boolean; maybeDelivered: boolean } {
+  const e = err as { message?: unknown; permanent?: unknown; retryAfterMs?: unknown; recipient?: unknown; maybeDelivered?: unknown }
   const retry = typeof e?.retryAfterMs === 'number' && Number.isFinite(e.retryAfterMs) && e.retryAfterMs >= 0 ? e.retryAfterMs : undefined
-  return { message: err instanceof Error ? err.message : String(err), permanent: e?.permanent === true, retryAfterMs: retry, recipient: e?.recipient === true }
+  return {
+    message: err instanceof Error ? err.message : String(err),
+    permanent: e?.permanent === true,
+    retryAfterMs: retry,
+    recipient: e?.recipient === true,
+    maybeDelivered: e?.maybeDelivered === true,
+  }
 }
 
 /**
  * Sends the outbox's due rows, continuously: one row at a time per chat (the queue hands out only a
  * chat's first pending row), up to `concurrency` chats at once, within each channel's token buckets.
  * A failure is retried with backoff, or after the channel's `retryAfterMs`; a permanent failure, or
- * the last attempt, makes the row a dead letter. New rows wake it (and, on several replicas, the
+ * the last attempt, makes the row a dead letter.
+ *
+ * In doubt: for a channel whose sends are not idempotent, the row records when its send began
+ * (`sending_since`) and clears it when the send's outcome is known. A row claimed with it still set
+ * was cut off midway (its holder died, or the connection broke after the request went out): the
+ * message may have arrived. It is resent with a warning, or made a dead letter (`inDoubt`), and
+ * counted in the channel's status. A crash between the service's answer and the commit cannot be
+ * told apart from one before the request arrived; no idempotency key, no exactly once.
+ *
+ * New rows wake it (and, on several replicas, the
  * other replicas' workers through the queue's announcements); it also polls. Pruning sent rows is the
  * gateway's pruning singleton's (one replica), not this worker's.
  */
@@ -153,6 +170,17 @@ export class DeliveryWorker {
       await this.queue.complete(row.delivery_key, { next_attempt_at: this.clock.now() + 5_000 })
       return
     }
+    const account = row.account_id || 'default'
+    const guarded = channel.capabilities?.idempotentSend !== true
+    if (guarded && row.sending_since !== null && row.sending_since !== undefined) {
+      const since = new Date(Number(row.sending_since)).toISOString()
+      this.status.inDoubt(row.channel, account, this.clock.now())
+      if (this.options.inDoubt === 'dead-letter') {
+        await this.#dead(row, `in doubt: its send began at ${since} and was cut off (the gateway stopped, or the connection broke after the request went out); it may have reached ${row.target}. Retry it to send it again (delivery.inDoubt: dead-letter)`)
+        return
+      }
+      this.log.warn({ channel: row.channel, deliveryKey: row.delivery_key, to: row.target, sendingSince: since }, 'resending a message whose last send was cut off after it began: it may arrive twice (delivery.inDoubt: resend)')
+    }
     const stored = JSON.parse(row.message) as OutboundMessage
     let message: OutboundMessage | null = stored
     if (hasTaps(this.hooks.messageSending)) {
@@ -169,9 +197,13 @@ export class DeliveryWorker {
     }
     await this.#throttle(channel, row)
     const attempt = Number(row.attempts) + 1
-    const account = row.account_id || 'default'
     try {
-      const sent = await channel.send(await this.#withMediaFetched(message, channel), { attempt, signal: this.#stopping.signal, log: this.log })
+      const outgoing = await this.#withMediaFetched(message, channel)
+      if (guarded && !(await this.queue.update(row.delivery_key, { sending_since: this.clock.now() }))) {
+        this.log.warn({ deliveryKey: row.delivery_key }, 'outbox claim was lost before the send began (its lease ran out); not sending')
+        return
+      }
+      const sent = await channel.send(outgoing, { attempt, signal: this.#stopping.signal, log: this.log })
       const receipt: DeliveryReceipt = { deliveryKey: row.delivery_key, channel: row.channel, to: row.target, messageId: sent.messageId, deliveredAt: this.clock.now() }
       this.status.sent(row.channel, account, receipt.deliveredAt)
       await this.#finish(row, { state: 'sent', attempts: attempt, receipt: JSON.stringify(receipt), last_error: null })
@@ -189,7 +221,9 @@ export class DeliveryWorker {
       }
       const backoff = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
       const delay = failure.retryAfterMs ?? backoff
-      await this.queue.complete(row.delivery_key, { attempts: attempt, last_error: failure.message, next_attempt_at: this.clock.now() + delay, updated_at: this.clock.now() })
+      // A failure that may have come after the service took the message leaves the row in doubt.
+      const doubt = failure.maybeDelivered && guarded ? {} : { sending_since: null }
+      await this.queue.complete(row.delivery_key, { attempts: attempt, last_error: failure.message, next_attempt_at: this.clock.now() + delay, updated_at: this.clock.now(), ...doubt })
     }
   }
 
@@ -213,7 +247,7 @@ export class DeliveryWorker {
   }
 
   async #finish(row: OutboxRow, set: Record<string, unknown>): Promise<void> {
-    const done = await this.queue.complete(row.delivery_key, { ...set, updated_at: this.clock.now() })
+    const done = await this.queue.complete(row.delivery_key, { ...set, sending_since: null, updated_at: this.clock.now() })
     if (!done) {
       this.log.warn({ deliveryKey: row.delivery_key }, 'outbox claim was lost before the row settled (its lease ran out)')
       return

@@ -25,6 +25,8 @@ export interface OutboxRow extends Record<string, unknown> {
   created_at: number
   updated_at: number
   ord: string
+  /** When the current send began (set only for channels whose sends are not idempotent); NULL when none is under way. */
+  sending_since: number | null
 }
 
 /** A dead letter as operators see it (`openclaw deliveries list`, RPC `deliveries.list`). */

@@ -14,6 +14,7 @@ import { describeError, type PluginRecord } from './plugin-record.js'
 import { DEFAULT_API_RANGE, PLUGIN_API_VERSION, type PluginDefinition, type PluginInput } from './plugin-definition.js'
 import { supportsPluginApi } from './plugin-api-range.js'
 import { readManifest } from './plugin-manifest.js'
+import { ENV_NAME } from './plugin-env.js'
 import { sortPlugins } from './sort-plugins.js'
 
 /** Flatten presets and drop falsy holes, as Vite does with its plugin arrays. */
@@ -38,6 +39,7 @@ function checkDefinition(value: unknown, source: string): asserts value is Plugi
     : typeof def.version !== 'string' ? `plugin '${def.id}' has no string 'version'`
     : typeof def.register !== 'function' ? `plugin '${def.id}' has no register() function`
     : def.dependsOn !== undefined && !Array.isArray(def.dependsOn) ? `plugin '${def.id}': 'dependsOn' must be an array of plugin ids`
+    : def.env !== undefined && (!Array.isArray(def.env) || !def.env.every((name) => typeof name === 'string' && ENV_NAME.test(name))) ? `plugin '${def.id}': 'env' must be an array of environment variable names`
     : undefined
   if (problem) throw new CORE_ERR_PLUGIN_INVALID(source, problem)
 }

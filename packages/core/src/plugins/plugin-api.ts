@@ -177,6 +177,11 @@ export interface PluginApi<Config = unknown> {
   readonly id: string
   /** This plugin's config, validated and with defaults applied. */
   readonly config: Config
+  /**
+   * The environment variables the plugin declared in its definition's `env` that are set (non-empty),
+   * from the gateway's environment (`createGateway({ env })`); no others. Frozen.
+   */
+  readonly env: Readonly<Record<string, string>>
   readonly log: Logger
   /** A child container: register here, `expose` to share with other plugins. */
   readonly services: Services

@@ -33,6 +33,12 @@ export interface PluginDefinition<Config = unknown> {
   readonly config?: ZodType<Config>
   /** Where in the config file this plugin's config lives. Default `plugins.entries.<id>.config`. */
   readonly configKey?: string
+  /**
+   * The environment variables this plugin reads (`TELEGRAM_BOT_TOKEN`), as `api.env`. The core hands
+   * it these and no others, from the environment the gateway was created with (`createGateway({ env })`,
+   * the process's for the CLI), never from `process.env` behind an embedder's back.
+   */
+  readonly env?: readonly string[]
   register(api: PluginApi<Config>): void
   /**
    * Checks of this plugin's config that its schema cannot make: against the environment, other

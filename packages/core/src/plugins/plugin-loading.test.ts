@@ -237,6 +237,29 @@ describe('plugin loading', () => {
     expect(seen).toEqual({ token: 't', path: '/tg' })
   })
 
+  it("hands a plugin the environment variables it declared, from createGateway's env, and no others", async () => {
+    const seen: Record<string, unknown>[] = []
+    process.env.OPENCLAW_TEST_FROM_PROCESS = 'process-value'
+    try {
+      await gw({
+        env: { TELEGRAM_BOT_TOKEN: '1:abc', OPENCLAW_GATEWAY_TOKEN: 'secret', EMPTY: '' },
+        plugins: [
+          plugin('reads', { env: ['TELEGRAM_BOT_TOKEN', 'EMPTY', 'OPENCLAW_TEST_FROM_PROCESS'], register: (api) => void seen.push(api.env) }),
+          plugin('declares-nothing', { register: (api) => void seen.push(api.env) }),
+        ],
+      })
+    } finally {
+      delete process.env.OPENCLAW_TEST_FROM_PROCESS
+    }
+    expect(seen).toEqual([{ TELEGRAM_BOT_TOKEN: '1:abc' }, {}])
+    expect(Object.isFrozen(seen[0])).toBe(true)
+  })
+
+  it("refuses an 'env' that is not a list of variable names", async () => {
+    const err = await rejection(gw({ plugins: [plugin('bad', { env: ['NOT A NAME'] })] }))
+    expect(err).toMatchObject({ code: 'CORE_ERR_PLUGIN_INVALID', message: expect.stringContaining("'env' must be an array of environment variable names") })
+  })
+
   it('closes the registration API once register() returns', async () => {
     let api: Parameters<PluginDefinition['register']>[0] | undefined
     const g = await gw({ plugins: [plugin('late', { register: (a) => void (api = a) })] })

@@ -12,13 +12,14 @@ describe('plugin manifests', () => {
     kind: 'channel' as const,
     dependsOn: ['core:http'],
     configKey: 'channels.demo',
+    env: ['DEMO_TOKEN'],
     config: z.object({ token: z.string().min(1), path: z.string().default('/demo') }),
     register() {},
   }
 
   it('is generated from the plugin code, with its config as JSON Schema', () => {
     const manifest = createManifest(definition, { entry: './dist/index.js', name: '@acme/demo' })
-    expect(manifest).toMatchObject({ id: 'channel:demo', name: '@acme/demo', version: '2.1.0', kind: 'channel', apiVersion: '^2.0.0', dependsOn: ['core:http'], configKey: 'channels.demo', entry: './dist/index.js' })
+    expect(manifest).toMatchObject({ id: 'channel:demo', name: '@acme/demo', version: '2.1.0', kind: 'channel', apiVersion: '^2.0.0', dependsOn: ['core:http'], configKey: 'channels.demo', env: ['DEMO_TOKEN'], entry: './dist/index.js' })
     expect(manifest.configSchema).toMatchObject({ type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 1 }, path: { default: '/demo' } } })
     expect(manifest.configSchema).not.toHaveProperty('$schema')
   })

@@ -18,6 +18,8 @@ export const PluginManifestSchema = z.looseObject({
   apiVersion: z.string().default(DEFAULT_API_RANGE),
   dependsOn: z.array(z.string()).default([]),
   configKey: z.string().optional(),
+  /** The environment variables the plugin reads (its definition's `env`). */
+  env: z.array(z.string()).default([]),
   /** JSON Schema of the plugin's config. */
   configSchema: z.record(z.string(), z.unknown()).default({ type: 'object' }),
   /** The built module, relative to the manifest; its default export is the plugin. */
@@ -63,6 +65,7 @@ export function createManifest(definition: PluginDefinition<unknown>, options: {
     apiVersion: definition.apiVersion ?? DEFAULT_API_RANGE,
     dependsOn: [...(definition.dependsOn ?? [])],
     ...(definition.configKey ? { configKey: definition.configKey } : {}),
+    env: [...(definition.env ?? [])],
     configSchema,
     entry: options.entry,
   }

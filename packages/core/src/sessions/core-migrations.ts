@@ -201,4 +201,13 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX core_pairing_code ON core_pairing (channel, code);
     `,
   },
+  {
+    version: 5,
+    name: 'outbox: when the current send began (a send cut off by a crash is in doubt)',
+    // Set just before a channel's send() (for channels whose sends are not idempotent), cleared when
+    // the row settles or is put back: a row claimed with it set was being sent when its holder died.
+    up: `
+      ALTER TABLE core_outbox ADD COLUMN sending_since BIGINT;
+    `,
+  },
 ]

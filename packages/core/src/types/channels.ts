@@ -20,8 +20,14 @@ export interface ChannelRateLimit {
 export interface ChannelCapabilities {
   /** Longest text one message may carry, and the format it is rendered in. Default 4000, plain. */
   readonly text?: { readonly maxLength: number; readonly format: TextFormat }
-  /** Media the channel sends, and the largest file it takes. Absent: no media. */
-  readonly media?: { readonly kinds: readonly MediaKind[]; readonly maxBytes: number }
+  /**
+   * Media the channel sends, and the largest file it takes. Absent: no media. `perMessage`: how many
+   * attachments one message (one `send()`) carries; `captionMaxLength`: the longest text (as plain
+   * characters) that rides with them as a caption. With either, the outbox gives each message its own
+   * row, so a retry (or a send in doubt) repeats one message, never the ones before it: attachments in
+   * groups of `perMessage`, the text as the first one's caption when it fits, else as rows after them.
+   */
+  readonly media?: { readonly kinds: readonly MediaKind[]; readonly maxBytes: number; readonly perMessage?: number; readonly captionMaxLength?: number }
   readonly buttons?: boolean
   /** `edit()` works: streaming updates a draft message. */
   readonly edit?: boolean
@@ -35,6 +41,13 @@ export interface ChannelCapabilities {
   readonly cards?: boolean
   /** The delivery worker never sends faster than this. Default: no limit. */
   readonly rateLimit?: ChannelRateLimit
+  /**
+   * The receiver recognises a resend of the same delivery key (a webhook's `webhook-id`), so a send
+   * cut off midway is simply sent again. Otherwise (Telegram: the Bot API has no idempotency key) the
+   * worker records when each send begins, and a send cut off by a crash, or by a connection lost after
+   * the request went out, is "in doubt": resent with a warning, or a dead letter, per `delivery.inDoubt`.
+   */
+  readonly idempotentSend?: boolean
 }
 
 export interface ChannelSendContext {
@@ -75,6 +88,8 @@ export interface ChannelAccountStatus {
   readonly lastReceiveAt?: number
   readonly lastSendAt?: number
   readonly lastError?: { readonly message: string; readonly at: number }
+  /** Sends in doubt on this replica since it started (cut off after they began: they may have arrived), and the last one's time. */
+  readonly inDoubt?: { readonly count: number; readonly lastAt: number }
 }
 
 /**
@@ -83,7 +98,9 @@ export interface ChannelAccountStatus {
  * To ask for a later retry, throw an error with a numeric `retryAfterMs`; to fail for good (the user
  * blocked the bot, the chat is gone), throw one with `permanent: true`, and add `recipient: true`
  * when it is the recipient's doing, not the account's (the account's status stays healthy). Any
- * other error is retried with backoff. See docs/channels.md.
+ * other error is retried with backoff; add `maybeDelivered: true` when the request may have reached
+ * the service (the connection broke after it went out, a timeout), so the retry is treated as in
+ * doubt (see `capabilities.idempotentSend`). See docs/channels.md.
  */
 export interface ChannelDefinition {
   readonly id: string
@@ -110,7 +127,7 @@ export interface ChannelDefinition {
    * finished reply only; `partial` edits a draft as the text grows; `block` edits it by whole
    * paragraphs. The gateway's `streaming.enabled: false` turns it off everywhere.
    */
-  streaming?(accountId: string): 'off' | 'partial' | 'block'
+  streaming?(accountId: string): 'off' | 'partial' | 'block' | 'progress'
   /**
    * Whether an account's replies quote the message they answer (OpenClaw's `replyToMode`, default
    * `off`): `first` quotes it on the reply's first message, `all` on every message the reply sends.

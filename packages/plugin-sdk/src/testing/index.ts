@@ -18,7 +18,7 @@ export type { ScriptedProvider, ScriptedProviderOptions, ScriptedProviderReply, 
 // Fake Telegram Bot API server (packages/plugin-sdk/src/testing/fake-telegram).
 export { startFakeTelegram } from './fake-telegram/start-fake-telegram.js'
 export type { FakeTelegram, FakeTelegramOptions, RecordedCall, WaitOptions } from './fake-telegram/fake-telegram.js'
-export type { FakeTelegramFault, FaultTimes, DropOptions } from './fake-telegram/fault-plan.js'
+export type { FakeTelegramFault, FaultTimes, DropOptions, DelayOptions } from './fake-telegram/fault-plan.js'
 export type { FloodLimits } from './fake-telegram/flood-control.js'
 export type { BotMessage, BotMessageEdit } from './fake-telegram/chat-store.js'
 export type { CallbackAnswer, ChatActionRecord } from './fake-telegram/fake-telegram-state.js'

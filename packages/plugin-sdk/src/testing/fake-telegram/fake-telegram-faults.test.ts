@@ -60,6 +60,26 @@ describe('fake Telegram: fault injection', () => {
     expect(tg.messagesTo(user.id)).toHaveLength(0)
   })
 
+  it("delay with when: 'after' runs the method and holds only its answer: a client gone meanwhile never hears of the sent message", async () => {
+    const tg = await start()
+    const api = botFor(tg).api
+    const user = tg.user()
+    tg.delay('sendMessage', 60_000, { when: 'after' })
+    const abort = new AbortController()
+    const sending = fetch(tg.url('sendMessage'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: user.id, text: 'sent, unheard' }), signal: abort.signal }).catch(() => 'aborted')
+    await tg.waitFor(() => tg.messagesTo(user.id).length === 1)
+    abort.abort()
+    expect(await sending).toBe('aborted')
+    expect(tg.callsOf('sendMessage')[0]!.status).toBe(200)
+    // Cleared with the same `when`; a 'before' delay of 0 leaves it.
+    tg.delay('sendMessage', 0)
+    tg.delay('sendMessage', 0, { when: 'after' })
+    const startedAt = Date.now()
+    await api.sendMessage(user.id, 'prompt')
+    expect(Date.now() - startedAt).toBeLessThan(500)
+    expect(tg.messagesTo(user.id).map((message) => message.text)).toEqual(['sent, unheard', 'prompt'])
+  })
+
   it('dropConnections cuts the connection before the method runs, or after it took effect', async () => {
     const tg = await start()
     const api = botFor(tg).api

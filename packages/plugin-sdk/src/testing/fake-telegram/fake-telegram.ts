@@ -1,6 +1,6 @@
 import type { BotMessage } from './chat-store.js'
 import type { CallbackAnswer, ChatActionRecord } from './fake-telegram-state.js'
-import type { DropOptions, FakeTelegramFault, FaultTimes } from './fault-plan.js'
+import type { DelayOptions, DropOptions, FakeTelegramFault, FaultTimes } from './fault-plan.js'
 import type { FloodLimits } from './flood-control.js'
 import type { TgBotUser, TgCallbackQuery, TgChat, TgMessage, TgUpdate, TgUser, TgWebhookInfo } from './telegram-types.js'
 import type {
@@ -160,8 +160,12 @@ export interface FakeTelegram {
   // Faults. `method` is a Bot API method name (any case) or `*` for every method.
   /** The next `times` (default 1) calls of `method` answer this error instead of running. */
   failNext(method: string, fault: FakeTelegramFault, options?: FaultTimes): FakeTelegram
-  /** Add `ms` of latency to the next `times` calls of `method` (default: every call until `delay(method, 0)`). */
-  delay(method: string, ms: number, options?: FaultTimes): FakeTelegram
+  /**
+   * Add `ms` of latency to the next `times` calls of `method` (default: every call until `delay(method, 0)`,
+   * with the same `when`): before the method runs (default), or with `when: 'after'` once it took
+   * effect, holding only the answer (the message is sent; a bot killed meanwhile never hears so).
+   */
+  delay(method: string, ms: number, options?: DelayOptions): FakeTelegram
   /**
    * Cut the connection of the next `times` (default 1) calls of `method` without an answer: before
    * the method runs (default), or with `when: 'after'` once it took effect (the bot's message is sent

@@ -21,6 +21,15 @@ export interface DropOptions extends FaultTimes {
   readonly when?: 'before' | 'after'
 }
 
+/**
+ * When a delay holds a call: before the method runs (default: a slow network, and a client that gives
+ * up meanwhile leaves the method unrun), or after it took effect, holding only the answer (Telegram
+ * sent the message; the bot has not heard so yet, the window a crash of the bot falls into).
+ */
+export interface DelayOptions extends FaultTimes {
+  readonly when?: 'before' | 'after'
+}
+
 const DEFAULT_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Bad Request: chat not found',
   401: 'Unauthorized',
@@ -47,6 +56,7 @@ interface Counted<T> {
 /** The injected faults, by lower-case method name (`*` matches every method). */
 export class FaultPlan {
   private readonly failures = new Map<string, Counted<FakeTelegramFault>[]>()
+  /** By `<when>:<method>`. */
   private readonly delays = new Map<string, Counted<number>>()
   private readonly drops = new Map<string, Counted<'before' | 'after'>[]>()
 
@@ -54,9 +64,9 @@ export class FaultPlan {
     push(this.failures, key(method), { value: fault, remaining: times })
   }
 
-  delay(method: string, ms: number, times: number): void {
-    if (ms <= 0) this.delays.delete(key(method))
-    else this.delays.set(key(method), { value: ms, remaining: times })
+  delay(method: string, ms: number, times: number, when: 'before' | 'after' = 'before'): void {
+    if (ms <= 0) this.delays.delete(`${when}:${key(method)}`)
+    else this.delays.set(`${when}:${key(method)}`, { value: ms, remaining: times })
   }
 
   drop(method: string, when: 'before' | 'after', times: number): void {
@@ -74,9 +84,9 @@ export class FaultPlan {
     return take(this.failures, method, () => true)
   }
 
-  /** The added latency for this call, in milliseconds (and counts it). */
-  takeDelay(method: string): number {
-    for (const name of [key(method), '*']) {
+  /** The added latency for this call at this moment, in milliseconds (and counts it). */
+  takeDelay(method: string, when: 'before' | 'after' = 'before'): number {
+    for (const name of [key(method), '*'].map((k) => `${when}:${k}`)) {
       const delay = this.delays.get(name)
       if (!delay) continue
       if (--delay.remaining <= 0) this.delays.delete(name)

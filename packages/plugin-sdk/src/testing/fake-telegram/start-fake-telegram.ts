@@ -149,6 +149,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       }
     }
     const response = await runMethod(found.name, found.method, call, parsed, closed)
+    const heldMs = faults.takeDelay(found.name, 'after')
+    // The method took effect; only its answer waits (and is lost if the client goes away meanwhile).
+    if (heldMs > 0) await sleep(heldMs, undefined, { signal: closed }).catch(() => undefined)
+    if (closed.aborted) return
     if (faults.takeDrop(found.name, 'after')) return dropCall(call, res)
     sendJson(res, response)
     notify(answerListeners, call)
@@ -307,7 +311,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       return tg
     },
     delay: (method, ms, faultOptions = {}) => {
-      faults.delay(method, ms, faultOptions.times ?? Infinity)
+      faults.delay(method, ms, faultOptions.times ?? Infinity, faultOptions.when ?? 'before')
       return tg
     },
     dropConnections: (method, dropOptions = {}) => {
