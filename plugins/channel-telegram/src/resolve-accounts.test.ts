@@ -18,6 +18,21 @@ describe('resolveAccounts', () => {
     })
   })
 
+  it("refuses an allowlist entry that is not a user id ('@alice' would match nobody), naming where it is", () => {
+    const result = TelegramConfigSchema.safeParse({
+      botToken: TOKEN, allowFrom: ['42', '@alice'], groups: { '-100': { allowFrom: ['@carol'], topics: { '7': { allowFrom: ['dave'] } } } },
+      accounts: { work: { botToken: TOKEN, groupAllowFrom: ['bob'] } },
+    })
+    expect(result.success).toBe(false)
+    expect(result.error!.issues.map((issue) => [issue.path.join('.'), issue.message.split(':')[0]])).toEqual([
+      ['allowFrom.1', "'@alice' is not a Telegram user id"],
+      ['groups.-100.allowFrom.0', "'@carol' is not a Telegram user id"],
+      ['groups.-100.topics.7.allowFrom.0', "'dave' is not a Telegram user id"],
+      ['accounts.work.groupAllowFrom.0', "'bob' is not a Telegram user id"],
+    ])
+    expect(TelegramConfigSchema.safeParse({ botToken: TOKEN, allowFrom: ['*', 'tg:42', 'TELEGRAM:43', '44'], groupAllowFrom: ['-1001'] }).success).toBe(true)
+  })
+
   it('lets named accounts inherit the root and override it; groups are replaced, not merged; disabled ones are left out', () => {
     const accounts = resolve({
       dmPolicy: 'open', allowFrom: ['*'], groups: { '-1': { requireMention: false } }, streaming: { mode: 'block' },

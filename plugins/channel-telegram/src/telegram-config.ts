@@ -2,6 +2,9 @@ import { ChannelAccessShape } from '@openclaw/plugin-sdk/channels'
 import { z } from 'zod'
 import { isProxyUrl } from './proxy-agent.js'
 
+/** A sender in an allowlist: a numeric user id, as OpenClaw writes it (`telegram:123` and `tg:123` too). */
+const SENDER_ID = /^((telegram|tg):)?-?\d+$/i
+
 /** Telegram's `secret_token`: 1–256 characters of A–Z, a–z, 0–9, `_` and `-`. */
 const WebhookSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters of A-Z, a-z, 0-9, _ or -')
 const StreamingMode = z.enum(['off', 'partial', 'block', 'progress'])
@@ -78,6 +81,25 @@ export const TelegramConfigSchema = z
       const allowFrom = account.allowFrom ?? inherited?.allowFrom ?? []
       if (dmPolicy === 'allowlist' && allowFrom.length === 0) {
         ctx.addIssue({ code: 'custom', path: [...path, 'allowFrom'], message: 'dmPolicy "allowlist" with an empty allowFrom blocks every direct message' })
+      }
+      // A sender is a numeric user id: an `@username` entry would match nobody, silently.
+      const lists: [(string | number)[], readonly string[] | undefined][] = [
+        [[...path, 'allowFrom'], account.allowFrom],
+        [[...path, 'groupAllowFrom'], account.groupAllowFrom],
+        ...Object.entries(account.groups ?? {}).flatMap(([chat, group]): [(string | number)[], readonly string[] | undefined][] => [
+          [[...path, 'groups', chat, 'allowFrom'], group.allowFrom],
+          ...Object.entries(group.topics ?? {}).map(([topic, t]): [(string | number)[], readonly string[] | undefined] => [[...path, 'groups', chat, 'topics', topic, 'allowFrom'], t.allowFrom]),
+        ]),
+      ]
+      for (const [at, list] of lists) {
+        for (const [i, entry] of (list ?? []).entries()) {
+          if (entry === '*' || SENDER_ID.test(entry)) continue
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, i],
+            message: `'${entry}' is not a Telegram user id: allowlists take numeric ids (a username can change hands). The id shows in the pairing request when that user writes to the bot, and in \`openclaw pairing list\``,
+          })
+        }
       }
     }
     check(config, [])

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { definePlugin, Tokens, type ModelRequest, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { createTestGateway, InMemoryChannel, type TestGateway } from '@openclaw/plugin-sdk/testing'
 // The HTTP server plugin is not a dependency of this package (plugins never import each other); the
@@ -69,15 +69,9 @@ interface Answer {
 
 let gateways: TestGateway[] = []
 
-beforeEach(() => {
-  vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', '')
-  vi.stubEnv('OPENCLAW_GATEWAY_PASSWORD', '')
-})
-
 afterEach(async () => {
   await Promise.all(gateways.map((gw) => gw.stop()))
   gateways = []
-  vi.unstubAllEnvs()
 })
 
 interface Started {
@@ -85,7 +79,7 @@ interface Started {
   url: string
 }
 
-async function start(options: { hooks?: Record<string, unknown>; gateway?: Record<string, unknown>; config?: Record<string, unknown>; plugins?: PluginDefinition<unknown>[]; stateDir?: string } = {}): Promise<Started> {
+async function start(options: { hooks?: Record<string, unknown>; gateway?: Record<string, unknown>; config?: Record<string, unknown>; plugins?: PluginDefinition<unknown>[]; stateDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Started> {
   const gw = await createTestGateway({
     config: {
       ...options.config,
@@ -95,6 +89,7 @@ async function start(options: { hooks?: Record<string, unknown>; gateway?: Recor
     },
     plugins: [httpServer(), httpHooks(), ...(options.plugins ?? [scriptedProvider().plugin])],
     ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    ...(options.env ? { env: options.env } : {}),
   })
   gateways.push(gw)
   return { gw, url: gw.services.resolve(Tokens.HttpServer).url }
@@ -140,8 +135,7 @@ describe('http:hooks start-up checks', () => {
   })
 
   it('should refuse to start when the hooks token equals OPENCLAW_GATEWAY_PASSWORD', async () => {
-    vi.stubEnv('OPENCLAW_GATEWAY_PASSWORD', HOOKS_TOKEN)
-    const { gw } = await start({ gateway: { auth: { mode: 'password' } } })
+    const { gw } = await start({ gateway: { auth: { mode: 'password' } }, env: { OPENCLAW_GATEWAY_PASSWORD: HOOKS_TOKEN } })
     expect(hooksError(gw)).toBe('HOOKS_ERR_TOKEN_REUSED')
   })
 })

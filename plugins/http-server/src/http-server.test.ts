@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createError, definePlugin, Tokens, type HttpRouteDefinition, type Logger, type PluginDefinition } from '@openclaw/plugin-sdk'
 import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testing'
 import httpServer, { GATEWAY_TOKEN_FILE, readGatewayToken } from './index.js'
@@ -120,11 +120,6 @@ function rawExchange(url: string, raw: string): Promise<{ status: number; header
     })
   })
 }
-
-beforeEach(() => {
-  vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', '')
-  vi.stubEnv('OPENCLAW_GATEWAY_PASSWORD', '')
-})
 
 afterEach(async () => {
   await Promise.all(gateways.map((gw) => gw.stop()))

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { captureIo } from '../capture-io.js'
 import { runCli } from '../run-cli.js'
 
@@ -11,19 +11,15 @@ let path: string
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'openclaw-cli-validate-'))
   path = join(dir, 'openclaw.json')
-  // The gateway's plugins read these from the process environment; an empty value counts as unset.
-  vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', '')
-  vi.stubEnv('OPENCLAW_GATEWAY_PASSWORD', '')
 })
 
 afterEach(() => {
-  vi.unstubAllEnvs()
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function validateFile(config: unknown): Promise<{ code: number; stdout: string; stderr: string }> {
+async function validateFile(config: unknown, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   writeFileSync(path, JSON.stringify(config))
-  const { io, stdout, stderr } = captureIo()
+  const { io, stdout, stderr } = captureIo(env)
   const code = await runCli(validate(), io)
   return { code, stdout: stdout(), stderr: stderr() }
 }
@@ -103,8 +99,7 @@ describe('openclaw config validate', () => {
       `error [HTTP_ERR_PASSWORD_MISSING]: ${path}: core:http would not start: gateway.auth.mode is 'password' but no password is set: set gateway.auth.password or the OPENCLAW_GATEWAY_PASSWORD environment variable\n`,
     )
 
-    vi.stubEnv('OPENCLAW_GATEWAY_PASSWORD', 'from-the-environment')
-    expect((await validateFile({ gateway: { auth: { mode: 'password' } } })).code).toBe(0)
+    expect((await validateFile({ gateway: { auth: { mode: 'password' } } }, { OPENCLAW_GATEWAY_PASSWORD: 'from-the-environment' })).code).toBe(0)
   })
 
   it('should refuse auth mode none on a non-loopback bind (78), and accept it on loopback', async () => {
@@ -130,12 +125,10 @@ describe('openclaw config validate', () => {
   })
 
   it('should count the gateway token from OPENCLAW_GATEWAY_TOKEN and from the generated token file', async () => {
-    vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', 'env-secret-0123456789')
-    const fromEnv = await validateFile({ hooks: { enabled: true, token: 'env-secret-0123456789' } })
+    const fromEnv = await validateFile({ hooks: { enabled: true, token: 'env-secret-0123456789' } }, { OPENCLAW_GATEWAY_TOKEN: 'env-secret-0123456789' })
     expect(fromEnv.code).toBe(78)
     expect(fromEnv.stderr).toContain('it equals OPENCLAW_GATEWAY_TOKEN')
 
-    vi.stubEnv('OPENCLAW_GATEWAY_TOKEN', '')
     writeFileSync(join(dir, 'gateway.token'), 'generated-secret-0123456789\n', { mode: 0o600 })
     const fromFile = await validateFile({ hooks: { enabled: true, token: 'generated-secret-0123456789' } })
     expect(fromFile.code).toBe(78)
