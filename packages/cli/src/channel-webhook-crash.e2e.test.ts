@@ -1,67 +1,33 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { postSigned, SECRET, startReceiver, type Receiver } from '../test/webhook-kit.js'
+import { freePort, spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
 
 // The crash test (bounded, loopback only): a sender posts 500 signed webhook messages to 50 chats
 // while the gateway, a child process, is killed with SIGKILL at 3 random moments and restarted.
 // Every accepted message gets exactly one reply (counted by delivery key and webhook-id), none is
 // lost, and each chat's replies arrive in order.
 
-const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const CHATS = 50
 const PER_CHAT = 10
 
 let dir: string | undefined
-let child: ChildProcess | undefined
+let child: SpawnedGateway | undefined
 let model: ScriptedModelServer | undefined
 let receiver: Receiver | undefined
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL')
+  await child?.kill('SIGKILL')
   await model?.close()
   await receiver?.close()
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-function startGateway(configPath: string, stateDir: string, port: number): Promise<ChildProcess> {
-  const env = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', String(port), '--state-dir', stateDir, '--config', configPath], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
-  return new Promise((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`gateway did not listen; stderr: ${stderr}`)), 20_000)
-    proc.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString()
-      if (/listening on http:\/\//.test(stdout)) {
-        clearTimeout(timer)
-        resolve(proc)
-      }
-    })
-    proc.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`gateway exited with ${code}: ${stderr}`))
-    })
-  })
-}
+/** `openclaw gateway` on `port` (a restart comes back on it). */
+const startGateway = (configPath: string, stateDir: string, port: number) => spawnGateway({ stateDir, configPath, port, timeoutMs: 20_000 })
 
 describe('crash test', () => {
   it('loses nothing and replies once per accepted message across 3 SIGKILLs, in per-chat order', async () => {
@@ -98,9 +64,7 @@ describe('crash test', () => {
       kills.push(killAt.shift()!)
       const victim = child!
       restarting = (async () => {
-        const gone = new Promise((r) => victim.once('exit', r))
-        victim.kill('SIGKILL')
-        await gone
+        await victim.kill('SIGKILL')
         child = await startGateway(configPath, dir!, port)
       })().finally(() => (restarting = undefined))
     }

@@ -3,19 +3,16 @@
 // them is SIGKILLed mid-delivery and restarted. Every accepted message gets exactly one reply (by
 // delivery key and webhook-id), each chat's replies come in order, and no reply is sent by both
 // replicas. Real processes, real sockets on 127.0.0.1, an embedded PostgreSQL.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
 import { postSigned, SECRET, startReceiver, type Receiver } from '../test/webhook-kit.js'
+import { freePort, spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
 
-const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const CHATS = 50
 const PER_CHAT = 10
 /** Replies received when the helper kills replica 1 (then restarts it): mid-delivery. */
@@ -24,7 +21,8 @@ const KILL_AT_REPLIES = 150
 interface Replica {
   readonly index: number
   readonly port: number
-  process: ChildProcess | undefined
+  gateway: SpawnedGateway | undefined
+  /** What its processes that ended wrote to stderr. */
   log: string
 }
 
@@ -34,40 +32,14 @@ let model: ScriptedModelServer
 let receiver: Receiver
 const replicas: Replica[] = []
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
+async function startReplica(replica: Replica): Promise<void> {
+  replica.gateway = await spawnGateway({
+    stateDir: join(dir, 'state'), configPath: join(dir, 'openclaw.json'), port: replica.port, env: { OPENCLAW_DATABASE_URL: db.url }, timeoutMs: 40_000, name: `replica ${replica.index}`,
+  })
 }
 
-async function startReplica(replica: Replica): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  env.OPENCLAW_DATABASE_URL = db.url
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', String(replica.port), '--state-dir', join(dir, 'state'), '--config', join(dir, 'openclaw.json')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  replica.process = child
-  child.stderr!.on('data', (chunk: Buffer) => (replica.log += chunk.toString()))
-  await new Promise<void>((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`replica ${replica.index}: no "listening" line; stderr: ${replica.log}`)), 40_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      if (/listening on http:\/\//.test(stdout)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      reject(new Error(`replica ${replica.index} exited (${code ?? signal}); stderr: ${replica.log}`))
-    })
-  })
-}
+/** What the replica wrote to stderr, across its restarts. */
+const logOf = (replica: Replica) => replica.log + (replica.gateway?.log() ?? '')
 
 beforeAll(async () => {
   db = await createTestDatabase('webhook_replicas')
@@ -88,20 +60,15 @@ beforeAll(async () => {
     delivery: { baseDelayMs: 50, maxDelayMs: 500, leaseMs: 5000, concurrency: 16 },
     logging: { level: 'error' },
   }))
-  for (let index = 0; index < 2; index++) replicas.push({ index, port: await freePort(), process: undefined, log: '' })
+  for (let index = 0; index < 2; index++) replicas.push({ index, port: await freePort(), gateway: undefined, log: '' })
   await Promise.all(replicas.map((replica) => startReplica(replica)))
 }, 90_000)
 
 afterAll(async () => {
   // What the replicas logged at error: the first thing to read when an assertion above failed.
-  for (const replica of replicas) if (replica.log.trim()) console.warn(`replica ${replica.index} logged:\n${replica.log.slice(-3000)}`)
+  for (const replica of replicas) if (logOf(replica).trim()) console.warn(`replica ${replica.index} logged:\n${logOf(replica).slice(-3000)}`)
   await Promise.all(replicas.map(async (replica) => {
-    const child = replica.process
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
+    await replica.gateway?.kill('SIGTERM')
   }))
   await model?.close()
   await receiver?.close()
@@ -121,10 +88,9 @@ describe('the webhook channel on two replicas sharing one PostgreSQL', () => {
       killedAt = { accepted, replies: receiver.replies.length }
       const victim = replicas[1]!
       killing = (async () => {
-        const child = victim.process!
-        const exited = new Promise((resolve) => child.once('exit', resolve))
-        child.kill('SIGKILL')
-        await exited
+        const gateway = victim.gateway!
+        await gateway.kill('SIGKILL')
+        victim.log += gateway.log()
         await new Promise((resolve) => setTimeout(resolve, 300))
         await startReplica(victim)
       })()

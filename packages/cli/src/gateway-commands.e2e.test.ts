@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
-import { createServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { captureIo } from './capture-io.js'
 import { runCli } from './run-cli.js'
-import { spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
+import { freePort, spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
 
 // The gateway-backed commands against a REAL gateway: `openclaw gateway` in a child process (its
 // default plugins, plus an on-disk `channel:file` plugin from plugins.load.paths), the model a
@@ -90,14 +90,6 @@ const modelCalls = () => model.requests.filter((r) => r.path === '/v1/chat/compl
 const cli = (...args: string[]) => ['node', 'openclaw', ...args]
 /** argv for a gateway-backed command, pointed at the spawned gateway with the right token. */
 const remote = (...args: string[]) => cli(...args, '--url', url, '--token', TOKEN)
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 describe('gateway-backed commands against a running gateway', () => {
   it('health: prints ok and exits 0', async () => {
@@ -302,7 +294,7 @@ describe('gateway-backed commands against a running gateway', () => {
   })
 
   it('no gateway: exit 1 with CLI_ERR_GATEWAY_UNREACHABLE naming the URL and how to start one', async () => {
-    const down = `ws://127.0.0.1:${await closedPort()}`
+    const down = `ws://127.0.0.1:${await freePort()}`
     for (const args of [['health'], ['agent', '-m', 'hi'], ['gateway', 'call', 'status']]) {
       const { io, stderr } = captureIo()
       expect(await runCli(cli(...args, '--url', down, '--token', TOKEN), io), args.join(' ')).toBe(1)

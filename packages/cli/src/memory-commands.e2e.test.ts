@@ -1,20 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
 import { captureIo } from './capture-io.js'
 import { runCli } from './run-cli.js'
+import { spawnGateway } from './spawn-gateway.js'
 
 // `openclaw memory status|index|search` and the memory lines of `openclaw status`, against a REAL
 // gateway (`openclaw gateway` in a child process with its default plugins, tool:memory among them).
 
-const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const TOKEN = 'e2e-memory-token-0123456789'
-const LISTENING = /listening on http:\/\/(127\.0\.0\.1:\d+)/
 
 interface RunningGateway {
   readonly dir: string
@@ -31,36 +28,15 @@ async function startGateway(config: Record<string, unknown>): Promise<RunningGat
   writeFileSync(join(workspace, 'MEMORY.md'), '# Memory\n\n## Home\nThe spare key is under the blue flowerpot by the shed.\n')
   const configPath = join(dir, 'openclaw.json')
   writeFileSync(configPath, JSON.stringify({ gateway: { auth: { token: TOKEN } }, ...config }))
-  const env = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  const child: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', '0', '--state-dir', dir, '--config', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let log = ''
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()))
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let stdout = ''
-      const timer = setTimeout(() => reject(new Error(`no "listening" line; stdout: ${stdout} stderr: ${log}`)), 20_000)
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString()
-        const match = LISTENING.exec(stdout)
-        if (match) {
-          clearTimeout(timer)
-          resolve(`ws://${match[1]}`)
-        }
-      })
-      child.once('exit', (code) => reject(new Error(`the gateway exited with ${code}; stderr: ${log}`)))
-    })
-    return { dir, workspace, url, stop }
+    const gateway = await spawnGateway({ stateDir: dir, configPath, timeoutMs: 20_000 })
+    const stop = async () => {
+      await gateway.kill('SIGTERM')
+      rmSync(dir, { recursive: true, force: true })
+    }
+    return { dir, workspace, url: gateway.url, stop }
   } catch (err) {
-    await stop()
+    rmSync(dir, { recursive: true, force: true })
     throw err
   }
 }

@@ -1,23 +1,19 @@
 // Three `openclaw gateway` processes on one PostgreSQL (issue #11): turns sent in rotation while one
 // replica is SIGKILLed twice and restarted. Real processes, real sockets on 127.0.0.1, the `openai`
 // SDK and `ws` as clients, scripted model servers (one per replica, so each model call names its replica).
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import OpenAI from 'openai'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScriptedModelServer, type RecordedRequest, type ScriptedModelServer, type ScriptedStep } from '@openclaw/plugin-sdk/testing'
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
+import { freePort, spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
 // Test support of a sibling package, by path (as the rpc tests' own client).
 import { RpcTestClient, type Frame } from '../../../plugins/rpc/test/rpc-test-client.js'
 
-const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const TOKEN = 'replica-test-token'
-const LISTENING = /listening on http:\/\/(127\.0\.0\.1:\d+)/
 const REPLICAS = 3
 // 600 turns (the issue's 200 × 5 took 75 s on a loaded 2-core machine; this keeps the test under 90 s in CI).
 const CONVERSATIONS = 120
@@ -40,7 +36,8 @@ interface Replica {
   readonly index: number
   readonly port: number
   readonly model: ScriptedModelServer
-  process: ChildProcess | undefined
+  gateway: SpawnedGateway | undefined
+  /** What its processes that ended wrote to stderr. */
   log: string
 }
 
@@ -49,14 +46,6 @@ let dir: string
 const replicas: Replica[] = []
 const calls: ModelCall[] = []
 const kills: Array<{ replica: number; at: number }> = []
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 function lastUserText(request: RecordedRequest): string {
   const messages = (request.body as { messages?: Array<{ role: string; content: unknown }> }).messages ?? []
@@ -77,39 +66,21 @@ function script(replica: number) {
 }
 
 async function startReplica(replica: Replica): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  env.OPENCLAW_DATABASE_URL = db.url
-  const config = join(dir, `replica-${replica.index}.json`)
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'gateway', '--port', String(replica.port), '--state-dir', join(dir, 'state'), '--config', config], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  replica.process = child
-  child.stderr!.on('data', (chunk: Buffer) => (replica.log += chunk.toString()))
-  await new Promise<void>((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`replica ${replica.index}: no "listening" line; stderr: ${replica.log}`)), 40_000)
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      if (LISTENING.test(stdout)) {
-        clearTimeout(timer)
-        resolve()
-      }
-    })
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer)
-      reject(new Error(`replica ${replica.index} exited (${code ?? signal}); stderr: ${replica.log}`))
-    })
+  const configPath = join(dir, `replica-${replica.index}.json`)
+  replica.gateway = await spawnGateway({
+    stateDir: join(dir, 'state'), configPath, port: replica.port, env: { OPENCLAW_DATABASE_URL: db.url }, timeoutMs: 40_000, name: `replica ${replica.index}`,
   })
 }
 
+/** What the replica wrote to stderr, across its restarts. */
+const logOf = (replica: Replica) => replica.log + (replica.gateway?.log() ?? '')
+
 async function kill(replica: Replica): Promise<void> {
-  const child = replica.process!
-  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const gateway = replica.gateway!
   kills.push({ replica: replica.index, at: Date.now() })
-  child.kill('SIGKILL')
-  await exited
+  await gateway.kill('SIGKILL')
+  replica.log += gateway.log()
+  replica.gateway = undefined
 }
 
 beforeAll(async () => {
@@ -118,7 +89,7 @@ beforeAll(async () => {
   for (let index = 0; index < REPLICAS; index++) {
     const model = await createScriptedModelServer()
     model.replyWith(script(index))
-    const replica: Replica = { index, port: await freePort(), model, process: undefined, log: '' }
+    const replica: Replica = { index, port: await freePort(), model, gateway: undefined, log: '' }
     replicas.push(replica)
     writeFileSync(join(dir, `replica-${index}.json`), JSON.stringify({
       gateway: { auth: { mode: 'token', token: TOKEN }, http: { endpoints: { chatCompletions: { enabled: true } } } },
@@ -134,14 +105,9 @@ beforeAll(async () => {
 afterAll(async () => {
   // What the replicas logged at warn and above (a lost cluster connection, a failed query): the first
   // thing to read when an assertion above failed.
-  for (const replica of replicas) if (replica.log.trim()) console.warn(`replica ${replica.index} logged:\n${replica.log.slice(-4000)}`)
+  for (const replica of replicas) if (logOf(replica).trim()) console.warn(`replica ${replica.index} logged:\n${logOf(replica).slice(-4000)}`)
   await Promise.all(replicas.map(async (replica) => {
-    const child = replica.process
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }
+    await replica.gateway?.kill('SIGTERM')
     await replica.model.close()
   }))
   await db?.drop()

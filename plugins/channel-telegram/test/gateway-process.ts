@@ -1,18 +1,18 @@
 // Test support for the restart and liveness tests: `openclaw gateway` as a child process (from source,
-// through tsx), configured for a fake Telegram server and a scripted model. Not exported.
+// through tsx), configured for a fake Telegram server and a scripted model. Not exported. Starting,
+// waiting for "listening" and stopping are the CLI's test harness (packages/cli/src/spawn-gateway.ts).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+// The CLI's test support, by path: this package does not depend on the CLI.
+import { OPENCLAW_BIN, openclawArgs, openclawEnv, spawnGateway, stopProcess } from '../../../packages/cli/src/spawn-gateway.js'
 
-export const CLI_BIN = fileURLToPath(new URL('../../../packages/cli/src/bin.ts', import.meta.url))
+export const CLI_BIN = OPENCLAW_BIN
 export const GATEWAY_TOKEN = 'telegram-process-test-token-0123456789'
 
 /** The environment of a child: this one without OPENCLAW_* variables. */
 export function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  return env
+  return openclawEnv()
 }
 
 /** Write `openclaw.json` in `dir` for a gateway whose Telegram account polls `apiRoot`; returns its path. */
@@ -33,41 +33,18 @@ export function writeGatewayConfig(dir: string, options: { token: string; apiRoo
 }
 
 /** Start `openclaw gateway` and resolve once it listens. */
-export function startGatewayProcess(configPath: string, stateDir: string, port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_BIN, 'gateway', '--port', String(port), '--state-dir', stateDir, '--config', configPath], {
-    env: childEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => reject(new Error(`gateway did not listen within 60 s; stderr: ${stderr}`)), 60_000)
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-      if (/listening on http:\/\//.test(stdout)) {
-        clearTimeout(timer)
-        resolve(proc)
-      }
-    })
-    proc.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`gateway exited with ${code}: ${stderr}`))
-    })
-  })
+export async function startGatewayProcess(configPath: string, stateDir: string, port: number): Promise<ChildProcess> {
+  return (await spawnGateway({ stateDir, configPath, port, timeoutMs: 60_000 })).child
 }
 
 /** SIGKILL a gateway and wait until it is gone. */
 export async function killGateway(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return
-  const gone = new Promise((resolve) => proc.once('exit', resolve))
-  proc.kill('SIGKILL')
-  await gone
+  await stopProcess(proc, 'SIGKILL')
 }
 
 /** Run the CLI (`openclaw <args>`) to completion; resolves with its exit code and output. */
 export function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI_BIN, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const proc = spawn(process.execPath, openclawArgs(args), { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -2,7 +2,6 @@
 // scripted model server, this plugin) whose Telegram account talks to the SDK's fake Bot API server
 // through grammY, all on 127.0.0.1. Every log line is kept (JSON, as pino writes it). Not exported.
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createGateway, createLogger, type Gateway, type PluginInput } from '@openclaw/core'
@@ -11,6 +10,9 @@ import { createScriptedModelServer, startFakeTelegram, type FakeTelegram, type S
 import httpServer from '@openclaw/plugin-http-server'
 import providerOpenAi from '@openclaw/plugin-provider-openai'
 import channelTelegram from '../src/index.js'
+
+// A free port on 127.0.0.1 (for a webhook URL that must be known before the gateway starts): the CLI's test support, by path.
+export { freePort } from '../../../packages/cli/src/spawn-gateway.js'
 
 export const GATEWAY_TOKEN = 'telegram-e2e-gateway-token-0123456789'
 
@@ -46,15 +48,6 @@ export interface StartTelegramGatewayOptions {
   readonly plugins?: readonly PluginInput[]
   /** The gateway's environment (default empty: nothing of the test process's reaches it). */
   readonly env?: Record<string, string>
-}
-
-/** A free port on 127.0.0.1 (for a webhook URL that must be known before the gateway starts). */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
 }
 
 /** Wait until `check()` is truthy (every 20 ms), or fail after `timeoutMs`. */

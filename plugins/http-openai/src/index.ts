@@ -7,6 +7,7 @@ import { createEmbeddingsRoute } from './embeddings-route.js'
 import { createModelsRoutes } from './models-routes.js'
 import { OpenAiEndpointsConfigSchema, type OpenAiEndpointsConfig } from './openai-endpoints-config.js'
 import type { OpenAiRouteContext } from './openai-route-context.js'
+import { pruneResponseSessions } from './prune-response-sessions.js'
 import { ResponseSessionStore } from './response-session-store.js'
 import { createResponsesRoute } from './responses-route.js'
 
@@ -30,6 +31,7 @@ function clockOf(api: PluginApi<OpenAiEndpointsConfig>): () => number {
  */
 /** A factory: each call makes a fresh plugin, so gateways in one process share nothing. */
 export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
+  let pruner: ReturnType<PluginApi['cluster']['singleton']> | undefined
   return definePlugin<OpenAiEndpointsConfig>({
   id: PLUGIN_NAME,
   version: PLUGIN_VERSION,
@@ -65,8 +67,12 @@ export default function httpOpenAi(): PluginDefinition<OpenAiEndpointsConfig> {
     if (!api.config.responses.enabled) return
     const store = createStore(api, clockOf(api))
     await store.migrate()
-    const pruned = await store.prune()
-    if (pruned > 0) api.log.debug({ pruned }, 'pruned expired response sessions')
+    // On one replica at a time (a cluster singleton, `http:openai:prune`); another takes over when it stops or dies.
+    pruner = api.cluster.singleton('prune', pruneResponseSessions(store, api.services.resolve(Tokens.Clock), api.log))
+  },
+  async stop() {
+    await pruner?.stop()
+    pruner = undefined
   },
 })
 }

@@ -54,16 +54,11 @@ export const RESPONSE_SESSION_MIGRATIONS: readonly Migration[] = [
   },
 ]
 
-/** Prune expired rows every this many saves. */
-const PRUNE_EVERY = 500
-
 /**
  * `resp_…` id → the session it ran in, in the state store: `previous_response_id` keeps working
  * across restarts, until the entry is older than the TTL.
  */
 export class ResponseSessionStore {
-  #saves = 0
-
   constructor(
     private readonly store: OwnerStore,
     private readonly options: { readonly ttlMs: number; readonly now: () => number },
@@ -80,7 +75,6 @@ export class ResponseSessionStore {
        ON CONFLICT (response_id) DO UPDATE SET session_key = excluded.session_key, agent_id = excluded.agent_id, subject = excluded.subject, created_at = excluded.created_at`,
       [entry.responseId, entry.sessionKey, entry.agentId, entry.subject, this.options.now()],
     )
-    if (++this.#saves % PRUNE_EVERY === 0) await this.prune()
   }
 
   /** The entry for `responseId`, unless it is unknown or expired. */
@@ -90,7 +84,7 @@ export class ResponseSessionStore {
     return { responseId: row.response_id, sessionKey: row.session_key, agentId: row.agent_id, subject: row.subject, createdAt: row.created_at }
   }
 
-  /** Delete expired entries; returns how many went. */
+  /** Delete expired entries; returns how many went. One replica calls it (see prune-response-sessions.ts). */
   async prune(): Promise<number> {
     return (await this.store.run(`DELETE FROM ${TABLE} WHERE created_at <= ?`, [this.options.now() - this.options.ttlMs])).changes
   }

@@ -21,7 +21,7 @@ import {
   CORE_ERR_TOOL_RESULT_UNMATCHED,
 } from '../errors/codes.js'
 import { isCodedError } from '../errors/create-error.js'
-import type { IdempotencyClaim, IdempotencyStore } from '../coordination/idempotency-store.js'
+import type { IdempotencyClaim, IdempotencyStore, RunFence } from '../coordination/idempotency-store.js'
 import type { RunTracker, TrackedRun } from '../coordination/run-tracker.js'
 import type { TurnQueue } from '../coordination/turn-queue.js'
 import { hasTaps, type KernelHooks } from '../hooks/kernel-hooks.js'
@@ -29,7 +29,7 @@ import type { Logger } from '../logging/logger.js'
 import type { AgentRuntime, DeliveryOutcome } from '../plugins/plugin-api.js'
 import type { Registry } from '../registry/registry.js'
 import { DEFAULT_AGENT_ID, resolveSessionKey } from '../sessions/session-key.js'
-import type { NewTranscriptEntry, RunFence, SessionStore } from '../sessions/session-store.js'
+import type { NewTranscriptEntry, SessionStore } from '../sessions/session-store.js'
 import type { SqlTransaction } from '../store/state-store.js'
 import type { AgentEvent, AgentRunOptions, AgentRunPlan, AgentRunResult, DeliveryTarget, RunStatus, TurnContext } from '../types/agent.js'
 import type { OutboundMessage } from '../types/messages.js'
@@ -459,8 +459,8 @@ export class AgentRunner implements AgentRuntime {
     ctx: RunRequest & { readonly events: RunEvents; readonly controller: AbortController; readonly key?: string; readonly stored?: { done: boolean } },
   ): Promise<AgentRunResult> {
     const { runId, agentId, sessionKey, options, events, controller, streaming, timeoutMs } = ctx
-    const fence: RunFence | undefined = ctx.key ? { idempotencyKey: ctx.key, runId } : undefined
     const { deps } = this
+    const fence: RunFence | undefined = ctx.key ? deps.idempotency.fence(ctx.key, runId) : undefined
     const started = performance.now()
     const settings = this.#settings(agentId)
     const deadline = deps.clock.now() + timeoutMs

@@ -99,4 +99,10 @@ describe('SqlIdempotencyStore', () => {
     expect((await b.claim({ key: 'other', runId: 'run_4', sessionKey: 's', leaseMs: 5_000 })).status).toBe('running')
     expect(await b.claim({ key: 'fresh', runId: 'run_5', sessionKey: 's', leaseMs: 5_000 })).toEqual({ status: 'claimed' })
   })
+
+  it('fences a run’s transcript writes unless its gateway is alone on the database (in-process-takeover.test.ts: why)', async () => {
+    const { holder } = await open({ t: 1_000 })
+    expect(holder('gw_shared').fence('k', 'run_1')).toEqual({ idempotencyKey: 'k', runId: 'run_1' })
+    expect(holder('gw_alone', true).fence('k', 'run_1')).toBeUndefined()
+  })
 })

@@ -15,6 +15,15 @@ export type IdempotencyClaim =
   | { readonly status: 'running'; readonly runId: string; readonly holder: string; readonly leaseUntil: number }
 
 /**
+ * A run's hold on its idempotency key, checked by each of its transcript writes: once another run
+ * took the key over (its replica counted as dead), they are refused with `CORE_ERR_RUN_SUPERSEDED`.
+ */
+export interface RunFence {
+  readonly idempotencyKey: string
+  readonly runId: string
+}
+
+/**
  * Runs by idempotency key, in the database: a key is claimed when its run STARTS (so the same key
  * never starts twice, across restarts and replicas) and holds the result once it ends, for the TTL.
  */
@@ -30,6 +39,11 @@ export interface IdempotencyStore {
   byRunId(runId: string): Promise<AgentRunResult | undefined>
   /** At start-up: end the claims a previous process left (one gateway), so retries take them over. How many. */
   recover(): Promise<number>
+  /**
+   * What the transcript writes of the run that claimed `key` check ({@link runFenceSql}); undefined
+   * where no other run can take the key over while this one goes on, so there is nothing to check.
+   */
+  fence(key: string, runId: string): RunFence | undefined
 }
 
 interface ClaimRow {
@@ -160,6 +174,25 @@ export class SqlIdempotencyStore implements IdempotencyStore {
   async byRunId(runId: string): Promise<AgentRunResult | undefined> {
     const row = await this.db.get<{ result: string }>("SELECT result FROM core_runs WHERE run_id = ? AND status <> 'running'", [runId])
     return row ? (JSON.parse(row.result) as AgentRunResult) : undefined
+  }
+
+  /**
+   * The fence of a run that claimed `key`: on several replicas (PostgreSQL), or several gateways on
+   * one SQLite file (an injected store), a run may be cut off while it goes on (its replica counted as
+   * dead, its lease run out) and its key taken over; its writes must then be refused.
+   *
+   * None on one gateway alone on its database (`singleProcess`: it holds the state directory's lock,
+   * or its store is a private `:memory:` one). No other process claims there, and this process never
+   * takes over a key while its own run holding it goes on, even past that run's lease (a run waiting
+   * behind a longer turn, or one that outlives its timeout): the agent runner joins every start with
+   * a key it has a run for, in memory, before any claim (`AgentRunner#start`, `#runs.byKey`), and the
+   * key leaves that map only once the run has settled and its claim is finished or released in the
+   * database. A previous process's claims are taken over (see {@link recover}), but their runs are
+   * gone. So the check could never fail there: it is skipped, one read fewer per transcript write
+   * (see bench/README.md). Should the runner ever claim a key it still runs, the fence is needed here too.
+   */
+  fence(key: string, runId: string): RunFence | undefined {
+    return this.singleProcess ? undefined : { idempotencyKey: key, runId }
   }
 
   /**

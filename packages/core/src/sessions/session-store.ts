@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js'
-import { runFenceSql } from '../coordination/idempotency-store.js'
+import { runFenceSql, type RunFence } from '../coordination/idempotency-store.js'
 import { CORE_ERR_RUN_SUPERSEDED } from '../errors/codes.js'
 import type { SqlQueries, SqlStore, SqlTransaction } from '../store/state-store.js'
 import type { HistoryOptions, ListSessionsOptions, Page, SessionInfo, TranscriptEntry } from '../types/sessions.js'
@@ -20,15 +20,6 @@ interface TranscriptRow {
   run_id: string | null
   role: TranscriptEntry['role']
   data: string
-}
-
-/**
- * A run's hold on its idempotency key, checked by each of its transcript writes: once another run
- * took the key over (its replica counted as dead), they are refused with `CORE_ERR_RUN_SUPERSEDED`.
- */
-export interface RunFence {
-  readonly idempotencyKey: string
-  readonly runId: string
 }
 
 /** A transcript entry before it has its place: the store assigns `seq` and `at`. */
@@ -103,7 +94,8 @@ export class SessionStore {
    * Append entries to a transcript atomically, in order. With `create`, the session is created first
    * if it does not exist, in the same transaction (one commit per turn start). True when this call
    * created the session: its transcript is then exactly `entries`. `fence`: the write happens only
-   * while the run still holds its idempotency key ({@link RunFence}). `also`: more writes that commit
+   * while the run still holds its idempotency key ({@link RunFence}; none where nothing can take it
+   * over: `IdempotencyStore.fence`). `also`: more writes that commit
    * with the entries or not at all (a run's result under its idempotency key, with its last entry).
    */
   async append(
@@ -124,6 +116,8 @@ export class SessionStore {
     })
     const bytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row.json), 0)
     return this.db.transaction(async (tx) => {
+      // The run fence (a keyed run on PostgreSQL replicas, or on a shared SQLite store; one gateway alone
+      // on its database has none: SqlIdempotencyStore.fence says why).
       if (fence && !(await tx.get(runFenceSql(tx.dialect), [fence.idempotencyKey, fence.runId]))) throw new CORE_ERR_RUN_SUPERSEDED(fence.runId)
       let created = false
       let seq = 1
