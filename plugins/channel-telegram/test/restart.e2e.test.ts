@@ -21,9 +21,12 @@ import { freePort } from './start-telegram-gateway.js'
 //    replies flow; bench/telegram/crash measures it) is not what this run measures. Sends held at the
 //    kill die with the process, unanswered, so Telegram never took them; their rows are in doubt and
 //    resent with a warning.
-// 2. `delivery.inDoubt: dead-letter` (at most once), no hold: the kills land while replies flow, and
-//    no reply is ever sent twice. A send the kill cut off is a dead letter that says it may have
-//    arrived (`openclaw deliveries list`); every other update is answered once, in order.
+// 2. `delivery.inDoubt: dead-letter` (at most once), `streaming: off` (each reply one sendMessage):
+//    around each kill Telegram runs the sends and holds only their answers, and the gateway is killed
+//    once one is held, so the kill lands in exactly that window. No reply is ever sent twice; a send
+//    the kill cut off is a dead letter that says it may have arrived (`openclaw deliveries list`);
+//    every other update is answered once, in order. (With streaming, a draft in doubt is a dead
+//    letter and the reply goes as a new message: the draft, if it arrived, stays as it was.)
 
 const CHATS = 30
 const PER_CHAT = 10
@@ -66,6 +69,8 @@ interface Scenario {
    * holds only the answers, and kills once one is held (the crash lands in exactly that window).
    */
   readonly hold: 'sends' | 'answers'
+  /** `channels.telegram.streaming` (default: the channel's, or TG_STREAMING). */
+  readonly streaming?: 'off'
 }
 
 interface Outcome {
@@ -95,7 +100,7 @@ async function runScenario(scenario: Scenario, settled: (outcome: Omit<Outcome, 
     token: fake.token,
     apiRoot: fake.apiRoot,
     modelBaseUrl: model.baseUrl,
-    telegram: { polling: { timeoutSeconds: 1, stallGraceMs: 2000 }, ...(process.env.TG_STREAMING ? { streaming: process.env.TG_STREAMING } : {}) },
+    telegram: { polling: { timeoutSeconds: 1, stallGraceMs: 2000 }, ...((scenario.streaming ?? process.env.TG_STREAMING) ? { streaming: scenario.streaming ?? process.env.TG_STREAMING } : {}) },
     config: { inbound: { concurrency: 16, leaseMs: 5000 }, delivery: { baseDelayMs: 50, maxDelayMs: 500, leaseMs: 5000, inDoubt: scenario.inDoubt } },
   })
   child = await startGatewayProcess(configPath, dir, port)
@@ -159,7 +164,7 @@ describe('telegram restart test', () => {
 
   it(`with delivery.inDoubt dead-letter, kills between Telegram sending a reply and the gateway hearing so: no reply twice; those sends are dead letters that say so`, async () => {
     let letters: { text: string; error: string }[] = []
-    const { fake, users, kills } = await runScenario({ inDoubt: 'dead-letter', hold: 'answers' }, async ({ fake, users, port }) => {
+    const { fake, users, kills } = await runScenario({ inDoubt: 'dead-letter', hold: 'answers', streaming: 'off' }, async ({ fake, users, port }) => {
       const sent = users.reduce((sum, user) => sum + fake.sentCount(user.id), 0)
       if (sent < TOTAL - 40) return false
       letters = await deadLetters(port)
