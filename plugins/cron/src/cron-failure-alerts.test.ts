@@ -1,48 +1,19 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import providerOpenAi from '@openclaw/plugin-provider-openai'
-import { createScriptedModelServer, createTestGateway, InMemoryChannel, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
+import { InMemoryChannel, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import { describe, expect, it } from 'vitest'
 import { callMethod } from '../test/call-method.js'
-import cron from './index.js'
+import { cronTestBed, type Storage } from '../test/cron-test-bed.js'
 
 // Failure alerts end to end: a job's model call fails, runs settle, and the alert goes through the
 // gateway's outbox to a channel, once; on SQLite and on PostgreSQL (there also across two replicas,
 // the failures settled alternately by each).
 
-let db: TestDatabase
-let model: ScriptedModelServer
-beforeAll(async () => {
-  db = await createTestDatabase('cron_alerts')
-  model = await createScriptedModelServer()
-}, 60_000)
-afterAll(async () => {
-  await model?.close()
-  await db?.drop()
-})
-
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  model.reset()
-})
-
-type Storage = 'sqlite' | 'postgres'
+const bed = cronTestBed('cron_alerts')
 
 async function startGateway(storage: Storage, schema: string, cronConfig: Record<string, unknown> = {}): Promise<{ gateway: TestGateway; channel: InMemoryChannel }> {
   const channel = new InMemoryChannel()
-  const gateway = await createTestGateway({
-    ...(storage === 'postgres' ? { store: 'config' as const } : {}),
-    config: {
-      agents: { defaults: { model: 'openai/scripted-model' } },
-      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } },
-      cron: cronConfig,
-      ...(storage === 'postgres' ? { storage: { driver: 'postgres', postgres: { url: db.url, schema, poolSize: 3 } } } : {}),
-    },
-    plugins: [providerOpenAi(), cron(), channel.plugin],
-  })
-  cleanups.push(() => gateway.stop())
+  const gateway = await bed.startGateway(storage, { schema, cron: cronConfig, plugins: [channel.plugin] })
   return { gateway, channel }
 }
 
@@ -70,7 +41,7 @@ describe.each<Storage>(['sqlite', 'postgres'])('failure alerts on %s', (storage)
     const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`)
     const { id } = await callMethod(gateway, 'cron.add', job({ failureAlert: { after: 3 } }))
     // 1. Five failed model calls (400: not retried): the alert goes out at the third, once.
-    model.fail({ status: 400, times: 5 })
+    bed.model.fail({ status: 400, times: 5 })
     for (let i = 1; i <= 5; i++) {
       expect(await runOnce(gateway, id)).toBe('error')
       if (i === 2) expect(alertsIn(channel)).toEqual([])
@@ -87,7 +58,7 @@ describe.each<Storage>(['sqlite', 'postgres'])('failure alerts on %s', (storage)
     expect(state.consecutiveErrors).toBe(0)
     expect(state.lastFailureAlertAtMs).toBeUndefined()
     // 3. Two failures stay below the threshold: no alert.
-    model.fail({ status: 400, times: 2 })
+    bed.model.fail({ status: 400, times: 2 })
     for (let i = 0; i < 2; i++) expect(await runOnce(gateway, id)).toBe('error')
     expect(alertsIn(channel)).toHaveLength(2)
     // Each alert was sent once, and recorded as sent.
@@ -99,7 +70,7 @@ describe.each<Storage>(['sqlite', 'postgres'])('failure alerts on %s', (storage)
     const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`)
     const off = await callMethod(gateway, 'cron.add', job({ failureAlert: false }))
     const quiet = await callMethod(gateway, 'cron.add', job({ delivery: { mode: 'none' } }))
-    model.fail({ status: 400, times: 6 })
+    bed.model.fail({ status: 400, times: 6 })
     for (let i = 0; i < 3; i++) {
       expect(await runOnce(gateway, off.id)).toBe('error')
       expect(await runOnce(gateway, quiet.id)).toBe('error')
@@ -111,7 +82,7 @@ describe.each<Storage>(['sqlite', 'postgres'])('failure alerts on %s', (storage)
   it('should send the alert to cron.failureAlert\'s destination, after its default of 2 failures', async () => {
     const { gateway, channel } = await startGateway(storage, `alerts_${++schemas}`, { failureAlert: { channel: 'memory', to: 'ops-room' } })
     const { id } = await callMethod(gateway, 'cron.add', job({ delivery: { mode: 'none' } }))
-    model.fail({ status: 400, times: 2 })
+    bed.model.fail({ status: 400, times: 2 })
     expect(await runOnce(gateway, id)).toBe('error')
     expect(await runOnce(gateway, id)).toBe('error')
     await expect.poll(() => alertsIn(channel).map((m) => [m.to, m.text.split('\n')[0]])).toEqual([['ops-room', 'Automation "report" failed 2 times']])
@@ -131,11 +102,11 @@ describe('failure alerts, how they are sent', () => {
       })
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    bed.afterThisTest(() => new Promise((resolve) => server.close(resolve)))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`
     const { gateway } = await startGateway('sqlite', 'unused', { webhookToken: 'hook-token', webhookSsrfPolicy: { allowedHostnames: ['127.0.0.1'] } })
     const { id } = await callMethod(gateway, 'cron.add', job({ delivery: { mode: 'none' }, failureAlert: { after: 1, mode: 'webhook', to: url } }))
-    model.fail({ status: 400 })
+    bed.model.fail({ status: 400 })
     expect(await runOnce(gateway, id)).toBe('error')
     await expect.poll(() => received.length).toBe(1)
     // The first attempt got a 503: the alert stays pending, and the ticker's sweep sends it again.
@@ -183,9 +154,9 @@ describe('failure alerts across a stop', () => {
     const { id } = await callMethod(first.gateway, 'cron.add', job({ failureAlert: { after: 1 } }))
     // 1. A run whose model call never answers, stopped by the gateway's stop: interrupted, an error,
     //    and the alert is decided then, when the delivery worker has already stopped.
-    model.hang()
+    bed.model.hang()
     await callMethod(first.gateway, 'cron.run', { id })
-    await expect.poll(() => model.inFlight).toBe(1)
+    await expect.poll(() => bed.model.inFlight).toBe(1)
     const started = Date.now()
     await first.gateway.stop()
     expect(Date.now() - started).toBeLessThan(10_000)
@@ -203,7 +174,7 @@ describe('failure alerts on two replicas sharing PostgreSQL', () => {
     const a = await startGateway('postgres', schema)
     const b = await startGateway('postgres', schema)
     const { id } = await callMethod(a.gateway, 'cron.add', job({ failureAlert: { after: 3 } }))
-    model.fail({ status: 400, times: 4 })
+    bed.model.fail({ status: 400, times: 4 })
     // Failures settle alternately on each replica: a count kept in memory would never reach 3.
     for (const replica of [a, b, a, b]) expect(await runOnce(replica.gateway, id)).toBe('error')
     await expect.poll(() => alertsIn(a.channel, b.channel).length).toBe(1)

@@ -1,8 +1,7 @@
-import providerOpenAi from '@openclaw/plugin-provider-openai'
-import { createScriptedModelServer, createTestGateway, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
+import { createTestGateway, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import { describe, expect, it } from 'vitest'
 import { callMethod, settle } from '../test/call-method.js'
+import { cronTestBed, type Storage } from '../test/cron-test-bed.js'
 import cron from './index.js'
 import { sessionRetentionMs } from './prune-run-sessions.js'
 
@@ -11,37 +10,11 @@ import { sessionRetentionMs } from './prune-run-sessions.js'
 
 const MIN = 60_000
 
-let db: TestDatabase
-let model: ScriptedModelServer
-beforeAll(async () => {
-  db = await createTestDatabase('cron_sessions')
-  model = await createScriptedModelServer()
-}, 60_000)
-afterAll(async () => {
-  await model?.close()
-  await db?.drop()
-})
-
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-type Storage = 'sqlite' | 'postgres'
+const bed = cronTestBed('cron_sessions')
 let schemas = 0
 
 async function start(storage: Storage, sessionRetention: unknown): Promise<TestGateway> {
-  const gateway = await createTestGateway({
-    ...(storage === 'postgres' ? { store: 'config' as const } : {}),
-    config: {
-      agents: { defaults: { model: 'openai/scripted-model' } },
-      models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k' } } },
-      cron: { sessionRetention },
-      ...(storage === 'postgres' ? { storage: { driver: 'postgres', postgres: { url: db.url, schema: `sessions_${++schemas}`, poolSize: 3 } } } : {}),
-    },
-    plugins: [providerOpenAi(), cron()],
-  })
-  cleanups.push(() => gateway.stop())
+  const gateway = await bed.startGateway(storage, { schema: `sessions_${++schemas}`, cron: { sessionRetention } })
   // (The fake clock starts at the real time: the provider's deadlines are checked against it too.)
   await settle()
   return gateway
