@@ -21,7 +21,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createScriptedModelServer, startFakeTelegram } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, lastUserText, startFakeTelegram } from '@openclaw/plugin-sdk/testing'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -102,7 +102,7 @@ async function run(root, inDoubt, killDelays) {
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-bench-crash-'))
   const tg = await startFakeTelegram()
   const model = await createScriptedModelServer()
-  model.replyWith((request) => ({ text: `re: ${/c\d+-r\d+/.exec(JSON.stringify(request.body.messages.at(-1)))?.[0] ?? '?'}` }))
+  model.replyWith((request) => ({ text: `re: ${/c\d+-r\d+/.exec(lastUserText(request))?.[0] ?? '?'}` }))
   const configPath = join(dir, 'openclaw.json')
   writeFileSync(configPath, JSON.stringify({
     gateway: { auth: { token: TOKEN } },

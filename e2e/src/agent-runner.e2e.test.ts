@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { definePlugin, defineTool, STAGE_GUARD } from '@openclaw/plugin-sdk'
-import { createTestGateway } from '@openclaw/plugin-sdk/testing'
+import { createTestGateway, lastUserText } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import type { AgentEvent } from '@openclaw/core'
@@ -195,11 +195,7 @@ describe('agent runner', () => {
 
   it('serialises runs on one session in arrival order and runs other sessions concurrently', async () => {
     h = await startHarness()
-    h.model.replyWith((req) => {
-      const messages = (req.body as { messages: { role: string; content: string }[] }).messages
-      const last = messages.filter((m) => m.role === 'user').pop()!.content
-      return { text: `re:${last}`, delayMs: 150 }
-    })
+    h.model.replyWith((req) => ({ text: `re:${lastUserText(req)}`, delayMs: 150 }))
     const t0 = Date.now()
     const same = ['a1', 'a2', 'a3'].map((m) => h!.gateway.agent.run({ sessionKey: 'a', message: m }))
     const other = h.gateway.agent.run({ sessionKey: 'b', message: 'b1' })

@@ -1,5 +1,5 @@
 import { definePlugin } from '@openclaw/plugin-sdk'
-import { InMemoryChannel } from '@openclaw/plugin-sdk/testing'
+import { InMemoryChannel, lastUserText } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startHarness, type Harness } from './harness.js'
 
@@ -47,11 +47,7 @@ describe('durable inbound: accept()', () => {
   it('runs one session in order and sessions concurrently', async () => {
     const channel = new InMemoryChannel()
     h = await startHarness({ plugins: [channel.plugin] })
-    h.model.replyWith((request) => {
-      const messages = (request.body as { messages: { role: string; content: unknown }[] }).messages
-      const last = messages.filter((m) => m.role === 'user').at(-1)
-      return { text: `re: ${typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content)}`, delayMs: 30 }
-    })
+    h.model.replyWith((request) => ({ text: `re: ${lastUserText(request)}`, delayMs: 30 }))
     for (let i = 0; i < 5; i++) {
       for (const user of ['A', 'B', 'C']) await channel.accept({ text: `${user}${i}`, chat: { id: user, kind: 'direct' }, sender: { id: user } })
     }

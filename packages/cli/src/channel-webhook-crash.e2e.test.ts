@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, lastUserText, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { postSigned, SECRET, startReceiver, type Receiver } from '../test/webhook-kit.js'
 import { freePort, spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
@@ -33,11 +33,7 @@ describe('crash test', () => {
   it('loses nothing and replies once per accepted message across 3 SIGKILLs, in per-chat order', async () => {
     dir = mkdtempSync(join(tmpdir(), 'openclaw-crash-'))
     model = await createScriptedModelServer()
-    model.replyWith((request) => {
-      const messages = (request.body as { messages: { role: string; content: unknown }[] }).messages
-      const last = messages.filter((m) => m.role === 'user').at(-1)
-      return { text: `re: ${String(last?.content)}` }
-    })
+    model.replyWith((request) => ({ text: `re: ${lastUserText(request)}` }))
     receiver = await startReceiver()
     const port = await freePort()
     const configPath = join(dir, 'openclaw.json')

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { createScriptedModelServer, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, lastUserText, type ScriptedModelServer } from '@openclaw/plugin-sdk/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
 import { postSigned, SECRET, startReceiver, type Receiver } from '../test/webhook-kit.js'
@@ -45,11 +45,7 @@ beforeAll(async () => {
   db = await createTestDatabase('webhook_replicas')
   dir = mkdtempSync(join(tmpdir(), 'openclaw-webhook-replicas-'))
   model = await createScriptedModelServer()
-  model.replyWith((request) => {
-    const messages = (request.body as { messages: { role: string; content: unknown }[] }).messages
-    const last = messages.filter((m) => m.role === 'user').at(-1)
-    return { text: `re: ${String(last?.content)}` }
-  })
+  model.replyWith((request) => ({ text: `re: ${lastUserText(request)}` }))
   receiver = await startReceiver()
   writeFileSync(join(dir, 'openclaw.json'), JSON.stringify({
     gateway: { auth: { token: 'webhook-replicas-token-0123456789' } },

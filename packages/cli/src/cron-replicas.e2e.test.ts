@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createScriptedModelServer, type RecordedRequest, type ScriptedModelServer, type ScriptedStep } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, lastUserText, type RecordedRequest, type ScriptedModelServer, type ScriptedStep } from '@openclaw/plugin-sdk/testing'
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
 // Test support of a sibling package, by path (as the rpc tests' own client).
 import { RpcTestClient } from '../../../plugins/rpc/test/rpc-test-client.js'
@@ -61,12 +61,6 @@ let db: TestDatabase
 let dir: string
 const replicas: Replica[] = []
 const calls: ModelCall[] = []
-
-function lastUserText(request: RecordedRequest): string {
-  const messages = (request.body as { messages?: Array<{ role: string; content: unknown }> }).messages ?? []
-  const last = [...messages].reverse().find((m) => m.role === 'user')
-  return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '')
-}
 
 /** `[r<n>] …` answers after 10 ms; `[slow] …` after several leases. */
 function script(replica: number) {

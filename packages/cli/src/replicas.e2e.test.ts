@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import OpenAI from 'openai'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createScriptedModelServer, type RecordedRequest, type ScriptedModelServer, type ScriptedStep } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, lastUserText, type RecordedRequest, type ScriptedModelServer, type ScriptedStep } from '@openclaw/plugin-sdk/testing'
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test-database.js'
 import { freePort, spawnGateway, type SpawnedGateway } from './spawn-gateway.js'
 // Test support of a sibling package, by path (as the rpc tests' own client).
@@ -46,12 +46,6 @@ let dir: string
 const replicas: Replica[] = []
 const calls: ModelCall[] = []
 const kills: Array<{ replica: number; at: number }> = []
-
-function lastUserText(request: RecordedRequest): string {
-  const messages = (request.body as { messages?: Array<{ role: string; content: unknown }> }).messages ?? []
-  const last = [...messages].reverse().find((m) => m.role === 'user')
-  return typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '')
-}
 
 /** Every replica's model: `[tag] …` answers `reply tag` after MODEL_MS; `slow:` streams slowly; `hang:` never answers. */
 function script(replica: number) {

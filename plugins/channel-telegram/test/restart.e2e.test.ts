@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createScriptedModelServer, startFakeTelegram, type FakeTelegram, type RecordedCall, type ScriptedModelServer, type TgUser } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, lastUserText, startFakeTelegram, type FakeTelegram, type RecordedCall, type ScriptedModelServer, type TgUser } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { GATEWAY_TOKEN, killGateway, runCli, startGatewayProcess, writeGatewayConfig } from './gateway-process.js'
 import { freePort } from './start-telegram-gateway.js'
@@ -92,7 +92,7 @@ async function runScenario(scenario: Scenario, settled: (outcome: Omit<Outcome, 
   const fake = tg
   model = await createScriptedModelServer()
   model.replyWith((request) => {
-    const asked = /c\d+-m\d+/.exec(JSON.stringify((request.body as { messages: unknown[] }).messages.at(-1)))
+    const asked = /c\d+-m\d+/.exec(lastUserText(request))
     return { text: `re: ${asked?.[0] ?? '?'}` }
   })
   const port = await freePort()

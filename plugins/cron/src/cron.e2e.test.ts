@@ -2,7 +2,7 @@ import httpHooks from '@openclaw/plugin-http-hooks'
 import httpServer from '@openclaw/plugin-http-server'
 import providerOpenAi from '@openclaw/plugin-provider-openai'
 import { Tokens } from '@openclaw/plugin-sdk'
-import { createScriptedModelServer, createTestGateway, InMemoryChannel, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
+import { createScriptedModelServer, createTestGateway, InMemoryChannel, lastUserText, type ScriptedModelServer, type TestGateway } from '@openclaw/plugin-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { callMethod } from '../test/call-method.js'
 import cron from './index.js'
@@ -29,13 +29,6 @@ async function startGateway(config: { heartbeat?: Record<string, unknown> } = {}
   })
   cleanups.push(() => gateway.stop())
   return { gateway, model, channel, url: gateway.services.resolve(Tokens.HttpServer).url }
-}
-
-/** The text of the last user message the model was sent. */
-function lastUserText(body: unknown): string {
-  const messages = (body as { messages: { role: string; content: unknown }[] }).messages
-  const user = messages.filter((m) => m.role === 'user').at(-1)
-  return typeof user?.content === 'string' ? user.content : JSON.stringify(user?.content)
 }
 
 describe('cron end to end (real time)', () => {
@@ -77,10 +70,10 @@ describe('cron end to end (real time)', () => {
       body: JSON.stringify({ text: 'the deploy finished', mode: 'next-heartbeat' }),
     })
     expect(await response.json()).toEqual({ ok: true, mode: 'next-heartbeat' })
-    await expect.poll(() => model.requests.some((r) => lastUserText(r.body).includes('the deploy finished')), { timeout: 5000 }).toBe(true)
-    const turn = model.requests.find((r) => lastUserText(r.body).includes('the deploy finished'))!
-    expect(lastUserText(turn.body)).toContain('[hooks] the deploy finished')
-    expect(lastUserText(turn.body)).toContain('If nothing needs attention, reply NO_REPLY.')
+    await expect.poll(() => model.requests.some((r) => lastUserText(r).includes('the deploy finished')), { timeout: 5000 }).toBe(true)
+    const turn = model.requests.find((r) => lastUserText(r).includes('the deploy finished'))!
+    expect(lastUserText(turn)).toContain('[hooks] the deploy finished')
+    expect(lastUserText(turn)).toContain('If nothing needs attention, reply NO_REPLY.')
   })
 
   it('should not deliver a HEARTBEAT_OK or NO_REPLY heartbeat reply, and deliver a real one', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createScriptedModelServer, type ScriptedModelServer } from './scripted-model-server.js'
+import { createScriptedModelServer, lastUserText, type ScriptedModelServer } from './scripted-model-server.js'
 
 let server: ScriptedModelServer
 
@@ -297,5 +297,15 @@ describe('createScriptedModelServer', () => {
       const body = (await (await post('/v1/messages', { model: 'c', messages: [] })).json()) as { content: { text: string }[] }
       expect(body.content[0]?.text).toBe('ok')
     })
+  })
+})
+
+describe('lastUserText', () => {
+  it('reads the last user message of a recorded request: its string, else its content parts as JSON', () => {
+    const messages = [{ role: 'user', content: 'first' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'second' }, { role: 'tool', content: 'r' }]
+    expect(lastUserText({ body: { messages } })).toBe('second')
+    expect(lastUserText({ body: { messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] } })).toBe('[{"type":"text","text":"hi"}]')
+    expect(lastUserText({ body: { messages: [] } })).toBe('')
+    expect(lastUserText({ body: undefined })).toBe('')
   })
 })

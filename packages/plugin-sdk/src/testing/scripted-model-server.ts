@@ -63,6 +63,17 @@ export interface RecordedRequest {
   readonly at: number
 }
 
+/**
+ * The text of the last user message in a recorded request (OpenAI chat completions or Anthropic
+ * messages): the content when it is a string, else its JSON (content parts); `''` when there is none.
+ */
+export function lastUserText(request: Pick<RecordedRequest, 'body'>): string {
+  const messages = (request.body as { messages?: readonly { role: string; content: unknown }[] } | undefined)?.messages ?? []
+  const last = messages.filter((m) => m.role === 'user').at(-1)
+  if (last === undefined) return ''
+  return typeof last.content === 'string' ? last.content : JSON.stringify(last.content)
+}
+
 export interface ScriptedModelServerOptions {
   /** Text of the reply when no step is queued and no `replyWith` fallback is set. Default `ok`. */
   readonly defaultText?: string
