@@ -3,20 +3,9 @@
 // removed at the end. Durability as SQLite's WAL with synchronous=NORMAL: fsync on, no wait for
 // the WAL flush at each commit (synchronous_commit=off).
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { freePort } from './free-port.mjs'
 
 /** `{ url, label, newDatabase(), stop() }`; `newDatabase()` gives an empty database's URL. */
 export async function startBenchPostgres() {

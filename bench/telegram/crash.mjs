@@ -17,11 +17,11 @@
 // Runs the CLI from its TypeScript sources (tsx) unless --built (then `pnpm build` first).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createScriptedModelServer, lastUserText, startFakeTelegram } from '@openclaw/plugin-sdk/testing'
+import { freePort } from '../lib/free-port.mjs'
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -44,22 +44,13 @@ setTimeout(() => {
   process.exit(2)
 }, 20 * 60_000).unref()
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => ok(port))
-    })
-  })
-}
+/** How to run the `openclaw` CLI of the checkout at `root`: built, or from its sources through tsx. */
+const cli = (root) => (BUILT ? [join(root, 'packages/cli/dist/bin.js')] : ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')])
 
 function startGateway(root, configPath, stateDir, port) {
   const env = { ...process.env }
   for (const name of Object.keys(env)) if (name.startsWith('OPENCLAW_')) delete env[name]
-  const bin = BUILT ? [join(root, 'packages/cli/dist/bin.js')] : ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')]
-  const child = spawn(process.execPath, [...bin, 'gateway', '--port', String(port), '--state-dir', stateDir, '--config', configPath], {
+  const child = spawn(process.execPath, [...cli(root), 'gateway', '--port', String(port), '--state-dir', stateDir, '--config', configPath], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,8 +81,7 @@ const pause = (ms) => new Promise((ok) => setTimeout(ok, ms))
 
 /** Dead letters through `openclaw deliveries list --json` (the operator's view). */
 function deadLetters(root, port) {
-  const bin = BUILT ? [join(root, 'packages/cli/dist/bin.js')] : ['--conditions=source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')]
-  const child = spawn(process.execPath, [...bin, 'deliveries', 'list', '--json', '--limit', '1000', '--url', `ws://127.0.0.1:${port}`, '--token', TOKEN], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...cli(root), 'deliveries', 'list', '--json', '--limit', '1000', '--url', `ws://127.0.0.1:${port}`, '--token', TOKEN], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (chunk) => (out += chunk))
   return new Promise((ok) => child.once('exit', () => ok(JSON.parse(out || '{"deliveries":[]}').deliveries)))
