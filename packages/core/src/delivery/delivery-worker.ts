@@ -51,9 +51,9 @@ function failureOf(err: unknown): { message: string; permanent: boolean; retryAf
  * counted in the channel's status. A crash between the service's answer and the commit cannot be
  * told apart from one before the request arrived; no idempotency key, no exactly once.
  *
- * New rows wake it (and, on several replicas, the
- * other replicas' workers through the queue's announcements); it also polls. Pruning sent rows is the
- * gateway's pruning singleton's (one replica), not this worker's.
+ * New rows wake it (and, on several replicas, the other replicas' workers through the queue's
+ * announcements); it also polls. Pruning sent rows is the gateway's pruning singleton's (one
+ * replica), not this worker's.
  */
 export class DeliveryWorker {
   readonly #active = new Set<Promise<void>>()
