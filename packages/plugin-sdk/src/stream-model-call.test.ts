@@ -176,19 +176,19 @@ describe('streamModelCall', () => {
       const answer = JSON.stringify({ choices: [{ message: { content: 'slow but steady' } }] })
       const url = await rawServer((_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
-        const pieces = [answer.slice(0, 10), answer.slice(10, 20), answer.slice(20)]
+        const pieces = [answer.slice(0, 10), answer.slice(10, 20), answer.slice(20, 30), answer.slice(30)]
         const next = () => {
           const piece = pieces.shift()
           if (piece === undefined) res.end()
           else {
             res.write(piece)
-            setTimeout(next, 60)
+            setTimeout(next, 200)
           }
         }
         next()
       })
-      // 3 × 60 ms: longer than timeoutMs in all, never that long without data.
-      expect(await collect(wholeCall({ url, timeoutMs: 150, maxRetries: 0 }))).toEqual([
+      // 4 × 200 ms: longer than timeoutMs in all, never that long without data (300 ms of slack for a loaded machine).
+      expect(await collect(wholeCall({ url, timeoutMs: 500, maxRetries: 0 }))).toEqual([
         { type: 'text', delta: 'slow but steady' },
         { type: 'finish', reason: 'stop' },
       ])
