@@ -30,13 +30,10 @@ describe('parseResetTrigger', () => {
     expect(parseResetTrigger('   ', TRIGGERS)).toBeUndefined()
   })
 
-  it('takes /new@handle for this bot (case-insensitive) and not for another one', () => {
-    expect(parseResetTrigger('/new@claw_bot rest of it', TRIGGERS, 'claw_bot')).toEqual({ trigger: '/new', rest: 'rest of it' })
-    expect(parseResetTrigger('/NEW@Claw_Bot', TRIGGERS, 'claw_bot')).toEqual({ trigger: '/new', rest: '' })
-    expect(parseResetTrigger('/new@otherbot', TRIGGERS, 'claw_bot')).toBeUndefined()
-    expect(parseResetTrigger('/new@', TRIGGERS, 'claw_bot')).toBeUndefined()
-    // A channel without a handle: no addressed command is ours.
-    expect(parseResetTrigger('/new@claw_bot', TRIGGERS)).toBeUndefined()
+  it('leaves a command addressed to a name alone (a channel strips its own bot’s name first)', () => {
+    expect(parseResetTrigger('/new@otherbot', TRIGGERS)).toBeUndefined()
+    expect(parseResetTrigger('/new@otherbot rest', TRIGGERS)).toBeUndefined()
+    expect(parseResetTrigger('/new@', TRIGGERS)).toBeUndefined()
   })
 
   it('uses the configured triggers only', () => {

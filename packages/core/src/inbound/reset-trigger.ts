@@ -9,23 +9,18 @@ export interface ResetTrigger {
 /**
  * Does `text` start with one of `triggers` as a whole word (`session.resetTriggers`)? Leading
  * whitespace is ignored and the command is matched case-insensitively (`/NEW` is `/new`); `/newer` is
- * not `/new`. A command addressed to a name (Telegram's `/new@BotName`) counts only when the name is
- * this account's `handle` (case-insensitive): `/new@otherbot` is for another bot, and without a
- * handle no addressed command is ours. Cheap for what is not a trigger: one character test first.
+ * not `/new`. A command still addressed to a name (`/new@otherbot`) is for someone else: a channel
+ * whose users address commands to the bot (Telegram's `/new@BotName`) removes its own name from the
+ * text before the event is accepted. Cheap for what is not a trigger: no allocation past the first word.
  */
-export function parseResetTrigger(text: string, triggers: readonly string[], handle?: string): ResetTrigger | undefined {
+export function parseResetTrigger(text: string, triggers: readonly string[]): ResetTrigger | undefined {
+  if (triggers.length === 0) return undefined
   const start = text.search(/\S/)
-  if (start < 0 || triggers.length === 0) return undefined
+  if (start < 0) return undefined
   // The command word: up to the first whitespace.
   const end = text.slice(start).search(/\s/)
-  const word = end < 0 ? text.slice(start) : text.slice(start, start + end)
-  const at = word.indexOf('@')
-  const command = (at < 0 ? word : word.slice(0, at)).toLowerCase()
-  const trigger = triggers.find((t) => t.toLowerCase() === command)
+  const word = (end < 0 ? text.slice(start) : text.slice(start, start + end)).toLowerCase()
+  const trigger = triggers.find((t) => t.toLowerCase() === word)
   if (trigger === undefined) return undefined
-  if (at >= 0) {
-    const addressee = word.slice(at + 1).toLowerCase()
-    if (!handle || addressee !== handle.replace(/^@/, '').toLowerCase()) return undefined
-  }
   return { trigger, rest: end < 0 ? '' : text.slice(start + end).trim() }
 }

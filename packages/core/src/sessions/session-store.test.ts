@@ -27,3 +27,58 @@ describe('SessionStore.dropRun', () => {
     expect(await sessions.dropRun(key, 'run_9')).toBe(0)
   })
 })
+
+describe('SessionStore.resetOnce', () => {
+  it('resets once per key: a redo keeps what was written after the reset', async () => {
+    store = SqliteStateStore.open(':memory:')
+    const core = store.forOwner('core')
+    await core.migrate(CORE_MIGRATIONS)
+    let now = 1_000
+    const sessions = new SessionStore(core, { ...systemClock, now: () => now })
+    const key = 'agent:main:s'
+    await sessions.append(key, [{ role: 'user', runId: 'run_1', text: 'old' }], { agentId: 'main' })
+    expect((await sessions.get(key))?.startedAt).toBe(1_000)
+    now = 2_000
+    expect(await sessions.resetOnce(key, 'main', 'inbox:1')).toBe(true)
+    await sessions.append(key, [{ role: 'user', runId: 'run_2', text: 'after the reset' }])
+    now = 3_000
+    // The same row again (a redo after a crash): the session stays as it is.
+    expect(await sessions.resetOnce(key, 'main', 'inbox:1')).toBe(false)
+    expect((await sessions.transcript(key)).map((e) => e.text)).toEqual(['after the reset'])
+    expect(await sessions.get(key)).toMatchObject({ startedAt: 2_000, messageCount: 1 })
+    // Another row resets it again.
+    expect(await sessions.resetOnce(key, 'main', 'inbox:2')).toBe(true)
+    expect(await sessions.transcript(key)).toEqual([])
+    expect(await sessions.get(key)).toMatchObject({ startedAt: 3_000, messageCount: 0, createdAt: 1_000 })
+  })
+
+  it('creates a missing session empty under the key, so a redo does not wipe the turn that created its transcript', async () => {
+    store = SqliteStateStore.open(':memory:')
+    const core = store.forOwner('core')
+    await core.migrate(CORE_MIGRATIONS)
+    const sessions = new SessionStore(core, systemClock)
+    const key = 'agent:main:fresh'
+    expect(await sessions.resetOnce(key, 'main', 'inbox:7', { channel: 'telegram' })).toBe(true)
+    await sessions.append(key, [{ role: 'user', runId: 'run_1', text: 'first turn' }], { agentId: 'main' })
+    expect(await sessions.resetOnce(key, 'main', 'inbox:7')).toBe(false)
+    expect((await sessions.transcript(key)).map((e) => e.text)).toEqual(['first turn'])
+    expect(await sessions.get(key)).toMatchObject({ agentId: 'main', messageCount: 1, origin: { channel: 'telegram' } })
+  })
+
+  it('records interactions, and a plain reset restarts the session too', async () => {
+    store = SqliteStateStore.open(':memory:')
+    const core = store.forOwner('core')
+    await core.migrate(CORE_MIGRATIONS)
+    let now = 5_000
+    const sessions = new SessionStore(core, { ...systemClock, now: () => now })
+    const key = 'agent:main:t'
+    await sessions.touch(key) // no session yet: nothing
+    await sessions.append(key, [{ role: 'user', text: 'hi' }], { agentId: 'main' })
+    expect((await sessions.get(key))?.lastInteractionAt).toBeUndefined()
+    now = 6_000
+    await sessions.touch(key)
+    now = 7_000
+    await sessions.reset(key)
+    expect(await sessions.get(key)).toMatchObject({ lastInteractionAt: 6_000, startedAt: 7_000, createdAt: 5_000 })
+  })
+})
