@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { lastUserText, startFakeTelegram } from '@openclaw/plugin-sdk/testing'
+import { startTelegramGateway, until, type TelegramGateway } from './start-telegram-gateway.js'
+
+// Chat commands end to end: the fake Bot API server, grammY polling it, the real gateway and the
+// scripted model server. `/new` and `/reset` start the session over (session.resetTriggers).
+
+let gw: TelegramGateway | undefined
+afterEach(async () => {
+  await gw?.close()
+  gw = undefined
+})
+
+const ACK = 'New session started.'
+/** The model requests' messages, as `role: text` lines. */
+const turns = (gw: TelegramGateway) => gw.modelCalls().map((call) => call.messages.filter((m) => m.role !== 'system').map((m) => `${m.role}: ${typeof m.content === 'string' ? m.content : JSON.stringify(m.content)}`))
+
+describe('telegram: /new and /reset', () => {
+  it('keeps history until /new, which answers without a model call; the next turn starts fresh; /reset <text> runs the text in a fresh session', async () => {
+    gw = await startTelegramGateway()
+    gw.model.replyWith((request) => ({ text: `re: ${lastUserText(request)}` }))
+    const ada = gw.tg.user({ firstName: 'Ada' })
+    // 1. Two turns: the second sees the first.
+    gw.tg.sendDm(ada, 'my number is 7')
+    await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    gw.tg.sendDm(ada, 'what is my number?')
+    await gw.tg.waitForMessages(ada.id, 2, { timeoutMs: 15_000 })
+    expect(turns(gw)[1]).toEqual(['user: my number is 7', 'assistant: re: my number is 7', 'user: what is my number?'])
+    // 2. /new: an acknowledgement, no model call.
+    gw.tg.sendDm(ada, '/new')
+    const replies = await gw.tg.waitForMessages(ada.id, 3, { timeoutMs: 15_000 })
+    expect(replies[2]!.plainText).toBe(ACK)
+    expect(gw.modelCalls()).toHaveLength(2)
+    // 3. The next message's model request carries no earlier history.
+    gw.tg.sendDm(ada, 'what is my number now?')
+    await gw.tg.waitForMessages(ada.id, 4, { timeoutMs: 15_000 })
+    expect(turns(gw)[2]).toEqual(['user: what is my number now?'])
+    // 4. /reset with text (the bot's own /reset@name form): reset, then the text is the turn.
+    gw.tg.sendDm(ada, `/reset@${gw.tg.bot.username} what is 2+2`)
+    const after = await gw.tg.waitForMessages(ada.id, 5, { timeoutMs: 15_000 })
+    expect(after[4]!.plainText).toBe('re: what is 2+2')
+    expect(turns(gw)[3]).toEqual(['user: what is 2+2'])
+    const history = await gw.gateway.sessions.history(`agent:main:telegram:direct:${ada.id}`)
+    expect(history.items.map((e) => e.text)).toEqual(['what is 2+2', 're: what is 2+2'])
+    // Each answered exactly once.
+    await new Promise((r) => setTimeout(r, 400))
+    expect(gw.tg.sentCount(ada.id)).toBe(5)
+  })
+
+  it('answers an unpaired sender’s /new with the pairing code, and resets nothing', async () => {
+    gw = await startTelegramGateway({ telegram: { dmPolicy: 'pairing', allowFrom: [] } })
+    const stranger = gw.tg.user({ firstName: 'Stranger' })
+    gw.tg.sendDm(stranger, '/new')
+    const [answer] = await gw.tg.waitForMessages(stranger.id, 1, { timeoutMs: 15_000 })
+    expect(answer!.plainText).toContain('Pairing code:')
+    expect(answer!.plainText).not.toContain(ACK)
+    expect(await gw.gateway.sessions.get(`agent:main:telegram:direct:${stranger.id}`)).toBeUndefined()
+    expect(gw.modelCalls()).toHaveLength(0)
+  })
+
+  it('in a mention-gated group, takes /new@thisbot, drops a bare /new, and sends /new@otherbot nowhere', async () => {
+    const tg = await startFakeTelegram()
+    const group = tg.group({ title: 'Team' })
+    const member = tg.user({ firstName: 'Bo' })
+    gw = await startTelegramGateway({ tg, telegram: { groupPolicy: 'open', groups: { [String(group.id)]: { requireMention: true } } } })
+    try {
+      gw.model.replyWith((request) => ({ text: `re: ${lastUserText(request)}` }))
+      tg.sendGroupMessage({ chat: group, from: member, text: 'remember blue', mention: true })
+      await tg.waitForMessages(group.id, 1, { timeoutMs: 15_000 })
+      // Bare /new and /new@otherbot: not addressed to this bot, dropped by requireMention (nothing resets).
+      tg.sendGroupMessage({ chat: group, from: member, text: '/new' })
+      tg.sendGroupMessage({ chat: group, from: member, text: '/new@other_bot' })
+      await until(async () => (await gw!.gateway.inbound.list({ channel: 'telegram' })).filter((e) => e.state === 'dropped').length === 2, 15_000, 'two drops')
+      const key = `agent:main:telegram:group:${group.id}`
+      expect((await gw.gateway.sessions.history(key)).items).toHaveLength(2)
+      // /new@thisbot: addressed to it, so it passes the gate and resets.
+      tg.sendGroupMessage({ chat: group, from: member, text: `/new@${tg.bot.username}` })
+      const replies = await tg.waitForMessages(group.id, 2, { timeoutMs: 15_000 })
+      expect(replies[1]!.plainText).toBe(ACK)
+      expect((await gw.gateway.sessions.history(key)).items).toHaveLength(0)
+      expect(gw.modelCalls()).toHaveLength(1)
+    } finally {
+      await gw.close()
+      gw = undefined
+      await tg.close()
+    }
+  })
+})
