@@ -1,14 +1,34 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../../../scripts/test-database.js'
 import { systemClock } from '../clock/clock.js'
+import { PostgresStateStore } from '../store/postgres-state-store.js'
 import { SqliteStateStore } from '../store/sqlite-state-store.js'
+import type { SqlStore } from '../store/state-store.js'
 import { CORE_MIGRATIONS } from './core-migrations.js'
 import { SessionStore } from './session-store.js'
 
-let store: SqliteStateStore | undefined
+let store: SqliteStateStore | PostgresStateStore | undefined
 afterEach(async () => {
   await store?.close()
   store = undefined
 })
+
+// PostgreSQL: one database for this file (created when first needed), a schema per test.
+let db: TestDatabase | undefined
+let schemas = 0
+afterAll(() => db?.drop())
+
+/** The core's tables, migrated, on a fresh store of the dialect. */
+async function openCore(dialect: 'sqlite' | 'postgres'): Promise<SqlStore> {
+  if (dialect === 'sqlite') store = SqliteStateStore.open(':memory:')
+  else {
+    db ??= await createTestDatabase('sessions')
+    store = await PostgresStateStore.open({ url: db.url, schema: `sessions_${++schemas}`, poolSize: 2 })
+  }
+  const core = store.forOwner('core')
+  await core.migrate(CORE_MIGRATIONS)
+  return core
+}
 
 describe('SessionStore.dropRun', () => {
   it('removes what one run wrote and keeps the session’s counts right', async () => {
@@ -28,11 +48,9 @@ describe('SessionStore.dropRun', () => {
   })
 })
 
-describe('SessionStore.resetOnce', () => {
+describe.each(['sqlite', 'postgres'] as const)('SessionStore.resetOnce (%s)', (dialect) => {
   it('resets once per key: a redo keeps what was written after the reset', async () => {
-    store = SqliteStateStore.open(':memory:')
-    const core = store.forOwner('core')
-    await core.migrate(CORE_MIGRATIONS)
+    const core = await openCore(dialect)
     let now = 1_000
     const sessions = new SessionStore(core, { ...systemClock, now: () => now })
     const key = 'agent:main:s'
@@ -53,9 +71,7 @@ describe('SessionStore.resetOnce', () => {
   })
 
   it('creates a missing session empty under the key, so a redo does not wipe the turn that created its transcript', async () => {
-    store = SqliteStateStore.open(':memory:')
-    const core = store.forOwner('core')
-    await core.migrate(CORE_MIGRATIONS)
+    const core = await openCore(dialect)
     const sessions = new SessionStore(core, systemClock)
     const key = 'agent:main:fresh'
     expect(await sessions.resetOnce(key, 'main', 'inbox:7', { channel: 'telegram' })).toBe(true)
@@ -66,9 +82,7 @@ describe('SessionStore.resetOnce', () => {
   })
 
   it('records interactions, and a plain reset restarts the session too', async () => {
-    store = SqliteStateStore.open(':memory:')
-    const core = store.forOwner('core')
-    await core.migrate(CORE_MIGRATIONS)
+    const core = await openCore(dialect)
     let now = 5_000
     const sessions = new SessionStore(core, { ...systemClock, now: () => now })
     const key = 'agent:main:t'
