@@ -86,3 +86,40 @@ describe('telegram: /new and /reset', () => {
     }
   })
 })
+
+describe('telegram: the command menu (commands.native)', () => {
+  it('sets the menu to the chat commands at start (auto), and leaves it alone with native false', async () => {
+    gw = await startTelegramGateway()
+    await gw.tg.waitFor(() => gw!.tg.commands.length > 0, { timeoutMs: 15_000 })
+    expect(gw.tg.commands).toEqual([{ command: 'new', description: 'Start a new session' }, { command: 'reset', description: 'Reset the current session' }])
+    await gw.close()
+    gw = await startTelegramGateway({ telegram: { commands: { native: false } }, config: { session: { resetTriggers: ['/new'] } } })
+    const ada = gw.tg.user()
+    gw.model.reply({ text: 'hi' })
+    gw.tg.sendDm(ada, 'hello')
+    await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    expect(gw.tg.callsOf('setMyCommands')).toHaveLength(0)
+  })
+
+  it('only warns when setMyCommands fails: the account starts and answers', async () => {
+    const tg = await startFakeTelegram()
+    tg.failNext('setMyCommands', { status: 400, description: 'Bad Request: BOT_COMMANDS_TOO_MUCH' })
+    gw = await startTelegramGateway({ tg })
+    try {
+      await until(() => gw!.logs.some((line) => line.includes('setMyCommands failed')), 15_000, 'warning logged')
+      const warning = JSON.parse(gw.logs.find((line) => line.includes('setMyCommands failed'))!) as { level: number; msg: string }
+      expect(warning.level).toBe(40)
+      expect(warning.msg).toContain('BOT_COMMANDS_TOO_MUCH')
+      const ada = tg.user()
+      gw.model.reply({ text: 'still here' })
+      tg.sendDm(ada, 'hello')
+      const [reply] = await tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+      expect(reply!.plainText).toBe('still here')
+      expect(gw.status()).toMatchObject({ healthy: true })
+    } finally {
+      await gw.close()
+      gw = undefined
+      await tg.close()
+    }
+  })
+})
