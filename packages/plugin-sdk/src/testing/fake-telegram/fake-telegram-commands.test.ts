@@ -1,4 +1,4 @@
-import { GrammyError } from 'grammy'
+import type { GrammyError } from 'grammy'
 import { describe, expect, it } from 'vitest'
 import { useFakeTelegram } from './grammy-test-bots.js'
 
