@@ -87,6 +87,37 @@ describe('telegram: /new and /reset', () => {
   })
 })
 
+describe('telegram: /new in a forum topic', () => {
+  it('resets the topic’s session only, and answers in the topic', async () => {
+    const tg = await startFakeTelegram()
+    const forum = tg.group({ title: 'Forum', forum: true })
+    const member = tg.user({ firstName: 'Cy' })
+    // The fake numbers topics by message id: the first would be 1, Telegram's General topic. Make it and leave it.
+    tg.topic(forum, { name: 'General', from: member })
+    const ideas = tg.topic(forum, { name: 'Ideas', from: member })
+    const other = tg.topic(forum, { name: 'Other', from: member })
+    gw = await startTelegramGateway({ tg, telegram: { groupPolicy: 'open', groups: { [String(forum.id)]: { requireMention: false } } } })
+    try {
+      gw.model.replyWith((request) => ({ text: `re: ${lastUserText(request)}` }))
+      tg.sendGroupMessage({ chat: forum, from: member, text: 'idea one', threadId: ideas })
+      tg.sendGroupMessage({ chat: forum, from: member, text: 'other one', threadId: other })
+      await tg.waitForMessages(forum.id, 1, { threadId: ideas, timeoutMs: 15_000 })
+      await tg.waitForMessages(forum.id, 1, { threadId: other, timeoutMs: 15_000 })
+      tg.sendGroupMessage({ chat: forum, from: member, text: `/new@${tg.bot.username}`, threadId: ideas })
+      const inIdeas = await tg.waitForMessages(forum.id, 2, { threadId: ideas, timeoutMs: 15_000 })
+      expect(inIdeas.map((m) => m.plainText)).toEqual(['re: idea one', ACK])
+      expect(tg.messagesTo(forum.id, { threadId: other })).toHaveLength(1)
+      const key = (topic: number) => `agent:main:telegram:group:${forum.id}:topic:${topic}`
+      expect((await gw.gateway.sessions.history(key(ideas))).items).toHaveLength(0)
+      expect((await gw.gateway.sessions.history(key(other))).items).toHaveLength(2)
+    } finally {
+      await gw.close()
+      gw = undefined
+      await tg.close()
+    }
+  })
+})
+
 describe('telegram: the command menu (commands.native)', () => {
   it('sets the menu to the chat commands at start (auto), and leaves it alone with native false', async () => {
     gw = await startTelegramGateway()
