@@ -359,6 +359,7 @@ class GatewayKernel implements Gateway {
       media: new MediaStore(join(this.stateDir, 'media'), config.inbound.maxMediaBytes, this.log.child({ part: 'media' })),
       channels: this.#registries.channels,
       agent: this.agent,
+      sessions: this.sessions,
       setLastRoute: (key, route) => this.sessions.setLastRoute(key, route),
       hooks: this.hooks,
       config,

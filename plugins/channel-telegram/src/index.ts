@@ -2,6 +2,7 @@
 // token across replicas, through the cluster singleton) or webhook mode; DMs, groups and forum
 // topics; media through getFile; inline keyboards; streamed replies by draft edits. Explicit names only.
 import { definePlugin, isCodedError, type PluginDefinition, Tokens } from '@openclaw/plugin-sdk'
+import { commandMenu, setCommandMenu } from './command-menu.js'
 import type { TopicAgent } from './map-update.js'
 import { defaultAccountId, readBotToken, resolveAccounts, TOKEN_ENV, type TelegramAccount } from './resolve-accounts.js'
 import { callApi, grammySignal } from './telegram-api.js'
@@ -105,12 +106,15 @@ export default function channelTelegram(): PluginDefinition<TelegramConfig> {
       }
       const firstError = tokens.find((t): t is Error => t instanceof Error)
       if (firstError && tokens.every((t) => typeof t !== 'string')) throw firstError
+      const menu = commandMenu(api.gateway.config.session.resetTriggers)
       for (const [i, account] of accounts.entries()) {
         const token = tokens[i]
         if (typeof token !== 'string') continue
         const rt = new TelegramAccountRuntime(account, token, api.log, now)
         running.set(account.id, rt)
         if (account.tokenFromEnv) api.log.info({ account: account.id }, `telegram account '${account.id}': bot token from ${TOKEN_ENV} (the config sets none)`)
+        // The command menu (commands.native): in the background, a failure only warns.
+        if (account.nativeCommands) track(setCommandMenu(rt, menu, stopping.signal, api.log))
         if (account.webhook) {
           const webhook = account.webhook
           // Identify the bot, then register the webhook; both retried in the background until they work.

@@ -27,6 +27,16 @@ describe('mapUpdate', () => {
     expect(msg({})).toMatchObject({ mentioned: false })
   })
 
+  it('drops this bot’s name from a leading /cmd@bot (the command as meant), keeps another bot’s', () => {
+    const msg = (text: string, length: number, chat: object = group) => map({ update_id: 1, message: { message_id: 1, date: 1, chat, from: ada, text, entities: [{ type: 'bot_command', offset: 0, length }] } })
+    expect(msg('/new@My_Bot what now', 11)).toMatchObject({ text: '/new what now', mentioned: true })
+    expect(msg('/reset@my_bot', 13, dmChat)).toMatchObject({ text: '/reset' })
+    expect(msg('/new@other_bot hi', 14)).toMatchObject({ text: '/new@other_bot hi', mentioned: false })
+    expect(msg('/new hi', 4)).toMatchObject({ text: '/new hi' })
+    // Not at the start: left as written.
+    expect(map({ update_id: 1, message: { message_id: 1, date: 1, chat: group, from: ada, text: 'x /new@my_bot', entities: [{ type: 'bot_command', offset: 2, length: 11 }] } })).toMatchObject({ text: 'x /new@my_bot' })
+  })
+
   it('maps a forum message to its topic (General is 1) and routes a topic to its agentId', () => {
     expect(map({ update_id: 2, message: { message_id: 8, date: 1, chat: forum, from: ada, text: 'x', is_topic_message: true, message_thread_id: 9 } })).toMatchObject({ chat: { kind: 'topic', id: '-100123', topicId: '9' }, agentId: 'coder' })
     const general = map({ update_id: 3, message: { message_id: 9, date: 1, chat: forum, from: ada, text: 'x' } })

@@ -52,6 +52,20 @@ export function mentionsBot(message: Message, bot: BotIdentity): boolean {
   return false
 }
 
+/**
+ * The text of a message that opens with a command addressed to this bot (`/new@my_bot rest`), without
+ * the address (`/new rest`): the command the user meant, as the gateway's chat commands (`/new`,
+ * `/reset`) read it. A command addressed to another bot keeps its address (it is not for this one).
+ */
+export function withoutOwnHandle(text: string, entities: readonly MessageEntity[], bot: BotIdentity): string {
+  const command = entities.find((e) => e.type === 'bot_command' && e.offset === 0)
+  if (!command) return text
+  const word = text.slice(0, command.length)
+  const at = word.indexOf('@')
+  if (at < 0 || word.slice(at + 1).toLowerCase() !== bot.username.toLowerCase()) return text
+  return word.slice(0, at) + text.slice(command.length)
+}
+
 function mediaKind(mimeType: string | undefined): InboundMediaRef['kind'] {
   const top = mimeType?.split('/')[0]
   return top === 'image' || top === 'audio' || top === 'video' ? top : 'file'
@@ -110,7 +124,7 @@ export function mapUpdate(update: Update, context: { readonly accountId: string;
   if (!message) return undefined
   const chat = chatOf(message)
   if (!chat) return undefined
-  const text = message.text ?? message.caption ?? ''
+  const text = withoutOwnHandle(message.text ?? message.caption ?? '', message.entities ?? message.caption_entities ?? [], context.bot)
   const attachments = attachmentsOf(message)
   if (text === '' && attachments.length === 0) return undefined // service messages, stickers, polls, …
   const common = {

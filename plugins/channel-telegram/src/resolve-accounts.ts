@@ -27,6 +27,8 @@ export interface TelegramAccount {
   readonly linkPreview: boolean
   readonly replyToMode: 'off' | 'first' | 'all'
   readonly mediaMaxBytes: number
+  /** `commands.native` (`auto` is on): set the bot's command menu at start. */
+  readonly nativeCommands: boolean
   /** Webhook mode; absent: long polling. */
   readonly webhook: { readonly url: string; readonly secret: string; readonly path: string } | undefined
   readonly polling: { readonly timeoutSeconds: number; readonly stallGraceMs: number }
@@ -69,6 +71,7 @@ function resolveOne(id: string, own: TelegramAccountConfig, root: TelegramAccoun
     linkPreview: pick('linkPreview') ?? true,
     replyToMode: pick('replyToMode') ?? 'off',
     mediaMaxBytes: Math.floor((pick('mediaMaxMb') ?? 100) * 1024 * 1024),
+    nativeCommands: (own.commands?.native ?? root.commands?.native ?? 'auto') !== false,
     webhook: webhookUrl !== undefined ? { url: webhookUrl, secret: pick('webhookSecret') ?? '', path: pick('webhookPath') ?? webhookPathOf(webhookUrl) } : undefined,
     polling: pick('polling') ?? { timeoutSeconds: 25, stallGraceMs: 10_000 },
   }

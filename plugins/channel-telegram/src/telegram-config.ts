@@ -44,6 +44,12 @@ const AccountKeys = {
   webhookSecret: WebhookSecret.optional(),
   /** Webhook mode: the route on the gateway port (default: webhookUrl's path, else `/telegram-webhook`). */
   webhookPath: z.string().regex(/^\/[A-Za-z0-9/_.~-]*$/, 'expected a path starting with /').optional(),
+  /**
+   * The bot's command menu: `native` `true`, `false` or `auto` (default, on for Telegram): at start the
+   * account sets its menu (`setMyCommands`) to the gateway's chat commands (`/new`, `/reset`). Other
+   * keys of OpenClaw's (`nativeSkills`) are kept and named in the start-up warning.
+   */
+  commands: z.looseObject({ native: z.union([z.boolean(), z.literal('auto')]).optional() }).optional(),
   /** Ours: the long-poll `timeout` in seconds (default 25) and how much longer a getUpdates may take before it counts as stalled. */
   polling: z.strictObject({ timeoutSeconds: z.number().int().min(0).max(50).default(25), stallGraceMs: z.number().int().min(200).max(120_000).default(10_000) }).optional(),
 } as const
@@ -121,6 +127,7 @@ export function unsupportedKeys(config: TelegramConfig): string[] {
     ...Object.keys(o).filter((k) => !KNOWN_KEYS.has(k) || (prefix !== '' && (k === 'accounts' || k === 'defaultAccount' || k === 'rateLimit'))).map((k) => `${prefix}${k}`),
     // OpenClaw's streaming options beyond the mode (`preview`, `progress`, `chunkMode`, …).
     ...(typeof o.streaming === 'object' ? Object.keys(o.streaming).filter((k) => k !== 'mode').map((k) => `${prefix}streaming.${k}`) : []),
+    ...(o.commands ? Object.keys(o.commands).filter((k) => k !== 'native').map((k) => `${prefix}commands.${k}`) : []),
   ]
   return [...own(config, ''), ...Object.entries(config.accounts ?? {}).flatMap(([id, account]) => own(account, `accounts.${id}.`))]
 }

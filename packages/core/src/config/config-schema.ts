@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { timerMs, timerSeconds } from './timer-limits.js'
+import { DEFAULT_RESET_AT_HOUR } from '../sessions/reset-policy.js'
 
 const MIB = 1024 * 1024
 export const DEFAULT_MAX_TRANSCRIPT_BYTES = 32 * MIB
@@ -170,6 +171,24 @@ export const CoreConfigSchema = z.strictObject({
       dmScope: z.enum(['main', 'per-peer', 'per-channel-peer', 'per-account-channel-peer']).default('per-channel-peer'),
       /** Channel groups: one session per group (default), or the main one. */
       groupScope: z.enum(['per-group', 'main']).default('per-group'),
+      /**
+       * Channel messages that start with one of these words reset their session (after access control);
+       * text after the word runs as the first turn of the fresh session. `[]` turns them off.
+       */
+      resetTriggers: z.array(z.string().regex(/^\S+$/, 'one word, without spaces')).default(['/new', '/reset']),
+      /**
+       * When a channel session starts over by itself, before its next channel run: `none` (default),
+       * `daily` at `atHour` (the gateway host's local time) or `idle` after `idleMinutes` without a user
+       * message (with `daily`, also `idleMinutes`: whichever expires first). Cron and hooks runs never count.
+       */
+      reset: z
+        .strictObject({
+          mode: z.enum(['none', 'daily', 'idle']).default('none'),
+          atHour: z.number().int().min(0).max(23).default(DEFAULT_RESET_AT_HOUR),
+          idleMinutes: z.number().positive().optional(),
+        })
+        .refine((reset) => reset.mode !== 'idle' || reset.idleMinutes !== undefined, { message: "mode 'idle' needs idleMinutes", path: ['idleMinutes'] })
+        .prefault({}),
       /** Transcript bytes one session may hold; a run that would pass it is refused (413). */
       maxTranscriptBytes: z.number().int().positive().default(DEFAULT_MAX_TRANSCRIPT_BYTES),
       /** Transcript bytes all sessions may hold together; a run that would pass it is refused (413). */

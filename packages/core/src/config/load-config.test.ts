@@ -103,6 +103,8 @@ describe('config', () => {
       idempotencyTtlHours: 24,
       dmScope: 'per-channel-peer',
       groupScope: 'per-group',
+      resetTriggers: ['/new', '/reset'],
+      reset: { mode: 'none', atHour: 4 },
       maxTranscriptBytes: 32 * 1024 * 1024,
       maxTotalTranscriptBytes: 2048 * 1024 * 1024,
       tools: { visibility: 'all', hooksVisibility: 'own' },

@@ -17,9 +17,14 @@ import type { Attachment, InboundMessage } from '../types/messages.js'
 import type { Inbox, InboxRow } from './inbox.js'
 import type { MediaStore } from './media-store.js'
 import { ReplyStream } from './reply-stream.js'
+import { parseResetTrigger } from './reset-trigger.js'
+import { staleReason, tracksInteraction } from '../sessions/reset-policy.js'
+import type { SessionStore } from '../sessions/session-store.js'
 import { PollPause } from '../delivery/poll-pause.js'
 
 const TYPING_EVERY_MS = 4000
+/** The answer to a reset trigger with nothing after it (no model turn runs). */
+export const RESET_ACKNOWLEDGEMENT = 'New session started.'
 
 export interface InboxWorkerDeps {
   readonly inbox: Inbox
@@ -29,6 +34,8 @@ export interface InboxWorkerDeps {
   readonly media: MediaStore
   readonly channels: Registry<ChannelDefinition>
   readonly agent: AgentRuntime
+  /** Chat commands and the reset policy (`session.resetTriggers`, `session.reset`) reset sessions and read their freshness. */
+  readonly sessions: Pick<SessionStore, 'get' | 'resetOnce' | 'touch'>
   /** To record the conversation as the session's last route (`deliver: true`, cron's `last`). */
   readonly setLastRoute: (sessionKey: string, route: { channel: string; to: string; accountId?: string; threadId?: string }) => Promise<void>
   readonly hooks: KernelHooks
@@ -67,7 +74,9 @@ function envelopeOf(event: ChannelEvent, sessionKey: string): InboundMessage {
  * Each event goes through access control (pairing codes for unknown senders), the inbound hooks and
  * one agent run (idempotency key `inbox:<id>`, so a redo after a crash never runs twice), and its
  * reply is written to the outbox under keys derived from the row, so it is never sent twice. A busy
- * session puts it back; an unroutable one fails visibly (row, `inboundFailed`, a log line).
+ * session puts it back; an unroutable one fails visibly (row, `inboundFailed`, a log line). A reset
+ * trigger (`/new`) or a session stale under `session.reset` starts the session over first, once per
+ * row (`SessionStore.resetOnce`), so a redo never wipes the turn that ran after the reset.
  */
 export class InboxWorker {
   readonly #active = new Set<Promise<void>>()
@@ -190,17 +199,25 @@ export class InboxWorker {
       return
     }
     if (hasTaps(hooks.messageReceived)) await hooks.messageReceived.promise(envelope)
+    // 4. Chat commands and the reset policy, in the session's order: a reset happens once per row.
+    const sessionKey = envelope.sessionKey ?? row.session_key
+    const command = event.kind === 'message' ? parseResetTrigger(envelope.text, config.session.resetTriggers) : undefined
+    const reset = await this.#resetIfAsked(row, event, agentId, sessionKey, command?.trigger)
+    if (command && command.rest === '' && !('attachments' in event && event.attachments?.length)) {
+      await this.#acknowledgeReset(row, event, sessionKey, reset)
+      return
+    }
     if (event.kind === 'button' && channel.answerButton) {
       await channel.answerButton({ accountId, callbackId: event.callbackId }).catch((err: unknown) => log.warn({ err, inboxId: row.id }, 'answering a button press failed'))
     }
-    // 4. Media: fetched lazily through the channel into the media store; the reference never leaves the inbox row.
+    // 5. Media: fetched lazily through the channel into the media store; the reference never leaves the inbox row.
     let attachments: Attachment[] = []
     try {
       attachments = 'attachments' in event && event.attachments ? await this.deps.media.fetchAll(channel, accountId, event.attachments) : []
     } catch (err) {
       log.warn({ inboxId: row.id, code: (err as { code?: string }).code, err: (err as Error).message }, 'inbound media not fetched')
     }
-    // 5. The run, with typing while it is busy and a streamed reply where the channel edits.
+    // 6. The run, with typing while it is busy and a streamed reply where the channel edits.
     const controller = new AbortController()
     this.#aborts.add(controller)
     const lease = setInterval(() => void this.deps.queue.renew([row.id], clock.now()).catch(() => {}), Math.max(1000, config.inbound.leaseMs / 3))
@@ -217,8 +234,8 @@ export class InboxWorker {
       try {
         const started = await agent.start({
           agentId,
-          sessionKey: envelope.sessionKey ?? row.session_key,
-          message: envelope.text,
+          sessionKey,
+          message: command ? command.rest : envelope.text,
           ...(attachments.length > 0 ? { attachments } : {}),
           idempotencyKey: `inbox:${row.id}`,
           origin: { channel: row.channel, peer: event.chat.id },
@@ -242,6 +259,40 @@ export class InboxWorker {
       typing.stop()
       this.#aborts.delete(controller)
     }
+  }
+
+  /**
+   * Reset the session when a trigger asks for it, or when it is stale under `session.reset` (the policy
+   * reads the session only when it is on); record the interaction while the policy looks at idleness.
+   * Keyed by the row: a redo finds the reset done and leaves the session alone. Why it was reset, if it was.
+   */
+  async #resetIfAsked(row: InboxRow, event: ChannelEvent, agentId: string, sessionKey: string, trigger: string | undefined): Promise<string | undefined> {
+    const { sessions, config, clock, log } = this.deps
+    const policy = config.session.reset
+    let why = trigger !== undefined ? `trigger ${trigger}` : undefined
+    if (why === undefined && policy.mode !== 'none') {
+      const session = await sessions.get(sessionKey)
+      const stale = session ? staleReason(session, policy, clock.now()) : undefined
+      if (stale) why = `${stale} reset policy`
+    }
+    if (why !== undefined) {
+      const fresh = await sessions.resetOnce(sessionKey, agentId, `inbox:${row.id}`, { channel: row.channel, peer: event.chat.id })
+      log.info({ inboxId: row.id, sessionKey, reason: why, redo: !fresh }, fresh ? 'session reset' : 'session already reset by this event')
+    }
+    if (tracksInteraction(policy)) await sessions.touch(sessionKey)
+    return why
+  }
+
+  /** A trigger alone: no model turn, a short answer through the outbox (keyed by the row: sent once). */
+  async #acknowledgeReset(row: InboxRow, event: ChannelEvent, sessionKey: string, why: string | undefined): Promise<void> {
+    const { outbox, log } = this.deps
+    const threadId = event.chat.kind === 'topic' && event.chat.topicId ? event.chat.topicId : 'threadId' in event && event.threadId ? event.threadId : undefined
+    await outbox.enqueue({
+      channel: row.channel, accountId: row.account_id, to: event.chat.id, ...(threadId ? { threadId } : {}),
+      text: RESET_ACKNOWLEDGEMENT, sessionKey, deliveryKey: `inbox:${row.id}:reset`,
+    }, { preformatted: true })
+    log.debug({ inboxId: row.id, sessionKey, reason: why }, 'reset acknowledged; no model turn')
+    await this.#finish(row, { state: 'done', attempts: Number(row.attempts) + 1 })
   }
 
   /** A busy session: back in line, never dropped. */

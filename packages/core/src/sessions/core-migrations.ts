@@ -210,4 +210,16 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE core_outbox ADD COLUMN sending_since BIGINT;
     `,
   },
+  {
+    version: 6,
+    name: 'sessions: when the transcript started and the last user interaction (the reset policy), the last keyed reset',
+    // `started_at`: set by a reset (NULL: the session's `created_at`); `interacted_at`: the last channel
+    // message while a reset policy looks at it (NULL: none recorded); `reset_key`: the inbox row whose
+    // trigger or policy reset the session last, so a redo of that row does not reset it again.
+    up: `
+      ALTER TABLE core_sessions ADD COLUMN started_at BIGINT;
+      ALTER TABLE core_sessions ADD COLUMN interacted_at BIGINT;
+      ALTER TABLE core_sessions ADD COLUMN reset_key TEXT;
+    `,
+  },
 ]

@@ -12,6 +12,8 @@ interface SessionRow {
   message_count: number
   origin: string | null
   last_route: string | null
+  started_at: number | null
+  interacted_at: number | null
 }
 
 interface TranscriptRow {
@@ -39,6 +41,8 @@ function toInfo(row: SessionRow): SessionInfo {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     messageCount: row.message_count,
+    startedAt: Number(row.started_at ?? row.created_at),
+    ...(row.interacted_at !== null && row.interacted_at !== undefined ? { lastInteractionAt: Number(row.interacted_at) } : {}),
     ...(row.origin ? { origin: JSON.parse(row.origin) as SessionInfo['origin'] } : {}),
     ...(row.last_route ? { lastRoute: JSON.parse(row.last_route) as SessionInfo['lastRoute'] } : {}),
   }
@@ -204,12 +208,41 @@ export class SessionStore {
     return rows.length > limit ? { items, nextCursor: items[items.length - 1]!.key } : { items }
   }
 
+  /** Clear the transcript, keep the session (`sessions.reset`): it starts again now. */
   reset(key: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const { changes } = await tx.run('UPDATE core_sessions SET message_count = 0, transcript_bytes = 0, updated_at = ? WHERE key = ?', [this.clock.now(), key])
+      const now = this.clock.now()
+      const { changes } = await tx.run('UPDATE core_sessions SET message_count = 0, transcript_bytes = 0, updated_at = ?, started_at = ? WHERE key = ?', [now, now, key])
       await tx.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
       return changes > 0
     })
+  }
+
+  /**
+   * {@link reset}, once per `resetKey` (an inbox row's): a redo of the same work after a crash finds
+   * the session already reset by it and leaves it (with the turn that ran after the reset) alone. A
+   * session that does not exist yet is created empty under the key, so the run that follows cannot
+   * be wiped by a redo either. True when this call reset (or created) the session.
+   */
+  resetOnce(key: string, agentId: string, resetKey: string, origin?: SessionInfo['origin']): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const now = this.clock.now()
+      const { changes } = await tx.run(
+        'INSERT INTO core_sessions (key, agent_id, created_at, updated_at, origin, next_seq, message_count, transcript_bytes, started_at, reset_key) ' +
+          'VALUES (?, ?, ?, ?, ?, 1, 0, 0, ?, ?) ON CONFLICT (key) DO UPDATE SET message_count = 0, transcript_bytes = 0, ' +
+          'updated_at = excluded.updated_at, started_at = excluded.started_at, reset_key = excluded.reset_key ' +
+          'WHERE core_sessions.reset_key IS NULL OR core_sessions.reset_key <> excluded.reset_key',
+        [key, agentId, now, now, origin ? JSON.stringify(origin) : null, now, resetKey],
+      )
+      if (changes === 0) return false
+      await tx.run('DELETE FROM core_transcript WHERE session_key = ?', [key])
+      return true
+    })
+  }
+
+  /** Record a user interaction now (the reset policy's idle clock); nothing when the session does not exist yet. */
+  async touch(key: string): Promise<void> {
+    await this.db.run('UPDATE core_sessions SET interacted_at = ? WHERE key = ?', [this.clock.now(), key])
   }
 
   delete(key: string): Promise<boolean> {

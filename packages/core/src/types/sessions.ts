@@ -11,6 +11,10 @@ export interface SessionInfo {
   readonly createdAt: number
   readonly updatedAt: number
   readonly messageCount: number
+  /** When the current transcript began: the session's creation, or its last reset (what `session.reset` daily looks at). */
+  readonly startedAt: number
+  /** The last channel message recorded while a `session.reset` policy looks at idleness. */
+  readonly lastInteractionAt?: number
   readonly origin?: { readonly channel?: string; readonly peer?: string }
   /** Where the last reply of this session was delivered; `deliver: true` goes there. */
   readonly lastRoute?: { readonly channel: string; readonly to: string; readonly accountId?: string; readonly threadId?: string }

@@ -1,10 +1,8 @@
 import type { BotApiMethod } from './fake-telegram-state.js'
+import { deleteMyCommands, getMyCommands, setMyCommands } from './command-methods.js'
 import { getFile, sendDocument, sendPhoto } from './media-methods.js'
 import { answerCallbackQuery, deleteMessage, editMessageCaption, editMessageReplyMarkup, editMessageText, sendChatAction, sendMessage } from './message-methods.js'
 import { deleteWebhook, getMe, getUpdates, getWebhookInfo, setWebhook } from './polling-methods.js'
-
-const acceptCommands: BotApiMethod = () => true
-const noCommands: BotApiMethod = () => []
 
 /** The Bot API methods the fake server implements, by name. Telegram matches names case-insensitively. */
 const METHODS: Readonly<Record<string, BotApiMethod>> = {
@@ -24,9 +22,9 @@ const METHODS: Readonly<Record<string, BotApiMethod>> = {
   getFile,
   answerCallbackQuery,
   // Accepted and forgotten: bots commonly call these at start-up.
-  setMyCommands: acceptCommands,
-  deleteMyCommands: acceptCommands,
-  getMyCommands: noCommands,
+  setMyCommands,
+  deleteMyCommands,
+  getMyCommands,
 }
 
 const BY_LOWER_CASE_NAME = new Map(Object.entries(METHODS).map(([name, method]) => [name.toLowerCase(), { name, method }]))

@@ -1,4 +1,5 @@
 import type { ChatStore } from './chat-store.js'
+import type { BotCommandEntry } from './command-methods.js'
 import type { FileStore } from './file-store.js'
 import type { UploadedFile } from './parse-params.js'
 import type { TgBotUser } from './telegram-types.js'
@@ -35,6 +36,8 @@ export interface FakeTelegramState {
   readonly callbackQueries: Map<string, { answered: boolean }>
   readonly callbackAnswers: CallbackAnswer[]
   readonly chatActions: ChatActionRecord[]
+  /** The bot's command menus (`setMyCommands`), by scope and language. */
+  readonly commands: Map<string, readonly BotCommandEntry[]>
 }
 
 /** One Bot API call, as a method sees it. */

@@ -136,6 +136,8 @@ export interface FakeTelegram {
   readonly callbackAnswers: readonly CallbackAnswer[]
   /** Every `sendChatAction`, in order. */
   readonly chatActions: readonly ChatActionRecord[]
+  /** The bot's default command menu, as `setMyCommands` last set it (each call is in `callsOf('setMyCommands')`). */
+  readonly commands: readonly { readonly command: string; readonly description: string }[]
   /** What `getWebhookInfo` answers now. */
   readonly webhookInfo: TgWebhookInfo
   /** Every webhook POST, in order. */

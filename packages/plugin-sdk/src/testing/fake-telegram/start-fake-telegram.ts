@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { BotApiError } from './bot-api-error.js'
 import { findMethod } from './bot-api-methods.js'
 import { ChatStore } from './chat-store.js'
+import { defaultMenu } from './command-methods.js'
 import type { FakeTelegram, FakeTelegramOptions, RecordedCall, WaitOptions } from './fake-telegram.js'
 import type { BotApiMethod, FakeTelegramState } from './fake-telegram-state.js'
 import { faultError, FaultPlan } from './fault-plan.js'
@@ -67,6 +68,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     callbackQueries: new Map(),
     callbackAnswers: [],
     chatActions: [],
+    commands: new Map(),
   }
   const users = new UserActions(state)
   const sockets = new Set<Socket>()
@@ -276,6 +278,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     get chatActions() {
       return state.chatActions
+    },
+    get commands() {
+      return defaultMenu(state)
     },
     get webhookInfo() {
       return state.webhook.info()
