@@ -19,6 +19,7 @@ import { ChannelStatusBoard } from './channels/channel-status.js'
 import { PairingStore } from './channels/pairing-store.js'
 import { Inbox, type InboxRow } from './inbound/inbox.js'
 import { InboxWorker } from './inbound/inbox-worker.js'
+import { debounceMsFor, InboxBatch } from './inbound/inbox-batch.js'
 import { MediaStore } from './inbound/media-store.js'
 import {
   CORE_ERR_CONFIG_INVALID,
@@ -348,9 +349,13 @@ class GatewayKernel implements Gateway {
     input.cluster?.connection.onLost(() => {
       for (const run of this.#coordination.runs.values()) run.controller.abort(new CORE_ERR_RUN_ABORTED('this replica lost its connection to the cluster'))
     })
-    this.#inbox = new Inbox(core, config, statusBoard, this.#clock)
+    this.#inbox = new Inbox(core, config, statusBoard, this.#clock, (channelId) => {
+      const channel = this.#registries.channels.get(channelId)
+      return channel !== undefined && debounceMsFor(config, channel) > 0
+    })
     this.#inboxWorker = new InboxWorker({
       inbox: this.#inbox,
+      batch: new InboxBatch(core, () => config.session.resetTriggers),
       queue: this.#coordination.workQueue<InboxRow>({
         table: 'core_inbox', key: 'id', due: 'due_at', pending: "state = 'pending'", groupBy: ['session_key'], order: 'id', leaseMs: config.inbound.leaseMs,
       }),

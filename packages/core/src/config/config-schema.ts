@@ -221,6 +221,24 @@ export const CoreConfigSchema = z.strictObject({
       maxMediaBytes: z.number().int().positive().default(20 * 1024 * 1024),
     })
     .prefault({}),
+  /**
+   * OpenClaw's `messages.*` section; only `messages.inbound` (inbound batching) is implemented, and the
+   * section is strict: another OpenClaw key (`messages.queue`, `messages.ackReaction`, …) is refused
+   * with its path rather than silently ignored. See docs/configuration.md.
+   */
+  messages: z
+    .strictObject({
+      /** Inbound batching (docs/channels.md "Inbound batching"): quick text messages of one sender become one turn. */
+      inbound: z
+        .strictObject({
+          /** The quiet window for every channel, in ms (`0`: off); default: each channel's own (Telegram 300, others 0). */
+          debounceMs: timerMs().min(0).optional(),
+          /** Channel id → its quiet window in ms; wins over `debounceMs` and the channel's default. */
+          byChannel: z.record(z.string().min(1), timerMs().min(0)).default({}),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** The delivery worker over the outbox. */
   delivery: z
     .strictObject({

@@ -37,6 +37,7 @@ export const ChannelEventSchema = z.discriminatedUnion('kind', [
     replyToId: Id.optional(),
     threadId: Id.optional(),
     mentioned: z.boolean().optional(),
+    groupId: Id.optional(),
   }),
   z.object({
     ...Base,

@@ -15,6 +15,7 @@ import type { ChannelDefinition } from '../types/channels.js'
 import type { AgentRunResult } from '../types/agent.js'
 import type { Attachment, InboundMessage } from '../types/messages.js'
 import type { Inbox, InboxRow } from './inbox.js'
+import { batchModeOf, debounceMsFor, type BatchMember, type InboxBatch } from './inbox-batch.js'
 import type { MediaStore } from './media-store.js'
 import { ReplyStream } from './reply-stream.js'
 import { parseResetTrigger } from './reset-trigger.js'
@@ -28,6 +29,8 @@ export const RESET_ACKNOWLEDGEMENT = 'New session started.'
 
 export interface InboxWorkerDeps {
   readonly inbox: Inbox
+  /** Inbound batching (`messages.inbound.*`, albums): which rows join a session's first one. */
+  readonly batch: InboxBatch
   readonly queue: WorkQueue<InboxRow>
   readonly outbox: Outbox
   readonly pairing: PairingStore
@@ -152,10 +155,12 @@ export class InboxWorker {
     if (!done) this.deps.log.warn({ inboxId: row.id }, 'inbox claim was lost before the event finished (its lease ran out)')
   }
 
-  async #fail(row: InboxRow, event: ChannelEvent, code: string, reason: string): Promise<void> {
+  async #fail(row: InboxRow, event: ChannelEvent, code: string, reason: string, batched = false): Promise<void> {
     const { hooks, log } = this.deps
     log.error({ inboxId: row.id, channel: row.channel, accountId: row.account_id, eventId: row.event_id, code }, `inbound event failed: ${reason}`)
     await this.#finish(row, { state: 'failed', reason: `${code}: ${reason}` })
+    // Its batch fails with it, visibly (each member's row says which leading row it ran with).
+    if (batched) await this.deps.batch.settleMembers(row.id, 'failed', `${code}: ${reason} (batched into ${row.id})`, this.deps.clock.now())
     if (hasTaps(hooks.inboundFailed)) {
       await hooks.inboundFailed.promise({ inboxId: row.id, event, code, reason }).catch((err: unknown) => log.warn({ err }, 'an inboundFailed tap failed'))
     }
@@ -172,8 +177,11 @@ export class InboxWorker {
     }
     // 1. Access control (the account's current rules and approvals).
     const rules = channel.access?.(accountId)
+    let admitted = (_other: ChannelEvent): boolean => true
     if (rules) {
       const approved = event.chat.kind === 'direct' && rules.dmPolicy === 'pairing' ? await this.deps.pairing.isApproved(row.channel, accountId, event.sender.id) : false
+      // A batch holds one sender's events only, each admitted on its own (a group's requireMention).
+      admitted = (other) => decideAccess(other, rules, () => approved).action === 'run'
       const decision = decideAccess(event, rules, () => approved)
       if (decision.action === 'pair') {
         await this.#pair(row, event, channel)
@@ -191,17 +199,56 @@ export class InboxWorker {
       await this.#fail(row, event, CORE_ERR_INBOUND_UNROUTABLE.code, `agent '${agentId}' is not configured (configured: ${agent.agentIds().join(', ')})`)
       return
     }
-    // 3. The inbound hooks, as for every message.
+    // 2b. Inbound batching: quick texts of one sender, an album's parts. Recorded before the run; off: no query.
+    let members: readonly BatchMember[] = []
+    if (row.batch_of === row.id) {
+      members = await this.deps.batch.recorded(row) // a redo: exactly the members recorded
+    } else {
+      const mode = batchModeOf(event, debounceMsFor(config, channel), config.session.resetTriggers)
+      if (mode) {
+        const plan = await this.deps.batch.plan(row, event, mode, clock.now(), admitted)
+        if (plan.action === 'wait') {
+          await this.#finish(row, { due_at: plan.dueAt }) // inside the quiet window: back in line, due when it ends
+          return
+        }
+        if (plan.members.length > 0) {
+          if (!(await this.deps.batch.seal(row, plan.members, clock.now()))) {
+            log.warn({ inboxId: row.id }, 'inbound batch not recorded (the claim was lost or a member moved); the event is put back')
+            await this.#finish(row, {})
+            return
+          }
+          members = plan.members
+          log.debug({ inboxId: row.id, members: members.map((m) => m.row.id) }, 'inbound events batched into one turn')
+        }
+      }
+    }
+    // 3. The inbound hooks, as for every message (each member of a batch too).
     let envelope: InboundMessage | null = envelopeOf(event, row.session_key)
     if (hasTaps(hooks.inboundMessage)) envelope = await hooks.inboundMessage.promise(envelope)
-    if (envelope === null) {
+    const heard: { event: ChannelEvent; text: string }[] = []
+    if (envelope !== null) {
+      if (hasTaps(hooks.messageReceived)) await hooks.messageReceived.promise(envelope)
+      heard.push({ event, text: envelope.text })
+    }
+    for (const member of members) {
+      let memberEnvelope: InboundMessage | null = envelopeOf(member.event, member.row.session_key)
+      if (hasTaps(hooks.inboundMessage)) memberEnvelope = await hooks.inboundMessage.promise(memberEnvelope)
+      if (memberEnvelope === null) {
+        log.debug({ inboxId: member.row.id, batchOf: row.id }, 'batched event dropped by an inboundMessage tap')
+        continue
+      }
+      if (hasTaps(hooks.messageReceived)) await hooks.messageReceived.promise(memberEnvelope)
+      heard.push({ event: member.event, text: memberEnvelope.text })
+    }
+    if (envelope === null && heard.length === 0) {
       await this.#finish(row, { state: 'dropped', reason: 'dropped by an inboundMessage tap' })
+      if (members.length > 0) await this.deps.batch.settleMembers(row.id, 'dropped', `dropped by an inboundMessage tap (batched into ${row.id})`, clock.now())
       return
     }
-    if (hasTaps(hooks.messageReceived)) await hooks.messageReceived.promise(envelope)
+    envelope ??= envelopeOf(heard[0]!.event, row.session_key)
     // 4. Chat commands and the reset policy, in the session's order: a reset happens once per row.
     const sessionKey = envelope.sessionKey ?? row.session_key
-    const command = event.kind === 'message' ? parseResetTrigger(envelope.text, config.session.resetTriggers) : undefined
+    const command = event.kind === 'message' && members.length === 0 ? parseResetTrigger(envelope.text, config.session.resetTriggers) : undefined
     const reset = await this.#resetIfAsked(row, event, agentId, sessionKey, command?.trigger)
     if (command && command.rest === '' && !('attachments' in event && event.attachments?.length)) {
       await this.#acknowledgeReset(row, event, sessionKey, reset)
@@ -211,12 +258,17 @@ export class InboxWorker {
       await channel.answerButton({ accountId, callbackId: event.callbackId }).catch((err: unknown) => log.warn({ err, inboxId: row.id }, 'answering a button press failed'))
     }
     // 5. Media: fetched lazily through the channel into the media store; the reference never leaves the inbox row.
-    let attachments: Attachment[] = []
-    try {
-      attachments = 'attachments' in event && event.attachments ? await this.deps.media.fetchAll(channel, accountId, event.attachments) : []
-    } catch (err) {
-      log.warn({ inboxId: row.id, code: (err as { code?: string }).code, err: (err as Error).message }, 'inbound media not fetched')
+    const attachments: Attachment[] = []
+    for (const part of members.length > 0 ? heard.map((h) => h.event) : [event]) {
+      try {
+        if ('attachments' in part && part.attachments?.length) attachments.push(...(await this.deps.media.fetchAll(channel, accountId, part.attachments)))
+      } catch (err) {
+        log.warn({ inboxId: row.id, code: (err as { code?: string }).code, err: (err as Error).message }, 'inbound media not fetched')
+      }
     }
+    // A batch: the texts joined by a newline in arrival order; the reply answers the last message.
+    const text = members.length > 0 ? heard.map((h) => h.text).filter((t) => t.trim() !== '').join('\n') : envelope.text
+    const last = members.length > 0 ? heard.at(-1)!.event : event
     // 6. The run, with typing while it is busy and a streamed reply where the channel edits.
     const controller = new AbortController()
     this.#aborts.add(controller)
@@ -230,12 +282,12 @@ export class InboxWorker {
     const typing = this.#typing(channel, target)
     try {
       let result: AgentRunResult
-      const reply = new ReplyStream(this.deps.outbox, channel, target, `inbox:${row.id}`, row.session_key, config.streaming, log, event.kind === 'button' ? undefined : (event.messageId ?? (event.kind === 'message' ? event.id : undefined)))
+      const reply = new ReplyStream(this.deps.outbox, channel, target, `inbox:${row.id}`, row.session_key, config.streaming, log, last.kind === 'button' ? undefined : (last.messageId ?? (last.kind === 'message' ? last.id : undefined)))
       try {
         const started = await agent.start({
           agentId,
           sessionKey,
-          message: command ? command.rest : envelope.text,
+          message: command ? command.rest : text,
           ...(attachments.length > 0 ? { attachments } : {}),
           idempotencyKey: `inbox:${row.id}`,
           origin: { channel: row.channel, peer: event.chat.id },
@@ -246,7 +298,7 @@ export class InboxWorker {
         result = await started.result
       } catch (err) {
         if (isCodedError(err, CORE_ERR_SESSION_BUSY.code)) return await this.#later(row)
-        if (isCodedError(err) && err.statusCode === 400) return await this.#fail(row, event, err.code, err.message)
+        if (isCodedError(err) && err.statusCode === 400) return await this.#fail(row, event, err.code, err.message, members.length > 0)
         throw err
       }
       if (result.status === 'error' && result.error?.code === CORE_ERR_SESSION_BUSY.code) return await this.#later(row)

@@ -17,9 +17,11 @@ export interface InboxRow extends Record<string, unknown> {
   event_id: string
   session_key: string
   event: string
-  /** `pending` (waiting or running), `done`, `failed` (unroutable: see `reason`), `dropped` (access control). */
+  /** `pending` (waiting or running), `done`, `failed` (unroutable: see `reason`), `dropped` (access control), `batched` (ran as part of the `batch_of` row's turn). */
   state: string
   reason: string | null
+  /** A `batched` row: the leading row it ran with; a leading row: its own id once its batch is recorded (migration 7). */
+  batch_of: string | null
   attempts: number
   due_at: number
   created_at: number
@@ -53,6 +55,8 @@ export class Inbox {
     private readonly config: GatewayConfig,
     private readonly status: ChannelStatusBoard,
     private readonly clock: Clock,
+    /** Whether a channel batches text (a quiet window over 0): then an arrival wakes its session's waiting batch. */
+    private readonly batching: (channel: string) => boolean = () => false,
   ) {}
 
   onAccept(wake: () => void): void {
@@ -95,6 +99,11 @@ export class Inbox {
     if (changes === 0) {
       const row = await this.db.get<{ id: string }>('SELECT id FROM core_inbox WHERE channel = ? AND account_id = ? AND event_id = ?', [event.channel, accountId, event.id])
       return { status: 'duplicate', inboxId: row?.id ?? '' }
+    }
+    // A batch waiting in its quiet window looks again now: this arrival extends it, or closes it (another
+    // sender, media, a command). Only where batching is on; off (the default but on Telegram), no query.
+    if ((event.kind === 'message' && event.groupId !== undefined) || this.batching(event.channel)) {
+      await this.db.run("UPDATE core_inbox SET due_at = ? WHERE session_key = ? AND state = 'pending' AND due_at > ? AND id < ?", [now, sessionKey, now, id])
     }
     this.#wake()
     return { status: 'accepted', inboxId: id }

@@ -222,4 +222,14 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE core_sessions ADD COLUMN reset_key TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'inbox: inbound batching (the leading row a batched row was run with)',
+    // `batch_of`: on a row absorbed into a batch (state `batched`), the leading row's id; on the leading
+    // row itself, its own id once its members are recorded (a redo re-reads exactly those members).
+    up: `
+      ALTER TABLE core_inbox ADD COLUMN batch_of TEXT;
+      CREATE INDEX core_inbox_batch ON core_inbox (batch_of) WHERE batch_of IS NOT NULL;
+    `,
+  },
 ]

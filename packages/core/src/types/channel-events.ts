@@ -61,6 +61,11 @@ export interface ChannelMessageEvent extends ChannelEventBase {
   readonly threadId?: string
   /** The bot was mentioned (or replied to): what `requireMention` looks at in groups. */
   readonly mentioned?: boolean
+  /**
+   * Parts of one album (Telegram's `media_group_id`) share this id: the inbox runs them as one turn
+   * (docs/channels.md "Inbound batching").
+   */
+  readonly groupId?: string
 }
 
 /** A message the sender edited. */

@@ -106,6 +106,11 @@ export interface ChannelDefinition {
   readonly id: string
   readonly label?: string
   readonly capabilities?: ChannelCapabilities
+  /**
+   * Inbound defaults. `debounceMs`: the quiet window within which one sender's quick text messages
+   * become one turn (Telegram 300; default 0, off); `messages.inbound.*` in the config overrides it.
+   */
+  readonly inbound?: { readonly debounceMs?: number }
   /** Send one message (text already chunked and formatted to `capabilities.text`). */
   send(message: OutboundMessage, ctx: ChannelSendContext): Promise<ChannelSendResult>
   /** Replace the text of a message it sent (`capabilities.edit`). */
