@@ -143,5 +143,7 @@ export function mapUpdate(update: Update, context: { readonly accountId: string;
     kind: 'message',
     messageId: String(message.message_id),
     ...(message.reply_to_message ? { replyToId: String(message.reply_to_message.message_id) } : {}),
+    // An album's parts (one update each) share it: the core runs them as one turn.
+    ...(message.media_group_id ? { groupId: message.media_group_id } : {}),
   }
 }

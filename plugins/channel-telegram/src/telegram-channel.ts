@@ -15,6 +15,8 @@ import type { TelegramAccountRuntime } from './telegram-account.js'
 const CAPTION_LIMIT = 1024
 /** The Bot API's upload limit for bots. */
 const UPLOAD_LIMIT = 50 * 1024 * 1024
+/** Telegram's quiet window for inbound text batching (OpenClaw's default). */
+export const TELEGRAM_DEBOUNCE_MS = 300
 /** Telegram's limits: about 30 messages a second per bot, about one a second per chat (bursts pass). */
 export const DEFAULT_RATE_LIMIT = { perSecond: 25, burst: 30, perChat: { perSecond: 1, burst: 3 } } as const
 /** A send, edit or chat action gives up after this long (the outbox retries it). */
@@ -114,6 +116,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChannelDefinit
     id: CHANNEL_ID,
     label: 'Telegram',
     capabilities,
+    // OpenClaw's default: quick texts of one sender within 300 ms are one turn (`messages.inbound.*` overrides it).
+    inbound: { debounceMs: TELEGRAM_DEBOUNCE_MS },
     async send(message, ctx) {
       const account = runtime(message.accountId)
       const signal = signalOf(ctx)

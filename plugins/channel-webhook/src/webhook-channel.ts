@@ -56,6 +56,8 @@ export function createWebhookChannel(config: () => WebhookConfig, now: () => num
     id: CHANNEL_ID,
     label: 'Webhook',
     capabilities,
+    // No inbound batching unless configured (`messages.inbound.byChannel.webhook`).
+    inbound: { debounceMs: 0 },
     async send(message: OutboundMessage, ctx: ChannelSendContext) {
       const acct = account(message.accountId)
       const body = JSON.stringify(replyBody(message))

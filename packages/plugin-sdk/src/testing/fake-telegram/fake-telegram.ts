@@ -108,6 +108,8 @@ export interface FakeTelegram {
   sendGroupMessage(input: GroupMessageInput): TgMessage
   /** A user sends a photo; `getFile` and the download path serve its bytes. */
   sendPhoto(target: FakeMessageTarget, photo: FakePhotoInput): TgMessage
+  /** A user sends an album: 2 to 10 photos, one update each, sharing a `media_group_id` (as Telegram delivers it). */
+  sendAlbum(target: FakeMessageTarget, photos: readonly FakePhotoInput[]): TgMessage[]
   /** A user sends a document; `getFile` and the download path serve its bytes. */
   sendDocument(target: FakeMessageTarget, document: FakeDocumentInput): TgMessage
   /** A user presses an inline button of a message the bot sent (a `callback_query` update). */

@@ -253,6 +253,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     sendDm: (from, message) => push(() => users.dm(from, message)),
     sendGroupMessage: (input) => push(() => users.groupMessage(input)),
     sendPhoto: (target, photo) => push(() => users.photo(target, photo)),
+    sendAlbum: (target, photos) => push(() => users.album(target, photos)),
     sendDocument: (target, document) => push(() => users.document(target, document)),
     pressButton: (input) => push(() => users.pressButton(input)),
     pushUpdate: (update) => push(() => users.raw(update)),

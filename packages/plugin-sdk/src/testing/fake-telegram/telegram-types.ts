@@ -107,6 +107,8 @@ export interface TgMessage {
   readonly entities?: readonly TgMessageEntity[]
   readonly caption?: string
   readonly caption_entities?: readonly TgMessageEntity[]
+  /** The album this message is a part of (each part arrives as its own update). */
+  readonly media_group_id?: string
   readonly photo?: readonly TgPhotoSize[]
   readonly document?: TgDocument
   readonly reply_markup?: TgInlineKeyboardMarkup

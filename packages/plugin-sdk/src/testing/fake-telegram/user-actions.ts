@@ -79,6 +79,7 @@ const MAX_USER_TEXT = 4096
 export class UserActions {
   private nextUserId = 5_000_001
   private nextGroupId = 1
+  private nextMediaGroupId = 13_800_000_000_001
   private readonly topics = new Map<string, TgMessage>()
 
   constructor(private readonly state: FakeTelegramState) {}
@@ -150,15 +151,22 @@ export class UserActions {
     })
   }
 
-  photo(target: FakeMessageTarget, input: FakePhotoInput): TgMessage {
+  photo(target: FakeMessageTarget, input: FakePhotoInput, mediaGroupId?: string): TgMessage {
     const { chat, from, threadId } = this.resolveTarget(target)
     const file = this.state.files.add('photos', Buffer.from(input.bytes), { mimeType: input.mime ?? 'image/jpeg' })
     const size = { file_id: file.fileId, file_unique_id: file.fileUniqueId, width: input.width ?? 1280, height: input.height ?? 720, file_size: file.bytes.length }
     return this.pushMessage(chat, from, {
       ...captionWithEntities(input.caption),
-      extra: { photo: [size] },
+      extra: { photo: [size], ...(mediaGroupId === undefined ? {} : { media_group_id: mediaGroupId }) },
       ...(threadId === undefined ? {} : { threadId }),
     })
+  }
+
+  /** An album: 2 to 10 photos, one update each, sharing a `media_group_id` (a caption goes on the part that has one). */
+  album(target: FakeMessageTarget, photos: readonly FakePhotoInput[]): TgMessage[] {
+    if (photos.length < 2 || photos.length > 10) throw new Error('fake Telegram: an album has 2 to 10 parts')
+    const groupId = String(this.nextMediaGroupId++)
+    return photos.map((photo) => this.photo(target, photo, groupId))
   }
 
   document(target: FakeMessageTarget, input: FakeDocumentInput): TgMessage {
