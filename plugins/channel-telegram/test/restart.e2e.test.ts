@@ -101,7 +101,8 @@ async function runScenario(scenario: Scenario, settled: (outcome: Omit<Outcome, 
     apiRoot: fake.apiRoot,
     modelBaseUrl: model.baseUrl,
     telegram: { polling: { timeoutSeconds: 1, stallGraceMs: 2000 }, ...((scenario.streaming ?? process.env.TG_STREAMING) ? { streaming: scenario.streaming ?? process.env.TG_STREAMING } : {}) },
-    config: { inbound: { concurrency: 16, leaseMs: 5000 }, delivery: { baseDelayMs: 50, maxDelayMs: 500, leaseMs: 5000, inDoubt: scenario.inDoubt } },
+    // One turn per update (no inbound batching): every update is answered on its own, exactly once.
+    config: { messages: { inbound: { byChannel: { telegram: 0 } } }, inbound: { concurrency: 16, leaseMs: 5000 }, delivery: { baseDelayMs: 50, maxDelayMs: 500, leaseMs: 5000, inDoubt: scenario.inDoubt } },
   })
   child = await startGatewayProcess(configPath, dir, port)
 

@@ -106,7 +106,8 @@ describe('telegram: polling health', () => {
   })
 
   it('backs off after dropped getUpdates connections, shows it in status, and loses or repeats nothing', async () => {
-    gw = await startTelegramGateway()
+    // One turn per update (no inbound batching): the subject is the transport, each message answered once.
+    gw = await startTelegramGateway({ config: { messages: { inbound: { byChannel: { telegram: 0 } } } } })
     await until(() => gw!.tg.callsOf('getUpdates').length > 0, 10_000, 'first poll')
     gw.tg.dropConnections('getUpdates', { times: 2, when: 'after' })
     gw.model.replyWith(() => ({ text: 'once' }))
