@@ -1,0 +1,102 @@
+// Inbound batching on PostgreSQL with two replicas sharing one database: events accepted by either
+// replica, the batch claimed and recorded by one, run once; a redo of the leading row reads back the
+// recorded members. Real timers; the gateway clock (shared by both replicas) moves when told.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../../../scripts/test-database.js'
+import { systemClock, type Clock } from '../clock/clock.js'
+import { createGateway, type Gateway } from '../gateway.js'
+import { createSilentLogger } from '../logging/logger.js'
+import type { ChannelMessageEvent } from '../types/channel-events.js'
+import type { OutboundMessage } from '../types/messages.js'
+import type { ModelMessage, ModelProvider, ModelStreamEvent } from '../types/providers.js'
+
+let db: TestDatabase
+let dir: string
+beforeAll(async () => {
+  db = await createTestDatabase('inbox_batch')
+  dir = mkdtempSync(join(tmpdir(), 'openclaw-pg-inbox-batch-'))
+})
+afterAll(async () => {
+  await db.drop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const WINDOW = 20_000
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+describe('inbound batching on PostgreSQL, two replicas', () => {
+  it('runs quick texts accepted by either replica as one turn, once, and a redo of the leading row re-uses its recorded members', async () => {
+    const clock: Clock & { offset: number } = { ...systemClock, offset: 0, now: () => Date.now() + clock.offset }
+    const requests: (readonly ModelMessage[])[] = []
+    const delivered: OutboundMessage[] = []
+    const plugin = () => ({
+      id: 'test-parts', version: '1.0.0',
+      register: (api: { providers: { register(p: ModelProvider): void }; channels: { register(c: unknown): void } }) => {
+        api.providers.register({
+          id: 'scripted', models: ['m'],
+          stream: (request) => ({
+            async *[Symbol.asyncIterator](): AsyncIterator<ModelStreamEvent> {
+              requests.push([...request.messages])
+              yield { type: 'text', delta: `answer ${requests.length}` }
+              yield { type: 'finish', reason: 'stop' }
+            },
+          }),
+        })
+        api.channels.register({ id: 'test', send: async (message: OutboundMessage) => ({ messageId: String(delivered.push(message)) }) })
+      },
+    })
+    const gateways: Gateway[] = []
+    try {
+      for (let i = 0; i < 2; i++) {
+        const gateway = await createGateway({
+          stateDir: dir, logger: createSilentLogger(), env: { OPENCLAW_DATABASE_URL: db.url }, clock, plugins: [plugin() as never],
+          config: { agents: { defaults: { model: 'scripted/m' } }, messages: { inbound: { byChannel: { test: WINDOW } } } },
+        })
+        gateways.push(gateway)
+        await gateway.start()
+      }
+      let n = 0
+      const send = async (via: Gateway, text: string) => {
+        const event: ChannelMessageEvent = { kind: 'message', id: `e${++n}`, channel: 'test', chat: { id: 'U1', kind: 'direct' }, sender: { id: 'U1' }, text }
+        return (await via.inbound.accept(event)).inboxId
+      }
+      const state = async (id: string) => (await gateways[0]!.inbound.list({ limit: 100 })).find((r) => r.id === id)?.state
+      const first = await send(gateways[0]!, 'one')
+      const second = await send(gateways[1]!, 'two')
+      const third = await send(gateways[0]!, 'three')
+      await new Promise((r) => setTimeout(r, 500))
+      expect(requests).toHaveLength(0)
+      clock.offset += WINDOW + 1000
+      await until(async () => (await state(first)) === 'done', 'leading row done')
+      expect(requests).toHaveLength(1)
+      expect(requests[0]!.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['one\ntwo\nthree'])
+      expect([await state(second), await state(third)]).toEqual(['batched', 'batched'])
+      await until(() => delivered.length === 1, 'reply delivered')
+      // A redo (the leading row pending again, as after a crash before its completion), with a newer
+      // text waiting behind it: the redo runs with the recorded members only, and the model is not called again.
+      const four = await send(gateways[1]!, 'four')
+      await gateways[0]!.store.forOwner('core').run("UPDATE core_inbox SET state = 'pending', due_at = ? WHERE id = ?", [clock.now(), first])
+      await until(async () => (await state(first)) === 'done', 'leading row redone')
+      expect(requests).toHaveLength(1)
+      expect(await state(four)).toBe('pending')
+      clock.offset += WINDOW + 1000
+      await until(async () => (await state(four)) === 'done', 'the newer text done')
+      expect(requests.map((r) => r.filter((m) => m.role === 'user').at(-1)!.content)).toEqual(['one\ntwo\nthree', 'four'])
+      await until(() => delivered.length === 2, 'second reply delivered')
+      await new Promise((r) => setTimeout(r, 300))
+      expect(delivered.map((m) => m.text)).toEqual(['answer 1', 'answer 2'])
+    } finally {
+      for (const gateway of gateways) await gateway.stop()
+    }
+  })
+})
