@@ -62,6 +62,12 @@ describe('mapUpdate', () => {
     expect(voice).toMatchObject({ attachments: [{ ref: 'v1', kind: 'audio', mimeType: 'audio/ogg' }] })
   })
 
+  it('maps an album part’s media_group_id to groupId (the core runs the parts as one turn), and a lone photo has none', () => {
+    const photo = [{ file_id: 'p', file_unique_id: 'p', width: 90, height: 90 }]
+    expect(map({ update_id: 11, message: { message_id: 2, date: 1, chat: dmChat, from: ada, media_group_id: '13800000000001', photo } })).toMatchObject({ kind: 'message', groupId: '13800000000001' })
+    expect(map({ update_id: 12, message: { message_id: 3, date: 1, chat: dmChat, from: ada, photo } })).not.toHaveProperty('groupId')
+  })
+
   it('skips what the channel does not serve: channel posts, service messages, other update types', () => {
     expect(map({ update_id: 9, channel_post: { message_id: 1, date: 1, chat: { id: -1, type: 'channel', title: 'News' }, text: 'x' } })).toBeUndefined()
     expect(map({ update_id: 10, message: { message_id: 1, date: 1, chat: group, from: ada, new_chat_members: [ada] } })).toBeUndefined()

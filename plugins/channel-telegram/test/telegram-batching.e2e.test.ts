@@ -62,7 +62,19 @@ describe('telegram: inbound batching', () => {
     expect(gw.tg.sentCount(ada.id)).toBe(1)
   })
 
-  it('keeps the 300 ms default: a DM sent after the first turn was answered is a turn of its own', async () => {
+  it('batches by default (300 ms): updates that arrive in one poll are one turn', async () => {
+    gw = await startTelegramGateway()
+    gw.model.reply({ text: 'both' })
+    const ada = gw.tg.user({ firstName: 'Ada' })
+    // Pushed together, they reach the gateway in one getUpdates answer: accepted milliseconds apart.
+    gw.tg.sendDm(ada, 'part one')
+    gw.tg.sendDm(ada, 'part two')
+    await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })
+    expect(gw.modelCalls()).toHaveLength(1)
+    expect(lastUser(gw, 0).content).toBe('part one\npart two')
+  })
+
+  it('a DM sent after the first turn was answered is a turn of its own', async () => {
     gw = await startTelegramGateway()
     gw.model.replyWith(() => ({ text: 'ok' }))
     const ada = gw.tg.user({ firstName: 'Ada' })
