@@ -9,7 +9,8 @@ import { systemClock, type Clock } from '../clock/clock.js'
 import { createGateway, type Gateway } from '../gateway.js'
 import { createSilentLogger } from '../logging/logger.js'
 import type { ChannelMessageEvent } from '../types/channel-events.js'
-import type { OutboundMessage } from '../types/messages.js'
+import type { PluginHooks } from '../hooks/kernel-hooks.js'
+import type { InboundMessage, OutboundMessage } from '../types/messages.js'
 import type { ModelMessage, ModelProvider, ModelStreamEvent } from '../types/providers.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
@@ -52,9 +53,11 @@ async function start(config: Record<string, unknown> = { messages: { inbound: { 
       },
     }),
   }
+  let tapper: ((message: InboundMessage) => InboundMessage | null) | undefined
   const plugin = {
     id: 'test-parts', version: '1.0.0',
-    register: (api: { providers: { register(p: ModelProvider): void }; channels: { register(c: unknown): void } }) => {
+    register: (api: { providers: { register(p: ModelProvider): void }; channels: { register(c: unknown): void }; hooks: PluginHooks }) => {
+      api.hooks.inboundMessage.tap({ name: 'test-parts' }, (message) => (tapper && message ? tapper(message) : message))
       api.providers.register(provider)
       api.channels.register({
         id: 'test',
@@ -85,7 +88,10 @@ async function start(config: Record<string, unknown> = { messages: { inbound: { 
   const quiet = () => {
     clock.offset += WINDOW + 1000
   }
-  return { gateway, clock, requests, delivered, send, rows, state, done, quiet }
+  const tap = (fn: (message: InboundMessage) => InboundMessage | null) => {
+    tapper = fn
+  }
+  return { gateway, clock, requests, delivered, send, rows, state, done, quiet, tap }
 }
 
 const lastUser = (messages: readonly ModelMessage[]) => messages.filter((m) => m.role === 'user').at(-1)!
@@ -200,6 +206,25 @@ describe('inbound batching', () => {
     const message = lastUser(t.requests[0]!) as { content: string; attachments?: readonly unknown[] }
     expect(message.content).toBe('our trip')
     expect(message.attachments).toHaveLength(3)
+  })
+
+  it('shows every event to the inbound hooks: a tap that drops one leaves it out of the turn, one that drops them all drops the batch', async () => {
+    const t = await start()
+    const seen: string[] = []
+    t.tap((message) => (seen.push(message.text), message.text.includes('secret') ? null : message))
+    const first = await t.send('one')
+    await t.send('secret two')
+    await t.send('three')
+    t.quiet()
+    await t.done(first)
+    expect(seen).toEqual(['one', 'secret two', 'three'])
+    expect(lastUser(t.requests[0]!).content).toBe('one\nthree')
+    const lead = await t.send('secret a')
+    const member = await t.send('secret b')
+    t.quiet()
+    await until(async () => (await t.state(lead)) === 'dropped', 'leading row dropped')
+    expect((await t.rows()).get(member)).toMatchObject({ state: 'dropped', reason: expect.stringContaining(`batched into ${lead}`) })
+    expect(t.requests).toHaveLength(1)
   })
 
   it('costs nothing when off: with debounce 0 each text is its own turn at once', async () => {
