@@ -109,10 +109,17 @@ export class Inbox {
     return { status: 'accepted', inboxId: id }
   }
 
-  /** Rows past the de-duplication window that are done with (any state but pending). */
+  /**
+   * Rows past the de-duplication window that are done with (any state but pending), except the
+   * `batched` members of a leading row still pending (its redo reads them back).
+   */
   async prune(): Promise<number> {
     const cutoff = this.clock.now() - this.config.inbound.dedupeWindowHours * 3_600_000
-    const { changes } = await this.db.run("DELETE FROM core_inbox WHERE state <> 'pending' AND updated_at < ?", [cutoff])
+    const { changes } = await this.db.run(
+      `DELETE FROM core_inbox WHERE state <> 'pending' AND updated_at < ?
+       AND NOT (state = 'batched' AND batch_of IN (SELECT l.id FROM core_inbox l WHERE l.state = 'pending'))`,
+      [cutoff],
+    )
     return changes
   }
 
