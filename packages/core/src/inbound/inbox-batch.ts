@@ -23,7 +23,9 @@ export interface BatchMember {
 }
 
 /** What to do with a leading row: wait for its quiet window (put it back, due at `dueAt`), or run it with `members`. */
-export type BatchPlan = { readonly action: 'wait'; readonly dueAt: number } | { readonly action: 'run'; readonly members: readonly BatchMember[] }
+export type BatchPlan =
+  | { readonly action: 'wait'; readonly dueAt: number; /** The last row of the session looked at. */ readonly seen: string }
+  | { readonly action: 'run'; readonly members: readonly BatchMember[] }
 
 /** How a leading event gathers others: quick texts, an album's parts, or (undefined) not at all. */
 export type BatchMode = { readonly kind: 'text'; readonly windowMs: number } | { readonly kind: 'album'; readonly groupId: string; readonly windowMs: number }
@@ -97,7 +99,7 @@ export class InboxBatch {
     if (members.length + 1 >= maxParts) closed = true
     const deadline = Number(leader.created_at) + Math.max(BATCH_DEADLINE_MS, mode.windowMs)
     const quietAt = lastArrival + mode.windowMs
-    if (!closed && now < quietAt && now < deadline) return { action: 'wait', dueAt: Math.min(quietAt, deadline) }
+    if (!closed && now < quietAt && now < deadline) return { action: 'wait', dueAt: Math.min(quietAt, deadline), seen: members.at(-1)?.row.id ?? leader.id }
     return { action: 'run', members }
   }
 
@@ -124,6 +126,19 @@ export class InboxBatch {
       if (err instanceof BatchLost) return false
       throw err
     }
+  }
+
+  /**
+   * After a waiting leading row was put back: if a row arrived in its session after the scan (whose
+   * wake-up the put-back may have overwritten), make it due now. An arrival after this statement
+   * finds the row put back and wakes it itself (`Inbox.accept`), so no arrival is missed.
+   */
+  async wakeIfNewer(leader: InboxRow, seen: string, now: number): Promise<void> {
+    await this.db.run(
+      `UPDATE core_inbox SET due_at = ? WHERE id = ? AND state = 'pending' AND due_at > ?
+       AND EXISTS (SELECT 1 FROM core_inbox n WHERE n.session_key = ? AND n.state = 'pending' AND n.id > ?)`,
+      [now, leader.id, now, leader.session_key, seen],
+    )
   }
 
   /** The members recorded for a leading row (a redo), in arrival order. */

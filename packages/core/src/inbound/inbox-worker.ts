@@ -209,6 +209,7 @@ export class InboxWorker {
         const plan = await this.deps.batch.plan(row, event, mode, clock.now(), admitted)
         if (plan.action === 'wait') {
           await this.#finish(row, { due_at: plan.dueAt }) // inside the quiet window: back in line, due when it ends
+          await this.deps.batch.wakeIfNewer(row, plan.seen, clock.now())
           return
         }
         if (plan.members.length > 0) {
