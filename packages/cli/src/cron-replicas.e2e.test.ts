@@ -209,7 +209,8 @@ describe('cron on two gateway replicas sharing one PostgreSQL', () => {
     expect(resumedAfter).toBeLessThan(TAKEOVER_MS)
     const cutRows = rows.filter((r) => r.status === 'error')
     const recoveredAfter = Math.max(...cutRows.map((r) => r.ended_at!)) - killedAt
-    if (cutRows.length > 0) expect(recoveredAfter).toBeLessThan(2 * LEASE_MS)
+    // A dead run's lease lasts at most LEASE_MS past its last renewal; the next pass records it (plus slack for load).
+    if (cutRows.length > 0) expect(recoveredAfter).toBeLessThan(2 * LEASE_MS + 2000)
 
     // 5. Every fire of every job, from the first to the last one handled, exactly once: a run row under
     //    its scheduled time, or inside one `skipped` row's span (with its reason and count).
