@@ -66,7 +66,8 @@ describe('telegram: inbound batching', () => {
     gw = await startTelegramGateway()
     gw.model.reply({ text: 'both' })
     const ada = gw.tg.user({ firstName: 'Ada' })
-    // Pushed together, they reach the gateway in one getUpdates answer: accepted milliseconds apart.
+    // Pushed together, they reach the gateway in one getUpdates answer (the fake answers a waiting poll
+    // with what was pushed in the same tick): accepted milliseconds apart.
     gw.tg.sendDm(ada, 'part one')
     gw.tg.sendDm(ada, 'part two')
     await gw.tg.waitForMessages(ada.id, 1, { timeoutMs: 15_000 })

@@ -44,6 +44,8 @@ export class UpdateQueue {
   private active: Waiter | undefined
   private held: Waiter[] = []
   private stalled = false
+  /** A wake of the waiting poll is queued (one per microtask). */
+  private wakeQueued = false
   private readonly listeners = new Set<() => void>()
 
   /** Updates not yet confirmed, oldest first. */
@@ -163,9 +165,18 @@ export class UpdateQueue {
     waiter.timer = setTimeout(() => this.settle(waiter, []), remainingMs)
   }
 
+  /**
+   * Answer the waiting poll with what arrived, a microtask later: updates pushed together (a test's
+   * back-to-back sends, an album's parts) go out in one answer, as Telegram gives what it has.
+   */
   private wakeActive(): void {
-    const waiter = this.active
-    if (waiter) this.settle(waiter, this.take(waiter.request.limit))
+    if (!this.active || this.wakeQueued) return
+    this.wakeQueued = true
+    queueMicrotask(() => {
+      this.wakeQueued = false
+      const waiter = this.active
+      if (waiter) this.settle(waiter, this.take(waiter.request.limit))
+    })
   }
 
   private take(limit: number): TgUpdate[] {
