@@ -16,7 +16,7 @@
 // Usage: node bench/telegram/crash.mjs [--kills N] [--runs N] [--built]
 // Runs the CLI from its TypeScript sources (tsx) unless --built (then `pnpm build` first).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -99,6 +99,8 @@ async function run(root, inDoubt, killDelays) {
     models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k', maxRetries: 0 } } },
     agents: { defaults: { model: 'openai/scripted-model' } },
     channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open', allowFrom: ['*'], streaming: 'off', polling: { timeoutSeconds: 1, stallGraceMs: 2000 } } },
+    // One turn per DM (no inbound batching), in checkouts that batch: the bench counts replies per DM.
+    ...(existsSync(join(root, 'packages/core/src/inbound/inbox-batch.ts')) ? { messages: { inbound: { byChannel: { telegram: 0 } } } } : {}),
     inbound: { concurrency: 16, leaseMs: 3000 },
     delivery: { baseDelayMs: 50, maxDelayMs: 500, leaseMs: 3000, ...(inDoubt ? { inDoubt } : {}) },
     logging: { level: 'error' },

@@ -54,6 +54,8 @@ async function startGateway(tg, telegram = {}) {
       models: { providers: { openai: { baseUrl: model.baseUrl, apiKey: 'k', maxRetries: 0 } } },
       agents: { defaults: { model: 'openai/scripted-model' } },
       channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: 'open', allowFrom: ['*'], streaming: 'off', ...telegram } },
+      // One turn per update (no inbound batching): the bench counts an answer per DM.
+      messages: { inbound: { byChannel: { telegram: 0 } } },
       inbound: { concurrency: 16 },
       logging: { level: 'silent' },
     },
