@@ -67,10 +67,13 @@ async function startGateway(tg, telegram = {}) {
 
 const answeredIn = (tg, users) => users.reduce((sum, user) => sum + tg.sentCount(user.id), 0)
 
+/** The channel's token buckets out of the way: what the path itself does. */
+const LIFTED = { rateLimit: { perSecond: 10_000, burst: 10_000, perChat: { perSecond: 10_000, burst: 10_000 } } }
+
 // 1. Updates per second: N DMs at once over 50 chats.
 for (const [label, n, telegram] of [
   ['default rate limit (25/s, 1/s per chat)', N_LIMITED, {}],
-  ['rate limit lifted', N_THROUGHPUT, { rateLimit: { perSecond: 10_000, burst: 10_000, perChat: { perSecond: 10_000, burst: 10_000 } } }],
+  ['rate limit lifted', N_THROUGHPUT, LIFTED],
 ]) {
   const tg = await startFakeTelegram()
   const gateway = await startGateway(tg, telegram)
@@ -85,7 +88,7 @@ for (const [label, n, telegram] of [
   await tg.close()
 }
 
-// 2. Latency per update, one at a time (each on its own chat, so no per-chat limit applies).
+// 2. Latency per update, one at a time (each on its own chat; the rate limit lifted, see below).
 /** Push one DM at a time; per update: push → getUpdates answered with it → the bot's sendMessage. */
 async function latencies(tg, n) {
   const total = []
@@ -155,7 +158,9 @@ function startBareBot(tg) {
   await tg.close()
 
   const tg2 = await startFakeTelegram()
-  const gateway = await startGateway(tg2)
+  // Lifted: with the default 25/s bucket, back-to-back updates past its burst of 30 would each wait
+  // 40 ms for a token, and the row would measure the limiter rather than the path.
+  const gateway = await startGateway(tg2, LIFTED)
   await latencies(tg2, Math.min(10, N_LATENCY)) // warm-up: first sessions, statement caches
   const gw = await latencies(tg2, N_LATENCY)
   await gateway.stop()
