@@ -19,3 +19,7 @@ for (let trial = 0; trial < dirs.length; trial++) {
   }
 }
 parentPort!.postMessage(outcomes)
+// Stay alive (the port's listener keeps this thread running) until the test has every starter's
+// outcomes and stops the workers: a thread that ended here would run its exit handlers, releasing the
+// locks it holds while slower starters still race in the last trial.
+parentPort!.once('message', () => {})

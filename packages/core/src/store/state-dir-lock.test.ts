@@ -50,17 +50,19 @@ describe('StateDirLock under a race', () => {
     const arrived = new SharedArrayBuffer(4 * TRIALS)
     // Worker threads running the real lock code (TypeScript through tsx); they share this process's
     // pid, so a lock one of them took is alive to the others.
+    const workers: Worker[] = []
+    // Workers are stopped only once every starter has reported (each waits for that): a worker thread
+    // that ended earlier would run its exit handlers, releasing its locks while slower starters still
+    // race in the last trial, and two of them would get the lock.
     const results = await Promise.all(Array.from({ length: STARTERS }, () => new Promise<string[]>((resolve, reject) => {
       const worker = new Worker(RACE_WORKER, { eval: true, workerData: { dirs, starters: STARTERS, arrived } })
-      worker.once('message', (outcomes: string[]) => {
-        resolve(outcomes)
-        void worker.terminate()
-      })
+      workers.push(worker)
+      worker.once('message', (outcomes: string[]) => resolve(outcomes))
       worker.once('error', reject)
-    })))
+    }))).finally(() => Promise.all(workers.map((worker) => worker.terminate())))
     for (let trial = 0; trial < TRIALS; trial++) {
       const outcomes = results.map((r) => r[trial])
-      expect(outcomes.filter((o) => o === 'acquired')).toHaveLength(1)
+      expect(outcomes.filter((o) => o === 'acquired'), `trial ${trial}: ${JSON.stringify(outcomes)}`).toHaveLength(1)
       expect(outcomes.filter((o) => o !== 'acquired')).toEqual(Array(STARTERS - 1).fill('CORE_ERR_STATE_DIR_LOCKED'))
     }
   })
