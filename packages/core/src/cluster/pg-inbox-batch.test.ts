@@ -6,12 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from '../../../../scripts/test-database.js'
-import { systemClock, type Clock } from '../clock/clock.js'
 import { createGateway, type Gateway } from '../gateway.js'
 import { createSilentLogger } from '../logging/logger.js'
 import type { ChannelMessageEvent } from '../types/channel-events.js'
-import type { OutboundMessage } from '../types/messages.js'
-import type { ModelMessage, ModelProvider, ModelStreamEvent } from '../types/providers.js'
+import { movableClock, recordingPlugin, until } from '../inbound/recording-test-plugin.js'
 
 let db: TestDatabase
 let dir: string
@@ -26,40 +24,15 @@ afterAll(async () => {
 
 const WINDOW = 20_000
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
 describe('inbound batching on PostgreSQL, two replicas', () => {
   it('runs quick texts accepted by either replica as one turn, once, and a redo of the leading row re-uses its recorded members', async () => {
-    const clock: Clock & { offset: number } = { ...systemClock, offset: 0, now: () => Date.now() + clock.offset }
-    const requests: (readonly ModelMessage[])[] = []
-    const delivered: OutboundMessage[] = []
-    const plugin = () => ({
-      id: 'test-parts', version: '1.0.0',
-      register: (api: { providers: { register(p: ModelProvider): void }; channels: { register(c: unknown): void } }) => {
-        api.providers.register({
-          id: 'scripted', models: ['m'],
-          stream: (request) => ({
-            async *[Symbol.asyncIterator](): AsyncIterator<ModelStreamEvent> {
-              requests.push([...request.messages])
-              yield { type: 'text', delta: `answer ${requests.length}` }
-              yield { type: 'finish', reason: 'stop' }
-            },
-          }),
-        })
-        api.channels.register({ id: 'test', send: async (message: OutboundMessage) => ({ messageId: String(delivered.push(message)) }) })
-      },
-    })
+    const clock = movableClock()
+    const { plugin, requests, delivered } = recordingPlugin()
     const gateways: Gateway[] = []
     try {
       for (let i = 0; i < 2; i++) {
         const gateway = await createGateway({
-          stateDir: dir, logger: createSilentLogger(), env: { OPENCLAW_DATABASE_URL: db.url }, clock, plugins: [plugin() as never],
+          stateDir: dir, logger: createSilentLogger(), env: { OPENCLAW_DATABASE_URL: db.url }, clock, plugins: [plugin()],
           config: { agents: { defaults: { model: 'scripted/m' } }, messages: { inbound: { byChannel: { test: WINDOW } } } },
         })
         gateways.push(gateway)
@@ -77,22 +50,22 @@ describe('inbound batching on PostgreSQL, two replicas', () => {
       await new Promise((r) => setTimeout(r, 500))
       expect(requests).toHaveLength(0)
       clock.offset += WINDOW + 1000
-      await until(async () => (await state(first)) === 'done', 'leading row done')
+      await until(async () => (await state(first)) === 'done', 'leading row done', 20_000)
       expect(requests).toHaveLength(1)
       expect(requests[0]!.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['one\ntwo\nthree'])
       expect([await state(second), await state(third)]).toEqual(['batched', 'batched'])
-      await until(() => delivered.length === 1, 'reply delivered')
+      await until(() => delivered.length === 1, 'reply delivered', 20_000)
       // A redo (the leading row pending again, as after a crash before its completion), with a newer
       // text waiting behind it: the redo runs with the recorded members only, and the model is not called again.
       const four = await send(gateways[1]!, 'four')
       await gateways[0]!.store.forOwner('core').run("UPDATE core_inbox SET state = 'pending', due_at = ? WHERE id = ?", [clock.now(), first])
-      await until(async () => (await state(first)) === 'done', 'leading row redone')
+      await until(async () => (await state(first)) === 'done', 'leading row redone', 20_000)
       expect(requests).toHaveLength(1)
       expect(await state(four)).toBe('pending')
       clock.offset += WINDOW + 1000
-      await until(async () => (await state(four)) === 'done', 'the newer text done')
+      await until(async () => (await state(four)) === 'done', 'the newer text done', 20_000)
       expect(requests.map((r) => r.filter((m) => m.role === 'user').at(-1)!.content)).toEqual(['one\ntwo\nthree', 'four'])
-      await until(() => delivered.length === 2, 'second reply delivered')
+      await until(() => delivered.length === 2, 'second reply delivered', 20_000)
       await new Promise((r) => setTimeout(r, 300))
       expect(delivered.map((m) => m.text)).toEqual(['answer 1', 'answer 2'])
     } finally {

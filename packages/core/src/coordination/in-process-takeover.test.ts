@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { systemClock, type Clock } from '../clock/clock.js'
 import { createGateway, type CreateGatewayOptions, type Gateway } from '../gateway.js'
 import { createSilentLogger } from '../logging/logger.js'
+import { movableClock } from '../inbound/recording-test-plugin.js'
 import { SqliteStateStore } from '../store/sqlite-state-store.js'
 import type { ModelProvider, ModelStreamEvent } from '../types/providers.js'
 
@@ -35,12 +35,6 @@ function gatedModel() {
     }),
   } as ModelProvider
   return { provider, calls: () => calls, release }
-}
-
-/** Real timers; the time leases are measured in moves when told (`clock.offset`). */
-function movableClock(): Clock & { offset: number } {
-  const clock = { ...systemClock, offset: 0, now: () => Date.now() + clock.offset }
-  return clock
 }
 
 async function startGateway(provider: ModelProvider, options: Pick<CreateGatewayOptions, 'store' | 'clock'>): Promise<Gateway> {

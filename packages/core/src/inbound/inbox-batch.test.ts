@@ -5,13 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { systemClock, type Clock } from '../clock/clock.js'
 import { createGateway, type Gateway } from '../gateway.js'
 import { createSilentLogger } from '../logging/logger.js'
 import type { ChannelMessageEvent } from '../types/channel-events.js'
-import type { PluginHooks } from '../hooks/kernel-hooks.js'
-import type { InboundMessage, OutboundMessage } from '../types/messages.js'
-import type { ModelMessage, ModelProvider, ModelStreamEvent } from '../types/providers.js'
+import type { InboundMessage } from '../types/messages.js'
+import type { ModelMessage } from '../types/providers.js'
+import { movableClock, recordingPlugin, until } from './recording-test-plugin.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -25,53 +24,17 @@ afterEach(async () => {
 const WINDOW = 20_000
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])
 
-function movableClock(): Clock & { offset: number } {
-  const clock = { ...systemClock, offset: 0, now: () => Date.now() + clock.offset }
-  return clock
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 async function start(config: Record<string, unknown> = { messages: { inbound: { debounceMs: WINDOW } } }) {
   const clock = movableClock()
-  const requests: (readonly ModelMessage[])[] = []
-  const delivered: OutboundMessage[] = []
-  const provider: ModelProvider = {
-    id: 'scripted',
-    models: ['m'],
-    stream: (request) => ({
-      async *[Symbol.asyncIterator](): AsyncIterator<ModelStreamEvent> {
-        requests.push([...request.messages])
-        yield { type: 'text', delta: `answer ${requests.length}` }
-        yield { type: 'finish', reason: 'stop' }
-      },
-    }),
-  }
   let tapper: ((message: InboundMessage) => InboundMessage | null) | undefined
-  const plugin = {
-    id: 'test-parts', version: '1.0.0',
-    register: (api: { providers: { register(p: ModelProvider): void }; channels: { register(c: unknown): void }; hooks: PluginHooks }) => {
-      api.hooks.inboundMessage.tap({ name: 'test-parts' }, (message) => (tapper && message ? tapper(message) : message))
-      api.providers.register(provider)
-      api.channels.register({
-        id: 'test',
-        capabilities: { replyTo: true },
-        replyToMode: () => 'first',
-        send: async (message: OutboundMessage) => ({ messageId: String(delivered.push(message)) }),
-        fetchMedia: async () => ({ data: PNG, mimeType: 'image/png' }),
-      })
-    },
-  }
+  const { plugin, requests, delivered } = recordingPlugin({
+    register: (api) => api.hooks.inboundMessage.tap({ name: 'test-parts' }, (message) => (tapper && message ? tapper(message) : message)),
+    channel: { capabilities: { replyTo: true }, replyToMode: () => 'first', fetchMedia: async () => ({ data: PNG, mimeType: 'image/png' }) },
+  })
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-inbox-batch-'))
   const gateway: Gateway = await createGateway({
     stateDir: dir, store: ':memory:', logger: createSilentLogger(), env: {}, clock,
-    plugins: [plugin as never], config: { agents: { defaults: { model: 'scripted/m' } }, ...config },
+    plugins: [plugin()], config: { agents: { defaults: { model: 'scripted/m' } }, ...config },
   })
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => gateway.stop())
   await gateway.start()

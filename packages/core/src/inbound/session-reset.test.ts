@@ -5,13 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { systemClock, type Clock } from '../clock/clock.js'
 import { createGateway, type Gateway } from '../gateway.js'
 import { createSilentLogger } from '../logging/logger.js'
 import type { ChannelMessageEvent } from '../types/channel-events.js'
-import type { OutboundMessage } from '../types/messages.js'
-import type { ModelMessage, ModelProvider, ModelStreamEvent } from '../types/providers.js'
+import type { ModelMessage } from '../types/providers.js'
 import { RESET_ACKNOWLEDGEMENT } from './inbox-worker.js'
+import { movableClock, recordingPlugin, until } from './recording-test-plugin.js'
 
 const cleanup: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -21,47 +20,14 @@ afterEach(async () => {
 const MIN = 60_000
 const SESSION = 'agent:main:test:direct:u1'
 
-/** Real timers; the time the gateway reads moves when told. */
-function movableClock(): Clock & { offset: number } {
-  const clock = { ...systemClock, offset: 0, now: () => Date.now() + clock.offset }
-  return clock
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 /** A gateway with a `test` channel (every event runs) and a model that answers `answer <n>` and keeps each request's messages. */
 async function start(config: Record<string, unknown> = {}) {
   const clock = movableClock()
-  const requests: (readonly ModelMessage[])[] = []
-  const delivered: OutboundMessage[] = []
-  const provider: ModelProvider = {
-    id: 'scripted',
-    models: ['m'],
-    stream: (request) => ({
-      async *[Symbol.asyncIterator](): AsyncIterator<ModelStreamEvent> {
-        requests.push([...request.messages])
-        yield { type: 'text', delta: `answer ${requests.length}` }
-        yield { type: 'finish', reason: 'stop' }
-      },
-    }),
-  }
-  const plugin = {
-    id: 'test-parts', version: '1.0.0',
-    register: (api: { providers: { register(p: ModelProvider): void }; channels: { register(c: unknown): void } }) => {
-      api.providers.register(provider)
-      api.channels.register({ id: 'test', send: async (message: OutboundMessage) => ({ messageId: String(delivered.push(message)) }) })
-    },
-  }
+  const { plugin, requests, delivered } = recordingPlugin()
   const dir = mkdtempSync(join(tmpdir(), 'openclaw-session-reset-'))
   const gateway: Gateway = await createGateway({
     stateDir: dir, store: ':memory:', logger: createSilentLogger(), env: {}, clock,
-    plugins: [plugin as never], config: { agents: { defaults: { model: 'scripted/m' } }, ...config },
+    plugins: [plugin()], config: { agents: { defaults: { model: 'scripted/m' } }, ...config },
   })
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => gateway.stop())
   await gateway.start()
